@@ -1,0 +1,145 @@
+"""Simulation results as pandas tables: growth with its error, wealth quantiles, ruin, cap.
+
+The growth estimate of a path is its realised rate ln(W_T / W_0)/T; its mean over paths
+estimates G (Kelly 1956), with standard error s/sqrt(n) and a normal 95% interval.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from sim.engine import SimulationResult
+from sim.games import CoinGame, Game
+from sim.strategies import Strategy
+from sim.theory import portfolio_growth
+
+Z_95 = 1.959963984540054  # two-sided 95% normal quantile
+QUANTILES = (0.05, 0.25, 0.75, 0.95)
+
+SUMMARY_COLUMNS = [
+    "strategy",
+    "paths",
+    "rounds",
+    "growth",
+    "growth_se",
+    "growth_ci_low",
+    "growth_ci_high",
+    "growth_theory",
+    "mean_wealth",
+    "median_wealth",
+    *(f"wealth_q{round(q * 100):02d}" for q in QUANTILES),
+    "p_ruin",
+    "p_cap",
+    "median_max_drawdown",
+    "mean_rounds_to_cap",
+]
+
+
+def constant_shares(strategy: Strategy, game: Game) -> np.ndarray | None:
+    """The strategy's constant bet as race shares on the game's decimal odds, if it has one.
+
+    A coin stake f on heads is the portfolio (f, 0) with cash 1 - f; a tails stake |f| is (0, |f|).
+    """
+    constant = strategy.constant_fractions(game)
+    if constant is None:
+        return None
+    if isinstance(game, CoinGame):
+        f = float(constant)
+        return np.array([max(f, 0.0), max(-f, 0.0)])
+    return np.asarray(constant, dtype=float)
+
+
+def theoretical_growth(strategy: Strategy, game: Game) -> float:
+    """G = sum_i p_i ln(b_0 + b_i o_i) for a constant bet under frictionless rules, else NaN."""
+    shares = constant_shares(strategy, game)
+    if shares is None or not game.is_frictionless:
+        return math.nan
+    return float(portfolio_growth(shares, game.outcome_probs, game.decimal_odds))
+
+
+def growth_estimate(log_ratio: np.ndarray, rounds: int) -> tuple[float, float]:
+    """Mean realised growth ln(W_T/W_0)/T over paths and its standard error.
+
+    A path that went bust has growth -inf; then the mean is -inf and the error undefined (NaN).
+    """
+    rates = np.asarray(log_ratio, dtype=float) / rounds
+    if np.any(np.isneginf(rates)):
+        return -math.inf, math.nan
+    n = rates.size
+    error = float(rates.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+    return float(rates.mean()), error
+
+
+def _mean_wealth(log_wealth: np.ndarray) -> float:
+    """Mean of e^{ln W} computed without overflow where the mean itself is representable."""
+    finite = log_wealth[np.isfinite(log_wealth)]
+    if finite.size == 0:
+        return 0.0 if np.all(log_wealth == -np.inf) else math.inf
+    top = finite.max()
+    with np.errstate(over="ignore"):
+        return float(math.exp(top) * np.exp(finite - top).sum() / log_wealth.size)
+
+
+def wealth_quantiles_of(log_wealth: np.ndarray, quantiles) -> np.ndarray:
+    """Wealth quantiles, interpolated on the log scale; a bust (ln W = -inf) counts as 0."""
+    finite_floor = np.where(np.isneginf(log_wealth), -1e300, log_wealth)
+    with np.errstate(over="ignore"):
+        return np.exp(np.quantile(finite_floor, quantiles))
+
+
+def summarize(result: SimulationResult) -> pd.DataFrame:
+    """One row per strategy with the columns of :data:`SUMMARY_COLUMNS`."""
+    game = result.game
+    start = math.log(game.start)
+    rows = []
+    for i, (label, strategy) in enumerate(zip(result.labels, result.strategies)):
+        log_wealth = result.log_wealth[i]
+        growth, error = growth_estimate(log_wealth - start, game.rounds)
+        wealth_quantiles = wealth_quantiles_of(log_wealth, [0.5, *QUANTILES])
+        capped = result.capped[i]
+        rows.append({
+            "strategy": label,
+            "paths": result.paths,
+            "rounds": game.rounds,
+            "growth": growth,
+            "growth_se": error,
+            "growth_ci_low": growth - Z_95 * error if math.isfinite(growth) else growth,
+            "growth_ci_high": growth + Z_95 * error if math.isfinite(growth) else growth,
+            "growth_theory": theoretical_growth(strategy, game),
+            "mean_wealth": _mean_wealth(log_wealth),
+            "median_wealth": float(wealth_quantiles[0]),
+            **{
+                f"wealth_q{round(q * 100):02d}": float(v)
+                for q, v in zip(QUANTILES, wealth_quantiles[1:])
+            },
+            "p_ruin": float(result.ruined[i].mean()),
+            "p_cap": float(capped.mean()),
+            "median_max_drawdown": (
+                math.nan if result.max_drawdown is None else float(np.median(result.max_drawdown[i]))
+            ),
+            "mean_rounds_to_cap": (
+                float(result.rounds_played[i][capped].mean()) if capped.any() else math.nan
+            ),
+        })
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def wealth_paths_long(result: SimulationResult, max_paths: int | None = None) -> pd.DataFrame:
+    """Recorded trajectories in long form: columns path, round, strategy, wealth."""
+    if result.trajectories is None:
+        raise ValueError("this result has no recorded paths; simulate with record_paths=True")
+    trajectories = result.trajectories
+    if max_paths is not None:
+        trajectories = trajectories[:, :max_paths]
+    n_strategies, n_paths, n_steps = trajectories.shape
+    with np.errstate(over="ignore"):
+        wealth = np.exp(trajectories)
+    return pd.DataFrame({
+        "path": np.tile(np.repeat(np.arange(n_paths), n_steps), n_strategies),
+        "round": np.tile(np.arange(n_steps), n_strategies * n_paths),
+        "strategy": np.repeat(np.array(result.labels, dtype=object), n_paths * n_steps),
+        "wealth": wealth.reshape(-1),
+    })

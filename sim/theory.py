@@ -1,0 +1,254 @@
+"""Closed forms for repeated bets: entropy, cross-entropy, divergence and growth rates.
+
+All functions are vectorised over numpy arrays. Distributions lie along the last axis. Results
+are in nats; pass ``base=2`` for bits. The convention 0 ln 0 = 0 holds throughout, and a zero
+probability q_i where p_i > 0 gives +inf (cross-entropy, divergence) or -inf (growth).
+
+The central identity (Kelly 1956; Cover & Thomas 2006, ch. 6): betting shares b of the bankroll
+on outcomes with probabilities p and decimal odds o grows wealth at
+
+    G(b) = sum_i p_i ln(b_i o_i) = sum_i p_i ln o_i - H(p, b) = sum_i p_i ln o_i - H(p) - D(p||b),
+
+so G is maximal, at sum_i p_i ln o_i - H(p), exactly when b = p.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+PROBABILITY_TOLERANCE = 1e-6
+
+
+def _per_base(value: np.ndarray, base: float | None) -> np.ndarray:
+    if base is None:
+        return value
+    if not np.isfinite(base) or base <= 0 or base == 1:
+        raise ValueError(f"base = {base!r} must be a positive number other than 1")
+    return value / np.log(base)
+
+
+def _scalar_or_array(value: np.ndarray):
+    return value.item() if value.ndim == 0 else value
+
+
+def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x ln y with 0 ln y = 0 for every y (including y = 0), elementwise."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        product = x * np.log(y)
+    return np.where(x == 0, 0.0, product)
+
+
+def _distribution(name: str, values: ArrayLike) -> np.ndarray:
+    """``values`` as a float array of distributions along the last axis, validated."""
+    array = np.asarray(values, dtype=float)
+    if array.ndim == 0:
+        raise ValueError(f"{name} = {values!r} is a single number; expected a distribution")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} = {values!r} contains NaN or infinity")
+    if np.any(array < 0):
+        raise ValueError(f"{name} = {values!r} has a negative probability")
+    totals = array.sum(axis=-1)
+    if np.any(np.abs(totals - 1.0) > PROBABILITY_TOLERANCE):
+        raise ValueError(f"{name} = {values!r} does not sum to 1 along its last axis")
+    return array
+
+
+def _probability(name: str, values: ArrayLike) -> np.ndarray:
+    array = np.asarray(values, dtype=float)
+    if not np.all((array >= 0) & (array <= 1)):  # also rejects NaN
+        raise ValueError(f"{name} = {values!r} is not a probability in [0, 1]")
+    return array
+
+
+def _positive(name: str, values: ArrayLike) -> np.ndarray:
+    array = np.asarray(values, dtype=float)
+    if not np.all((array > 0) & np.isfinite(array)):
+        raise ValueError(f"{name} = {values!r} must be finite and greater than 0")
+    return array
+
+
+def bernoulli(p: ArrayLike) -> np.ndarray:
+    """The coin's distribution (p, 1 - p) along a new last axis."""
+    p = _probability("p", p)
+    return np.stack([p, 1.0 - p], axis=-1)
+
+
+def entropy(p: ArrayLike, base: float | None = None):
+    """Shannon entropy H(p) = -sum_i p_i ln p_i (Cover & Thomas 2006, eq. 2.1)."""
+    p = _distribution("p", p)
+    return _scalar_or_array(_per_base(-_xlogy(p, p).sum(axis=-1), base))
+
+
+def cross_entropy(p: ArrayLike, q: ArrayLike, base: float | None = None):
+    """Cross-entropy H(p, q) = -sum_i p_i ln q_i = H(p) + D(p||q).
+
+    The average code length when data from p are coded with a code built for q; the gambler
+    who bets shares q on outcomes drawn from p loses exactly this against sum p ln o.
+    """
+    p = _distribution("p", p)
+    q = _distribution("q", q)
+    return _scalar_or_array(_per_base(-_xlogy(p, q).sum(axis=-1), base))
+
+
+def kl_divergence(p: ArrayLike, q: ArrayLike, base: float | None = None):
+    """Relative entropy D(p||q) = sum_i p_i ln(p_i / q_i) >= 0, zero iff p = q.
+
+    Cover & Thomas (2006), eq. 2.26 and theorem 2.6.3 (information inequality).
+    """
+    p = _distribution("p", p)
+    q = _distribution("q", q)
+    divergence = (_xlogy(p, p) - _xlogy(p, q)).sum(axis=-1)
+    # Rounding can leave -1e-17 where p == q; the divergence is never negative.
+    return _scalar_or_array(_per_base(np.maximum(divergence, 0.0), base))
+
+
+def coin_growth(f: ArrayLike, p: ArrayLike, odds: ArrayLike = 1.0, base: float | None = None):
+    """Growth per bet g(f) = p ln(1 + b f) + (1 - p) ln(1 - f) of staking f on heads at b-to-1.
+
+    Kelly (1956); Thorp (2006), eq. 3.1. At even money g(f) = ln 2 - H(p, ((1 + f)/2, (1 - f)/2)).
+    All-in (f = 1) gives -inf unless p = 1.
+    """
+    f = np.asarray(f, dtype=float)
+    if not np.all((f >= 0) & (f <= 1)):
+        raise ValueError(f"f = {f!r} is not a betting fraction in [0, 1]")
+    p = _probability("p", p)
+    b = _positive("odds", odds)
+    growth = _xlogy(p, 1.0 + b * f) + _xlogy(1.0 - p, 1.0 - f)
+    return _scalar_or_array(_per_base(growth, base))
+
+
+def kelly_fraction(p: ArrayLike, odds: ArrayLike = 1.0):
+    """The growth-optimal stake on heads f* = max(0, p - (1 - p)/b) (Kelly 1956; Thorp 2006)."""
+    p = _probability("p", p)
+    b = _positive("odds", odds)
+    return _scalar_or_array(np.maximum(0.0, p - (1.0 - p) / b))
+
+
+def _shares(b: ArrayLike) -> np.ndarray:
+    b = np.asarray(b, dtype=float)
+    if not np.all((b >= 0) & np.isfinite(b)):
+        raise ValueError(f"b = {b!r} must be non-negative shares of the bankroll")
+    if np.any(b.sum(axis=-1) > 1.0 + PROBABILITY_TOLERANCE):
+        raise ValueError(f"b = {b!r} bets more than the whole bankroll (shares sum above 1)")
+    return b
+
+
+def portfolio_growth(b: ArrayLike, p: ArrayLike, o: ArrayLike, base: float | None = None):
+    """Growth per race W(b, p) = sum_i p_i ln(b_0 + b_i o_i), with cash b_0 = 1 - sum_i b_i.
+
+    Cover & Thomas (2006), §6.1 (doubling rate) and §6.3 (cash in hand); maximal at b = p when
+    the odds are fair or better (sum 1/o_i <= 1).
+    """
+    b = _shares(b)
+    p = _distribution("p", p)
+    o = _positive("o", o)
+    cash = 1.0 - b.sum(axis=-1, keepdims=True)
+    return _scalar_or_array(_per_base(_xlogy(p, cash + b * o).sum(axis=-1), base))
+
+
+def ensemble_growth(b: ArrayLike, p: ArrayLike, o: ArrayLike, base: float | None = None):
+    """Growth of the *mean* wealth, ln E[b_0 + b_X o_X] = ln sum_i p_i (b_0 + b_i o_i).
+
+    Always >= the time-average growth :func:`portfolio_growth` (Jensen); the gap is the
+    ergodicity lesson of Peters (2019): the mean can grow while almost every path decays.
+    """
+    b = _shares(b)
+    p = _distribution("p", p)
+    o = _positive("o", o)
+    cash = 1.0 - b.sum(axis=-1, keepdims=True)
+    return _scalar_or_array(_per_base(np.log((p * (cash + b * o)).sum(axis=-1)), base))
+
+
+class GrowthDecomposition(NamedTuple):
+    """G = log_odds - cross_entropy and cross_entropy = entropy + divergence.
+
+    ``effective_shares`` b~_i = b_i + b_0/o_i fold the cash b_0 into the bets (b_0 + b_i o_i =
+    b~_i o_i), so both identities hold for any shares and odds (Cover & Thomas 2006, §6.3).
+    With no cash held b~ = b.
+    """
+
+    log_odds: float | np.ndarray  # sum_i p_i ln o_i
+    entropy: float | np.ndarray  # H(p)
+    divergence: float | np.ndarray  # D(p || b~)
+    cross_entropy: float | np.ndarray  # H(p, b~)
+    growth: float | np.ndarray  # G(b)
+    effective_shares: np.ndarray  # b~
+
+
+def growth_decomposition(
+    b: ArrayLike, p: ArrayLike, o: ArrayLike, base: float | None = None
+) -> GrowthDecomposition:
+    """Split the growth of shares b into sum p ln o - H(p) - D(p||b~) (Cover & Thomas 2006, §6.1)."""
+    b = _shares(b)
+    p = _distribution("p", p)
+    o = _positive("o", o)
+    cash = 1.0 - b.sum(axis=-1, keepdims=True)
+    effective = b + cash / o
+    log_odds = _xlogy(p, o).sum(axis=-1)
+    h = -_xlogy(p, p).sum(axis=-1)
+    cross = -_xlogy(p, effective).sum(axis=-1)
+    divergence = cross - h
+    growth = _xlogy(p, cash + b * o).sum(axis=-1)
+    return GrowthDecomposition(
+        *(_scalar_or_array(_per_base(x, base)) for x in (log_odds, h, divergence, cross, growth)),
+        effective_shares=effective,
+    )
+
+
+def kelly_shares(p: ArrayLike, o: ArrayLike) -> tuple[np.ndarray, float]:
+    """Growth-optimal shares (b, b_0) for one race at any odds.
+
+    Kelly (1956), the case with a track take (subfair odds), where keeping cash pays: rank
+    outcomes by p_i o_i; the betting set S grows while p_i o_i exceeds the cash level
+    b_0 = (1 - sum_S p_i)/(1 - sum_S 1/o_i); then b_i = p_i - b_0/o_i on S and 0 elsewhere.
+    With fair or better odds (sum 1/o <= 1) this is proportional betting b = p, b_0 = 0.
+    """
+    p = _distribution("p", p)
+    o = _positive("o", o)
+    if p.ndim != 1 or o.shape != p.shape:
+        raise ValueError(f"p and o must be two lists of the same length, got {p!r} and {o!r}")
+    if np.sum(1.0 / o) <= 1.0 + 1e-12:
+        return p.copy(), 0.0
+    order = np.argsort(-(p * o), kind="stable")
+    cash = 1.0
+    chosen: list[int] = []
+    for i in order:
+        if p[i] * o[i] <= cash:
+            break
+        trial = [*chosen, int(i)]
+        inverse_odds = np.sum(1.0 / o[trial])
+        if inverse_odds >= 1.0:
+            break
+        chosen = trial
+        cash = (1.0 - np.sum(p[chosen])) / (1.0 - inverse_odds)
+    shares = np.zeros_like(p)
+    if chosen:
+        shares[chosen] = p[chosen] - cash / o[chosen]
+    return np.maximum(shares, 0.0), float(1.0 - shares.sum())
+
+
+def fractional_kelly_growth(c: ArrayLike, optimal_growth: ArrayLike):
+    """Growth c (2 - c) g* of betting c times Kelly (Thorp 2006, §7, continuous approximation).
+
+    Half Kelly keeps 3/4 of the optimal growth; double Kelly keeps none.
+    """
+    c = np.asarray(c, dtype=float)
+    return _scalar_or_array(c * (2.0 - c) * np.asarray(optimal_growth, dtype=float))
+
+
+def drawdown_probability(x: ArrayLike, c: ArrayLike = 1.0):
+    """P(wealth ever falls to a fraction x of its start) ~ x^(2/c - 1) betting c times Kelly.
+
+    Thorp (2006), §7 (continuous approximation): full Kelly halves with probability 1/2,
+    half Kelly with probability 1/8. Valid for 0 < x <= 1 and 0 < c < 2.
+    """
+    x = np.asarray(x, dtype=float)
+    c = np.asarray(c, dtype=float)
+    if not np.all((x > 0) & (x <= 1)):
+        raise ValueError(f"x = {x!r} must be a fraction of the start in (0, 1]")
+    if not np.all((c > 0) & (c < 2)):
+        raise ValueError(f"c = {c!r} must be a multiple of Kelly in (0, 2)")
+    return _scalar_or_array(x ** (2.0 / c - 1.0))
