@@ -170,7 +170,9 @@ class RaceGame(BankrollRules):
             )
         names = self.names or tuple(f"#{i + 1}" for i in range(len(probs)))
         if len(names) != len(probs):
-            raise ValueError(f"names = {list(names)} has {len(names)} entries, expected {len(probs)}")
+            raise ValueError(
+                f"names = {list(names)} has {len(names)} entries, expected {len(probs)}"
+            )
         object.__setattr__(self, "probs", probs)
         object.__setattr__(self, "odds", odds)
         object.__setattr__(self, "names", tuple(str(n) for n in names))

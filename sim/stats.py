@@ -95,7 +95,7 @@ def summarize(result: SimulationResult) -> pd.DataFrame:
     game = result.game
     start = math.log(game.start)
     rows = []
-    for i, (label, strategy) in enumerate(zip(result.labels, result.strategies)):
+    for i, (label, strategy) in enumerate(zip(result.labels, result.strategies, strict=True)):
         log_wealth = result.log_wealth[i]
         growth, error = growth_estimate(log_wealth - start, game.rounds)
         wealth_quantiles = wealth_quantiles_of(log_wealth, [0.5, *QUANTILES])
@@ -113,12 +113,14 @@ def summarize(result: SimulationResult) -> pd.DataFrame:
             "median_wealth": float(wealth_quantiles[0]),
             **{
                 f"wealth_q{round(q * 100):02d}": float(v)
-                for q, v in zip(QUANTILES, wealth_quantiles[1:])
+                for q, v in zip(QUANTILES, wealth_quantiles[1:], strict=True)
             },
             "p_ruin": float(result.ruined[i].mean()),
             "p_cap": float(capped.mean()),
             "median_max_drawdown": (
-                math.nan if result.max_drawdown is None else float(np.median(result.max_drawdown[i]))
+                math.nan
+                if result.max_drawdown is None
+                else float(np.median(result.max_drawdown[i]))
             ),
             "mean_rounds_to_cap": (
                 float(result.rounds_played[i][capped].mean()) if capped.any() else math.nan

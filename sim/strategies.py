@@ -122,7 +122,8 @@ class ConstantStrategy(Strategy):
 def _check_fraction(label: str, value: float, low: float = 0.0, high: float = 1.0) -> float:
     if not (math.isfinite(value) and low <= value <= high):
         raise ValueError(
-            f"strategy {label!r}: {value!r} is out of range; expected a number in [{low:g}, {high:g}]"
+            f"strategy {label!r}: {value!r} is out of range; "
+            f"expected a number in [{low:g}, {high:g}]"
         )
     return value
 
@@ -226,7 +227,9 @@ class Shares(ConstantStrategy):
 
 def _require_coin(label: str, game: Game) -> None:
     if not isinstance(game, CoinGame):
-        raise ValueError(f"strategy {label!r} is for coin games; a race takes 'share:...' or 'kelly'")
+        raise ValueError(
+            f"strategy {label!r} is for coin games; a race takes 'share:...' or 'kelly'"
+        )
 
 
 @dataclass(frozen=True, repr=False)
@@ -324,7 +327,9 @@ def _numbers(spec: str, text: str) -> list[float]:
     try:
         values = [float(part) for part in text.split(",")]
     except ValueError:
-        raise ValueError(f"strategy {spec!r}: {text!r} is not a number or list of numbers") from None
+        raise ValueError(
+            f"strategy {spec!r}: {text!r} is not a number or a list of numbers"
+        ) from None
     if any(not math.isfinite(v) for v in values):
         raise ValueError(f"strategy {spec!r}: {text!r} must be finite")
     return values
@@ -380,7 +385,8 @@ STRATEGY_EXAMPLES = {
 
 def _required(spec: str, argument: str | None) -> str:
     if argument is None or not argument.strip():
-        raise ValueError(f"strategy {spec!r} needs a value after ':', e.g. {STRATEGY_EXAMPLES[spec.split(':')[0]]}")
+        example = STRATEGY_EXAMPLES[spec.split(":")[0].lower()]
+        raise ValueError(f"strategy {spec!r} needs a value after ':', e.g. {example}")
     return argument
 
 
@@ -389,7 +395,7 @@ def _no_argument(spec: str) -> Strategy:
 
 
 def parse_strategy(spec: str) -> Strategy:
-    """Build a policy from a spec such as ``kelly``, ``kelly:0.5``, ``fixed:0.2`` or ``share:0.6``."""
+    """Build a policy from a spec: ``kelly``, ``kelly:0.5``, ``fixed:0.2``, ``share:0.6``, ..."""
     if not isinstance(spec, str) or not spec.strip():
         raise ValueError(f"strategy {spec!r} is empty; known: {', '.join(_PARSERS)}")
     name, _, argument = spec.strip().partition(":")

@@ -136,6 +136,11 @@ def _shares(b: ArrayLike) -> np.ndarray:
     return b
 
 
+def _cash(b: np.ndarray) -> np.ndarray:
+    """Cash b_0 = 1 - sum_i b_i, kept >= 0 against rounding when the shares sum to 1."""
+    return np.maximum(1.0 - b.sum(axis=-1, keepdims=True), 0.0)
+
+
 def portfolio_growth(b: ArrayLike, p: ArrayLike, o: ArrayLike, base: float | None = None):
     """Growth per race W(b, p) = sum_i p_i ln(b_0 + b_i o_i), with cash b_0 = 1 - sum_i b_i.
 
@@ -145,7 +150,7 @@ def portfolio_growth(b: ArrayLike, p: ArrayLike, o: ArrayLike, base: float | Non
     b = _shares(b)
     p = _distribution("p", p)
     o = _positive("o", o)
-    cash = 1.0 - b.sum(axis=-1, keepdims=True)
+    cash = _cash(b)
     return _scalar_or_array(_per_base(_xlogy(p, cash + b * o).sum(axis=-1), base))
 
 
@@ -158,7 +163,7 @@ def ensemble_growth(b: ArrayLike, p: ArrayLike, o: ArrayLike, base: float | None
     b = _shares(b)
     p = _distribution("p", p)
     o = _positive("o", o)
-    cash = 1.0 - b.sum(axis=-1, keepdims=True)
+    cash = _cash(b)
     return _scalar_or_array(_per_base(np.log((p * (cash + b * o)).sum(axis=-1)), base))
 
 
@@ -181,11 +186,11 @@ class GrowthDecomposition(NamedTuple):
 def growth_decomposition(
     b: ArrayLike, p: ArrayLike, o: ArrayLike, base: float | None = None
 ) -> GrowthDecomposition:
-    """Split the growth of shares b into sum p ln o - H(p) - D(p||b~) (Cover & Thomas 2006, §6.1)."""
+    """Split the growth of shares b into sum p ln o - H(p) - D(p||b~) (C&T 2006, §6.1)."""
     b = _shares(b)
     p = _distribution("p", p)
     o = _positive("o", o)
-    cash = 1.0 - b.sum(axis=-1, keepdims=True)
+    cash = _cash(b)
     effective = b + cash / o
     log_odds = _xlogy(p, o).sum(axis=-1)
     h = -_xlogy(p, p).sum(axis=-1)
