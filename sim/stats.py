@@ -38,6 +38,19 @@ SUMMARY_COLUMNS = [
 ]
 
 
+def round_money(values, digits: int = 12) -> np.ndarray:
+    """Round amounts to ``digits`` significant digits.
+
+    Wealth lives in log space in the engine, so e^{ln 250} comes back as 250.00000000000003;
+    twelve significant digits remove that noise and keep far more precision than money needs.
+    """
+    values = np.asarray(values, dtype=float)
+    usable = np.isfinite(values) & (np.abs(values) > 1e-280) & (np.abs(values) < 1e280)
+    magnitude = np.floor(np.log10(np.abs(np.where(usable, values, 1.0))))
+    factor = 10.0 ** (digits - 1 - magnitude)
+    return np.where(usable, np.round(values * factor) / factor, values)
+
+
 def constant_shares(strategy: Strategy, game: Game) -> np.ndarray | None:
     """The strategy's constant bet as race shares on the game's decimal odds, if it has one.
 
@@ -98,7 +111,7 @@ def summarize(result: SimulationResult) -> pd.DataFrame:
     for i, (label, strategy) in enumerate(zip(result.labels, result.strategies, strict=True)):
         log_wealth = result.log_wealth[i]
         growth, error = growth_estimate(log_wealth - start, game.rounds)
-        wealth_quantiles = wealth_quantiles_of(log_wealth, [0.5, *QUANTILES])
+        wealth_quantiles = round_money(wealth_quantiles_of(log_wealth, [0.5, *QUANTILES]))
         capped = result.capped[i]
         rows.append({
             "strategy": label,
@@ -109,7 +122,7 @@ def summarize(result: SimulationResult) -> pd.DataFrame:
             "growth_ci_low": growth - Z_95 * error if math.isfinite(growth) else growth,
             "growth_ci_high": growth + Z_95 * error if math.isfinite(growth) else growth,
             "growth_theory": theoretical_growth(strategy, game),
-            "mean_wealth": _mean_wealth(log_wealth),
+            "mean_wealth": float(round_money(_mean_wealth(log_wealth))),
             "median_wealth": float(wealth_quantiles[0]),
             **{
                 f"wealth_q{round(q * 100):02d}": float(v)
@@ -143,5 +156,5 @@ def wealth_paths_long(result: SimulationResult, max_paths: int | None = None) ->
         "path": np.tile(np.repeat(np.arange(n_paths), n_steps), n_strategies),
         "round": np.tile(np.arange(n_steps), n_strategies * n_paths),
         "strategy": np.repeat(np.array(result.labels, dtype=object), n_paths * n_steps),
-        "wealth": wealth.reshape(-1),
+        "wealth": round_money(wealth.reshape(-1)),
     })
