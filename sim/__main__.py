@@ -1,0 +1,8 @@
+"""``python -m sim``: the same command line as the ``kelly`` script (see :mod:`sim.cli`)."""
+
+import sys
+
+from sim.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,761 @@
+"""The ``kelly`` command line: simulations without a window, as tables and figures.
+
+Commands (``kelly COMMAND --help`` shows each one's options and examples)::
+
+    kelly sweep      growth rate against the bet fraction, theory and Monte Carlo
+    kelly paths      bankroll paths of several strategies: summary table and fan chart
+    kelly race       a horse race: growth of bet shares and its cross-entropy split
+    kelly challenge  the Haghani & Dewey (2016) capped coin game, strategy by strategy
+    kelly report     the classroom handout: CSVs, PNGs and index.html in one folder
+    kelly play       open the game (options pass through to it)
+
+Every bad value ends the run with one line on stderr (``kelly: error: ...``) and exit status 2;
+Ctrl-C ends it with status 130. Files are written atomically (:mod:`sim.output`).
+
+The analysis functions (:func:`sweep_table`, :func:`race_table`, :func:`run_paths`) return
+pandas tables and are used by :mod:`sim.report` as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import sim
+from sim.config import CollectAction, apply_config, read_config
+from sim.engine import SimulationResult, simulate
+from sim.games import CoinGame, RaceGame
+from sim.output import (
+    check_figure_path,
+    check_table_path,
+    print_table,
+    write_figure,
+    write_table,
+)
+from sim.stats import constant_shares, summarize, wealth_paths_long
+from sim.strategies import STRATEGY_EXAMPLES, FixedFraction, Kelly, Shares, Strategy, parse_strategy
+from sim.theory import (
+    bernoulli,
+    coin_growth,
+    cross_entropy,
+    entropy,
+    growth_decomposition,
+    kl_divergence,
+)
+
+PROG = "kelly"
+COMMANDS = ("sweep", "paths", "race", "challenge", "report", "play")
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+MAX_GRID_POINTS = 10_001
+#: trajectories kept in memory for a fan chart (strategies x paths x rounds x 8 bytes)
+RECORD_BUDGET_BYTES = 256 * 1024**2
+DEFAULT_PATH_STRATEGIES = ("kelly", "kelly:0.5", "kelly:2", "allin")
+DEFAULT_RACE_STRATEGIES = ("kelly", "kelly:0.5", "share:0.6,0.3,0.1")
+DEFAULT_CHALLENGE_STRATEGIES = (
+    "kelly", "kelly:0.5", "fixed:0.1", "fixed:0.2", "fixed:0.4", "allin",
+)
+PLAY_FLAGS = "--headless --frames N --screenshot FILE --seed N --fullscreen --classroom"
+
+SWEEP_COLUMNS = [
+    "fraction", "share", "growth_theory", "growth_mc", "growth_se", "growth_ci_low",
+    "growth_ci_high", "log_odds", "entropy", "cross_entropy", "divergence", "median_wealth",
+    "mean_wealth", "p_ruin",
+]
+RACE_COLUMNS = [
+    "strategy", "bets", "cash", "growth_theory", "growth_mc", "growth_se", "growth_ci_low",
+    "growth_ci_high", "log_odds", "entropy", "divergence", "cross_entropy", "median_wealth",
+    "mean_wealth", "p_ruin",
+]
+
+Progress = Callable[[int], None] | None
+
+
+class UsageError(Exception):
+    """A command-line mistake caught by argparse (bad flag, bad value, missing argument)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Value parsers for argparse: each raises ArgumentTypeError naming the value and what is allowed.
+
+
+def _finite(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; expected a finite number")
+    return value
+
+
+def _whole(text: str, least: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < least:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not allowed; expected a whole number of at least {least}"
+        )
+    return value
+
+
+def positive_int(text: str) -> int:
+    """A whole number >= 1 (paths, rounds, workers)."""
+    return _whole(text, 1)
+
+
+def seed_int(text: str) -> int:
+    """A seed: a whole number >= 0."""
+    return _whole(text, 0)
+
+
+def number_list(text: str) -> list[float]:
+    """Comma-separated finite numbers such as ``0.5,0.3,0.2``."""
+    items = [item.strip() for item in str(text).split(",")]
+    values = []
+    for position, item in enumerate(items, start=1):
+        if not item:
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: item {position} is empty; expected numbers separated by commas"
+            )
+        try:
+            value = float(item)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: item {position} ({item!r}) is not a number"
+            ) from None
+        if not math.isfinite(value):
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: item {position} ({item!r}) is not a finite number"
+            )
+        values.append(value)
+    return values
+
+
+def fraction_grid(text: str) -> np.ndarray:
+    """Bet fractions in [0, 1]: ``START:STOP:STEP`` (STOP included) or a list ``0,0.1,0.2``.
+
+    Returns the sorted distinct fractions, rounded to 12 decimals so 0.1 + 0.2 stays 0.3.
+    """
+    text = str(text).strip()
+    if ":" in text:
+        parts = text.split(":")
+        if len(parts) != 3:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not START:STOP:STEP (e.g. 0:0.99:0.01) or a list (e.g. 0,0.1,0.2)"
+            )
+        start, stop, step = (number_list(part)[0] for part in parts)
+        if step <= 0 or stop < start:
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: STEP must be greater than 0 and STOP at least START"
+            )
+        count = math.floor((stop - start) / step + 1e-9) + 1
+        if count > MAX_GRID_POINTS:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} gives {count} fractions; at most {MAX_GRID_POINTS} are allowed"
+            )
+        values = np.round(start + step * np.arange(count), 12)
+    else:
+        values = np.asarray(number_list(text))
+    outside = values[(values < 0) | (values > 1)]
+    if outside.size:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: fraction {outside[0]:g} is outside [0, 1] (the share of the bankroll bet)"
+        )
+    return np.unique(values)
+
+
+def strategy_spec(text: str) -> str:
+    """A strategy spec such as ``kelly:0.5``, checked by parsing it (see
+    :data:`sim.strategies.STRATEGY_EXAMPLES`); returned as the cleaned-up text."""
+    try:
+        parse_strategy(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    except ImportError as error:
+        raise argparse.ArgumentTypeError(
+            f"strategy {text!r} is not available here ({error})"
+        ) from None
+    return str(text).strip()
+
+
+def optional_amount(text: str) -> float | None:
+    """A finite number, or ``none`` for no limit."""
+    if str(text).strip().lower() in {"none", "off", ""}:
+        return None
+    return _finite(text)
+
+
+# --------------------------------------------------------------------------------------------
+# Analyses: pure functions from rules to tables.
+
+
+def sweep_table(
+    game: CoinGame,
+    fractions: Sequence[float],
+    paths: int,
+    seed: int,
+    *,
+    workers: int = 1,
+    progress: Progress = None,
+) -> pd.DataFrame:
+    """Growth rate of every fixed fraction f staked on heads, theory against Monte Carlo.
+
+    One ``simulate`` call runs all fractions on common random numbers (on frictionless rules
+    the exact counts path: every fraction sees the same head counts). Columns:
+
+    * ``share`` a = (1 + b f)/(1 + b): the fair two-way book's share on heads that is
+      equivalent to staking f on heads at b-to-1 (a = (1 + f)/2 at even money);
+    * ``growth_theory`` g(f) = p ln(1 + b f) + (1 - p) ln(1 - f) (Kelly 1956);
+    * ``growth_mc`` the mean of ln(W_T/W_0)/T with ``growth_se`` and a 95% interval;
+    * ``log_odds`` sum_i p_i ln o_i, ``entropy`` H(p), ``cross_entropy`` H(p, a),
+      ``divergence`` D(p||a), so that growth_theory = log_odds - cross_entropy and
+      cross_entropy = entropy + divergence (Cover & Thomas 2006, §6.1);
+    * ``median_wealth``, ``mean_wealth`` (sample mean) and ``p_ruin`` over the paths.
+    """
+    fractions = np.asarray(fractions, dtype=float)
+    strategies = [FixedFraction(float(f)) for f in fractions]
+    result = simulate(game, strategies, paths, seed, method="auto", workers=workers,
+                      progress=progress)
+    summary = summarize(result)
+    probs = bernoulli(game.p)
+    shares = np.asarray(game.share_of_fraction(fractions), dtype=float)
+    split = np.stack([shares, 1.0 - shares], axis=-1)
+    return pd.DataFrame({
+        "fraction": fractions,
+        "share": shares,
+        "growth_theory": np.asarray(coin_growth(fractions, game.p, game.odds), dtype=float),
+        "growth_mc": summary["growth"].to_numpy(),
+        "growth_se": summary["growth_se"].to_numpy(),
+        "growth_ci_low": summary["growth_ci_low"].to_numpy(),
+        "growth_ci_high": summary["growth_ci_high"].to_numpy(),
+        "log_odds": float(np.sum(probs * np.log(game.decimal_odds))),
+        "entropy": float(entropy(probs)),
+        "cross_entropy": np.asarray(cross_entropy(probs, split), dtype=float),
+        "divergence": np.asarray(kl_divergence(probs, split), dtype=float),
+        "median_wealth": summary["median_wealth"].to_numpy(),
+        "mean_wealth": summary["mean_wealth"].to_numpy(),
+        "p_ruin": summary["p_ruin"].to_numpy(),
+    }, columns=SWEEP_COLUMNS)
+
+
+def race_strategies(
+    game: RaceGame, strategies: Sequence[Strategy], bets: Sequence[float] | None = None
+) -> list[Strategy]:
+    """The strategies of ``kelly race``: ``--bets`` as shares, then ``--strategy`` ones, then the
+    optimum (Kelly: b = p at fair or better odds, :func:`sim.theory.kelly_shares` otherwise)
+    unless full Kelly is already among them."""
+    chosen: list[Strategy] = []
+    if bets is not None:
+        chosen.append(Shares(tuple(bets)))
+    chosen.extend(strategies)
+    if not chosen:
+        chosen = [parse_strategy(spec) for spec in DEFAULT_RACE_STRATEGIES]
+    if not any(isinstance(s, Kelly) and s.multiple == 1 for s in chosen):
+        fair = float(np.sum(1.0 / game.decimal_odds)) <= 1.0 + 1e-12
+        chosen.append(Kelly(1.0, label="optimum b = p" if fair else "optimum (Kelly shares)"))
+    return chosen
+
+
+def race_table(
+    game: RaceGame,
+    strategies: Sequence[Strategy],
+    paths: int,
+    seed: int,
+    *,
+    workers: int = 1,
+    progress: Progress = None,
+) -> pd.DataFrame:
+    """Growth of each strategy in a horse race against theory, with the cross-entropy split.
+
+    For a constant bet b (cash b_0 = 1 - sum b) the theory columns come from
+    :func:`sim.theory.growth_decomposition`: G = log_odds - cross_entropy with
+    cross_entropy = H(p, b~) = entropy + divergence, b~ = b + b_0/o (Cover & Thomas 2006, §6.1,
+    §6.3). Adaptive strategies get NaN there.
+    """
+    result = simulate(game, list(strategies), paths, seed, method="auto", workers=workers,
+                      progress=progress)
+    summary = summarize(result)
+    rows = []
+    for strategy, (_, row) in zip(result.strategies, summary.iterrows(), strict=True):
+        shares = constant_shares(strategy, game)
+        if shares is None:
+            split = dict.fromkeys(("log_odds", "entropy", "divergence", "cross_entropy"), math.nan)
+            bets, cash = "adaptive", math.nan
+        else:
+            parts = growth_decomposition(shares, game.outcome_probs, game.decimal_odds)
+            split = {name: float(getattr(parts, name))
+                     for name in ("log_odds", "entropy", "divergence", "cross_entropy")}
+            bets = ",".join(f"{s:.4g}" for s in shares)
+            cash = max(0.0, round(float(1.0 - shares.sum()), 12))  # no 1e-16 leftovers
+        rows.append({
+            "strategy": row["strategy"],
+            "bets": bets,
+            "cash": cash,
+            "growth_theory": row["growth_theory"],
+            "growth_mc": row["growth"],
+            "growth_se": row["growth_se"],
+            "growth_ci_low": row["growth_ci_low"],
+            "growth_ci_high": row["growth_ci_high"],
+            **split,
+            "median_wealth": row["median_wealth"],
+            "mean_wealth": row["mean_wealth"],
+            "p_ruin": row["p_ruin"],
+        })
+    return pd.DataFrame(rows, columns=RACE_COLUMNS)
+
+
+def recordable_paths(
+    game, strategies: Sequence[Strategy], budget: int = RECORD_BUDGET_BYTES
+) -> int:
+    """How many paths' trajectories fit in ``budget`` bytes (8 bytes per round per strategy)."""
+    return max(1, budget // (len(strategies) * (game.rounds + 1) * 8))
+
+
+def run_paths(
+    game,
+    strategies: Sequence[Strategy],
+    paths: int,
+    seed: int,
+    *,
+    record: bool,
+    workers: int = 1,
+    progress: Progress = None,
+) -> tuple[SimulationResult, SimulationResult | None]:
+    """Simulate for a summary and, if ``record``, keep trajectories for charts and long tables.
+
+    Returns (the full result, the recorded result or None). When all paths' trajectories fit in
+    :data:`RECORD_BUDGET_BYTES` both are the same run; otherwise the first paths are re-run with
+    the same seed and recorded (blocks of paths have their own seeds, so they are the same paths).
+    """
+    if not record:
+        result = simulate(game, strategies, paths, seed, workers=workers, progress=progress)
+        return result, None
+    keep = min(paths, recordable_paths(game, strategies))
+    full = simulate(game, strategies, paths, seed, method="paths", record_paths=keep == paths,
+                    workers=workers, progress=progress)
+    if keep == paths:
+        return full, full
+    recorded = simulate(game, strategies, keep, seed, method="paths", record_paths=True,
+                        workers=workers)
+    return full, recorded
+
+
+# --------------------------------------------------------------------------------------------
+# Argument parsing.
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors become :class:`UsageError` (one line, no usage dump)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Keep the examples' line breaks and show every option's default."""
+
+
+def _common(parser: argparse.ArgumentParser, seed: bool = True) -> None:
+    parser.add_argument("--config", metavar="FILE.toml",
+                        help="read options from a TOML file; flags given here win")
+    if seed:
+        parser.add_argument("--seed", type=seed_int, default=0,
+                            help="random seed: the same seed gives the same numbers")
+        parser.add_argument("--workers", type=positive_int, default=1,
+                            help="worker processes (results do not depend on it)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bar and no 'wrote FILE' notes on stderr")
+
+
+def _coin_options(parser: argparse.ArgumentParser, rounds: int, paths: int) -> None:
+    parser.add_argument("--p", type=_finite, default=0.6, help="probability of heads, in [0, 1]")
+    parser.add_argument("--odds", type=_finite, default=1.0,
+                        help="net odds b on heads (b-to-1; tails pays 1/b-to-1); 1 = even money")
+    parser.add_argument("--rounds", type=positive_int, default=rounds, help="bets per path")
+    parser.add_argument("--paths", type=positive_int, default=paths,
+                        help="independent bankrolls simulated")
+    parser.add_argument("--start", type=_finite, default=100.0, help="starting bankroll")
+
+
+def _outputs(parser: argparse.ArgumentParser, table: str, figure: str) -> None:
+    parser.add_argument("--out", metavar="FILE",
+                        help=f"write the {table} to FILE: .csv, .json (records) or .parquet "
+                             "(needs pyarrow); without it a table is printed")
+    parser.add_argument("--plot", metavar="FILE", help=f"draw the {figure} to FILE: .png or .svg")
+
+
+STRATEGY_HELP = "; ".join(f"{name}: {text}" for name, text in STRATEGY_EXAMPLES.items())
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The ``kelly`` parser and its subcommand parsers by name."""
+    parser = _Parser(
+        prog=PROG, formatter_class=_Formatter, allow_abbrev=False,
+        description="Kelly: the betting game that teaches cross-entropy. Simulate repeated bets "
+                    "without a window and get tables and figures.",
+        epilog="examples:\n"
+               "  kelly sweep --p 0.6 --plot sweep.png\n"
+               "  kelly paths --strategy kelly --strategy kelly:0.5 --plot paths.png\n"
+               "  kelly race --probs 0.5,0.3,0.2 --odds 2,4,6\n"
+               "  kelly report --out report\n"
+               "  kelly play\n\n"
+               "Growth is in nats per bet: G = sum_i p_i ln o_i - H(p, b), largest at b = p.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {sim.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub: dict[str, argparse.ArgumentParser] = {}
+
+    def command(name: str, summary: str, description: str, examples: str):
+        made = commands.add_parser(
+            name, help=summary, description=description, epilog="examples:\n" + examples,
+            formatter_class=_Formatter, allow_abbrev=False,
+        )
+        sub[name] = made
+        return made
+
+    sweep = command(
+        "sweep", "growth rate against the bet fraction (theory and Monte Carlo)",
+        "Stake a fixed fraction f of the bankroll on heads every round, for every f in a grid, "
+        "on the same simulated flips. Columns: fraction, share a = (1+bf)/(1+b) (the fair two-way "
+        "book's share on heads, (1+f)/2 at even money), growth_theory, growth_mc with its standard "
+        "error and 95% CI, log_odds = sum p ln o, entropy H(p), cross_entropy H(p, a), divergence "
+        "D(p||a), median_wealth, mean_wealth, p_ruin. Identity: growth = log_odds - cross_entropy.",
+        "  kelly sweep --p 0.6 --plot sweep.png\n"
+        "  kelly sweep --p 0.55 --odds 2 --fractions 0:0.6:0.005 --out sweep.csv\n"
+        "  kelly sweep --fractions 0,0.1,0.2,0.3 --rounds 100 --paths 1000\n",
+    )
+    _coin_options(sweep, rounds=1000, paths=10_000)
+    sweep.add_argument("--fractions", type=fraction_grid, default="0:0.99:0.01",
+                       metavar="START:STOP:STEP|LIST",
+                       help="fractions of the bankroll staked on heads, each in [0, 1]")
+    _outputs(sweep, "table", "growth curve and its cross-entropy panel")
+    _common(sweep)
+
+    paths = command(
+        "paths", "bankroll paths of several strategies: summary and fan chart",
+        "Run several strategies on the same flips. The table has one row per strategy (growth "
+        "with 95% CI and theory, mean/median wealth and quantiles, P(ruin), P(cap), drawdown, "
+        "rounds to the cap). --paths-out writes wealth paths in long form (path, round, strategy, "
+        "wealth), the first --paths-out-max paths only. The fan chart shows the median, the "
+        "25-75% and 5-95% bands on a log scale and a few sample paths; its bands use all "
+        f"paths whose trajectories fit in {RECORD_BUDGET_BYTES // 1024**2} MiB of memory "
+        "(the first ones)."
+        f"\n\nstrategies: {STRATEGY_HELP}",
+        "  kelly paths --plot paths.png\n"
+        "  kelly paths --strategy kelly --strategy fixed:0.5 --strategy allin \\\n"
+        "      --start 25 --cap 250 --tick 0.01 --rounds 300 --out summary.csv\n"
+        "  kelly paths --strategy bayes --paths 200 --paths-out paths.parquet\n",
+    )
+    _coin_options(paths, rounds=300, paths=1000)
+    paths.add_argument("--strategy", action=CollectAction, type=strategy_spec, metavar="SPEC",
+                       help="a strategy (repeat for several); default: "
+                            + " ".join(DEFAULT_PATH_STRATEGIES))
+    paths.add_argument("--cap", type=optional_amount, default=None,
+                       help="winnings capped here; the path stops ('none': no cap)")
+    paths.add_argument("--floor", type=_finite, default=0.0,
+                       help="betting stops (ruin) once the bankroll falls to this")
+    paths.add_argument("--min-bet", type=_finite, default=0.0, help="smallest stake accepted")
+    paths.add_argument("--tick", type=_finite, default=0.0,
+                       help="stakes rounded to multiples of this (0.01 = cents; 0 = none)")
+    paths.add_argument("--heads-only", dest="allow_tails", action="store_false",
+                       help="bets on tails are not allowed")
+    paths.add_argument("--paths-out", metavar="FILE",
+                       help="write wealth paths in long form (.csv, .json, .parquet)")
+    paths.add_argument("--paths-out-max", type=positive_int, default=200, metavar="N",
+                       help="how many paths --paths-out writes (the first N)")
+    paths.add_argument("--samples", type=seed_int, default=5, metavar="N",
+                       help="sample paths drawn in each panel of the fan chart")
+    _outputs(paths, "summary table", "fan chart")
+    _common(paths)
+
+    race = command(
+        "race", "a horse race: growth of bet shares and its cross-entropy split",
+        "Bet shares b of the bankroll on K outcomes with probabilities p and decimal odds o "
+        "(payout per unit staked); money not bet is kept. The table compares Monte Carlo growth "
+        "with theory and splits it as G = log_odds - H(p) - D(p||b~), cross_entropy = "
+        "H(p, b~) (b~ = b + cash/o). A row for the optimum (b = p at fair or better odds; "
+        "otherwise Kelly's shares with cash) is added unless full 'kelly' is among the "
+        f"strategies.\n\nstrategies: {STRATEGY_HELP}",
+        "  kelly race --probs 0.5,0.3,0.2 --odds 2,4,6 --bets 0.5,0.3,0.2\n"
+        "  kelly race --probs 0.5,0.3,0.2 --odds 2,4,6 --strategy kelly:0.5 --plot race.png\n"
+        "  kelly race --probs 0.6,0.4 --odds 1.8,2.1 --out race.json\n",
+    )
+    race.add_argument("--probs", type=number_list, default="0.5,0.3,0.2", metavar="LIST",
+                      help="outcome probabilities (sum to 1)")
+    race.add_argument("--odds", type=number_list, default="2,4,6", metavar="LIST",
+                      help="decimal odds: payout per unit staked, stake included")
+    race.add_argument("--names", metavar="LIST", help="outcome names, comma-separated")
+    race.add_argument("--bets", type=number_list, metavar="LIST",
+                      help="shares of the bankroll bet on each outcome (sum at most 1)")
+    race.add_argument("--strategy", action=CollectAction, type=strategy_spec, metavar="SPEC",
+                      help="a strategy (repeat for several); default without --bets: "
+                           + " ".join(DEFAULT_RACE_STRATEGIES))
+    race.add_argument("--rounds", type=positive_int, default=1000, help="races per path")
+    race.add_argument("--paths", type=positive_int, default=10_000, help="bankrolls simulated")
+    race.add_argument("--start", type=_finite, default=100.0, help="starting bankroll")
+    _outputs(race, "table", "growth bars and cross-entropy split")
+    _common(race)
+
+    challenge = command(
+        "challenge", "the Haghani-Dewey capped coin game, strategy by strategy",
+        "The experiment of Haghani & Dewey (2016): $25, a coin landing heads 60% of the time, "
+        "even money, bets in cents, winnings capped at $250, 300 flips. One row per strategy "
+        "(mean and median payout, P(cap), P(bust), mean flips) and the subjects' observed row."
+        f"\n\nstrategies: {STRATEGY_HELP}",
+        "  kelly challenge\n"
+        "  kelly challenge --strategy kelly --strategy fixed:0.1 --paths 2000 --out hd.csv\n"
+        "  kelly challenge --plot challenge.png\n",
+    )
+    challenge.add_argument("--strategy", action=CollectAction, type=strategy_spec, metavar="SPEC",
+                           help="a strategy (repeat for several); default: "
+                                + " ".join(DEFAULT_CHALLENGE_STRATEGIES))
+    challenge.add_argument("--paths", type=positive_int, default=10_000, help="players simulated")
+    _outputs(challenge, "table", "payout and P(cap)/P(bust) bars")
+    _common(challenge)
+
+    report = command(
+        "report", "the classroom handout: CSVs, PNGs and index.html",
+        "Run a fixed set of analyses with a fixed seed (a sweep at p = 0.6, a fan chart of "
+        "Kelly, half Kelly, double Kelly and all-in, a horse race) and write their CSVs and "
+        "PNGs with index.html and report.md, one sentence per figure.",
+        "  kelly report --out report\n"
+        "  kelly report --out /tmp/handout --seed 7\n",
+    )
+    report.add_argument("--out", metavar="DIR", default="report",
+                        help="folder for the handout (created if missing)")
+    _common(report)
+
+    play = command(
+        "play", "open the game (options pass through to it)",
+        "Open the pygame window. Every option after 'play' goes to the game, for example "
+        f"{PLAY_FLAGS}. With --config FILE.toml, the file's keys become flags too "
+        "(key = value gives --key value, key = true gives --key).",
+        "  kelly play\n"
+        "  kelly play --fullscreen\n"
+        "  kelly play --classroom --seed 42\n"
+        "  kelly play --headless --frames 120 --screenshot shot.png --seed 1\n",
+    )
+    play.add_argument("--config", metavar="FILE.toml",
+                      help="game options from a TOML file; flags given here come after them")
+    return parser, sub
+
+
+# --------------------------------------------------------------------------------------------
+# Running commands.
+
+
+def _note(args, message: str) -> None:
+    if not getattr(args, "quiet", False):
+        print(f"{PROG}: {message}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def progress_bar(args, description: str, total: int) -> Iterator[Progress]:
+    """A rich progress bar on stderr, only when stderr is a terminal and not --quiet."""
+    if getattr(args, "quiet", False) or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress as Bar
+
+    with Bar(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def _emit_table(args, table: pd.DataFrame, title: str) -> None:
+    if args.out:
+        write_table(table, args.out)
+        _note(args, f"wrote {args.out}")
+    else:
+        print_table(table, title=title)
+
+
+def _emit_figure(args, figure, path) -> None:
+    write_figure(figure, path)
+    _note(args, f"wrote {path}")
+
+
+def _check_outputs(args, tables: Sequence[str] = ("out",), figures: Sequence[str] = ("plot",)):
+    """Validate output paths before any work, so a typo costs no simulation time."""
+    for name in tables:
+        if getattr(args, name, None):
+            check_table_path(getattr(args, name))
+    for name in figures:
+        if getattr(args, name, None):
+            check_figure_path(getattr(args, name))
+
+
+def cmd_sweep(args, _extra) -> int:
+    game = CoinGame(p=args.p, odds=args.odds, rounds=args.rounds, start=args.start)
+    _check_outputs(args)
+    with progress_bar(args, f"sweep of {len(args.fractions)} fractions", args.paths) as progress:
+        table = sweep_table(game, args.fractions, args.paths, args.seed, workers=args.workers,
+                            progress=progress)
+    _emit_table(args, table, f"Growth against the fraction (p = {args.p:g}, odds {args.odds:g}"
+                             f"-to-1, {args.rounds} bets, {args.paths} paths; nats per bet)")
+    if args.plot:
+        from sim.plots import sweep_figure
+
+        _emit_figure(args, sweep_figure(table, game, paths=args.paths), args.plot)
+    return 0
+
+
+def cmd_paths(args, _extra) -> int:
+    game = CoinGame(p=args.p, odds=args.odds, start=args.start, cap=args.cap, floor=args.floor,
+                    min_bet=args.min_bet, tick=args.tick, rounds=args.rounds,
+                    allow_tails=args.allow_tails)
+    strategies = [parse_strategy(spec) for spec in args.strategy or DEFAULT_PATH_STRATEGIES]
+    _check_outputs(args, tables=("out", "paths_out"))
+    record = bool(args.plot or args.paths_out)
+    with progress_bar(args, f"{len(strategies)} strategies", args.paths) as progress:
+        result, recorded = run_paths(game, strategies, args.paths, args.seed, record=record,
+                                     workers=args.workers, progress=progress)
+    _emit_table(args, summarize(result), f"Strategies over {args.rounds} bets, {args.paths} paths "
+                                         "(growth in nats per bet)")
+    if args.paths_out:
+        write_table(wealth_paths_long(recorded, max_paths=args.paths_out_max), args.paths_out)
+        _note(args, f"wrote {args.paths_out}")
+    if args.plot:
+        from sim.plots import fan_figure
+
+        figure = fan_figure(recorded, samples=args.samples, total_paths=args.paths)
+        _emit_figure(args, figure, args.plot)
+    return 0
+
+
+def cmd_race(args, _extra) -> int:
+    names = tuple(n.strip() for n in args.names.split(",")) if args.names else None
+    game = RaceGame(probs=tuple(args.probs), odds=tuple(args.odds), names=names,
+                    rounds=args.rounds, start=args.start)
+    strategies = race_strategies(game, [parse_strategy(s) for s in args.strategy or []], args.bets)
+    _check_outputs(args)
+    with progress_bar(args, "race", args.paths) as progress:
+        table = race_table(game, strategies, args.paths, args.seed, workers=args.workers,
+                           progress=progress)
+    _emit_table(args, table, f"Horse race over {args.rounds} races, {args.paths} paths "
+                             "(nats per race; growth = log_odds - cross_entropy)")
+    if args.plot:
+        from sim.plots import race_figure
+
+        _emit_figure(args, race_figure(table, game), args.plot)
+    return 0
+
+
+def cmd_challenge(args, _extra) -> int:
+    try:
+        from sim.challenge import challenge_table
+    except ImportError as error:
+        raise ValueError(f"the challenge simulation is not available ({error})") from None
+    strategies = list(args.strategy or DEFAULT_CHALLENGE_STRATEGIES)
+    _check_outputs(args)
+    with progress_bar(args, "challenge", args.paths) as progress:
+        table = challenge_table(strategies, args.paths, args.seed, workers=args.workers,
+                                progress=progress)
+    _emit_table(args, table, f"The Haghani-Dewey game, {args.paths} players per strategy")
+    if args.plot:
+        from sim.games import HAGHANI_DEWEY
+        from sim.plots import challenge_figure
+
+        _emit_figure(args, challenge_figure(table, cap=HAGHANI_DEWEY.cap), args.plot)
+    return 0
+
+
+def cmd_report(args, _extra) -> int:
+    from sim.report import build_report
+
+    written = build_report(
+        Path(args.out), seed=args.seed, workers=args.workers,
+        progress=lambda description, total: progress_bar(args, description, total),
+    )
+    _note(args, f"wrote {len(written)} files to {args.out}/ (open {Path(args.out) / 'index.html'})")
+    return 0
+
+
+def config_flags(path: str) -> list[str]:
+    """A TOML table as command-line flags for the game: key = value -> --key value."""
+    flags: list[str] = []
+    for key, value in read_config(path).items():
+        flag = "--" + str(key).replace("_", "-")
+        if value is True:
+            flags.append(flag)
+        elif value is False:
+            continue
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                flags += [flag, str(item)]
+        elif isinstance(value, dict):
+            raise ValueError(f"config {path!r}: {key!r} is a table; 'kelly play' takes plain keys")
+        else:
+            flags += [flag, str(value)]
+    return flags
+
+
+def cmd_play(args, extra: list[str]) -> int:
+    try:
+        from game.app import main as play_main
+    except ImportError as error:
+        raise ValueError(f"the game is not available ({error})") from None
+    forwarded = (config_flags(args.config) if args.config else []) + list(extra)
+    try:
+        status = play_main(forwarded)
+    except SystemExit as done:  # the game's own argparse: --help, bad flags
+        status = done.code
+    if status is None:
+        return 0
+    return status if isinstance(status, int) else EXIT_USAGE
+
+
+HANDLERS = {
+    "sweep": cmd_sweep,
+    "paths": cmd_paths,
+    "race": cmd_race,
+    "challenge": cmd_challenge,
+    "report": cmd_report,
+    "play": cmd_play,
+}
+
+
+def _parse(argv: list[str]):
+    parser, sub = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.command not in (None, "play") and getattr(args, "config", None):
+        apply_config(sub[args.command], args.config, args.command, COMMANDS)
+        args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "play":
+        where = f"{PROG} {args.command}" if args.command else PROG
+        raise UsageError(f"unrecognized arguments: {' '.join(extra)} (see '{where} --help')")
+    return parser, args, extra
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: error: {' '.join(str(message).split())}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``kelly`` command line; returns the exit status (0, 2 for bad input, 130 on ^C)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser, args, extra = _parse(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        return HANDLERS[args.command](args, extra)
+    except SystemExit as done:  # --help and --version end argparse this way
+        return done.code if isinstance(done.code, int) else 0
+    except (UsageError, ValueError) as error:
+        return _fail(str(error))
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
