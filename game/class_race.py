@@ -1,0 +1,259 @@
+"""Class play: every student (or team) stakes a fraction, all race on the same flips (no pygame).
+
+The teacher types in names and fractions or reads them from a CSV file (columns ``name`` and
+``fraction``; other columns are ignored). One seed serves the whole room: the engine
+(:func:`sim.engine.simulate`) plays every participant's fixed fraction on one path of common
+random numbers, so the only difference between two students is their choice, never luck. With h
+heads in T flips at even money a fraction f ends at W_0 (1 + f)^h (1 - f)^(T - h), so the ranking
+of the whole room follows from h alone, and the best fraction after the fact is h/T - (T-h)/T
+(Kelly 1956: in the long run, 2p - 1).
+
+The screen reveals the precomputed race round by round (:meth:`ClassRace.standings`) for a live
+leaderboard; :meth:`ClassRace.export_csv` writes the results atomically.
+
+Ranks are by final wealth, highest first. Ties share the best rank of the group and the next rank
+skips ("competition ranking": 1, 2, 2, 4); wealth is compared to 12 significant digits so two
+fractions that end level in exact arithmetic are not split by rounding. Everyone who went bust
+shares the last rank.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sim.engine import simulate
+from sim.games import CoinGame
+from sim.stats import round_money
+from sim.strategies import FixedFraction
+
+MAX_PARTICIPANTS = 500
+MAX_NAME = 40
+#: the columns of the exported results, in order
+RESULT_COLUMNS = ("name", "fraction", "final_wealth", "growth", "rank", "p", "odds", "rounds",
+                  "seed")
+#: a cell starting with one of these is prefixed with ' on export so spreadsheets do not run it
+#: as a formula (OWASP, "CSV injection")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A student or team and the fraction of the bankroll they stake on heads every round."""
+
+    name: str
+    fraction: float
+
+    def __post_init__(self) -> None:
+        name = str(self.name).strip()
+        if not name:
+            raise ValueError(f"name = {self.name!r} is empty")
+        if len(name) > MAX_NAME:
+            raise ValueError(f"name = {name!r} is longer than {MAX_NAME} characters")
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "fraction", parse_fraction(self.fraction, f"{name!r}: fraction"))
+
+
+def parse_fraction(value: object, where: str = "fraction") -> float:
+    """A betting fraction in [0, 1] from a number or text such as ``0.2`` or ``20%``."""
+    text = value
+    scale = 1.0
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("%"):
+            text, scale = text[:-1].strip(), 0.01
+    if isinstance(text, bool):
+        raise ValueError(f"{where} = {value!r} is not a number")
+    try:
+        number = float(text) * scale  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(f"{where} = {value!r} is not a number") from None
+    if not (math.isfinite(number) and 0.0 <= number <= 1.0):
+        raise ValueError(f"{where} = {value!r} must be a fraction of the bankroll in [0, 1]")
+    return number
+
+
+def check_participants(participants: Sequence[Participant]) -> tuple[Participant, ...]:
+    """At least one participant, at most :data:`MAX_PARTICIPANTS`, no name twice (ignoring case)."""
+    if not participants:
+        raise ValueError("the class race needs at least one participant")
+    if len(participants) > MAX_PARTICIPANTS:
+        raise ValueError(f"{len(participants)} participants; the limit is {MAX_PARTICIPANTS}")
+    seen: dict[str, str] = {}
+    for person in participants:
+        key = person.name.casefold()
+        if key in seen:
+            raise ValueError(f"name = {person.name!r} appears twice (also as {seen[key]!r})")
+        seen[key] = person.name
+    return tuple(participants)
+
+
+def read_participants_csv(path: str | Path) -> tuple[Participant, ...]:
+    """Participants from a CSV file with a header row holding ``name`` and ``fraction``."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise ValueError(f"{str(path)!r} cannot be read: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise ValueError(f"{str(path)!r} is not UTF-8 text") from None
+    return parse_participants_csv(text, source=str(path))
+
+
+def parse_participants_csv(text: str, source: str = "<csv>") -> tuple[Participant, ...]:
+    """Participants from CSV text; errors name the file, the line and the value."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    for column in ("name", "fraction"):
+        if column not in header:
+            raise ValueError(
+                f"{source}: missing column {column!r}; the header is {reader.fieldnames!r} "
+                "(expected name,fraction)"
+            )
+    reader.fieldnames = header
+    participants: list[Participant] = []
+    lines: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            continue  # a blank line
+        if None in row:
+            raise ValueError(f"{source}: line {line} has more cells than the header")
+        name = (row.get("name") or "").strip()
+        where = f"{source}: line {line}"
+        if not name:
+            raise ValueError(f"{where}: name is empty")
+        key = name.casefold()
+        if key in lines:
+            raise ValueError(f"{where}: name = {name!r} already appears on line {lines[key]}")
+        try:
+            participants.append(Participant(name, parse_fraction(row.get("fraction"), "fraction")))
+        except ValueError as error:
+            raise ValueError(f"{where} ({name}): {error}") from None
+        lines[key] = line
+    if not participants:
+        raise ValueError(f"{source}: no participants (the file has a header but no rows)")
+    if len(participants) > MAX_PARTICIPANTS:
+        raise ValueError(f"{source}: {len(participants)} rows; the limit is {MAX_PARTICIPANTS}")
+    return tuple(participants)
+
+
+def competition_ranks(wealth: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Rank 1 for the highest wealth; ties (to 12 significant digits) share the best rank."""
+    values = round_money(np.asarray(wealth, dtype=float))
+    ascending = np.sort(values)
+    # rank = 1 + how many are strictly richer
+    return 1 + len(values) - np.searchsorted(ascending, values, side="right")
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One row of the leaderboard after some rounds."""
+
+    name: str
+    fraction: float
+    wealth: float
+    growth: float  # ln(W_t / W_0) / t; -inf after a bust, 0 before the first flip
+    rank: int
+
+
+class ClassRace:
+    """All participants on one path of flips of ``game`` drawn from ``seed``.
+
+    The race is computed at once by the engine and revealed round by round.
+    """
+
+    def __init__(self, participants: Iterable[Participant], game: CoinGame, seed: int):
+        self.participants = check_participants(list(participants))
+        if not isinstance(game, CoinGame):
+            raise ValueError(f"game = {game!r} must be a coin game")
+        self.game = game
+        self.seed = int(seed)
+        strategies = [FixedFraction(p.fraction, label=p.name) for p in self.participants]
+        probe = FixedFraction(0.5, label="probe")  # rises exactly on heads: reads back the flips
+        result = simulate(game, [*strategies, probe], 1, self.seed, method="paths",
+                          record_paths=True)
+        log_paths = result.trajectories[:, 0, :]
+        self.heads = np.diff(log_paths[-1]) > 0
+        with np.errstate(over="ignore"):
+            # money to 12 significant digits: e^(ln 100) comes back as 100, not 99.99999999999997
+            self.wealth = round_money(np.exp(log_paths[:-1]))  # (participants, rounds + 1)
+
+    @classmethod
+    def from_csv(cls, path: str | Path, game: CoinGame, seed: int) -> ClassRace:
+        return cls(read_participants_csv(path), game, seed)
+
+    @property
+    def rounds(self) -> int:
+        return self.game.rounds
+
+    def heads_so_far(self, t: int) -> int:
+        return int(self.heads[: self._round(t)].sum())
+
+    def _round(self, t: int) -> int:
+        if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or not 0 <= t <= self.rounds:
+            raise ValueError(f"round = {t!r} must be a whole number in 0..{self.rounds}")
+        return int(t)
+
+    def standings(self, t: int | None = None) -> list[Standing]:
+        """The leaderboard after ``t`` rounds (default: the end), best first; ties keep the
+        order in which the participants were entered."""
+        t = self.rounds if t is None else self._round(t)
+        wealth = self.wealth[:, t]
+        ranks = competition_ranks(wealth)
+        with np.errstate(divide="ignore"):
+            growth = np.log(wealth / self.game.start) / t if t > 0 else np.zeros(len(wealth))
+        order = sorted(range(len(wealth)), key=lambda i: (ranks[i], i))
+        return [
+            Standing(
+                name=self.participants[i].name,
+                fraction=self.participants[i].fraction,
+                wealth=float(wealth[i]),
+                growth=float(growth[i]),
+                rank=int(ranks[i]),
+            )
+            for i in order
+        ]
+
+    def export_csv(self, path: str | Path) -> Path:
+        """Write the final standings (:data:`RESULT_COLUMNS`) to ``path`` atomically."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(RESULT_COLUMNS)
+        for row in self.standings():
+            writer.writerow([
+                _safe_cell(row.name), repr(row.fraction), repr(row.wealth), repr(row.growth),
+                row.rank, repr(self.game.p), repr(self.game.odds), self.rounds, self.seed,
+            ])
+        return write_text_atomic(path, buffer.getvalue())
+
+
+def _safe_cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_text_atomic(path: str | Path, text: str) -> Path:
+    """Write UTF-8 text to a temporary file beside ``path``, then rename it over ``path``."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ValueError(f"folder {str(folder)!r} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
