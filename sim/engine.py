@@ -7,17 +7,35 @@ Design (DESIGN.md, "Rules of the engine"):
 * **Seeding independent of chunking.** Paths are grouped in fixed blocks of
   :data:`BLOCK_PATHS`; block k draws from its own generator seeded by child k of
   ``SeedSequence(seed)`` (``SeedSequence(seed, spawn_key=(k,))``). A chunk is a run of whole
-  blocks, so the same seed gives bit-for-bit the same result for any chunk size or number of
-  worker processes. The last block is padded and the padding paths are dropped.
-* **Bounded memory.** Within a chunk the rounds are drawn in tiles of :data:`TILE_ROUNDS`
-  (float32 uniforms into one reused buffer); only per-path state is kept, never a
-  paths x rounds array unless ``record_paths=True`` asks for the trajectories.
+  blocks, so the same seed gives bit-for-bit the same result for any chunk size, number of
+  worker processes or Dask cluster. The last block is padded and the padding paths dropped.
+* **Outcomes at the random-number limit.** A block consumes its generator in groups of
+  :data:`GROUP_ROUNDS` rounds: one 32-bit draw per path and round (the two halves of each
+  64-bit PCG64 output, path-major within the group), and the outcome is the number of
+  thresholds c_k = round(2^32 (p_0 + ... + p_{k-1})) at or below the draw, so every outcome
+  probability is exact to 2^-32 (float32 uniforms resolve only 2^-24). See
+  :func:`block_outcomes`. Draws are split from 64-bit words in the machine's byte order, so
+  results are bit-identical across little-endian machines.
+* **Constant bets cost a table look-up per 8 rounds.** Under frictionless rules a constant
+  bet's log-wealth after round t is ln W_0 + sum_i N_i(t) ln m_i (Kelly 1956), so its terminal
+  wealth needs only the win counts N_i. Its largest drawdown needs the path; for a coin the 8
+  outcomes of a group form a byte, and four precomputed numbers per byte value (the group's
+  net change, its highest and lowest partial sums, the largest fall inside it) update the
+  running drawdown exactly: gap' = max(gap, high) - net, drop' = max(drop, gap - low, fall).
+  Races, recorded paths and the last partial group use the same update one round at a time.
+* **Adaptive policies** (caps, floors, minimum bets, ticks, fixed amounts, martingale, Bayes,
+  optimal play) go round by round, vectorised over the paths of the chunk.
+* **Bounded memory.** Within a chunk only per-path state is kept, never a paths x rounds
+  array unless ``record_paths=True`` asks for the trajectories; :func:`simulate_summary`
+  reduces every chunk to mergeable statistics (:mod:`sim.accumulate`) where it ran. Requests
+  whose results would not fit are refused before any work (:data:`MAX_RESULT_BYTES`).
 * **Log-wealth** is the working variable, so 10^4 or 10^6 rounds never overflow. Money appears
   only where the rules need it (cap, floor, minimum bet, tick).
 * **Exact fast path.** When the rules are frictionless (no cap, floor, minimum bet or tick) and
   every strategy stakes constant fractions, terminal wealth depends only on how often each
   outcome came up: W_T = W_0 prod_i m_i^{N_i} with (N_i) ~ Multinomial(T, p). ``method="counts"``
-  samples those counts, so 10^4 rounds cost the same as one.
+  samples those counts (binomial for a coin), so 10^4 rounds cost the same as one, and every
+  strategy of a sweep reuses the same counts.
 """
 
 from __future__ import annotations
@@ -25,22 +43,37 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
+from sim.accumulate import Distribution, SimulationSummary, StrategyTally
 from sim.games import CoinGame, Game, RaceGame
 from sim.strategies import BetContext, Strategy, parse_strategy
 
 BLOCK_PATHS = 1024
-TILE_ROUNDS = 64
-DEFAULT_CHUNK_PATHS = 65_536
+#: rounds per group of draws; a coin group's outcomes form one byte
+GROUP_ROUNDS = 8
+#: groups drawn at a time (a tile of 64 rounds x chunk paths, about 1 MB at 16,384 paths)
+TILE_GROUPS = 8
+#: paths per chunk: large enough to amortise numpy's per-call cost, small enough for L2
+DEFAULT_CHUNK_PATHS = 16_384
+#: larger chunk sizes are treated as this one (results do not depend on the chunk size)
+MAX_CHUNK_PATHS = 1 << 20
 #: the largest trajectory array ``record_paths=True`` may allocate
 MAX_RECORD_BYTES = 2 * 1024**3
+#: the largest per-path result (or summary tally) a run may keep
+MAX_RESULT_BYTES = 2 * 1024**3
+#: draws are 32-bit: outcome thresholds are integers in [0, 2^32]
+DRAW_SCALE = 1 << 32
 
 Method = Literal["auto", "paths", "counts"]
+
+_PACK_BITS = np.uint64(0x0102040810204080)  # byte k of a word -> bit k of the top byte
+_SUM_BYTES = np.uint64(0x0101010101010101)  # sum of the 8 bytes of a word -> the top byte
+_TOP_BYTE = np.uint64(56)
 
 
 @dataclass(frozen=True)
@@ -56,7 +89,7 @@ class SimulationResult:
     rounds_played: np.ndarray  # rounds bet before the path stopped (cap, floor, bust) or T
     capped: np.ndarray  # bool: reached the cap
     ruined: np.ndarray  # bool: fell to the floor / 0 or can no longer place a bet
-    max_drawdown: np.ndarray | None  # largest fall from a running peak, as a fraction; None for counts
+    max_drawdown: np.ndarray | None  # largest fall from a peak, as a fraction; None for counts
     trajectories: np.ndarray | None = None  # (strategies, paths, T + 1) ln W_t if recorded
 
     @property
@@ -204,32 +237,82 @@ def settle(
 
 
 # --------------------------------------------------------------------------------------------
-# The chunk kernels.
+# Outcomes: 32-bit draws against integer thresholds.
 
 
-def _draw_outcomes(uniforms: np.ndarray, cumulative: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """Outcome index per path from uniforms: the number of cumulative thresholds <= u."""
-    np.greater_equal(uniforms, cumulative[0], out=out)
-    if len(cumulative) > 1:
-        step = np.empty_like(out)
-        for threshold in cumulative[1:]:
-            np.greater_equal(uniforms, threshold, out=step)
-            out += step
-    return out
+def outcome_thresholds(game: Game) -> tuple[int, ...]:
+    """Thresholds c_1 <= ... <= c_{K-1} on 32-bit draws; the outcome is #{k : draw >= c_k}.
+
+    c_k = round(2^32 (p_0 + ... + p_{k-1})), so outcome i comes up with probability
+    (c_{i+1} - c_i) / 2^32 (c_0 = 0, c_K = 2^32), within 2^-32 of p_i.
+    """
+    cumulative = np.cumsum(game.outcome_probs)[:-1]
+    return tuple(min(round(float(c) * DRAW_SCALE), DRAW_SCALE) for c in cumulative)
 
 
-@dataclass
-class _StrategyState:
-    log_wealth: np.ndarray
-    peak: np.ndarray
-    drawdown: np.ndarray
-    rounds_played: np.ndarray
-    capped: np.ndarray
-    ruined: np.ndarray
-    last_stake: np.ndarray
-    last_won: np.ndarray
-    log_multipliers: np.ndarray | None  # constant strategies under frictionless rules
-    trajectory: np.ndarray | None
+def _classify(draws: np.ndarray, thresholds: Sequence[int], out: np.ndarray) -> None:
+    """``out`` (uint8) = the number of thresholds at or below each draw."""
+    live = [np.uint32(c) for c in thresholds if c < DRAW_SCALE]
+    if not live:
+        out[...] = 0
+        return
+    np.greater_equal(draws, live[0], out=out.view(np.bool_))
+    if len(live) > 1:
+        above = np.empty(draws.shape, dtype=np.bool_)
+        for threshold in live[1:]:
+            np.greater_equal(draws, threshold, out=above)
+            np.add(out, above, out=out)
+
+
+def _draw_groups(
+    generators: Sequence[np.random.Generator], thresholds: Sequence[int], out: np.ndarray
+) -> None:
+    """Outcomes of the next ``groups`` groups of ``width`` rounds of every block.
+
+    ``out`` is (groups, blocks x BLOCK_PATHS, width); block i fills its BLOCK_PATHS columns
+    from its own generator, path-major within each group.
+    """
+    groups, _, width = out.shape
+    words = groups * BLOCK_PATHS * width // 2  # BLOCK_PATHS is even: whole 64-bit words
+    for i, generator in enumerate(generators):
+        draws = generator.bit_generator.random_raw(words).view(np.uint32)
+        _classify(
+            draws.reshape(groups, BLOCK_PATHS, width),
+            thresholds,
+            out[:, i * BLOCK_PATHS:(i + 1) * BLOCK_PATHS, :],
+        )
+
+
+def _group_spans(rounds: int) -> list[tuple[int, int, int]]:
+    """(first group, groups, width) of each tile: full groups of GROUP_ROUNDS, then the rest."""
+    full, rest = divmod(rounds, GROUP_ROUNDS)
+    spans = [
+        (first, min(TILE_GROUPS, full - first), GROUP_ROUNDS)
+        for first in range(0, full, TILE_GROUPS)
+    ]
+    if rest:
+        spans.append((full, 1, rest))
+    return spans
+
+
+def block_outcomes(game: Game, seed: int, block: int) -> np.ndarray:
+    """The outcome index (rounds, BLOCK_PATHS) of every round of path block ``block``.
+
+    Exactly what :func:`simulate` draws for paths ``block * BLOCK_PATHS ...`` with this seed
+    (0 = heads); useful to replay a simulated path or to check the engine against a plain loop.
+    """
+    generator = block_generator(resolve_seed(seed), block)
+    thresholds = outcome_thresholds(game)
+    parts = []
+    for _, groups, width in _group_spans(game.rounds):
+        out = np.empty((groups, BLOCK_PATHS, width), dtype=np.uint8)
+        _draw_groups([generator], thresholds, out)
+        parts.append(out.transpose(0, 2, 1).reshape(groups * width, BLOCK_PATHS))
+    return np.concatenate(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# Per-strategy state within a chunk.
 
 
 def _log_multipliers(strategy: Strategy, game: Game) -> np.ndarray | None:
@@ -240,95 +323,143 @@ def _log_multipliers(strategy: Strategy, game: Game) -> np.ndarray | None:
         return np.log(multipliers)
 
 
-def _paths_chunk(
-    game: Game,
-    strategies: Sequence[Strategy],
-    seed: int,
-    first_block: int,
-    n_blocks: int,
-    record_paths: bool,
-) -> dict[str, np.ndarray]:
-    """Round-by-round simulation of blocks [first_block, first_block + n_blocks)."""
-    n = n_blocks * BLOCK_PATHS
-    rounds = game.rounds
-    frictionless = game.is_frictionless
-    generators = [block_generator(seed, first_block + i) for i in range(n_blocks)]
-    cumulative = np.cumsum(game.outcome_probs)[:-1].astype(np.float32)
-    start = math.log(game.start)
-    needs_counts = any(s.needs_counts for s in strategies)
-    counts = np.zeros((n, len(game.outcome_probs)), dtype=np.int64) if needs_counts else None
-    rows = np.arange(n)
+def _terminal_log_wealth(log_start: float, log_mult: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """ln W_0 + sum_i N_i ln m_i for counts (K, ...) with 0 ln 0 = 0, summed in outcome order.
 
-    states = []
-    for strategy in strategies:
-        log_mult = _log_multipliers(strategy, game) if frictionless else None
-        states.append(
-            _StrategyState(
-                log_wealth=np.full(n, start),
-                peak=np.full(n, start),
-                drawdown=np.zeros(n),
-                rounds_played=np.zeros(n, dtype=np.int64),
-                capped=np.zeros(n, dtype=bool),
-                ruined=np.zeros(n, dtype=bool),
-                last_stake=np.zeros(n),
-                last_won=np.zeros(n, dtype=bool),
-                log_multipliers=log_mult,
-                trajectory=np.empty((n, rounds + 1)) if record_paths else None,
-            )
+    The one formula behind both methods, so equal counts give bit-identical wealth.
+    """
+    total = None
+    for count, log_m in zip(counts, log_mult, strict=True):
+        if log_m == -math.inf:  # a multiplier of 0: ruin once it comes up
+            term = np.where(count > 0, -math.inf, 0.0)
+        else:
+            term = count * log_m
+        total = term if total is None else total + term
+    return log_start + total
+
+
+def counts_log_wealth(game: Game, strategy: Strategy, counts: np.ndarray) -> np.ndarray:
+    """ln W_T = ln W_0 + sum_i N_i ln m_i for outcome counts N (paths, K); 0 ln 0 counts as 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _terminal_log_wealth(
+            math.log(game.start), np.log(strategy.multipliers(game)), np.asarray(counts).T
         )
-        if record_paths:
-            states[-1].trajectory[:, 0] = start
 
-    uniforms = np.empty((n_blocks, TILE_ROUNDS, BLOCK_PATHS), dtype=np.float32)
-    outcome = np.empty(n, dtype=np.uint8)
-    outcome_blocks = outcome.reshape(n_blocks, BLOCK_PATHS)
-    step = np.empty(n)
-    gap = np.empty(n)
-    for tile_start in range(0, rounds, TILE_ROUNDS):
-        tile = min(TILE_ROUNDS, rounds - tile_start)
-        for i, generator in enumerate(generators):
-            generator.random(dtype=np.float32, out=uniforms[i, :tile])
-        for offset in range(tile):
-            t = tile_start + offset
-            _draw_outcomes(uniforms[:, offset, :], cumulative, outcome_blocks)
-            for strategy, state in zip(strategies, states):
-                lw = state.log_wealth
-                if state.log_multipliers is not None:
-                    np.take(state.log_multipliers, outcome, out=step)
-                    lw += step
-                else:
-                    _adaptive_round(game, strategy, state, t, counts, outcome)
-                np.maximum(state.peak, lw, out=state.peak)
-                np.subtract(state.peak, lw, out=gap)
-                np.maximum(state.drawdown, gap, out=state.drawdown)
-                if record_paths:
-                    state.trajectory[:, t + 1] = lw
-            if counts is not None:
-                counts[rows, outcome] += 1
 
-    result = {
-        "log_wealth": np.stack([s.log_wealth for s in states]),
-        "max_drawdown": -np.expm1(-np.stack([s.drawdown for s in states])),
-        "capped": np.stack([s.capped for s in states]),
-        "ruined": np.stack([s.ruined | (s.log_wealth == -np.inf) for s in states]),
-        "rounds_played": np.stack([
-            s.rounds_played if s.log_multipliers is None else np.full(n, rounds) for s in states
-        ]),
-    }
-    if record_paths:
-        result["trajectories"] = np.stack([s.trajectory for s in states])
-    return result
+def _pattern_table(log_mult: np.ndarray, length: int) -> np.ndarray:
+    """Per sequence of ``length`` outcomes (code sum_j o_j K^j): net change of ln W, highest
+    partial sum, minus the lowest partial sum, and largest fall from a peak inside it.
+
+    Partial sums start at 0 before the first round, so the last three columns are >= 0.
+    """
+    k = len(log_mult)
+    codes = np.arange(k**length)
+    digits = (codes[:, None] // k ** np.arange(length)) % k
+    partial = np.zeros((codes.size, length + 1))
+    np.cumsum(log_mult[digits], axis=1, out=partial[:, 1:])
+    peak = np.maximum.accumulate(partial, axis=1)
+    return np.stack(
+        [partial[:, -1], peak[:, -1], -partial.min(axis=1), (peak - partial).max(axis=1)], axis=1
+    )
+
+
+class _ConstantRunner:
+    """A constant bet under frictionless rules (see the module docstring)."""
+
+    def __init__(self, log_mult: np.ndarray, paths: int, rounds: int, log_start: float,
+                 record: bool) -> None:
+        self.log_mult = log_mult
+        self.log_start = log_start
+        self.group_table = _pattern_table(log_mult, GROUP_ROUNDS) if len(log_mult) == 2 else None
+        self.round_table = _pattern_table(log_mult, 1)
+        self.gap = np.zeros(paths)  # ln(peak / W) now
+        self.drop = np.zeros(paths)  # largest gap so far
+        self._rows = np.empty((TILE_GROUPS, paths, 4))
+        self._scratch = np.empty(paths)
+        self.trajectory = None
+        if record:
+            self.trajectory = np.empty((paths, rounds + 1))
+            self.trajectory[:, 0] = log_start
+
+    def groups(self, codes: np.ndarray) -> None:
+        """Advance by whole coin groups; ``codes`` (groups, paths) are the group bytes."""
+        rows = self._rows[: len(codes)]
+        np.take(self.group_table, codes, axis=0, out=rows, mode="clip")
+        for row in rows:
+            self._advance(row)
+
+    def round(self, outcome: np.ndarray, t: int, counts: np.ndarray) -> None:
+        """Advance by one round; ``counts`` already include it."""
+        np.take(self.round_table, outcome, axis=0, out=self._rows[0], mode="clip")
+        self._advance(self._rows[0])
+        if self.trajectory is not None:
+            self.trajectory[:, t + 1] = _terminal_log_wealth(self.log_start, self.log_mult, counts)
+
+    def _advance(self, row: np.ndarray) -> None:
+        net, high, low, fall = row.T
+        np.add(self.gap, low, out=self._scratch)
+        np.maximum(self.drop, self._scratch, out=self.drop)
+        np.maximum(self.drop, fall, out=self.drop)
+        np.maximum(self.gap, high, out=self.gap)
+        np.subtract(self.gap, net, out=self.gap)
+
+    def finish(self, counts: np.ndarray, rounds: int) -> dict[str, np.ndarray]:
+        log_wealth = _terminal_log_wealth(self.log_start, self.log_mult, counts)
+        return {
+            "log_wealth": log_wealth,
+            "max_drawdown": -np.expm1(-self.drop),
+            "capped": np.zeros(log_wealth.shape, dtype=bool),
+            "ruined": log_wealth == -np.inf,
+            "rounds_played": np.full(log_wealth.shape, rounds, dtype=np.int64),
+            "trajectories": self.trajectory,
+        }
+
+
+class _AdaptiveRunner:
+    """A policy that needs money rules or decides from the history: one round at a time."""
+
+    def __init__(self, game: Game, strategy: Strategy, paths: int, log_start: float,
+                 record: bool) -> None:
+        self.game = game
+        self.strategy = strategy
+        self.log_wealth = np.full(paths, log_start)
+        self.peak = np.full(paths, log_start)
+        self.drop = np.zeros(paths)
+        self.rounds_played = np.zeros(paths, dtype=np.int64)
+        self.capped = np.zeros(paths, dtype=bool)
+        self.ruined = np.zeros(paths, dtype=bool)
+        self.last_stake = np.zeros(paths)
+        self.last_won = np.zeros(paths, dtype=bool)
+        self._scratch = np.empty(paths)
+        self.trajectory = None
+        if record:
+            self.trajectory = np.empty((paths, game.rounds + 1))
+            self.trajectory[:, 0] = log_start
+
+    def round(self, t: int, outcome: np.ndarray, counts: np.ndarray | None) -> None:
+        _adaptive_round(self, t, counts, outcome)
+        np.maximum(self.peak, self.log_wealth, out=self.peak)
+        np.subtract(self.peak, self.log_wealth, out=self._scratch)
+        np.maximum(self.drop, self._scratch, out=self.drop)
+        if self.trajectory is not None:
+            self.trajectory[:, t + 1] = self.log_wealth
+
+    def finish(self, counts: np.ndarray, rounds: int) -> dict[str, np.ndarray]:
+        return {
+            "log_wealth": self.log_wealth,
+            "max_drawdown": -np.expm1(-self.drop),
+            "capped": self.capped,
+            "ruined": self.ruined | (self.log_wealth == -np.inf),
+            "rounds_played": self.rounds_played,
+            "trajectories": self.trajectory,
+        }
 
 
 def _adaptive_round(
-    game: Game,
-    strategy: Strategy,
-    state: _StrategyState,
-    t: int,
-    counts: np.ndarray | None,
-    outcome: np.ndarray,
+    state: _AdaptiveRunner, t: int, counts: np.ndarray | None, outcome: np.ndarray
 ) -> None:
     """One round for a strategy that needs money rules or decides from the history."""
+    game = state.game
     active = ~(state.capped | state.ruined)
     if not np.any(active):
         return
@@ -340,7 +471,7 @@ def _adaptive_round(
         last_stake=state.last_stake,
         last_won=state.last_won,
     )
-    fractions = np.asarray(strategy.fractions(context), dtype=float)
+    fractions = np.asarray(state.strategy.fractions(context), dtype=float)
     with np.errstate(over="ignore"):
         wealth = np.exp(state.log_wealth)
     if game.is_frictionless:
@@ -368,42 +499,161 @@ def _adaptive_round(
     state.ruined |= settlement.ruined
 
 
-def _counts_chunk(
-    game: Game,
-    strategies: Sequence[Strategy],
-    seed: int,
-    first_block: int,
-    n_blocks: int,
-    record_paths: bool,
-) -> dict[str, np.ndarray]:
-    """Terminal wealth from sampled outcome counts (frictionless, constant strategies)."""
-    probs = game.outcome_probs
-    counts = np.concatenate([
-        block_generator(seed, first_block + i).multinomial(game.rounds, probs, size=BLOCK_PATHS)
-        for i in range(n_blocks)
-    ])
-    log_wealth = np.stack([counts_log_wealth(game, s, counts) for s in strategies])
-    n = counts.shape[0]
-    return {
-        "log_wealth": log_wealth,
-        "capped": np.zeros(log_wealth.shape, dtype=bool),
-        "ruined": log_wealth == -np.inf,
-        "rounds_played": np.full(log_wealth.shape, game.rounds, dtype=np.int64),
-        "max_drawdown": np.full((len(strategies), n), np.nan),
+# --------------------------------------------------------------------------------------------
+# The chunk kernels.
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """One unit of work: whole blocks [first_block, first_block + n_blocks), of which the
+    first ``paths`` paths are kept (the rest pads the last block)."""
+
+    game: Game
+    strategies: tuple[Strategy, ...]
+    seed: int
+    first_block: int
+    n_blocks: int
+    paths: int
+    method: str
+    record: bool
+    summary: bool
+
+
+def _run_chunk(chunk: _Chunk) -> dict[str, np.ndarray] | list[StrategyTally]:
+    """Per-path arrays (strategies x paths) of one chunk, or its per-strategy tallies."""
+    if chunk.method == "counts":
+        return _counts_chunk(chunk)
+    arrays = _paths_chunk(chunk)
+    if not chunk.summary:
+        return arrays
+    return [
+        StrategyTally.of_paths(
+            arrays["log_wealth"][i], arrays["max_drawdown"][i], arrays["ruined"][i],
+            arrays["capped"][i], arrays["rounds_played"][i],
+        )
+        for i in range(len(chunk.strategies))
+    ]
+
+
+def _paths_chunk(chunk: _Chunk) -> dict[str, np.ndarray]:
+    """Round-by-round simulation of the chunk's blocks; arrays are strategies x kept paths."""
+    game, record = chunk.game, chunk.record
+    n = chunk.n_blocks * BLOCK_PATHS
+    rounds = game.rounds
+    k = len(game.outcome_probs)
+    log_start = math.log(game.start)
+    generators = [block_generator(chunk.seed, chunk.first_block + i) for i in range(chunk.n_blocks)]
+    thresholds = outcome_thresholds(game)
+
+    runners: list[_ConstantRunner | _AdaptiveRunner] = []
+    for strategy in chunk.strategies:
+        log_mult = _log_multipliers(strategy, game) if game.is_frictionless else None
+        if log_mult is None:
+            runners.append(_AdaptiveRunner(game, strategy, n, log_start, record))
+        else:
+            runners.append(_ConstantRunner(log_mult, n, rounds, log_start, record))
+    constant = [r for r in runners if isinstance(r, _ConstantRunner)]
+    adaptive = [r for r in runners if isinstance(r, _AdaptiveRunner)]
+    count_every_round = record or any(s.needs_counts for s in chunk.strategies)
+
+    counts = np.zeros((k, n), dtype=np.int64)  # counts[i, path]: how often outcome i came up
+    counts_view = counts.T  # (paths, K) for BetContext
+    is_outcome = np.empty(n, dtype=bool)
+    tile = np.empty((TILE_GROUPS, n, GROUP_ROUNDS), dtype=np.uint8)
+    words = tile.view("<u8")[..., 0]  # a coin group's 8 outcomes (0/1) as one 64-bit word
+    packed = np.empty((TILE_GROUPS, n), dtype=np.uint64)
+    codes = np.empty((TILE_GROUPS, n), dtype=np.intp)
+    tails = np.empty(n, dtype=np.uint64)
+
+    for first_group, groups, width in _group_spans(rounds):
+        out = tile[:groups, :, :width]
+        _draw_groups(generators, thresholds, out)
+        grouped = k == 2 and width == GROUP_ROUNDS and not record
+        if grouped and constant:
+            np.multiply(words[:groups], _PACK_BITS, out=packed[:groups])
+            np.right_shift(packed[:groups], _TOP_BYTE, out=packed[:groups])
+            np.copyto(codes[:groups], packed[:groups])
+            for runner in constant:
+                runner.groups(codes[:groups])
+        if grouped and not count_every_round:  # tails per path in the tile, byte by byte
+            np.add.reduce(words[:groups], axis=0, out=tails)
+            np.multiply(tails, _SUM_BYTES, out=tails)
+            np.right_shift(tails, _TOP_BYTE, out=tails)
+            np.add(counts[1], tails, out=counts[1], casting="unsafe")
+        if grouped and not adaptive and not count_every_round:
+            continue
+        for j in range(groups):
+            for offset in range(width):
+                t = (first_group + j) * GROUP_ROUNDS + offset
+                outcome = out[j, :, offset]
+                for runner in adaptive:
+                    runner.round(t, outcome, counts_view)
+                if grouped and not count_every_round:
+                    continue
+                if k == 2:
+                    np.add(counts[1], outcome, out=counts[1])
+                    np.subtract(t + 1, counts[1], out=counts[0])
+                else:
+                    for i in range(k):
+                        np.equal(outcome, i, out=is_outcome)
+                        np.add(counts[i], is_outcome, out=counts[i])
+                if not grouped:
+                    for runner in constant:
+                        runner.round(outcome, t, counts)
+    if k == 2:
+        np.subtract(rounds, counts[1], out=counts[0])
+
+    parts = [runner.finish(counts, rounds) for runner in runners]
+    keep = chunk.paths
+    result = {
+        key: np.stack([part[key][:keep] for part in parts])
+        for key in ("log_wealth", "max_drawdown", "capped", "ruined", "rounds_played")
     }
+    if record:
+        result["trajectories"] = np.stack([part["trajectories"][:keep] for part in parts])
+    return result
 
 
-def counts_log_wealth(game: Game, strategy: Strategy, counts: np.ndarray) -> np.ndarray:
-    """ln W_T = ln W_0 + sum_i N_i ln m_i for outcome counts N (paths, K); 0 ln 0 counts as 0."""
-    with np.errstate(divide="ignore"):
-        log_mult = np.log(strategy.multipliers(game))
-    with np.errstate(invalid="ignore"):
-        terms = np.where(counts > 0, counts * log_mult, 0.0)
-    return math.log(game.start) + terms.sum(axis=1)
+def _counts_chunk(chunk: _Chunk) -> dict[str, np.ndarray] | list[StrategyTally]:
+    """Terminal wealth from sampled outcome counts (frictionless, constant strategies)."""
+    game = chunk.game
+    probs = game.outcome_probs
+    rounds = game.rounds
+    counts = np.empty((len(probs), chunk.n_blocks * BLOCK_PATHS), dtype=np.int64)
+    for i in range(chunk.n_blocks):
+        generator = block_generator(chunk.seed, chunk.first_block + i)
+        columns = slice(i * BLOCK_PATHS, (i + 1) * BLOCK_PATHS)
+        if len(probs) == 2:  # the same stream as multinomial, one binomial per path, faster
+            counts[0, columns] = generator.binomial(rounds, probs[0], size=BLOCK_PATHS)
+            np.subtract(rounds, counts[0, columns], out=counts[1, columns])
+        else:
+            counts[:, columns] = generator.multinomial(rounds, probs, size=BLOCK_PATHS).T
+    counts = counts[:, : chunk.paths]
+    log_start = math.log(game.start)
+    log_mults = [_log_multipliers(s, game) for s in chunk.strategies]
+    if not chunk.summary:
+        log_wealth = np.stack([_terminal_log_wealth(log_start, m, counts) for m in log_mults])
+        return {"log_wealth": log_wealth, "ruined": log_wealth == -np.inf}
+    if len(probs) == 2:
+        heads, weights = np.unique(counts[0], return_counts=True)
+        distinct = np.stack([heads, rounds - heads])
+    else:
+        distinct, weights = np.unique(counts, axis=1, return_counts=True)
+    tallies = []
+    for log_mult in log_mults:
+        values = _terminal_log_wealth(log_start, log_mult, distinct)
+        tallies.append(StrategyTally(
+            log_wealth=Distribution.of(values, weights),
+            max_drawdown=None,
+            ruined=int(weights[values == -np.inf].sum()),
+            capped=0,
+            rounds_to_cap=0,
+        ))
+    return tallies
 
 
 # --------------------------------------------------------------------------------------------
-# The public entry point.
+# The public entry points.
 
 
 def _validate_strategies(game: Game, strategies) -> tuple[Strategy, ...]:
@@ -444,6 +694,96 @@ def _positive_int(name: str, value) -> int:
     return int(value)
 
 
+def _gib(size: float) -> str:
+    return f"{size / 1024**3:.1f} GiB"
+
+
+def _check_memory(game: Game, strategies: Sequence[Strategy], paths: int, method: str,
+                  record: bool, summary: bool) -> None:
+    """Refuse, before any work, a run whose kept results would exceed the limits."""
+    n_strategies = len(strategies)
+    if record:
+        needed = n_strategies * paths * (game.rounds + 1) * 8
+        if needed > MAX_RECORD_BYTES:
+            raise ValueError(
+                f"recording {paths} paths x {game.rounds + 1} rounds x {n_strategies} "
+                f"strategies needs {_gib(needed)}; the limit is {_gib(MAX_RECORD_BYTES)} "
+                "(record fewer paths or rounds)"
+            )
+    if summary:
+        # worst case: every path a distinct value (8 bytes) with its count (8 bytes), for the
+        # terminal wealth and, on the path method, the drawdown too
+        k = len(game.outcome_probs)
+        distinct = paths if method == "paths" else min(paths, math.comb(game.rounds + k - 1, k - 1))
+        needed = n_strategies * distinct * (32 if method == "paths" else 16)
+        what = "a summary"
+    else:
+        # log-wealth and ruin per path; the path method adds drawdown, rounds and cap
+        needed = n_strategies * paths * (26 if method == "paths" else 9)
+        what = "per-path results"
+    if needed > MAX_RESULT_BYTES:
+        hint = (
+            "use fewer paths or strategies" if summary
+            else "use simulate_summary (statistics merged per chunk) or fewer paths"
+        )
+        raise ValueError(
+            f"{paths} paths x {n_strategies} strategies with method {method!r} would keep "
+            f"{_gib(needed)} of {what}; the limit is {_gib(MAX_RESULT_BYTES)} ({hint})"
+        )
+
+
+def _plan(game, strategies, paths, seed, rng, method, record, chunk_size, summary):
+    """Validate a request and split it into chunks of whole blocks."""
+    strategies = _validate_strategies(game, strategies)
+    paths = _positive_int("paths", paths)
+    chunk_size = min(_positive_int("chunk_size", chunk_size), MAX_CHUNK_PATHS)
+    seed = resolve_seed(seed, rng)
+    method = _choose_method(game, strategies, method, record)
+    _check_memory(game, strategies, paths, method, record, summary)
+    total_blocks = -(-paths // BLOCK_PATHS)
+    per_chunk = -(-chunk_size // BLOCK_PATHS)
+    chunks = []
+    for first in range(0, total_blocks, per_chunk):
+        n_blocks = min(per_chunk, total_blocks - first)
+        kept = min(n_blocks * BLOCK_PATHS, paths - first * BLOCK_PATHS)
+        chunks.append(
+            _Chunk(game, strategies, seed, first, n_blocks, kept, method, record, summary)
+        )
+    return strategies, seed, method, chunks
+
+
+def _execute(
+    chunks: list[_Chunk],
+    workers: int,
+    executor: Executor | None,
+    progress: Callable[[int], None] | None,
+) -> list:
+    """Run the chunks (here, in a process pool or on ``executor``) and return them in order."""
+    workers = _positive_int("workers", workers)
+    if executor is not None and workers != 1:
+        raise ValueError(f"workers = {workers} and an executor given; give one of them")
+    pool = None
+    if executor is not None:
+        results = executor.map(_run_chunk, chunks)
+    elif workers == 1 or len(chunks) == 1:
+        results = map(_run_chunk, chunks)
+    else:
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(chunks), os.cpu_count() or 1))
+        results = pool.map(_run_chunk, chunks)
+    parts = []
+    done = 0
+    try:
+        for chunk, part in zip(chunks, results, strict=True):
+            parts.append(part)
+            done += chunk.paths
+            if progress is not None:
+                progress(done)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return parts
+
+
 def simulate(
     game: Game,
     strategies: Sequence[Strategy | str] | Strategy | str,
@@ -456,70 +796,85 @@ def simulate(
     chunk_size: int = DEFAULT_CHUNK_PATHS,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
 ) -> SimulationResult:
     """Simulate ``paths`` independent bankrolls of ``game`` for every strategy on common flips.
 
     ``seed`` (or one draw from ``rng``) fixes the result, whatever ``chunk_size`` (rounded up to
-    whole blocks of :data:`BLOCK_PATHS` paths) or ``workers``. ``method="auto"`` takes the exact
-    counts path when it applies and trajectories are not requested. ``progress`` is called with
-    the number of paths finished after each chunk.
+    whole blocks of :data:`BLOCK_PATHS` paths), ``workers`` (processes) or ``executor`` (any
+    :class:`concurrent.futures.Executor`, e.g. a Dask client's, see :mod:`sim.distributed`).
+    ``method="auto"`` takes the exact counts path when it applies and trajectories are not
+    requested. ``progress`` is called with the number of paths finished after each chunk.
+    A run whose per-path results would exceed :data:`MAX_RESULT_BYTES` (or trajectories
+    :data:`MAX_RECORD_BYTES`) raises ValueError before any work; :func:`simulate_summary`
+    computes the statistics of any number of paths in bounded memory.
     """
-    strategies = _validate_strategies(game, strategies)
-    paths = _positive_int("paths", paths)
-    chunk_size = _positive_int("chunk_size", chunk_size)
-    workers = _positive_int("workers", workers)
-    seed = resolve_seed(seed, rng)
-    method = _choose_method(game, strategies, method, record_paths)
-    if record_paths:
-        needed = len(strategies) * paths * (game.rounds + 1) * 8
-        if needed > MAX_RECORD_BYTES:
-            raise ValueError(
-                f"recording {paths} paths x {game.rounds + 1} rounds x {len(strategies)} "
-                f"strategies needs {needed / 1024**3:.1f} GiB; the limit is "
-                f"{MAX_RECORD_BYTES / 1024**3:.0f} GiB (record fewer paths or rounds)"
-            )
-
-    total_blocks = -(-paths // BLOCK_PATHS)
-    blocks_per_chunk = max(1, -(-chunk_size // BLOCK_PATHS))
-    kernel = _counts_chunk if method == "counts" else _paths_chunk
-    tasks = [
-        (game, strategies, seed, first, min(blocks_per_chunk, total_blocks - first), record_paths)
-        for first in range(0, total_blocks, blocks_per_chunk)
-    ]
-    parts = []
-    done = 0
-    if workers == 1 or len(tasks) == 1:
-        results = (kernel(*task) for task in tasks)
-        pool = None
-    else:
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(tasks), os.cpu_count() or 1))
-        results = pool.map(kernel, *zip(*tasks))
-    try:
-        for task, part in zip(tasks, results):
-            parts.append(part)
-            done = min(paths, done + task[4] * BLOCK_PATHS)
-            if progress is not None:
-                progress(done)
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+    strategies, seed, method, chunks = _plan(
+        game, strategies, paths, seed, rng, method, record_paths, chunk_size, summary=False
+    )
+    parts = _execute(chunks, workers, executor, progress)
 
     def gather(key: str) -> np.ndarray | None:
-        if parts[0].get(key) is None:
+        if key not in parts[0]:
             return None
-        return np.concatenate([part[key] for part in parts], axis=1)[:, :paths]
+        return np.concatenate([part[key] for part in parts], axis=1)
 
-    drawdown = gather("max_drawdown")
+    log_wealth = gather("log_wealth")
+    shape = log_wealth.shape
+    if method == "counts":  # every path plays every round and none is capped: no copies
+        rounds_played = np.broadcast_to(np.int64(game.rounds), shape)
+        capped = np.broadcast_to(False, shape)
+    else:
+        rounds_played = gather("rounds_played")
+        capped = gather("capped")
     return SimulationResult(
         game=game,
         labels=tuple(s.label for s in strategies),
         strategies=strategies,
         seed=seed,
         method=method,
-        log_wealth=gather("log_wealth"),
-        rounds_played=gather("rounds_played"),
-        capped=gather("capped"),
+        log_wealth=log_wealth,
+        rounds_played=rounds_played,
+        capped=capped,
         ruined=gather("ruined"),
-        max_drawdown=None if method == "counts" else drawdown,
+        max_drawdown=gather("max_drawdown"),
         trajectories=gather("trajectories"),
+    )
+
+
+def simulate_summary(
+    game: Game,
+    strategies: Sequence[Strategy | str] | Strategy | str,
+    paths: int = 10_000,
+    seed: int | None = None,
+    *,
+    rng: np.random.Generator | None = None,
+    method: Method = "auto",
+    chunk_size: int = DEFAULT_CHUNK_PATHS,
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+    executor: Executor | None = None,
+) -> SimulationSummary:
+    """The statistics of :func:`simulate` without keeping per-path arrays.
+
+    Same arguments and the same paths as :func:`simulate` for the same seed; each chunk is
+    reduced to exact, mergeable tallies where it ran (:mod:`sim.accumulate`), so memory grows
+    with the number of distinct terminal values rather than with the paths: a sweep of 101
+    fractions over 10^6 coin paths of 10^4 rounds keeps at most 101 x 10^4 values.
+    ``summary.to_frame()`` gives the table of :func:`sim.stats.summarize`.
+    """
+    strategies, seed, method, chunks = _plan(
+        game, strategies, paths, seed, rng, method, False, chunk_size, summary=True
+    )
+    parts = _execute(chunks, workers, executor, progress)
+    tallies = tuple(
+        StrategyTally.merge_all([part[i] for part in parts]) for i in range(len(strategies))
+    )
+    return SimulationSummary(
+        game=game,
+        labels=tuple(s.label for s in strategies),
+        strategies=strategies,
+        seed=seed,
+        method=method,
+        tallies=tallies,
     )
