@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import math
 import sys
+import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -361,8 +362,20 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
-class _Formatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
-    """Keep the examples' line breaks and show every option's default."""
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Keep the examples' line breaks; show each option's default unless it is unset."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        unset = action.default is None or action.nargs == 0  # nothing set, or a flag
+        if unset or action.default == argparse.SUPPRESS or "%(default)" in text:
+            return text
+        return text + " (default: %(default)s)"
+
+
+def _wrap(text: str, width: int = 88) -> str:
+    """Fill each paragraph of a description (the raw formatter keeps line breaks as given)."""
+    return "\n\n".join(textwrap.fill(paragraph, width) for paragraph in text.split("\n\n"))
 
 
 def _common(parser: argparse.ArgumentParser, seed: bool = True) -> None:
@@ -394,15 +407,15 @@ def _outputs(parser: argparse.ArgumentParser, table: str, figure: str) -> None:
     parser.add_argument("--plot", metavar="FILE", help=f"draw the {figure} to FILE: .png or .svg")
 
 
-STRATEGY_HELP = "; ".join(f"{name}: {text}" for name, text in STRATEGY_EXAMPLES.items())
+STRATEGY_HELP = "; ".join(STRATEGY_EXAMPLES.values())
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     """The ``kelly`` parser and its subcommand parsers by name."""
     parser = _Parser(
         prog=PROG, formatter_class=_Formatter, allow_abbrev=False,
-        description="Kelly: the betting game that teaches cross-entropy. Simulate repeated bets "
-                    "without a window and get tables and figures.",
+        description=_wrap("Kelly: the betting game that teaches cross-entropy. Simulate "
+                          "repeated bets without a window and get tables and figures."),
         epilog="examples:\n"
                "  kelly sweep --p 0.6 --plot sweep.png\n"
                "  kelly paths --strategy kelly --strategy kelly:0.5 --plot paths.png\n"
@@ -417,7 +430,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
 
     def command(name: str, summary: str, description: str, examples: str):
         made = commands.add_parser(
-            name, help=summary, description=description, epilog="examples:\n" + examples,
+            name, help=summary, description=_wrap(description), epilog="examples:\n" + examples,
             formatter_class=_Formatter, allow_abbrev=False,
         )
         sub[name] = made

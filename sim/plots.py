@@ -45,6 +45,13 @@ def _colour(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
+def _interval_errors(centre: np.ndarray, low, high) -> np.ndarray:
+    """Error-bar lengths (2, n) below and above ``centre``; NaN where the growth is -inf."""
+    low, high = np.asarray(low, dtype=float), np.asarray(high, dtype=float)
+    with np.errstate(invalid="ignore"):  # -inf - (-inf) for a bankroll that went bust
+        return np.vstack([centre - low, high - centre])
+
+
 def _growth_window(peak: float, curve: np.ndarray) -> tuple[float, float]:
     """A y range that shows the peak and the fall past double Kelly; steeper parts go off scale."""
     if peak > 0:
@@ -96,10 +103,7 @@ def sweep_figure(table: pd.DataFrame, game: CoinGame, paths: int | None = None) 
     mc = table["growth_mc"].to_numpy(dtype=float)
     finite = np.isfinite(mc)
     shown = finite & (mc >= low) & (mc <= high)
-    errors = np.vstack([
-        mc - table["growth_ci_low"].to_numpy(dtype=float),
-        table["growth_ci_high"].to_numpy(dtype=float) - mc,
-    ])
+    errors = _interval_errors(mc, table["growth_ci_low"], table["growth_ci_high"])
     sample = f"{paths:,} paths × {game.rounds:,} bets" if paths else f"{game.rounds:,} bets"
     tiny = bool(np.all(np.nan_to_num(errors[:, shown]) < 0.004 * (high - low)))
     interval = "95% CI narrower than the dots" if tiny else "95% CI"
@@ -298,14 +302,17 @@ def race_figure(table: pd.DataFrame, game: RaceGame) -> Figure:
     width = 0.38
     theory = rows["growth_theory"].to_numpy(dtype=float)
     mc = rows["growth_mc"].to_numpy(dtype=float)
-    errors = np.vstack([mc - rows["growth_ci_low"].to_numpy(dtype=float),
-                        rows["growth_ci_high"].to_numpy(dtype=float) - mc])
+    errors = _interval_errors(mc, rows["growth_ci_low"], rows["growth_ci_high"])
     finite = np.isfinite(mc) & np.isfinite(errors).all(axis=0)
-    growth_axis.bar(x - width / 2, np.nan_to_num(theory, neginf=0.0), width, color=_colour(0),
+    closed = np.isfinite(theory)
+    growth_axis.bar(x[closed] - width / 2, theory[closed], width, color=_colour(0),
                     label="theory Σ p ln(b₀ + b o)")
+    for i in np.flatnonzero(np.isnan(theory)):
+        growth_axis.text(x[i] - width / 2, 0, "adaptive:\nno closed\nform", ha="center",
+                         va="bottom", fontsize=7.5)
     growth_axis.bar(x[finite] + width / 2, mc[finite], width, color=_colour(1),
                     yerr=errors[:, finite], capsize=3, label="Monte Carlo, 95% CI")
-    for i in np.flatnonzero(~np.isfinite(mc)):
+    for i in np.flatnonzero(np.isneginf(mc) | np.isneginf(theory)):
         growth_axis.text(x[i], 0, "bust\n(−∞)", ha="center", va="bottom", fontsize=8)
     growth_axis.axhline(0, color="0.5", linewidth=0.8)
     growth_axis.set_xticks(x, labels, rotation=20, ha="right")
@@ -330,6 +337,9 @@ def race_figure(table: pd.DataFrame, game: RaceGame) -> Figure:
     for i in np.flatnonzero(known):
         split_axis.text(x[i], max(cross[i], log_odds), f"G = {gap[i]:.4f}\nD = {divergence[i]:.4f}",
                         ha="center", va="bottom", fontsize=8)
+    for i in np.flatnonzero(np.isposinf(cross)):
+        split_axis.text(x[i], log_odds, "D = ∞:\nno money on\na possible\nwinner",
+                        ha="center", va="top", fontsize=8)
     split_axis.set_xticks(x, labels, rotation=20, ha="right")
     values = np.concatenate([cross[known], h[known], [log_odds]])
     spread = max(float(np.ptp(values)), 0.02)

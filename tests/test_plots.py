@@ -136,3 +136,16 @@ def test_challenge_figure_draws_payouts_and_chances(tmp_path):
     assert [bar.get_height() for bar in money.containers[0]] == [200.0, 20.0, 91.0]
     assert [bar.get_height() for bar in chances.containers[1]] == [0.0, 0.9, 0.28]
     _png_size(write_figure(figure, tmp_path / "challenge.png"))
+
+
+def test_bust_and_adaptive_strategies_are_labelled_not_drawn_as_numbers(tmp_path):
+    coin = CoinGame(p=0.6, rounds=30)
+    sweep = sweep_table(coin, fraction_grid("0:1:0.25"), 100, seed=0)
+    assert sweep["growth_mc"].iloc[-1] == -np.inf  # all-in on a coin goes bust
+    write_figure(sweep_figure(sweep, coin), tmp_path / "sweep.svg")
+    race = RaceGame(probs=(0.5, 0.3, 0.2), odds=(2, 4, 6), rounds=30)
+    strategies = race_strategies(race, [parse_strategy("bayes"), parse_strategy("allin")])
+    figure = race_figure(race_table(race, strategies, 100, seed=0), race)
+    texts = " ".join(t.get_text() for axis in figure.axes for t in axis.texts)
+    assert "no closed" in texts and "bust" in texts and "D = ∞" in texts
+    assert len(figure.axes[0].containers[0]) == 1  # a theory bar for the optimum only
