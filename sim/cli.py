@@ -677,10 +677,9 @@ def cmd_challenge(args, _extra) -> int:
                                 progress=progress)
     _emit_table(args, table, f"The Haghani-Dewey game, {args.paths} players per strategy")
     if args.plot:
-        from sim.games import HAGHANI_DEWEY
         from sim.plots import challenge_figure
 
-        _emit_figure(args, challenge_figure(table, cap=HAGHANI_DEWEY.cap), args.plot)
+        _emit_figure(args, challenge_figure(table), args.plot)
     return 0
 
 

@@ -28,7 +28,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from sim.engine import SimulationResult
-from sim.games import CoinGame, RaceGame
+from sim.games import HAGHANI_DEWEY, CoinGame, RaceGame
 from sim.stats import theoretical_growth
 from sim.theory import bernoulli, coin_growth, cross_entropy, entropy, kelly_fraction
 
@@ -357,15 +357,17 @@ def race_figure(table: pd.DataFrame, game: RaceGame) -> Figure:
     return figure
 
 
-def challenge_figure(table: pd.DataFrame, cap: float | None = None) -> Figure:
+def challenge_figure(table: pd.DataFrame, game: CoinGame = HAGHANI_DEWEY) -> Figure:
     """Haghani & Dewey (2016) game per strategy: mean and median payout; P(cap) and P(bust)."""
+    cap = game.cap
     rows = table.reset_index(drop=True)
     labels = rows["strategy"].astype(str).tolist()
     x = np.arange(len(labels))
     figure = Figure(figsize=(max(8.0, 1.2 * len(labels) + 4), 4.6), layout="constrained")
     money, chances = figure.subplots(1, 2)
-    figure.suptitle("The Haghani–Dewey coin: $25, p = 0.6, capped winnings",
-                    fontsize=12, fontweight="bold")
+    capped = f", winnings capped at ${cap:g}" if cap is not None else ""
+    figure.suptitle(f"The Haghani–Dewey coin: ${game.start:g}, p = {game.p:g}, "
+                    f"{game.rounds} flips{capped}", fontsize=12, fontweight="bold")
     width = 0.38
     money.bar(x - width / 2, rows["mean_payout"].to_numpy(dtype=float), width,
               color=_colour(0), label="mean payout")

@@ -131,7 +131,8 @@ def test_challenge_figure_draws_payouts_and_chances(tmp_path):
         "p_cap": [0.9, 0.05, 0.21],
         "p_bust": [0.0, 0.9, 0.28],
     })
-    figure = challenge_figure(table, cap=250)
+    figure = challenge_figure(table)
+    assert "$250" in figure.get_suptitle()
     money, chances = figure.axes
     assert [bar.get_height() for bar in money.containers[0]] == [200.0, 20.0, 91.0]
     assert [bar.get_height() for bar in chances.containers[1]] == [0.0, 0.9, 0.28]
