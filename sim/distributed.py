@@ -19,6 +19,7 @@ import contextlib
 import logging
 import os
 import re
+import warnings
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
 
@@ -66,14 +67,16 @@ def dask_executor(scheduler: str = "local", *, workers: int | None = None) -> It
     distributed = _distributed()
     with contextlib.ExitStack() as stack:
         if scheduler == "local":
-            cluster = stack.enter_context(distributed.LocalCluster(
-                n_workers=workers or os.cpu_count() or 1,
-                threads_per_worker=1,
-                processes=True,
-                host=LOOPBACK,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            ))
+            with warnings.catch_warnings():  # its loopback HTTP port moved off a busy 8787
+                warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
+                cluster = stack.enter_context(distributed.LocalCluster(
+                    n_workers=workers or os.cpu_count() or 1,
+                    threads_per_worker=1,
+                    processes=True,
+                    host=LOOPBACK,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                ))
             client = stack.enter_context(distributed.Client(cluster))
         else:
             client = stack.enter_context(distributed.Client(scheduler))
