@@ -183,6 +183,7 @@ LABELS: dict[str, str] = {
     "multiplier": "multiplier",
     "mean": "mean",
     "median": "median",
+    "typical": "typical bankroll (geometric mean)",
     "theory_mean": "theory: mean",
     "theory_median": "theory: median",
     "bust": "bust",

@@ -365,7 +365,7 @@ class OverbettingResult(StepResult):
     mc_growth: np.ndarray  # mean realised growth per round (-inf once a path went bust)
     mc_se: np.ndarray
     bust_share: np.ndarray  # share of paths that lost everything
-    median_paths: np.ndarray  # (strategies, rounds + 1) median bankroll per round
+    typical_paths: np.ndarray  # (strategies, rounds + 1) e^(mean ln W_t): the geometric mean
     kelly_fraction: float
     g_star: float
     double_growth: float  # exact growth at twice the Kelly stake (capped at the bankroll)
@@ -403,7 +403,7 @@ def overbetting_step(params: StepParams) -> OverbettingResult:
         mc_growth=np.array([e[0] for e in estimates]),
         mc_se=np.array([e[1] for e in estimates]),
         bust_share=result.ruined.mean(axis=1),
-        median_paths=_wealth(np.median(result.trajectories, axis=1)),
+        typical_paths=_wealth(np.mean(result.trajectories, axis=1)),
         kelly_fraction=f_star,
         g_star=g_star,
         double_growth=constant_growth(Kelly(2.0), game),

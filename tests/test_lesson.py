@@ -212,8 +212,9 @@ def test_overbetting_double_kelly_grows_at_about_zero_and_all_in_busts():
     assert result.theory[allin] == -math.inf
     assert result.bust_share[allin] == 1.0 and result.mc_growth[allin] == -math.inf
     assert result.bust_share[kelly] == 0.0
-    # Kelly's median path ends highest
-    assert np.argmax(result.median_paths[:, -1]) == kelly
+    # Kelly's typical (geometric mean) bankroll ends highest; it is W_0 e^(mean ln W_T)
+    assert np.argmax(result.typical_paths[:, -1]) == kelly
+    assert result.typical_paths[allin, -1] == 0.0
 
 
 def test_many_worlds_mean_grows_while_the_median_shrinks():

@@ -1,0 +1,60 @@
+"""Handout figures: one PNG per lesson step, Chinese labels in the shipped CJK font."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from matplotlib.figure import Figure
+
+from game.lesson import STEP_IDS, default_lesson
+from game.lesson_figures import (
+    HANDOUT,
+    PROJECTOR,
+    lesson_font,
+    lesson_font_path,
+    render_lesson_figures,
+    step_figure,
+)
+from game.lesson_steps import compute_step
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_lesson_font_is_shipped_and_registered():
+    path = lesson_font_path()
+    assert path is not None and path.stat().st_size < 3_000_000
+    assert (path.parent / "OFL.txt").is_file()
+    assert lesson_font() == "Noto Sans CJK TC"
+
+
+@pytest.mark.parametrize("language", ["en", "zh-TW"])
+def test_render_lesson_figures_writes_one_png_per_step(tmp_path, language):
+    lesson = default_lesson(language).with_params(paths=200)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*missing from font.*")
+        written = render_lesson_figures(lesson, tmp_path / "out", dpi=40)
+    assert [p.name for p in written] == [
+        f"step-{i:02d}-{step_id}.png" for i, step_id in enumerate(STEP_IDS, start=1)
+    ]
+    for path in written:
+        assert path.read_bytes()[:8] == PNG_MAGIC
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in written)
+
+
+@pytest.mark.parametrize("style", [HANDOUT, PROJECTOR])
+def test_step_figures_have_axes_and_the_heading(style):
+    lesson = default_lesson("zh-TW").with_params(paths=100)
+    for step in lesson.steps:
+        figure = step_figure(step, compute_step(step), lesson.labels, style, size=(6, 4))
+        assert isinstance(figure, Figure) and figure.axes
+        assert figure.get_suptitle() == step.heading
+
+
+def test_growth_curve_can_leave_the_points_to_the_screen():
+    step = default_lesson("en").with_params(paths=100).steps[3]
+    result = compute_step(step)
+    with_points = step_figure(step, result, default_lesson("en").labels, points=True)
+    without = step_figure(step, result, default_lesson("en").labels, points=False)
+    assert len(with_points.axes[0].containers) == 1  # the error bars
+    assert len(without.axes[0].containers) == 0
