@@ -1,0 +1,9 @@
+"""Kelly, the desktop game: pygame-ce screens over the :mod:`sim` engine.
+
+``game.session`` (no pygame) holds the rules of a play-through; ``game.app`` runs the window.
+"""
+
+import os
+
+# pygame prints a greeting on import unless told not to; the CLI keeps stdout for results.
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")

@@ -1,0 +1,222 @@
+"""Settings and high scores as versioned JSON in the user's data folder.
+
+The folder is ``platformdirs.user_data_dir("kelly-game")``, or ``$KELLY_DATA_DIR`` when set (tests
+point it at a temporary folder). Writes are atomic (a temporary file in the same folder, then
+``os.replace``). A file that cannot be read — truncated, not JSON, the wrong version, values out of
+range — is moved aside to ``NAME.corrupt-YYYYmmddTHHMMSS`` with a warning and the defaults are
+used, so a bad file never stops the game.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import tempfile
+import time
+import warnings
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import platformdirs
+
+VERSION = 1
+SETTINGS_FILE = "settings.json"
+SCORES_FILE = "scores.json"
+MAX_SCORES = 20  # kept per game kind
+
+log = logging.getLogger(__name__)
+
+
+def data_dir() -> Path:
+    """Where the game keeps its files: $KELLY_DATA_DIR or the platform's user data folder."""
+    override = os.environ.get("KELLY_DATA_DIR")
+    return Path(override) if override else Path(platformdirs.user_data_dir("kelly-game"))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the player can change on the Settings screen."""
+
+    sound: bool = True
+    auto_speed: float = 3.0  # auto-flips per second
+    p: float = 0.6  # default chance of heads on the Coin screen
+    odds: float = 1.0  # default net odds on heads (b-to-1)
+    rounds: int = 100  # flips per coin game
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.sound, bool):
+            raise ValueError(f"sound = {self.sound!r} must be true or false")
+        _check_number("auto_speed", self.auto_speed, 0.25, 30.0)
+        _check_number("p", self.p, 0.01, 0.99)
+        _check_number("odds", self.odds, 0.1, 10.0)
+        if isinstance(self.rounds, bool) or not isinstance(self.rounds, int):
+            raise ValueError(f"rounds = {self.rounds!r} must be a whole number")
+        if not 10 <= self.rounds <= 1000:
+            raise ValueError(f"rounds = {self.rounds} must be between 10 and 1000")
+
+
+def _check_number(name: str, value: object, low: float, high: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{name} = {value!r} is not a number")
+    if not (math.isfinite(value) and low <= value <= high):
+        raise ValueError(f"{name} = {value!r} must be between {low:g} and {high:g}")
+
+
+@dataclass(frozen=True)
+class Score:
+    """One finished game for the high-score table."""
+
+    kind: str  # "coin", "race", ... (the screen that produced it)
+    game: str  # the game in words, e.g. "p=0.6 b=1"
+    seed: int
+    rounds: int
+    final_wealth: float
+    growth: float  # realised growth per round; -inf is stored as null
+    best_growth: float
+    rank: int
+    bettors: int
+    when: str  # ISO date and time, local
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, str) or not self.kind:
+            raise ValueError(f"kind = {self.kind!r} must be a screen name")
+        if not isinstance(self.game, str):
+            raise ValueError(f"game = {self.game!r} must be text")
+        for name in ("seed", "rounds", "rank", "bettors"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} = {value!r} must be a whole number >= 0")
+        for name in ("final_wealth", "best_growth"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(f"{name} = {value!r} is not a number")
+        if not isinstance(self.growth, (int, float)) or isinstance(self.growth, bool):
+            raise ValueError(f"growth = {self.growth!r} is not a number")
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["growth"] = self.growth if math.isfinite(self.growth) else None
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> Score:
+        if not isinstance(data, dict) or set(data) != {f.name for f in fields(cls)}:
+            raise ValueError(f"score = {data!r} does not have the expected fields")
+        data = dict(data)
+        if data["growth"] is None:
+            data["growth"] = -math.inf
+        return cls(**data)
+
+
+# -- files -------------------------------------------------------------------------------------
+
+
+def write_json(path: Path, data: dict) -> None:
+    """Write ``data`` as JSON atomically: a temporary file in the same folder, then os.replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out, indent=2, allow_nan=False)
+            out.write("\n")
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def move_aside(path: Path, reason: str) -> Path:
+    """Rename a bad file to NAME.corrupt-YYYYmmddTHHMMSS and warn; returns the new path."""
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    counter = 1
+    while target.exists():
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
+        counter += 1
+    os.replace(path, target)
+    message = f"{path} could not be read ({reason}); moved it to {target.name}, using defaults"
+    log.warning(message)
+    warnings.warn(message, UserWarning, stacklevel=3)
+    return target
+
+
+def _read_versioned(path: Path):
+    """The payload of a versioned JSON file, or None when the file does not exist.
+
+    Raises ValueError when the file is unreadable, not JSON, or not this version.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"unreadable: {error}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not valid JSON: {error}") from None
+    if not isinstance(data, dict) or data.get("version") != VERSION:
+        version = data.get("version") if isinstance(data, dict) else None
+        raise ValueError(f"version = {version!r}, expected {VERSION}")
+    return data
+
+
+def load_settings(folder: Path | None = None) -> Settings:
+    """The saved settings, or the defaults (moving a bad file aside with a warning)."""
+    path = (folder or data_dir()) / SETTINGS_FILE
+    try:
+        data = _read_versioned(path)
+        if data is None:
+            return Settings()
+        values = data.get("settings")
+        if not isinstance(values, dict) or not set(values) <= {f.name for f in fields(Settings)}:
+            raise ValueError(f"settings = {values!r} has unknown or missing fields")
+        return Settings(**values)
+    except (ValueError, TypeError) as error:
+        move_aside(path, str(error))
+        return Settings()
+
+
+def save_settings(settings: Settings, folder: Path | None = None) -> Path:
+    path = (folder or data_dir()) / SETTINGS_FILE
+    write_json(path, {"version": VERSION, "settings": asdict(settings)})
+    return path
+
+
+def load_scores(folder: Path | None = None) -> list[Score]:
+    """Every saved score, best first within each kind; a bad file is moved aside."""
+    path = (folder or data_dir()) / SCORES_FILE
+    try:
+        data = _read_versioned(path)
+        if data is None:
+            return []
+        entries = data.get("scores")
+        if not isinstance(entries, list):
+            raise ValueError("scores is not a list")
+        return [Score.from_json(entry) for entry in entries]
+    except (ValueError, TypeError) as error:
+        move_aside(path, str(error))
+        return []
+
+
+def _order(score: Score) -> tuple:
+    return (score.kind, -score.final_wealth, score.when)
+
+
+def add_score(score: Score, folder: Path | None = None) -> list[Score]:
+    """Save ``score``, keeping the MAX_SCORES best per kind (by final bankroll)."""
+    scores = sorted([*load_scores(folder), score], key=_order)
+    kept: list[Score] = []
+    for entry in scores:
+        if sum(s.kind == entry.kind for s in kept) < MAX_SCORES:
+            kept.append(entry)
+    path = (folder or data_dir()) / SCORES_FILE
+    write_json(path, {"version": VERSION, "scores": [s.to_json() for s in kept]})
+    return kept
+
+
+def best_scores(kind: str, scores: list[Score], limit: int = 5) -> list[Score]:
+    """The top ``limit`` scores of one kind, richest first."""
+    return sorted((s for s in scores if s.kind == kind), key=_order)[:limit]

@@ -1,0 +1,194 @@
+"""The base class of every screen, and small layout helpers.
+
+A scene owns a pygame_gui container with its widgets. The app calls, in order:
+``enter`` (build the widgets), then per frame ``handle_event`` for each event, ``update`` at a
+fixed 60 Hz step and ``draw``; ``pause``/``resume`` when another scene is pushed on top or popped;
+``exit`` when it leaves the stack. On a window resize the widgets are rebuilt from the scene's
+state, so a scene keeps its state in plain attributes, never only in widgets.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import pygame
+import pygame_gui
+from pygame_gui.core import ObjectID
+from pygame_gui.elements import (
+    UIButton,
+    UIHorizontalSlider,
+    UITextEntryLine,
+)
+
+from game.ui.style import BACKGROUND, MUTED, TEXT, font, text
+
+if TYPE_CHECKING:
+    from game.app import App
+
+MARGIN = 16
+TOP_BAR = 56
+
+
+class Scene:
+    """One screen. Subclasses set ``name`` (used by ``--screen`` and the menu) and ``title``."""
+
+    name = ""
+    title = ""
+    #: a one-line hint shown in the top bar when it fits
+    hint = ""
+    #: pixels the scene keeps free at the right of the top bar (status text, Back button)
+    status_width = 140
+
+    def __init__(self, app: App, **options) -> None:
+        self.app = app
+        self.ui = app.ui
+        self.options = options
+        self.root: pygame_gui.core.UIContainer | None = None
+        self.back_button: UIButton | None = None
+        self._built_for: tuple[int, int] | None = None
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    def enter(self) -> None:
+        self.build()
+
+    def exit(self) -> None:
+        if self.root is not None:
+            self.root.kill()
+            self.root = None
+
+    def pause(self) -> None:
+        if self.root is not None:
+            self.root.hide()
+
+    def resume(self) -> None:
+        if self._built_for != self.app.size:
+            self.build()
+        elif self.root is not None:
+            self.root.show()
+
+    def build(self) -> None:
+        """(Re)create the widgets for the current window size."""
+        if self.root is not None:
+            self.root.kill()
+        width, height = self.app.size
+        self.root = pygame_gui.core.UIContainer(
+            pygame.Rect(0, 0, width, height), self.ui, object_id=ObjectID(object_id=f"#{self.name}")
+        )
+        self._built_for = self.app.size
+        self.back_button = None
+        if self.app.depth > 1:
+            self.back_button = self.button(
+                pygame.Rect(width - MARGIN - 110, 10, 110, 36), "◀ Back (Esc)", "@small"
+            )
+        self.layout(pygame.Rect(0, 0, width, height))
+
+    def layout(self, window: pygame.Rect) -> None:
+        """Create the widgets; ``window`` is the whole window."""
+
+    # -- per frame --------------------------------------------------------------------------
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        """A pygame or pygame_gui event (widgets have already seen it)."""
+        if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.back_button:
+            self.back()
+            return
+        if event.type == pygame.KEYDOWN and not self.app.typing:
+            self.on_key(event)
+        elif event.type == pygame_gui.UI_BUTTON_PRESSED:
+            self.on_button(event.ui_element)
+        elif event.type == pygame_gui.UI_HORIZONTAL_SLIDER_MOVED:
+            self.on_slider(event.ui_element, event.value)
+        elif event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
+            self.on_text(event.ui_element, event.text)
+        elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            self.on_click(event.pos)
+
+    def on_key(self, event: pygame.event.Event) -> None:
+        """A key press while no text box has the focus (Esc is handled by the app)."""
+
+    def on_button(self, button: UIButton) -> None:
+        """A button of this scene was pressed."""
+
+    def on_slider(self, slider: UIHorizontalSlider, value: float) -> None:
+        """A slider of this scene moved."""
+
+    def on_text(self, entry: UITextEntryLine, value: str) -> None:
+        """Enter was pressed in a text box of this scene."""
+
+    def on_click(self, position: tuple[int, int]) -> None:
+        """A left click that no widget took."""
+
+    def update(self, dt: float) -> None:
+        """Advance animations and auto-play by one fixed step of ``dt`` seconds."""
+
+    def draw(self, surface: pygame.Surface) -> None:
+        surface.fill(BACKGROUND)
+        self.draw_top_bar(surface)
+
+    def back(self) -> None:
+        """Esc or the Back button: leave this screen."""
+        self.app.pop()
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def draw_top_bar(self, surface: pygame.Surface) -> None:
+        title = text(surface, self.title, (MARGIN, TOP_BAR // 2), 26, TEXT, bold=True,
+                     anchor="midleft")
+        room = surface.get_width() - title.right - 18 - self.status_width
+        if self.hint and font(14).size(self.hint)[0] <= room:
+            text(surface, self.hint, (title.right + 18, TOP_BAR // 2 + 2), 14, MUTED,
+                 anchor="midleft")
+
+    def button(self, rect: pygame.Rect, label: str, class_id: str | None = None,
+               object_id: str | None = None, tooltip: str | None = None) -> UIButton:
+        return UIButton(rect, label, self.ui, container=self.root,
+                        object_id=ObjectID(class_id=class_id, object_id=object_id),
+                        tool_tip_text=tooltip)
+
+    def slider(self, rect: pygame.Rect, value: float, low: float, high: float,
+               step: float = 1) -> UIHorizontalSlider:
+        value = min(max(value, low), high)
+        return UIHorizontalSlider(rect, value, (low, high), self.ui, container=self.root,
+                                  click_increment=step)
+
+    def entry(self, rect: pygame.Rect, value: str, allowed: str = "0123456789.") -> UITextEntryLine:
+        box = UITextEntryLine(rect, self.ui, container=self.root, initial_text=value)
+        box.set_allowed_characters(list(allowed))
+        box.length_limit = 12
+        return box
+
+
+def parse_number(name: str, value: str) -> float:
+    """A number typed into a text box, or a ValueError naming the field."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{name} = {value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{name} = {value!r} is not a finite number")
+    return number
+
+
+def stack(rect: pygame.Rect, *heights: int, gap: int = 8) -> list[pygame.Rect]:
+    """Rects of the given heights stacked top-down inside ``rect`` (full width)."""
+    rects = []
+    y = rect.top
+    for height in heights:
+        rects.append(pygame.Rect(rect.left, y, rect.width, height))
+        y += height + gap
+    return rects
+
+
+def row(rect: pygame.Rect, *weights: float, gap: int = 8) -> list[pygame.Rect]:
+    """Rects side by side inside ``rect`` with widths in proportion to ``weights``."""
+    free = rect.width - gap * (len(weights) - 1)
+    total = sum(weights)
+    rects = []
+    x = rect.left
+    for weight in weights:
+        width = round(free * weight / total)
+        rects.append(pygame.Rect(x, rect.top, width, rect.height))
+        x += width + gap
+    return rects

@@ -1,0 +1,420 @@
+"""The Coin screen: choose a side and a stake, flip, and race four robots on the same flips.
+
+What the player sees, all from the session and :mod:`sim.theory`:
+
+* the bankroll of the player and of each bot on a log scale (the same flips for everyone);
+* the growth curve G(f) = p ln(1 + b f) + (1 - p) ln(1 - f) with the player's marker and the
+  Kelly peak at f* = p - (1 - p)/b (Kelly 1956);
+* the decomposition G = ln 2 - H(p) - D(p||a) with a = (1 + f)/2 the share on heads (even money;
+  for other odds sum p ln o - H(p) - D(p||a)), so straying from a = p visibly costs D(p||a).
+
+Keys: Space flip, H/T side, Left/Right stake -/+1% (Shift: 5%), A auto-flip, N new game,
+F finish, Esc back. A click on the growth curve picks that bet.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pygame
+
+from game.maths import bet_decomposition, bet_growth, kelly_bet, percent_per_round, share_on_heads
+from game.scene import MARGIN, TOP_BAR, Scene, parse_number, row, stack
+from game.session import CoinSession
+from game.ui.charts import Marker, Series, bankroll_chart, decomposition_bars, growth_curve_chart
+from game.ui.coin import CoinFlip
+from game.ui.style import (
+    BAD,
+    FAINT,
+    GOOD,
+    MUTED,
+    PLAYER,
+    TEXT,
+    bettor_colour,
+    card,
+    font,
+    money,
+    text,
+    wrapped,
+)
+from sim.games import CoinGame
+
+CURVE_POINTS = 401
+RESULTS_DELAY = 1.2  # seconds between the last flip landing and the results screen
+
+
+def coin_game(p: float, odds: float, rounds: int) -> CoinGame:
+    """The Coin screen's game: $100 to start, no cap; p and odds validated by CoinGame."""
+    return CoinGame(p=p, odds=odds, start=100.0, rounds=rounds)
+
+
+def odds_text(odds: float) -> str:
+    return "even money" if odds == 1 else f"heads pays {odds:g} to 1"
+
+
+class CoinScene(Scene):
+    name = "coin"
+    title = "Coin"
+    hint = "Bet part of your money on each flip. The robots bet on the same flips."
+    status_width = 470
+
+    def __init__(self, app, game: CoinGame | None = None, seed: int | None = None, **options):
+        super().__init__(app, **options)
+        settings = app.settings
+        self.game = game or coin_game(settings.p, settings.odds, settings.rounds)
+        self.side = 1  # +1 heads, -1 tails
+        self.stake_pct = 10
+        self.auto = app.auto
+        self.auto_speed = settings.auto_speed
+        self.auto_clock = 0.0
+        self.coin = CoinFlip()
+        self.error = ""
+        self.curve_plot: pygame.Rect | None = None
+        self.start_session(app.seed if seed is None else seed)
+
+    # -- the game ---------------------------------------------------------------------------
+
+    def start_session(self, seed: int) -> None:
+        self.session = CoinSession(self.game, seed)
+        self.revealed = 0
+        self.finish_clock: float | None = None
+        self.message = "Choose heads or tails and a stake, then flip (Space)."
+        self.message_colour = MUTED
+        self._paths = None
+        fractions = np.linspace(-1.0, 1.0, CURVE_POINTS)
+        if not self.game.allow_tails:
+            fractions = np.linspace(0.0, 1.0, CURVE_POINTS)
+        self.curve = (fractions, np.asarray(bet_growth(self.game, fractions)))
+        self.kelly = float(kelly_bet(self.game))
+
+    @property
+    def fraction(self) -> float:
+        """The player's signed bet: + on heads, - on tails."""
+        return self.side * self.stake_pct / 100.0
+
+    def flip(self) -> None:
+        if self.session.finished:
+            self.message = "This game is over. Press N for a new one."
+            self.message_colour = MUTED
+            return
+        if self.coin.busy:
+            self.land()
+        self.session.bet = self.fraction
+        record = self.session.play()
+        self.coin.toss(record.outcome == 0, min(0.7, 0.85 / self.auto_speed) if self.auto else 0.7)
+        self.app.sounds.play("flip")
+
+    def land(self) -> None:
+        """The coin has landed: show the latest round."""
+        self.coin.finish()
+        if self.revealed == self.session.round:
+            return
+        self.revealed = self.session.round
+        self._paths = None
+        record = self.session.history[-1]
+        before = self.session.wealth_paths()[0, -2]
+        change = record.wealth[0] - before
+        side = "HEADS" if record.outcome == 0 else "TAILS"
+        if self.session.ruined[0]:
+            self.message, self.message_colour = f"{side} — bust! You lost everything.", BAD
+            self.app.sounds.play("bust")
+        elif change > 0:
+            self.message, self.message_colour = f"{side} — you won {money(change)}", GOOD
+            self.app.sounds.play("win")
+        elif change < 0:
+            self.message, self.message_colour = f"{side} — you lost {money(-change)}", BAD
+            self.app.sounds.play("lose")
+        else:
+            self.message, self.message_colour = f"{side} — no bet, nothing changed", MUTED
+        if self.session.finished:
+            self.finish_clock = RESULTS_DELAY
+            self.auto = False
+            self._refresh_auto()
+
+    def new_game(self, seed: int | None = None) -> None:
+        self.coin.finish()
+        self.start_session(self.app.new_seed() if seed is None else seed)
+
+    def replay(self) -> None:
+        self.new_game(self.session.seed)
+
+    def finish(self) -> None:
+        """Go to the results (the game ends here)."""
+        self.coin.finish()
+        self.land()
+        self.finish_clock = None
+        self.auto = False
+        self._refresh_auto()
+        self.app.push("results", session=self.session, again=self.replay, fresh=self.new_game)
+
+    def apply_coin(self) -> None:
+        """Read p and the odds from the text boxes and start a game with that coin."""
+        try:
+            p = parse_number("p", self.p_entry.get_text())
+            odds = parse_number("odds", self.odds_entry.get_text())
+            if not 0.01 <= p <= 0.99:
+                raise ValueError(f"p = {p:g}: choose a chance between 0.01 and 0.99")
+            if not 0.1 <= odds <= 10:
+                raise ValueError(f"odds = {odds:g}: choose odds between 0.1 and 10")
+            game = coin_game(p, odds, self.game.rounds)
+        except ValueError as error:
+            self.error = str(error)
+            return
+        self.error = ""
+        self.game = game
+        self.new_game(self.session.seed)
+
+    # -- widgets ----------------------------------------------------------------------------
+
+    def layout(self, window: pygame.Rect) -> None:
+        width, height = window.size
+        left_w = max(300, min(380, int(width * 0.29)))
+        self.left = pygame.Rect(MARGIN, TOP_BAR, left_w, height - TOP_BAR - MARGIN)
+        inner = self.left.inflate(-24, -20)
+        coin_h = max(100, min(190, int(height * 0.24) - 20))
+        rects = stack(inner, coin_h, 22, 34, 18, 26, 18, 46, 32, 16, 32, 34, 32, 18, gap=7)
+        (self.coin_rect, self.bet_title, side_row, self.stake_text, slider_rect, self.share_text,
+         flip_rect, auto_row, self.speed_text, game_row, self.coin_title, entry_row,
+         self.error_rect) = rects
+        heads, tails = row(side_row, 1, 1)
+        self.heads_button = self.button(heads, "Heads (H)", "@choice")
+        self.tails_button = self.button(tails, "Tails (T)", "@choice")
+        if not self.game.allow_tails:
+            self.tails_button.disable()
+        self.stake_slider = self.slider(slider_rect, self.stake_pct, 0, 100)
+        self.flip_button = self.button(flip_rect, "Flip  (Space)", "@primary")
+        auto, speed = row(auto_row, 1, 1.2)
+        self.auto_button = self.button(auto, "", "@choice")
+        self.speed_slider = self.slider(speed, self.auto_speed * 4, 1, 40)
+        self.speed_text.left = speed.left
+        new, finish = row(game_row, 1, 1)
+        self.new_button = self.button(new, "New game (N)", "@small")
+        self.finish_button = self.button(finish, "Finish ▶ results (F)", "@small")
+        p_label, p_box, o_label, o_box, apply = row(entry_row, 0.25, 1, 0.25, 1, 1, gap=6)
+        self.p_label, self.odds_label = p_label, o_label
+        self.p_entry = self.entry(p_box, f"{self.game.p:g}")
+        self.odds_entry = self.entry(o_box, f"{self.game.odds:g}")
+        self.apply_button = self.button(apply, "Apply", "@small")
+        self._refresh_side()
+        self._refresh_auto()
+
+        right = pygame.Rect(self.left.right + MARGIN, TOP_BAR, width - self.left.right - 2 * MARGIN,
+                            height - TOP_BAR - MARGIN)
+        chart_h = int(right.height * 0.56)
+        self.bankroll_rect = pygame.Rect(right.left, right.top, right.width, chart_h)
+        bottom = pygame.Rect(right.left, self.bankroll_rect.bottom + MARGIN, right.width,
+                             right.height - chart_h - MARGIN)
+        self.curve_rect, self.bars_rect = row(bottom, 1, 1.2, gap=MARGIN)
+
+    def _refresh_side(self) -> None:
+        for button, side in ((self.heads_button, 1), (self.tails_button, -1)):
+            if side == self.side:
+                button.select()
+            else:
+                button.unselect()
+
+    def _refresh_auto(self) -> None:
+        if self.root is None:
+            return
+        self.auto_button.set_text(f"Auto (A): {'on' if self.auto else 'off'}")
+        if self.auto:
+            self.auto_button.select()
+        else:
+            self.auto_button.unselect()
+
+    def set_stake(self, pct: int) -> None:
+        self.stake_pct = int(min(max(pct, 0), 100))
+        self.stake_slider.set_current_value(self.stake_pct)
+
+    def set_side(self, side: int) -> None:
+        if side < 0 and not self.game.allow_tails:
+            return
+        self.side = side
+        self._refresh_side()
+
+    def toggle_auto(self) -> None:
+        self.auto = not self.auto and not self.session.finished
+        self.auto_clock = 0.0
+        self._refresh_auto()
+
+    # -- input ------------------------------------------------------------------------------
+
+    def on_button(self, button) -> None:
+        actions = {
+            self.heads_button: lambda: self.set_side(1),
+            self.tails_button: lambda: self.set_side(-1),
+            self.flip_button: self.flip,
+            self.auto_button: self.toggle_auto,
+            self.new_button: self.new_game,
+            self.finish_button: self.finish,
+            self.apply_button: self.apply_coin,
+        }
+        if button in actions:
+            actions[button]()
+
+    def on_slider(self, slider, value) -> None:
+        if slider is self.stake_slider:
+            self.stake_pct = round(value)
+        elif slider is self.speed_slider:
+            self.auto_speed = value / 4
+
+    def on_text(self, entry, value) -> None:
+        if entry in (self.p_entry, self.odds_entry):
+            self.apply_coin()
+
+    def on_key(self, event) -> None:
+        step = 5 if event.mod & pygame.KMOD_SHIFT else 1
+        key = event.key
+        if key == pygame.K_SPACE:
+            self.flip()
+        elif key == pygame.K_h:
+            self.set_side(1)
+        elif key == pygame.K_t:
+            self.set_side(-1)
+        elif key in (pygame.K_RIGHT, pygame.K_UP):
+            self.set_stake(self.stake_pct + step)
+        elif key in (pygame.K_LEFT, pygame.K_DOWN):
+            self.set_stake(self.stake_pct - step)
+        elif key == pygame.K_a:
+            self.toggle_auto()
+        elif key == pygame.K_n:
+            self.new_game()
+        elif key == pygame.K_f:
+            self.finish()
+
+    def on_click(self, position) -> None:
+        plot = self.curve_plot
+        if plot is None or not plot.collidepoint(position):
+            return
+        low = float(self.curve[0][0])
+        f = low + (position[0] - plot.left) / max(plot.width, 1) * (1.0 - low)
+        self.set_side(1 if f >= 0 else -1)
+        self.set_stake(round(abs(f) * 100))
+
+    # -- time -------------------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        if self.coin.update(dt):
+            self.land()
+        if self.finish_clock is not None and not self.coin.busy:
+            self.finish_clock -= dt
+            if self.finish_clock <= 0:
+                self.finish()
+                return
+        if self.auto and not self.session.finished:
+            self.auto_clock += dt
+            if self.auto_clock >= 1.0 / self.auto_speed and not self.coin.busy:
+                self.auto_clock = 0.0
+                self.flip()
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        super().draw(surface)
+        s = self.session
+        shown = float(self._wealth_paths()[0, -1])
+        status = (f"Flip {self.revealed} of {self.game.rounds}   ·   You: {money(shown)}"
+                  f"   ·   seed {s.seed}")
+        right_edge = surface.get_width() - MARGIN - (120 if self.back_button else 0)
+        text(surface, status, (right_edge, TOP_BAR // 2 + 2), 14, TEXT, anchor="midright")
+        self.draw_controls(surface)
+        self.draw_bankrolls(surface)
+        self.draw_curve(surface)
+        self.draw_bars(surface)
+
+    def draw_controls(self, surface: pygame.Surface) -> None:
+        card(surface, self.left)
+        coin_area = self.coin_rect.copy()
+        coin_area.height -= 24
+        self.coin.draw(surface, coin_area)
+        text(surface, self.message, self.coin_rect.midbottom, 15,
+             self.message_colour if not self.coin.busy else FAINT, bold=True, anchor="midbottom")
+        odds = odds_text(self.game.odds)
+        text(surface, f"Coin: heads {self.game.p:.0%} of the time, {odds}", self.coin_rect.topleft,
+             13, MUTED)
+        text(surface, "Your bet", self.bet_title.topleft, 16, TEXT, bold=True)
+        wealth = float(self.session.wealth[0])
+        side = "heads" if self.side > 0 else "tails"
+        text(surface, f"Stake {self.stake_pct}% on {side} = {money(wealth * self.stake_pct / 100)}",
+             self.stake_text.topleft, 14, PLAYER, bold=True)
+        a = share_on_heads(self.game, self.fraction)
+        text(surface, f"= share a = {a:.0%} on heads, {1 - a:.0%} on tails",
+             self.share_text.topleft, 13, MUTED)
+        text(surface, f"speed {self.auto_speed:.2g} flips/s", self.speed_text.topleft, 12, MUTED)
+        text(surface, "Change the coin: p = chance of heads,", self.coin_title.topleft, 13, MUTED)
+        text(surface, "heads pays b to 1 (type, then Enter)", self.coin_title.bottomleft, 13, MUTED,
+             anchor="bottomleft")
+        text(surface, "p", self.p_label.midright, 15, TEXT, bold=True, anchor="midright")
+        text(surface, "b", self.odds_label.midright, 15, TEXT, bold=True, anchor="midright")
+        if self.error:
+            wrapped(surface, self.error, self.error_rect.inflate(0, 16), 12, BAD)
+
+    def _wealth_paths(self) -> np.ndarray:
+        if self._paths is None:
+            self._paths = self.session.wealth_paths()[:, : self.revealed + 1]
+        return self._paths
+
+    def draw_bankrolls(self, surface: pygame.Surface) -> None:
+        inner = card(surface, self.bankroll_rect,
+                     "Bankroll, log scale: you (gold) against robots on the same flips")
+        paths = self._wealth_paths()
+        names = self.session.names
+        bets = [self.fraction] + [float(b.strategy.constant_fractions(self.game))
+                                  for b in self.session.bots]
+        labels = [f"{name} {_side(bet)}{abs(bet):.0%}"
+                  for name, bet in zip(names, bets, strict=True)]
+        series = [
+            Series(labels[i], bettor_colour(name, i), paths[i], 2)
+            for i, name in enumerate(names) if i > 0
+        ]
+        series.append(Series(labels[0], bettor_colour(names[0]), paths[0], 4))
+        x_max = min(self.game.rounds, max(20, math.ceil(self.revealed * 1.25 / 10) * 10))
+        bankroll_chart(surface, inner, series, x_max, self.game.start)
+
+    def draw_curve(self, surface: pygame.Surface) -> None:
+        inner = card(surface, self.curve_rect, "Long-run growth per flip G(f)")
+        fractions, growth = self.curve
+        others = []
+        for i, bot in enumerate(self.session.bots, start=1):
+            bet = float(bot.strategy.constant_fractions(self.game))
+            others.append(Marker(bot.name, bettor_colour(bot.name, i), bet,
+                                 float(bet_growth(self.game, bet))))
+        kelly_growth = float(bet_growth(self.game, self.kelly))
+        peak = Marker(f"f* = {abs(self.kelly):.0%}", bettor_colour("Kelly"), self.kelly,
+                      kelly_growth)
+        you = Marker("You", PLAYER, self.fraction, float(bet_growth(self.game, self.fraction)))
+        chart = pygame.Rect(inner.left, inner.top, inner.width, inner.height - 20)
+        self.curve_plot = growth_curve_chart(surface, chart, fractions, growth, peak, you, others)
+        g = you.growth
+        verdict = ("you: G = −∞, bust for sure" if g == -math.inf else
+                   f"you: G = {g:+.4f} ≈ {percent_per_round(g):+.2f}% a flip")
+        text(surface, verdict, (inner.left, inner.bottom), 13,
+             GOOD if g > 0 else BAD if g < 0 else MUTED, anchor="bottomleft")
+
+    def draw_bars(self, surface: pygame.Surface) -> None:
+        even = self.game.odds == 1
+        title = ("Why: growth = ln 2 − H(p) − D(p‖a)" if even else
+                 "Why: growth = Σ p ln o − H(p) − D(p‖a)")
+        inner = card(surface, self.bars_rect, title)
+        d = bet_decomposition(self.game, self.fraction)
+        lesson_h = 3 * font(13).get_linesize() if inner.width < 420 else 2 * font(13).get_linesize()
+        bars = pygame.Rect(inner.left, inner.top + 2, inner.width, inner.height - lesson_h - 8)
+        decomposition_bars(surface, bars, float(d.log_odds), float(d.entropy),
+                           float(d.divergence), "ln 2" if even else "Σ p ln o")
+        a = float(d.effective_shares[0])
+        p = self.game.p
+        lesson = (f"Your share on heads a = {a:.2f}, the coin's p = {p:.2f}. "
+                  + ("They match: D = 0, the most you can grow."
+                     if abs(a - p) < 0.005 else
+                     "Move a toward p to shrink D(p‖a) and grow faster."))
+        lesson_rect = pygame.Rect(inner.left, bars.bottom + 6, inner.width, lesson_h + 4)
+        wrapped(surface, lesson, lesson_rect, 13, TEXT)
+
+
+def _side(bet: float) -> str:
+    """'T ' in front of a tails bet, nothing for heads."""
+    return "T " if bet < 0 else ""
+
+
+SCENE = CoinScene

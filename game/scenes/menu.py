@@ -1,0 +1,110 @@
+"""The menu: one button per screen, with a line saying what it teaches.
+
+Keyboard: Up/Down (or Tab) move the highlight, Enter or Space opens it, 1-9 open directly,
+Esc quits. Entries whose screen is not installed are left out, so screens added later only
+need their module and one line in ``MENU``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pygame
+
+from game.scene import MARGIN, Scene
+from game.scenes import registry
+from game.ui.style import MUTED, PLAYER, TEXT, font, text, wrapped
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    scene: str  # a name from the scene registry; "quit" closes the game
+    label: str
+    hint: str
+
+
+MENU = (
+    MenuEntry("coin", "Coin", "Bet on a biased coin against four robots. How much is too much?"),
+    MenuEntry("worlds", "Many worlds", "1,000 bankrolls, one strategy: why the average misleads."),
+    MenuEntry("race", "Race", "Split your money over several horses. Best split: their chances."),
+    MenuEntry("results", "High scores", "Your best games, with the seeds to replay them."),
+    MenuEntry("settings", "Settings", "Sound, auto-flip speed, the default coin."),
+    MenuEntry("quit", "Quit", "Close the game."),
+)
+
+
+class MenuScene(Scene):
+    name = "menu"
+    title = "Kelly"
+
+    def __init__(self, app, **options) -> None:
+        super().__init__(app, **options)
+        scenes = registry()
+        self.entries = [e for e in MENU if e.scene == "quit" or e.scene in scenes]
+        self.selected = 0
+        self.buttons = []
+
+    def layout(self, window: pygame.Rect) -> None:
+        count = len(self.entries)
+        top = 190
+        height = max(40, min(54, (window.height - top - 70) // count - 10))
+        width = min(300, window.width // 3)
+        left = max(MARGIN * 3, window.centerx - width - 60)
+        self.buttons = []
+        for i, entry in enumerate(self.entries):
+            rect = pygame.Rect(left, top + i * (height + 10), width, height)
+            self.buttons.append(self.button(rect, f"{i + 1}  {entry.label}", "@menu"))
+
+    def open(self, index: int) -> None:
+        entry = self.entries[index]
+        self.app.sounds.play("click")
+        if entry.scene == "quit":
+            self.app.running = False
+        else:
+            self.app.push(entry.scene)
+
+    def on_button(self, button) -> None:
+        if button in self.buttons:
+            self.open(self.buttons.index(button))
+
+    def on_key(self, event) -> None:
+        key = event.key
+        if key in (pygame.K_DOWN, pygame.K_TAB):
+            self.selected = (self.selected + 1) % len(self.entries)
+        elif key == pygame.K_UP:
+            self.selected = (self.selected - 1) % len(self.entries)
+        elif key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE):
+            self.open(self.selected)
+        elif pygame.K_1 <= key <= pygame.K_9 and key - pygame.K_1 < len(self.entries):
+            self.open(key - pygame.K_1)
+
+    def update(self, dt: float) -> None:
+        mouse = pygame.mouse.get_pos()
+        for i, button in enumerate(self.buttons):
+            if button.rect.collidepoint(mouse) and pygame.mouse.get_focused():
+                self.selected = i
+
+    def draw(self, surface: pygame.Surface) -> None:
+        super().draw(surface)
+        width, height = surface.get_size()
+        text(surface, "How much should you bet when you have an edge?", (MARGIN * 3, 84), 30,
+             TEXT, bold=True)
+        text(surface, "Pick a game. Mouse or keyboard: ↑ ↓ and Enter, or a number. "
+             "Esc goes back.", (MARGIN * 3, 128), 16, MUTED)
+        for i, (button, entry) in enumerate(zip(self.buttons, self.entries, strict=True)):
+            rect = button.rect
+            if i == self.selected:
+                pygame.draw.rect(surface, PLAYER, rect.inflate(8, 8), width=2, border_radius=12)
+            hint_rect = pygame.Rect(rect.right + 24, rect.top, width - rect.right - 24 - MARGIN * 3,
+                                    rect.height)
+            line_h = font(16).get_linesize()
+            lines = 1 if font(16).size(entry.hint)[0] <= hint_rect.width else 2
+            hint_rect.top = rect.centery - lines * line_h // 2
+            wrapped(surface, entry.hint, hint_rect, 16, TEXT if i == self.selected else MUTED)
+        footer = ("Kelly (1956): the best long-run bet makes your shares equal the chances. "
+                  "Betting more than that loses, even with an edge.")
+        wrapped(surface, footer, pygame.Rect(MARGIN * 3, height - 44, width - MARGIN * 6, 40), 13,
+                MUTED)
+
+
+SCENE = MenuScene

@@ -1,0 +1,373 @@
+"""Race: 3 to 6 horses with their chances and odds; a slider per horse sets the share of the
+bankroll on it, the rest is kept as cash. Four robots race on the same results.
+
+Growth per race G(b) = sum_i p_i ln(b_0 + b_i o_i) = sum_i p_i ln o_i - H(p) - D(p||b~) with
+b~_i = b_i + b_0/o_i the effective shares (Cover & Thomas 2006, §6.1 and §6.3): with fair odds the
+best split is b = p, and any other split pays D(p||b~) per race.
+
+Keys: Space race, A auto-race, Up/Down pick a horse, Left/Right its share -/+1% (Shift: 5%),
++/- add or remove a horse, K copy the chances into the bets, C all cash, N new game, F finish.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pygame
+
+from game.maths import bet_decomposition, percent_per_round
+from game.scene import MARGIN, TOP_BAR, Scene, parse_number, row, stack
+from game.session import RaceSession
+from game.ui.charts import Series, bankroll_chart, decomposition_bars, share_bars
+from game.ui.style import (
+    BAD,
+    GOOD,
+    MUTED,
+    PLAYER,
+    TEXT,
+    bettor_colour,
+    card,
+    money,
+    text,
+    wrapped,
+)
+from sim.games import RaceGame
+
+NAMES = ("Ada", "Blaze", "Comet", "Dash", "Echo", "Flint")
+#: chances and decimal odds per field size; the odds form a fair book (sum 1/o = 1) whose prices
+#: disagree with the chances, so the best growth is D(p||1/o) > 0 (Cover & Thomas 2006, §6.1)
+PRESETS = {
+    3: ((0.5, 0.3, 0.2), (2.5, 2.5, 5.0)),
+    4: ((0.4, 0.3, 0.2, 0.1), (3.0, 3.0, 6.0, 6.0)),
+    5: ((0.35, 0.25, 0.2, 0.12, 0.08), (4.0, 4.0, 4.0, 8.0, 8.0)),
+    6: ((0.3, 0.25, 0.15, 0.12, 0.1, 0.08), (4.0, 4.0, 6.0, 6.0, 12.0, 12.0)),
+}
+ROUNDS = 50
+FLASH = 0.6  # seconds the winner is highlighted
+
+
+def race_game(probs, odds) -> RaceGame:
+    k = len(probs)
+    return RaceGame(probs=tuple(probs), odds=tuple(odds), names=NAMES[:k], start=100.0,
+                    rounds=ROUNDS)
+
+
+class RaceScene(Scene):
+    name = "race"
+    title = "Race"
+    hint = "Split your money over the horses; whatever you do not bet stays as cash."
+    status_width = 420
+
+    def __init__(self, app, outcomes: int = 4, seed: int | None = None, **options) -> None:
+        super().__init__(app, **options)
+        probs, odds = PRESETS[outcomes]
+        self.game = race_game(probs, odds)
+        self.shares = np.zeros(outcomes)
+        self.selected = 0
+        self.auto = app.auto
+        self.auto_clock = 0.0
+        self.error = ""
+        self.start_session(app.seed if seed is None else seed)
+
+    def start_session(self, seed: int) -> None:
+        self.session = RaceSession(self.game, seed)
+        self.flash = 0.0
+        self.finish_clock: float | None = None
+        self.message = "Set a share for each horse, then race (Space)."
+        self.message_colour = MUTED
+
+    @property
+    def k(self) -> int:
+        return len(self.game.probs)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def set_share(self, i: int, pct: float) -> None:
+        """Set horse i's share, holding it so the total never passes 100%."""
+        others = self.shares.sum() - self.shares[i]
+        self.shares[i] = min(max(round(pct) / 100.0, 0.0), max(1.0 - others, 0.0))
+        self.shares[i] = round(self.shares[i], 2)
+        if self.root is not None:
+            self.share_sliders[i].set_current_value(round(self.shares[i] * 100))
+
+    def set_all(self, shares) -> None:
+        self.shares = np.zeros(self.k)
+        for i, share in enumerate(shares):
+            self.set_share(i, share * 100)
+
+    def play(self) -> None:
+        if self.session.finished:
+            self.message, self.message_colour = "This game is over. Press N for a new one.", MUTED
+            return
+        before = float(self.session.wealth[0])
+        self.session.bet = self.shares.copy()
+        record = self.session.play()
+        self.flash = FLASH
+        self.winner = record.outcome
+        change = record.wealth[0] - before
+        name = self.game.outcome_names[record.outcome]
+        if self.session.ruined[0]:
+            self.message, self.message_colour = f"{name} won — you are bust.", BAD
+            self.app.sounds.play("bust")
+        elif change >= 0.005:
+            self.message, self.message_colour = f"{name} won — you gained {money(change)}", GOOD
+            self.app.sounds.play("win")
+        elif change <= -0.005:
+            self.message, self.message_colour = f"{name} won — you lost {money(-change)}", BAD
+            self.app.sounds.play("lose")
+        else:
+            self.message, self.message_colour = f"{name} won — no change", MUTED
+            self.app.sounds.play("flip")
+        if self.session.finished:
+            self.finish_clock = 1.0
+            self.auto = False
+
+    def new_game(self, seed: int | None = None) -> None:
+        self.start_session(self.app.new_seed() if seed is None else seed)
+
+    def replay(self) -> None:
+        self.new_game(self.session.seed)
+
+    def finish(self) -> None:
+        self.finish_clock = None
+        self.auto = False
+        self.app.push("results", session=self.session, again=self.replay, fresh=self.new_game)
+
+    def resize_field(self, k: int) -> None:
+        if k not in PRESETS or k == self.k:
+            return
+        self.game = race_game(*PRESETS[k])
+        self.shares = np.zeros(k)
+        self.selected = min(self.selected, k - 1)
+        self.error = ""
+        self.start_session(self.session.seed)
+        self.build()
+
+    def apply_field(self) -> None:
+        """Read every horse's chance and odds from the text boxes; start a game with them."""
+        try:
+            probs = [parse_number(f"p of {NAMES[i]}", e.get_text())
+                     for i, e in enumerate(self.p_entries)]
+            odds = [parse_number(f"odds of {NAMES[i]}", e.get_text())
+                    for i, e in enumerate(self.odds_entries)]
+            total = math.fsum(probs)
+            if abs(total - 1.0) > 1e-6:
+                raise ValueError(f"the chances add up to {total:g}; they must add up to 1")
+            for i, o in enumerate(odds):
+                if o <= 1.0:
+                    raise ValueError(f"odds of {NAMES[i]} = {o:g}: decimal odds must be above 1")
+            game = race_game(probs, odds)
+        except ValueError as error:
+            self.error = str(error)
+            return
+        self.error = ""
+        self.game = game
+        self.start_session(self.session.seed)
+
+    # -- widgets ----------------------------------------------------------------------------
+
+    def layout(self, window: pygame.Rect) -> None:
+        width, height = window.size
+        left_w = max(330, min(440, int(width * 0.34)))
+        self.left = pygame.Rect(MARGIN, TOP_BAR, left_w, height - TOP_BAR - MARGIN)
+        inner = self.left.inflate(-24, -20)
+        line = 30 if height >= 680 else 27
+        rects = stack(inner, 18, *([line] * self.k), 20, 30, 44, 32, 32, 40, gap=6)
+        self.header = rects[0]
+        horse_rows = rects[1 : 1 + self.k]
+        (self.cash_text, tools_row, race_row, auto_row, field_row,
+         self.error_rect) = rects[1 + self.k :]
+        self.rows = horse_rows
+        self.share_sliders, self.p_entries, self.odds_entries = [], [], []
+        for i, rect in enumerate(horse_rows):
+            _, p_box, o_box, slider, _ = row(rect, 0.75, 0.7, 0.7, 2.2, 0.55, gap=6)
+            self.p_entries.append(self.entry(p_box, f"{self.game.probs[i]:g}"))
+            self.odds_entries.append(self.entry(o_box, f"{self.game.odds[i]:g}"))
+            self.share_sliders.append(self.slider(slider, round(self.shares[i] * 100), 0, 100))
+        kelly, cash, apply = row(tools_row, 1.2, 1, 1)
+        self.kelly_button = self.button(kelly, "Bet the chances (K)", "@small")
+        self.cash_button = self.button(cash, "All cash (C)", "@small")
+        self.apply_button = self.button(apply, "Apply p, odds", "@small")
+        self.race_button = self.button(race_row, "Race  (Space)", "@primary")
+        auto, new, finish = row(auto_row, 1, 1, 1)
+        self.auto_button = self.button(auto, "", "@choice")
+        self.new_button = self.button(new, "New game (N)", "@small")
+        self.finish_button = self.button(finish, "Finish (F)", "@small")
+        fewer, more = row(pygame.Rect(field_row.right - 150, field_row.top, 150,
+                                      field_row.height), 1, 1)
+        self.fewer_button = self.button(fewer, "− horse", "@small")
+        self.more_button = self.button(more, "+ horse", "@small")
+        self.field_text = field_row
+        self._refresh_auto()
+
+        right = pygame.Rect(self.left.right + MARGIN, TOP_BAR, width - self.left.right - 2 * MARGIN,
+                            height - TOP_BAR - MARGIN)
+        chart_h = int(right.height * 0.52)
+        self.bankroll_rect = pygame.Rect(right.left, right.top, right.width, chart_h)
+        bottom = pygame.Rect(right.left, self.bankroll_rect.bottom + MARGIN, right.width,
+                             right.height - chart_h - MARGIN)
+        self.shares_rect, self.bars_rect = row(bottom, 1, 1.2, gap=MARGIN)
+
+    def _refresh_auto(self) -> None:
+        if self.root is None:
+            return
+        self.auto_button.set_text(f"Auto (A): {'on' if self.auto else 'off'}")
+        if self.auto:
+            self.auto_button.select()
+        else:
+            self.auto_button.unselect()
+
+    # -- input ------------------------------------------------------------------------------
+
+    def on_button(self, button) -> None:
+        actions = {
+            self.kelly_button: lambda: self.set_all(self.game.probs),
+            self.cash_button: lambda: self.set_all([0.0] * self.k),
+            self.apply_button: self.apply_field,
+            self.race_button: self.play,
+            self.auto_button: self.toggle_auto,
+            self.new_button: self.new_game,
+            self.finish_button: self.finish,
+            self.fewer_button: lambda: self.resize_field(self.k - 1),
+            self.more_button: lambda: self.resize_field(self.k + 1),
+        }
+        if button in actions:
+            actions[button]()
+
+    def toggle_auto(self) -> None:
+        self.auto = not self.auto and not self.session.finished
+        self.auto_clock = 0.0
+        self._refresh_auto()
+
+    def on_slider(self, slider, value) -> None:
+        if slider in self.share_sliders:
+            i = self.share_sliders.index(slider)
+            self.selected = i
+            self.set_share(i, value)
+
+    def on_text(self, entry, value) -> None:
+        if entry in self.p_entries or entry in self.odds_entries:
+            self.apply_field()
+
+    def on_key(self, event) -> None:
+        key = event.key
+        step = 5 if event.mod & pygame.KMOD_SHIFT else 1
+        if key == pygame.K_SPACE:
+            self.play()
+        elif key == pygame.K_DOWN:
+            self.selected = (self.selected + 1) % self.k
+        elif key == pygame.K_UP:
+            self.selected = (self.selected - 1) % self.k
+        elif key == pygame.K_RIGHT:
+            self.set_share(self.selected, self.shares[self.selected] * 100 + step)
+        elif key == pygame.K_LEFT:
+            self.set_share(self.selected, self.shares[self.selected] * 100 - step)
+        elif key == pygame.K_k:
+            self.set_all(self.game.probs)
+        elif key == pygame.K_c:
+            self.set_all([0.0] * self.k)
+        elif key == pygame.K_a:
+            self.toggle_auto()
+        elif key == pygame.K_n:
+            self.new_game()
+        elif key == pygame.K_f:
+            self.finish()
+        elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
+            self.resize_field(self.k + 1)
+        elif key in (pygame.K_MINUS, pygame.K_KP_MINUS):
+            self.resize_field(self.k - 1)
+
+    # -- time -------------------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        self.flash = max(0.0, self.flash - dt)
+        if self.finish_clock is not None:
+            self.finish_clock -= dt
+            if self.finish_clock <= 0:
+                self.finish()
+                return
+        if self.auto and not self.session.finished:
+            self.auto_clock += dt
+            if self.auto_clock >= 1.0 / self.app.settings.auto_speed:
+                self.auto_clock = 0.0
+                self.play()
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        super().draw(surface)
+        s = self.session
+        status = (f"Race {s.round} of {self.game.rounds}   ·   You: {money(s.wealth[0])}"
+                  f"   ·   seed {s.seed}")
+        text(surface, status, (surface.get_width() - MARGIN - 120, TOP_BAR // 2 + 2), 14, TEXT,
+             anchor="midright")
+        self.draw_controls(surface)
+        self.draw_bankrolls(surface)
+        self.draw_shares(surface)
+        self.draw_bars(surface)
+
+    def draw_controls(self, surface: pygame.Surface) -> None:
+        card(surface, self.left)
+        columns = row(self.header, 0.75, 0.7, 0.7, 2.2, 0.55, gap=6)
+        labels = ("horse", "chance p", "odds o", "your share", "")
+        for label, rect in zip(labels, columns, strict=True):
+            text(surface, label, rect.topleft, 12, MUTED)
+        for i, rect in enumerate(self.rows):
+            name_rect = row(rect, 0.75, 0.7, 0.7, 2.2, 0.55, gap=6)
+            if i == self.selected:
+                pygame.draw.rect(surface, PLAYER, rect.inflate(8, 4), width=1, border_radius=6)
+            won = self.flash > 0 and getattr(self, "winner", None) == i
+            text(surface, NAMES[i], name_rect[0].midleft, 14, GOOD if won else TEXT, bold=True,
+                 anchor="midleft")
+            text(surface, f"{self.shares[i]:.0%}", name_rect[4].midright, 14, PLAYER, bold=True,
+                 anchor="midright")
+        cash = 1.0 - self.shares.sum()
+        text(surface, f"Kept as cash: {cash:.0%}   ·   ↑↓ pick a horse, ←→ its share",
+             self.cash_text.topleft, 13, MUTED)
+        text(surface, self.message, (self.field_text.left, self.field_text.centery), 14,
+             self.message_colour, bold=True, anchor="midleft")
+        if self.error:
+            wrapped(surface, self.error, self.error_rect, 12, BAD)
+        else:
+            margin = math.fsum(1.0 / o for o in self.game.odds)
+            book = ("fair" if abs(margin - 1) < 1e-9 else
+                    "the bookmaker keeps a margin" if margin > 1 else "generous")
+            wrapped(surface, f"The prices 1/o add up to {margin:.2f} ({book}). Type chances and "
+                    "odds, then Enter.", self.error_rect, 12, MUTED)
+
+    def draw_bankrolls(self, surface: pygame.Surface) -> None:
+        inner = card(surface, self.bankroll_rect, "Bankroll, log scale: you against robots")
+        paths = self.session.wealth_paths()
+        names = self.session.names
+        series = [Series(name, bettor_colour(name, i), paths[i], 2)
+                  for i, name in enumerate(names) if i > 0]
+        series.append(Series(names[0], bettor_colour(names[0]), paths[0], 4))
+        x_max = min(self.game.rounds, max(20, math.ceil(self.session.round * 1.25 / 10) * 10))
+        bankroll_chart(surface, inner, series, x_max, self.game.start)
+
+    def draw_shares(self, surface: pygame.Surface) -> None:
+        inner = card(surface, self.shares_rect, "Your split (bars) vs the chances (outlines)")
+        chart = pygame.Rect(inner.left, inner.top, inner.width, inner.height - 22)
+        d = bet_decomposition(self.game, self.shares)
+        colours = [PLAYER] * self.k
+        share_bars(surface, chart, self.game.outcome_names, self.game.probs,
+                   list(np.asarray(d.effective_shares)), colours)
+        g = float(d.growth)
+        verdict = ("G = −∞: one result wipes you out" if g == -math.inf else
+                   f"G = {g:+.4f} ≈ {percent_per_round(g):+.2f}% a race (cash counted in)")
+        text(surface, verdict, (inner.left, inner.bottom), 13,
+             GOOD if g > 0 else BAD if g < 0 else MUTED, anchor="bottomleft")
+
+    def draw_bars(self, surface: pygame.Surface) -> None:
+        inner = card(surface, self.bars_rect, "Why: growth = Σ p ln o − H(p) − D(p‖b)")
+        d = bet_decomposition(self.game, self.shares)
+        bars = pygame.Rect(inner.left, inner.top + 2, inner.width, inner.height - 46)
+        decomposition_bars(surface, bars, float(d.log_odds), float(d.entropy),
+                           float(d.divergence), "Σ p ln o", "b")
+        wrapped(surface, "b counts cash as bets on every horse at its price. Make b equal p and "
+                "D(p‖b) vanishes: the fastest growth there is.",
+                pygame.Rect(inner.left, bars.bottom + 6, inner.width, 44), 13, TEXT)
+
+
+SCENE = RaceScene

@@ -1,0 +1,250 @@
+"""Results: the final bankroll, growth per round against the best possible, the rank against the
+bots, the seed to replay; the game is saved to the high-score table. Opened from the menu it shows
+the high scores only.
+
+Growth achieved is the realised ln(W_t / W_0)/t; the best possible is the Kelly rate
+sum p ln o - H(p) (Kelly 1956; Cover & Thomas 2006, theorem 6.1.2).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pygame
+
+from game.maths import bet_growth, percent_per_round
+from game.saves import Score, add_score, best_scores, load_scores
+from game.scene import MARGIN, TOP_BAR, Scene, row
+from game.session import BetSession, Results
+from game.ui.style import (
+    BAD,
+    GOOD,
+    MUTED,
+    PLAYER,
+    TEXT,
+    bettor_colour,
+    card,
+    money,
+    text,
+    wrapped,
+)
+
+ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
+
+
+def ordinal(n: int) -> str:
+    return ORDINALS.get(n, f"{n}th")
+
+
+def growth_text(growth: float) -> str:
+    if math.isnan(growth):
+        return "—"
+    if growth == -math.inf:
+        return "bust"
+    return f"{growth:+.4f}"
+
+
+def lesson(session: BetSession, results: Results) -> str:
+    """One or two sentences drawn from this game's numbers."""
+    player = results.player
+    if session.kind != "coin":
+        return ("The Kelly bot splits its money in proportion to the chances (b = p). Any other "
+                "split pays a penalty D(p‖b) in growth every race.")
+    stakes = np.abs([r.bet for r in session.history])
+    average = float(stakes.mean()) if len(stakes) else 0.0
+    kelly = abs(float(session.bots[0].strategy.constant_fractions(session.game)))
+    rate = float(bet_growth(session.game, min(average, 1.0)))
+    if player.ruined:
+        return (f"You went bust. You bet {average:.0%} of your money on average; Kelly bets "
+                f"{kelly:.0%}. Bet too much and one bad streak ends the game, even with an edge.")
+    compare = ("more than" if average > kelly + 0.02 else
+               "less than" if average < kelly - 0.02 else "about the same as")
+    return (f"You bet {average:.0%} of your money on average, {compare} Kelly's {kelly:.0%}. "
+            f"At that stake the long-run rate is {rate:+.4f} a flip against Kelly's "
+            f"{results.best_growth:+.4f}. Luck decides one game; the rate decides the long run.")
+
+
+class ResultsScene(Scene):
+    name = "results"
+    title = "Results"
+    hint = "How did you do against the robots and against the best possible rate?"
+
+    def __init__(self, app, session: BetSession | None = None, again=None, fresh=None, **options):
+        super().__init__(app, **options)
+        self.session = session if session is not None and session.round > 0 else None
+        self.again = again
+        self.fresh = fresh
+        self.results: Results | None = None
+        self.kind = session.kind if session is not None else "coin"
+        self.saved = False
+        if self.session is not None:
+            self.results = self.session.results()
+            self.saved = self.session.finished  # a game ended early is not a high score
+            self.scores = add_score(self._score(self.results)) if self.saved else load_scores()
+            sound = "goal" if self.results.player.rank == 1 else "click"
+            app.sounds.play("bust" if self.results.player.ruined else sound)
+        else:
+            self.scores = load_scores()
+
+    def _score(self, results: Results) -> Score:
+        player = results.player
+        game = self.session.game
+        about = (f"p={game.p:g} b={game.odds:g}" if results.kind == "coin" else
+                 f"{len(game.probs)} outcomes")
+        return Score(
+            kind=results.kind,
+            game=about,
+            seed=results.seed,
+            rounds=results.rounds,
+            final_wealth=player.final_wealth,
+            growth=player.growth,
+            best_growth=results.best_growth,
+            rank=player.rank,
+            bettors=len(results.standings),
+            when=time.strftime("%Y-%m-%d %H:%M"),
+        )
+
+    def layout(self, window: pygame.Rect) -> None:
+        width, height = window.size
+        buttons = pygame.Rect(MARGIN, height - MARGIN - 44, min(760, width - 2 * MARGIN), 44)
+        self.buttons = {}
+        if self.session is not None:
+            again, fresh, menu = row(buttons, 1.25, 1, 1, gap=MARGIN)
+            self.buttons["again"] = self.button(again, "Play again, same flips (R)", "@primary")
+            self.buttons["fresh"] = self.button(fresh, "New game (N)")
+        else:
+            menu = pygame.Rect(buttons.left, buttons.top, 220, buttons.height)
+        self.buttons["menu"] = self.button(menu, "Menu (M)")
+        body = pygame.Rect(MARGIN, TOP_BAR, width - 2 * MARGIN, buttons.top - TOP_BAR - MARGIN)
+        if self.session is not None:
+            self.game_rect, self.scores_rect = row(body, 1.5, 1, gap=MARGIN)
+        else:
+            self.game_rect, self.scores_rect = None, body
+
+    def act(self, what: str) -> None:
+        if what == "menu":
+            self.app.pop_to("menu")
+            return
+        callback = self.again if what == "again" else self.fresh
+        self.app.pop()
+        if callback is not None:
+            callback()
+
+    def on_button(self, button) -> None:
+        for what, widget in self.buttons.items():
+            if widget is button:
+                self.act(what)
+
+    def on_key(self, event) -> None:
+        keys = {pygame.K_r: "again", pygame.K_n: "fresh", pygame.K_m: "menu"}
+        what = keys.get(event.key)
+        if what == "menu" or (what and self.session is not None):
+            self.act(what)
+        elif event.key in (pygame.K_RETURN, pygame.K_SPACE) and self.session is not None:
+            self.act("again")
+
+    def draw(self, surface: pygame.Surface) -> None:
+        super().draw(surface)
+        if self.results is not None:
+            self.draw_game(surface)
+        self.draw_scores(surface)
+
+    def draw_game(self, surface: pygame.Surface) -> None:
+        results, session = self.results, self.session
+        inner = card(surface, self.game_rect)
+        player = results.player
+        y = inner.top
+        start = session.game.start
+        colour = GOOD if player.final_wealth > start else BAD
+        verdict = "bust" if player.ruined else money(player.final_wealth)
+        text(surface, f"You finished with {verdict}", (inner.left, y), 28, colour, bold=True)
+        y += 40
+        text(surface, f"from {money(start)} in {player.rounds} rounds  ·  "
+             f"{ordinal(player.rank)} of {len(results.standings)} against the robots",
+             (inner.left, y), 16, TEXT)
+        y += 34
+        best = results.best_growth
+        text(surface, "Growth per round", (inner.left, y), 15, MUTED, bold=True)
+        y += 24
+        y = self.growth_bars(surface, pygame.Rect(inner.left, y, inner.width, 60), player.growth,
+                             best)
+        y += 14
+        columns = (0, 0.32, 0.55, 0.78)
+        for label, share in zip(("Bettor", "Final", "Growth/round", "Rank"), columns, strict=True):
+            text(surface, label, (inner.left + share * inner.width, y), 13, MUTED, bold=True)
+        y += 22
+        for i, standing in enumerate(results.standings):
+            colour = bettor_colour(standing.name, i)
+            note = " (bust)" if standing.ruined else " (cap)" if standing.capped else ""
+            cells = (standing.name + note,
+                     money(standing.final_wealth),
+                     growth_text(standing.growth),
+                     ordinal(standing.rank))
+            for cell, share in zip(cells, columns, strict=True):
+                text(surface, cell, (inner.left + share * inner.width, y), 15, colour,
+                     bold=i == 0)
+            y += 24
+        y += 8
+        kind = session.kind
+        game = session.game
+        about = (f"p = {game.p:g}, b = {game.odds:g}" if kind == "coin" else
+                 f"{len(game.probs)} outcomes")
+        text(surface, f"Seed {results.seed} ({about}). Replay these flips: R here, or "
+             f"kelly play --seed {results.seed} --screen {kind}", (inner.left, y), 13, MUTED)
+        y += 26
+        wrapped(surface, lesson(session, results),
+                pygame.Rect(inner.left, y, inner.width, inner.bottom - y), 15, TEXT)
+
+    def growth_bars(self, surface, rect: pygame.Rect, achieved: float, best: float) -> int:
+        """Two bars: the player's realised growth and the Kelly rate, on one scale."""
+        label_w = 150
+        values = [v for v in (achieved, best) if math.isfinite(v)]
+        scale = max([abs(v) for v in values] + [1e-4])
+        zero = rect.left + label_w + (rect.width - label_w - 130) * (
+            0.5 if any(v < 0 for v in values) or not math.isfinite(achieved) else 0.0)
+        half = rect.right - 130 - zero
+        y = rect.top
+        for label, value, colour in (("You (this game)", achieved, PLAYER),
+                                     ("Kelly, long run", best, bettor_colour("Kelly"))):
+            text(surface, label, (rect.left, y + 11), 14, colour, anchor="midleft")
+            if math.isfinite(value):
+                length = value / scale * half
+                bar = pygame.Rect(min(zero, zero + length), y + 2, abs(length), 18)
+                pygame.draw.rect(surface, colour, bar, border_radius=3)
+                shown = f"{value:+.4f}  ({percent_per_round(value):+.2f}%)"
+            else:
+                shown = "bust" if value == -math.inf else "—"
+            text(surface, shown, (rect.right, y + 11), 14, TEXT, anchor="midright")
+            y += 28
+        pygame.draw.line(surface, MUTED, (zero, rect.top), (zero, y))
+        return y
+
+    def draw_scores(self, surface: pygame.Surface) -> None:
+        inner = card(surface, self.scores_rect, f"High scores: {self.kind} (biggest bankroll)")
+        top = best_scores(self.kind, self.scores, limit=10)
+        if not top:
+            wrapped(surface, "No games yet. Play a Coin or Race game to the end and it appears "
+                    "here.", inner, 15, MUTED)
+            return
+        columns = (0, 0.08, 0.36, 0.6, 0.8)
+        y = inner.top + 4
+        for label, share in zip(("#", "Final", "Growth", "Game", "Seed"), columns, strict=True):
+            text(surface, label, (inner.left + share * inner.width, y), 13, MUTED, bold=True)
+        y += 22
+        mine = self.results
+        for i, score in enumerate(top, start=1):
+            highlight = mine is not None and score.seed == mine.seed and math.isclose(
+                score.final_wealth, mine.player.final_wealth) and score.rounds == mine.rounds
+            colour = PLAYER if highlight else TEXT
+            cells = (str(i), money(score.final_wealth), growth_text(score.growth), score.game,
+                     str(score.seed))
+            for cell, share in zip(cells, columns, strict=True):
+                text(surface, cell, (inner.left + share * inner.width, y), 14, colour)
+            y += 22
+            if y > inner.bottom - 20:
+                break
+
+
+SCENE = ResultsScene

@@ -1,0 +1,120 @@
+"""Settings: sound on or off, the auto-flip speed, and the default coin (p, odds b, rounds).
+
+Saved as versioned JSON in the user's data folder (:mod:`game.saves`) when the player presses
+Save (or Enter); a bad value is named on screen and nothing is saved.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from game.saves import Settings, data_dir, save_settings
+from game.scene import MARGIN, TOP_BAR, Scene, row, stack
+from game.ui.style import BAD, GOOD, MUTED, TEXT, card, text, wrapped
+
+
+class SettingsScene(Scene):
+    name = "settings"
+    title = "Settings"
+    hint = "Changes apply to new games."
+
+    def __init__(self, app, **options) -> None:
+        super().__init__(app, **options)
+        self.draft = app.settings
+        self.message = ""
+        self.message_colour = MUTED
+
+    def layout(self, window: pygame.Rect) -> None:
+        width = min(640, window.width - 2 * MARGIN)
+        self.panel = pygame.Rect(MARGIN, TOP_BAR, width, window.height - TOP_BAR - MARGIN)
+        inner = self.panel.inflate(-40, -32)
+        rows = stack(inner, 36, 20, 36, 20, 36, 36, 36, 14, 44, 40, gap=14)
+        (sound, self.sound_note, speed, self.speed_note, p_row, odds_row, rounds_row, _,
+         save_row, self.message_rect) = rows
+        label_w = 230
+        self.labels = {}
+
+        def field(key: str, rect: pygame.Rect, label: str) -> pygame.Rect:
+            self.labels[key] = (label, rect)
+            return pygame.Rect(rect.left + label_w, rect.top, rect.width - label_w, rect.height)
+
+        self.sound_button = self.button(field("sound", sound, "Sound effects"), "",
+                                        "@choice")
+        self.speed_slider = self.slider(field("speed", speed, "Auto-flip speed"),
+                                        self.draft.auto_speed * 4, 1, 40)
+        self.p_entry = self.entry(field("p", p_row, "Chance of heads p"), f"{self.draft.p:g}")
+        self.odds_entry = self.entry(field("odds", odds_row, "Heads pays b to 1"),
+                                     f"{self.draft.odds:g}")
+        self.rounds_entry = self.entry(field("rounds", rounds_row, "Flips per game"),
+                                       str(self.draft.rounds), "0123456789")
+        save, cancel = row(pygame.Rect(save_row.left, save_row.top, min(420, save_row.width),
+                                       save_row.height), 1, 1, gap=MARGIN)
+        self.save_button = self.button(save, "Save (Enter)", "@primary")
+        self.cancel_button = self.button(cancel, "Back without saving")
+        self._refresh_sound()
+
+    def _refresh_sound(self) -> None:
+        self.sound_button.set_text("On" if self.draft.sound else "Off")
+        if self.draft.sound:
+            self.sound_button.select()
+        else:
+            self.sound_button.unselect()
+
+    def _replace(self, **changes) -> None:
+        values = {**self.draft.__dict__, **changes}
+        self.draft = Settings(**values)
+
+    def save(self) -> None:
+        try:
+            p = float(self.p_entry.get_text())
+            odds = float(self.odds_entry.get_text())
+            rounds = int(self.rounds_entry.get_text() or "0")
+            self._replace(p=p, odds=odds, rounds=rounds)
+            path = save_settings(self.draft)
+        except (ValueError, OSError) as error:
+            self.message, self.message_colour = f"Not saved: {error}", BAD
+            return
+        self.app.settings = self.draft
+        self.app.sounds.enabled = self.draft.sound
+        self.message, self.message_colour = f"Saved to {path}", GOOD
+
+    def on_button(self, button) -> None:
+        if button is self.sound_button:
+            self._replace(sound=not self.draft.sound)
+            self._refresh_sound()
+        elif button is self.save_button:
+            self.save()
+        elif button is self.cancel_button:
+            self.back()
+
+    def on_slider(self, slider, value) -> None:
+        if slider is self.speed_slider:
+            self._replace(auto_speed=value / 4)
+
+    def on_text(self, entry, value) -> None:
+        self.save()
+
+    def on_key(self, event) -> None:
+        if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            self.save()
+        elif event.key == pygame.K_s:
+            self._replace(sound=not self.draft.sound)
+            self._refresh_sound()
+
+    def draw(self, surface: pygame.Surface) -> None:
+        super().draw(surface)
+        card(surface, self.panel)
+        for label, rect in self.labels.values():
+            text(surface, label, (rect.left, rect.centery), 16, TEXT, anchor="midleft")
+        sound_note = ("S toggles sound." if self.app.sounds.available else
+                      "No audio device was found: the game stays silent.")
+        text(surface, sound_note, self.sound_note.topleft, 13, MUTED)
+        text(surface, f"{self.draft.auto_speed:.2g} flips per second when auto-flip is on",
+             self.speed_note.topleft, 13, MUTED)
+        note = pygame.Rect(self.message_rect.left, self.message_rect.top,
+                           self.message_rect.width, 60)
+        message = self.message or f"Settings and high scores live in {data_dir()}"
+        wrapped(surface, message, note, 13, self.message_colour)
+
+
+SCENE = SettingsScene

@@ -1,0 +1,344 @@
+"""Many worlds: one betting fraction, a thousand parallel bankrolls, revealed round by round.
+
+The lesson of Peters (2019): the average over worlds grows at ln E[m] per round while the typical
+world (the median) grows at the time-average rate g = E[ln m] <= ln E[m]. With the +50%/-40% fair
+coin the mean gains 5% a round and almost every world shrinks. Every path comes from
+:func:`sim.engine.simulate` (``record_paths=True``); the two dashed lines are the closed forms
+W_0 e^(g t) and W_0 e^(t ln E[m]) (:mod:`sim.theory`).
+
+Keys: Space run/pause, R restart, N new worlds (new seed), Left/Right fraction -/+1%,
+P the Peters coin, K the 60% coin at its Kelly bet.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pygame
+
+from game.maths import kelly_bet, percent_per_round
+from game.scene import MARGIN, TOP_BAR, Scene, row, stack
+from game.ui.charts import LogAxes, short_money
+from game.ui.density import PathDensity
+from game.ui.style import (
+    AXIS,
+    BAD,
+    GOOD,
+    MUTED,
+    PLAYER,
+    TEXT,
+    card,
+    dashed_line,
+    money,
+    text,
+    wrapped,
+)
+from game.worlds import PETERS_COIN, PETERS_FRACTION, RUIN_SHARE, ManyWorlds
+from sim.games import CoinGame
+
+PATHS = 1000
+MEDIAN = (255, 255, 255)
+MEAN = (255, 159, 67)
+BAND = (90, 130, 210)
+BANDS = (0.05, 0.25, 0.75, 0.95)
+KELLY_COIN = CoinGame(p=0.6, odds=1.0, start=100.0, floor=1.0, rounds=200)
+
+
+class WorldsScene(Scene):
+    name = "worlds"
+    title = "Many worlds"
+    hint = "The same bet in 1,000 parallel worlds. Watch the average and the typical world."
+    status_width = 330
+
+    def __init__(self, app, paths: int = PATHS, **options) -> None:
+        super().__init__(app, **options)
+        self.paths = paths
+        self.game = PETERS_COIN
+        self.fraction_pct = round(PETERS_FRACTION * 100)
+        self.seed = app.seed
+        self.speed = 20.0  # rounds per second
+        self.running = True
+        self.error = ""
+        self.layer: PathDensity | None = None
+        self.compute()
+
+    # -- the model --------------------------------------------------------------------------
+
+    @property
+    def fraction(self) -> float:
+        return self.fraction_pct / 100.0
+
+    def compute(self) -> None:
+        """Simulate every world for the whole game (the screen then reveals it round by round)."""
+        self.worlds = ManyWorlds(self.game, self.fraction, self.paths, self.seed)
+        self.t = 0.0
+        self.shown = 0  # rounds already drawn onto the path layer
+        self.layer = None
+        self._range = self._wealth_range()
+        log_w = self.worlds.log_wealth
+        self.median_path = np.median(log_w, axis=0)
+        with np.errstate(over="ignore", divide="ignore"):
+            self.mean_path = np.log(self.worlds.wealth.mean(axis=0))
+        finite = np.where(np.isfinite(log_w), log_w, np.log(self.worlds.game.floor) - 5)
+        self.bands = np.quantile(finite, BANDS, axis=0)  # (4, rounds + 1) log-wealth
+
+    def _wealth_range(self) -> tuple[float, float]:
+        """A fixed y range for the whole run: the worlds' spread, the ruin line, both theories."""
+        w = self.worlds
+        finite = np.where(np.isfinite(w.log_wealth), w.log_wealth, np.nan)
+        high = np.nanmax(np.nanquantile(finite, 0.995, axis=0))
+        low = np.nanmin(np.nanquantile(finite, 0.005, axis=0))
+        theory = np.log([float(w.theory_mean(w.rounds)), float(w.theory_median(w.rounds))])
+        theory = theory[np.isfinite(theory)]
+        start = math.log(w.game.start)
+        high = max(high, start + math.log(3), *theory)
+        low = min(low, start - math.log(3), *theory)
+        low = max(low, math.log(w.game.floor) - 0.4)
+        return math.exp(low), math.exp(high + 0.3)
+
+    def set_fraction(self, pct: int) -> None:
+        pct = int(min(max(pct, 0), 100))
+        if pct != self.fraction_pct:
+            self.fraction_pct = pct
+            self.slider_fraction.set_current_value(pct)
+            self.compute()
+
+    def preset(self, game: CoinGame, fraction: float) -> None:
+        self.game = game
+        self.fraction_pct = round(fraction * 100)
+        self.error = ""
+        self.build()
+        self.compute()
+        self.running = True
+
+    # -- widgets ----------------------------------------------------------------------------
+
+    def layout(self, window: pygame.Rect) -> None:
+        width, height = window.size
+        left_w = max(300, min(380, int(width * 0.29)))
+        self.left = pygame.Rect(MARGIN, TOP_BAR, left_w, height - TOP_BAR - MARGIN)
+        inner = self.left.inflate(-24, -20)
+        rects = stack(inner, 20, 26, 34, 34, 20, 26, 44, 34, 16, 200, gap=8)
+        (self.fraction_text, fraction_slider, peters_row, kelly_row, self.speed_text, speed_row,
+         run_row, new_row, _, self.stats_rect) = rects
+        self.stats_rect.height = inner.bottom - self.stats_rect.top
+        self.slider_fraction = self.slider(fraction_slider, self.fraction_pct, 0, 100)
+        self.peters_button = self.button(peters_row, "+50% / −40% coin (P)", "@small")
+        self.kelly_button = self.button(kelly_row, "60% coin at even money (K)", "@small")
+        self.speed_slider = self.slider(speed_row, self.speed, 1, 60)
+        self.run_button = self.button(run_row, "", "@primary")
+        restart, fresh = row(new_row, 1, 1)
+        self.restart_button = self.button(restart, "Restart (R)", "@small")
+        self.new_button = self.button(fresh, "New worlds (N)", "@small")
+        self._refresh_run()
+        self.chart_rect = pygame.Rect(self.left.right + MARGIN, TOP_BAR,
+                                      width - self.left.right - 2 * MARGIN,
+                                      height - TOP_BAR - MARGIN)
+        self.layer = None
+
+    def _refresh_run(self) -> None:
+        if self.root is not None:
+            self.run_button.set_text("Pause (Space)" if self.running else "Run (Space)")
+
+    def toggle_run(self) -> None:
+        if self.t >= self.worlds.rounds:
+            self.t, self.shown, self.layer = 0.0, 0, None
+        self.running = not self.running
+        self._refresh_run()
+
+    def restart(self) -> None:
+        self.t, self.shown, self.layer = 0.0, 0, None
+        self.running = True
+        self._refresh_run()
+
+    def new_worlds(self) -> None:
+        self.seed = self.app.new_seed()
+        self.compute()
+        self.running = True
+        self._refresh_run()
+
+    def on_button(self, button) -> None:
+        actions = {
+            self.peters_button: lambda: self.preset(PETERS_COIN, PETERS_FRACTION),
+            self.kelly_button: lambda: self.preset(KELLY_COIN, float(kelly_bet(KELLY_COIN))),
+            self.run_button: self.toggle_run,
+            self.restart_button: self.restart,
+            self.new_button: self.new_worlds,
+        }
+        if button in actions:
+            actions[button]()
+
+    def on_slider(self, slider, value) -> None:
+        if slider is self.slider_fraction:
+            self.set_fraction(round(value))
+        elif slider is self.speed_slider:
+            self.speed = float(value)
+
+    def on_key(self, event) -> None:
+        key = event.key
+        step = 5 if event.mod & pygame.KMOD_SHIFT else 1
+        if key == pygame.K_SPACE:
+            self.toggle_run()
+        elif key == pygame.K_r:
+            self.restart()
+        elif key == pygame.K_n:
+            self.new_worlds()
+        elif key in (pygame.K_RIGHT, pygame.K_UP):
+            self.set_fraction(self.fraction_pct + step)
+        elif key in (pygame.K_LEFT, pygame.K_DOWN):
+            self.set_fraction(self.fraction_pct - step)
+        elif key == pygame.K_p:
+            self.preset(PETERS_COIN, PETERS_FRACTION)
+        elif key == pygame.K_k:
+            self.preset(KELLY_COIN, float(kelly_bet(KELLY_COIN)))
+
+    # -- time -------------------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        if self.running:
+            self.t = min(self.t + self.speed * dt, float(self.worlds.rounds))
+            if self.t >= self.worlds.rounds:
+                self.running = False
+                self._refresh_run()
+
+    @property
+    def round(self) -> int:
+        return int(self.t)
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        super().draw(surface)
+        w = self.worlds
+        text(surface, f"Round {self.round} of {w.rounds}  ·  {w.paths:,} worlds  ·  seed "
+             f"{self.seed}", (surface.get_width() - MARGIN - 120, TOP_BAR // 2 + 2), 14, TEXT,
+             anchor="midright")
+        self.draw_controls(surface)
+        self.draw_fan(surface)
+
+    def draw_controls(self, surface: pygame.Surface) -> None:
+        card(surface, self.left)
+        g = self.game
+        text(surface, f"Bet {self.fraction_pct}% on heads every round", self.fraction_text.topleft,
+             15, PLAYER, bold=True)
+        text(surface, f"{self.speed:.0f} rounds per second", self.speed_text.topleft, 13, MUTED)
+        snap = self.worlds.snapshot(self.round)
+        w = self.worlds
+        rect = self.stats_rect
+        y = rect.top
+        win, lose = 1 + g.odds * self.fraction, 1 - self.fraction
+        text(surface, f"Coin: heads {g.p:.0%} · win ×{win:.2f}, lose ×{lose:.2f}", (rect.left, y),
+             13, MUTED)
+        y += 26
+        lines = (
+            ("Typical world (median)", money(snap.median), MEDIAN),
+            ("Average of the worlds", money(snap.mean), MEAN),
+            ("Worlds ahead of $100", f"{snap.share_ahead:.0%}", GOOD),
+            (f"Ruined (below {money(RUIN_SHARE * g.start)})", f"{snap.share_ruined:.0%}", BAD),
+        )
+        for label, value, colour in lines:
+            text(surface, label, (rect.left, y), 14, colour)
+            text(surface, value, (rect.right, y), 14, colour, bold=True, anchor="topright")
+            y += 22
+        y += 8
+        mean_rate, time_rate = w.ensemble_growth, w.time_growth
+        lesson = (
+            f"The average grows {percent_per_round(mean_rate):+.1f}% a round "
+            f"(ln E[m] = {mean_rate:+.4f}), but each world grows at its time average "
+            f"g = E[ln m] = {time_rate:+.4f} ({percent_per_round(time_rate):+.1f}% a round)."
+            if math.isfinite(time_rate) else
+            f"The average grows {percent_per_round(mean_rate):+.1f}% a round, yet one tails "
+            "ruins a world that bets everything: g = −∞."
+        )
+        used = wrapped(surface, lesson, pygame.Rect(rect.left, y, rect.width, rect.bottom - y), 13,
+                       TEXT)
+        y += used + 6
+        moral = ("A few lucky worlds carry the average. You live in one world: "
+                 "the median is your future.")
+        wrapped(surface, moral, pygame.Rect(rect.left, y, rect.width, rect.bottom - y), 13, MUTED)
+
+    def _axes(self, plot: pygame.Rect) -> LogAxes:
+        return LogAxes(plot, self.worlds.rounds, *self._range)
+
+    def _update_density(self, plot: pygame.Rect, axes: LogAxes) -> None:
+        """Add the rounds revealed since the last frame to the density picture (all of them after
+        a resize or a restart)."""
+        if (self.layer is None or (self.layer.width, self.layer.height) != plot.size
+                or self.shown > self.round):
+            self.layer = PathDensity(plot.size, self.worlds.paths)
+            self.shown = 0
+        upto = self.round
+        if upto <= self.shown:
+            return
+        xs = axes.x(np.arange(self.shown, upto + 1)) - plot.left
+        ys = axes.y_log(self.worlds.log_wealth[:, self.shown : upto + 1]) - plot.top
+        self.layer.add(xs, ys)
+        self.shown = upto
+
+    def draw_fan(self, surface: pygame.Surface) -> None:
+        inner = card(surface, self.chart_rect, "Bankroll of every world (log scale)")
+        plot = pygame.Rect(inner.left + 48, inner.top + 30, inner.width - 100, inner.height - 54)
+        axes = self._axes(plot)
+        axes.draw_grid(surface)
+        self._draw_bands(surface, plot, axes)
+        self._update_density(plot, axes)
+        surface.blit(self.layer.image(), plot)
+        w = self.worlds
+        floor_y = float(axes.y(w.game.floor))
+        pygame.draw.line(surface, BAD, (plot.left, floor_y), (plot.right, floor_y), 1)
+        text(surface, "ruin", (plot.right - 4, floor_y - 2), 11, BAD, anchor="bottomright")
+        start_y = float(axes.y(w.game.start))
+        dashed_line(surface, AXIS, (plot.left, start_y), (plot.right, start_y))
+        rounds = np.arange(self.round + 1)
+        self._theory_line(surface, axes, plot, w.theory_median, MEDIAN)
+        self._theory_line(surface, axes, plot, w.theory_mean, MEAN)
+        if self.round >= 1:
+            upto = self.round + 1
+            for series, colour in ((self.mean_path, MEAN), (self.median_path, MEDIAN)):
+                pts = np.column_stack([axes.x(rounds), axes.y_log(series[:upto])]).tolist()
+                pygame.draw.lines(surface, colour, False, pts, 3)
+        self._legend(surface, inner)
+
+    def _draw_bands(self, surface: pygame.Surface, plot: pygame.Rect, axes: LogAxes) -> None:
+        """Shade where the middle 90% and the middle 50% of the worlds are."""
+        if self.round < 1:
+            return
+        xs = axes.x(np.arange(self.round + 1)) - plot.left
+        shade = pygame.Surface(plot.size, pygame.SRCALPHA)
+        for low, high, alpha in ((0, 3, 70), (1, 2, 110)):
+            lower = axes.y_log(self.bands[low, : self.round + 1]) - plot.top
+            upper = axes.y_log(self.bands[high, : self.round + 1]) - plot.top
+            outline = np.concatenate([np.column_stack([xs, upper]),
+                                      np.column_stack([xs, lower])[::-1]]).tolist()
+            pygame.draw.polygon(shade, (*BAND, alpha), outline)
+        surface.blit(shade, plot)
+
+    def _theory_line(self, surface, axes: LogAxes, plot: pygame.Rect, formula, colour) -> None:
+        ts = np.linspace(0, self.worlds.rounds, 60)
+        values = formula(ts)
+        ys = axes.y(values)
+        xs = axes.x(ts)
+        previous = surface.get_clip()
+        surface.set_clip(plot)
+        for i in range(0, len(ts) - 1, 2):
+            pygame.draw.line(surface, colour, (xs[i], ys[i]), (xs[i + 1], ys[i + 1]), 1)
+        surface.set_clip(previous)
+        label = short_money(float(values[-1])) if values[-1] >= 0.01 else "$0"
+        text(surface, label, (plot.right + 2, float(np.clip(ys[-1], plot.top, plot.bottom))), 11,
+             colour, anchor="midleft")
+
+    def _legend(self, surface: pygame.Surface, inner: pygame.Rect) -> None:
+        x, y = inner.left + 4, inner.top + 2
+        items = (
+            ("━ typical world (median)", MEDIAN),
+            ("━ average of the worlds", MEAN),
+            ("┅ theory: e^(g·t), e^(t·ln E[m])", MUTED),
+            ("▒ worlds: middle 50% and 90% shaded", (120, 160, 220)),
+        )
+        for label, colour in items:
+            rect = text(surface, label, (x, y), 13, colour)
+            x = rect.right + 18
+
+
+SCENE = WorldsScene

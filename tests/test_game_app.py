@@ -1,0 +1,371 @@
+"""The game in a headless window: real key and mouse events in, session state out."""
+
+import json
+import math
+
+import numpy as np
+import pygame
+import pytest
+
+from game.app import App, main
+from game.audio import Sounds
+from game.saves import SCORES_FILE, SETTINGS_FILE, Settings, data_dir, load_settings
+from game.scenes import registry
+from game.scenes.coin import coin_game
+from game.session import CoinSession
+from game.worlds import PETERS_FRACTION, ManyWorlds
+
+SCREENS = ("menu", "coin", "worlds", "race", "results", "settings")
+
+
+@pytest.fixture
+def app():
+    game_app = App(headless=True, seed=42, size=(1280, 720))
+    game_app.push("menu")
+    yield game_app
+    game_app.close()
+
+
+def open_screen(app, name, **options):
+    app.push(name, **options)
+    app.run(frames=2)
+    return app.scene
+
+
+def key(app, code, mod=0, unicode="", frames=1):
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=code, mod=mod, unicode=unicode,
+                                         scancode=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=code, mod=mod, unicode=unicode,
+                                         scancode=0))
+    app.run(frames=frames)
+
+
+def click(app, position, frames=3):
+    """Move the mouse there and press and release the left button, as a player would."""
+    position = tuple(int(v) for v in position)
+    pygame.mouse.set_pos(position)
+    for kind, extra in ((pygame.MOUSEMOTION, {"rel": (0, 0), "buttons": (0, 0, 0)}),
+                        (pygame.MOUSEBUTTONDOWN, {"button": 1}),
+                        (pygame.MOUSEBUTTONUP, {"button": 1})):
+        pygame.event.post(pygame.event.Event(kind, pos=position, touch=False, **extra))
+    app.run(frames=frames)
+
+
+def drag(app, start, end, frames=3):
+    """Press at ``start``, move to ``end`` (a frame in between), release."""
+    pygame.mouse.set_pos(start)
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=start, rel=(0, 0),
+                                         buttons=(0, 0, 0), touch=False))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=start, button=1,
+                                         touch=False))
+    app.run(frames=2)
+    pygame.mouse.set_pos(end)
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=end, rel=(0, 0),
+                                         buttons=(1, 0, 0), touch=False))
+    app.run(frames=2)
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=end, button=1, touch=False))
+    app.run(frames=frames)
+
+
+def type_into(app, entry, text):
+    """Click a text box, select its text, type ``text`` and press Enter."""
+    click(app, entry.rect.center)
+    key(app, pygame.K_a, mod=pygame.KMOD_CTRL)
+    for char in text:
+        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=char))
+    app.run(frames=1)
+    key(app, pygame.K_RETURN, frames=3)
+
+
+def test_every_screen_opens_draws_and_survives_a_resize(app):
+    assert set(SCREENS) <= set(registry())
+    for name in SCREENS:
+        scene = open_screen(app, name)
+        assert scene.name == name
+        pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, size=(960, 600), w=960, h=600))
+        app.run(frames=2)
+        assert app.size == (960, 600)
+        pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, size=(500, 300), w=500, h=300))
+        app.run(frames=2)
+        assert app.size == (960, 600)  # never below the minimum
+        pygame.event.post(pygame.event.Event(pygame.VIDEORESIZE, size=(1280, 720), w=1280, h=720))
+        app.run(frames=2)
+        if name != "menu":
+            key(app, pygame.K_ESCAPE)
+        assert app.scene.name == "menu"
+
+
+def test_ten_flips_at_kelly_match_the_kelly_bot(app):
+    coin = open_screen(app, "coin")
+    assert coin.stake_pct == 10 and coin.side == 1
+    for _ in range(10):
+        key(app, pygame.K_RIGHT)
+    assert coin.stake_pct == 20
+    for _ in range(10):
+        key(app, pygame.K_SPACE)
+    session = coin.session
+    assert session.round == 10
+    assert all(record.bet == pytest.approx(0.2) for record in session.history)
+    kelly = session.names.index("Kelly")
+    assert session.wealth[0] == pytest.approx(session.wealth[kelly], rel=1e-12)
+    allin = session.names.index("All-in")
+    tails = [r.round for r in session.history if r.outcome == 1]
+    if tails:
+        assert session.ruined[allin]
+        assert session.rounds_played[allin] == tails[0]
+    app.run(frames=60)  # the last coin lands and the charts catch up
+    assert coin.revealed == 10
+
+
+def test_mouse_buttons_choose_side_and_flip(app):
+    coin = open_screen(app, "coin")
+    click(app, coin.tails_button.rect.center)
+    assert coin.side == -1
+    click(app, coin.flip_button.rect.center)
+    assert coin.session.round == 1
+    assert coin.session.history[0].bet == pytest.approx(-0.1)
+    click(app, coin.heads_button.rect.center)
+    key(app, pygame.K_t)
+    assert coin.side == -1
+    key(app, pygame.K_h)
+    assert coin.side == 1
+
+
+def test_slider_drag_sets_the_stake(app):
+    coin = open_screen(app, "coin")
+    slider = coin.stake_slider
+    knob = slider.sliding_button.rect.center
+    target = (slider.rect.left + slider.rect.width * 0.55, knob[1])
+    drag(app, knob, target)
+    assert 40 <= coin.stake_pct <= 70
+    assert coin.stake_pct == slider.get_current_value()
+    key(app, pygame.K_SPACE)
+    assert coin.session.history[0].bet == pytest.approx(coin.stake_pct / 100)
+
+
+def test_click_on_growth_curve_picks_that_bet(app):
+    coin = open_screen(app, "coin")
+    plot = coin.curve_plot
+    click(app, (plot.left + plot.width * 0.75, plot.centery))  # f = +0.5
+    assert coin.side == 1 and coin.stake_pct == pytest.approx(50, abs=1)
+    click(app, (plot.left + plot.width * 0.25, plot.centery))  # f = -0.5
+    assert coin.side == -1 and coin.stake_pct == pytest.approx(50, abs=1)
+
+
+def test_auto_flip_plays_by_itself(app):
+    coin = open_screen(app, "coin")
+    key(app, pygame.K_a)
+    assert coin.auto
+    app.run(frames=120)  # two seconds at 3 flips a second
+    assert 4 <= coin.session.round <= 7
+    key(app, pygame.K_a)
+    played = coin.session.round
+    app.run(frames=60)
+    assert coin.session.round == played
+
+
+def test_typing_into_a_text_box_is_not_a_hotkey(app):
+    coin = open_screen(app, "coin")
+    type_into(app, coin.p_entry, "0.7")
+    assert coin.game.p == pytest.approx(0.7)
+    assert coin.session.round == 0
+    assert coin.error == ""
+    type_into(app, coin.p_entry, "1.5")
+    assert "p = 1.5" in coin.error
+    assert coin.game.p == pytest.approx(0.7)
+    key(app, pygame.K_ESCAPE)  # leaves the text box, not the screen
+    assert app.scene is coin
+    key(app, pygame.K_SPACE)
+    assert coin.session.round == 1
+
+
+def test_all_in_goes_bust_and_results_follow(app):
+    coin = open_screen(app, "coin")
+    for _ in range(90):
+        key(app, pygame.K_RIGHT, frames=0)
+    app.run(frames=1)
+    assert coin.stake_pct == 100
+    while not coin.session.finished:
+        key(app, pygame.K_SPACE)
+    assert coin.session.ruined[0]
+    app.run(frames=180)  # the coin lands, a pause, then the results
+    results = app.scene
+    assert results.name == "results"
+    assert results.results.player.growth == -math.inf
+    assert results.saved
+    scores = json.loads((data_dir() / SCORES_FILE).read_text())
+    assert scores["version"] == 1 and scores["scores"][0]["seed"] == coin.session.seed
+
+
+def test_finish_then_replay_gives_the_same_flips(app):
+    coin = open_screen(app, "coin")
+    for _ in range(5):
+        key(app, pygame.K_SPACE)
+    first = list(coin.session.history)
+    key(app, pygame.K_f, frames=2)
+    results = app.scene
+    assert results.name == "results" and not results.saved  # finished early: no high score
+    key(app, pygame.K_r, frames=2)
+    assert app.scene is coin and coin.session.round == 0
+    for _ in range(5):
+        key(app, pygame.K_SPACE)
+    assert coin.session.history == first
+    key(app, pygame.K_n)
+    assert coin.session.seed != first[0] or coin.session.round == 0
+
+
+def test_same_seed_and_inputs_replay_through_the_window():
+    histories = []
+    for _ in range(2):
+        game_app = App(headless=True, seed=9)
+        try:
+            game_app.push("menu")
+            coin = open_screen(game_app, "coin")
+            for step in range(12):
+                key(game_app, pygame.K_RIGHT if step % 3 else pygame.K_t)
+                key(game_app, pygame.K_SPACE)
+            histories.append(coin.session.history)
+        finally:
+            game_app.close()
+    assert histories[0] == histories[1]
+    settings = Settings()
+    game = coin_game(settings.p, settings.odds, settings.rounds)
+    replayed = CoinSession.replay(game, 9, [r.bet for r in histories[0]])
+    assert replayed.history == histories[0]
+
+
+def test_many_worlds_runs_and_responds(app):
+    worlds = open_screen(app, "worlds")
+    assert worlds.fraction == pytest.approx(PETERS_FRACTION)
+    assert worlds.worlds.paths == 1000
+    app.run(frames=60)
+    assert worlds.round == 20
+    expected = ManyWorlds(worlds.game, PETERS_FRACTION, 1000, worlds.seed).snapshot(20)
+    assert worlds.worlds.snapshot(20) == expected
+    key(app, pygame.K_SPACE)
+    assert not worlds.running
+    key(app, pygame.K_RIGHT)
+    assert worlds.fraction_pct == 41 and worlds.round == 0
+    key(app, pygame.K_k)
+    assert worlds.game.p == 0.6 and worlds.fraction_pct == 20
+    click(app, worlds.peters_button.rect.center)
+    assert worlds.game.odds == 1.25 and worlds.fraction_pct == 40
+    seed = worlds.seed
+    key(app, pygame.K_n)
+    assert worlds.seed != seed
+
+
+def test_race_betting_the_chances_matches_kelly(app):
+    race = open_screen(app, "race")
+    key(app, pygame.K_k)
+    assert np.allclose(race.shares, race.game.probs)
+    for _ in range(8):
+        key(app, pygame.K_SPACE)
+    session = race.session
+    assert session.round == 8
+    assert session.wealth[0] == pytest.approx(session.wealth[session.names.index("Kelly")])
+    key(app, pygame.K_c)
+    assert race.shares.sum() == 0
+    key(app, pygame.K_RIGHT, mod=pygame.KMOD_SHIFT)
+    assert race.shares[0] == pytest.approx(0.05)
+    click(app, race.more_button.rect.center)
+    assert race.k == 5 and race.session.round == 0
+    key(app, pygame.K_MINUS)
+    key(app, pygame.K_MINUS)
+    assert race.k == 3
+
+
+def test_race_shares_never_pass_the_whole_bankroll(app):
+    race = open_screen(app, "race")
+    for i in range(race.k):
+        race.selected = i
+        for _ in range(12):
+            key(app, pygame.K_RIGHT, mod=pygame.KMOD_SHIFT, frames=0)
+    app.run(frames=1)
+    assert race.shares.sum() == pytest.approx(1.0)
+    key(app, pygame.K_SPACE)
+    assert race.session.round == 1
+
+
+def test_settings_are_saved_and_used(app):
+    settings = open_screen(app, "settings")
+    click(app, settings.sound_button.rect.center)
+    assert settings.draft.sound is False
+    type_into(app, settings.rounds_entry, "30")
+    assert load_settings() == Settings(sound=False, rounds=30)
+    assert app.settings.rounds == 30 and not app.sounds.enabled
+    type_into(app, settings.p_entry, "7")
+    assert "p = 7" in settings.message
+    key(app, pygame.K_ESCAPE)
+    coin = open_screen(app, "coin")
+    assert coin.game.rounds == 30
+
+
+def test_menu_keyboard_and_escape(app):
+    menu = app.scene
+    key(app, pygame.K_DOWN)
+    key(app, pygame.K_RETURN, frames=2)
+    assert app.scene.name == "worlds"
+    key(app, pygame.K_ESCAPE)
+    assert app.scene is menu
+    key(app, pygame.K_3, frames=2)
+    assert app.scene.name == "race"
+    click(app, app.scene.back_button.rect.center)
+    assert app.scene is menu
+    key(app, pygame.K_ESCAPE)
+    assert not app.running
+
+
+def test_high_scores_screen_lists_saved_games(app):
+    coin = open_screen(app, "coin")
+    coin.game = coin.game.__class__(p=0.6, odds=1.0, start=100.0, rounds=10)
+    coin.new_game(5)
+    for _ in range(10):
+        key(app, pygame.K_SPACE)
+    app.run(frames=150)
+    assert app.scene.name == "results" and app.scene.saved
+    key(app, pygame.K_m, frames=2)
+    assert app.scene.name == "menu"
+    scores = open_screen(app, "results")
+    assert scores.session is None and len(scores.scores) == 1
+
+
+def test_sounds_fail_quietly_without_a_mixer(monkeypatch):
+    def broken(*args, **kwargs):
+        raise pygame.error("no audio device")
+
+    monkeypatch.setattr(pygame.mixer, "get_init", lambda: None)
+    monkeypatch.setattr(pygame.mixer, "init", broken)
+    sounds = Sounds(enabled=True)
+    assert not sounds.available
+    sounds.play("flip")  # nothing happens, nothing raised
+
+
+def test_cli_screenshot_and_one_line_errors(tmp_path, capsys):
+    shot = tmp_path / "shots" / "coin.png"
+    code = main(["--headless", "--frames", "5", "--screen", "coin", "--seed", "1",
+                 "--size", "1000x640", "--screenshot", str(shot)])
+    assert code == 0
+    image = pygame.image.load(str(shot))
+    assert image.get_size() == (1000, 640)
+    assert [p.name for p in shot.parent.iterdir()] == ["coin.png"]  # no temporary left behind
+    bad = (["--size", "big"], ["--screen", "nowhere"], ["--frames", "0"],
+           ["--screenshot", "x.jpg"], ["--seed", "-3"], ["--what"])
+    for argv in bad:
+        capsys.readouterr()
+        assert main(["--headless", *argv]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("kelly play: error:")
+
+
+def test_cli_classroom_flag_opens_the_menu_until_classroom_exists(tmp_path):
+    shot = tmp_path / "menu.png"
+    assert main(["--headless", "--classroom", "--frames", "3", "--screenshot", str(shot)]) == 0
+    assert shot.exists()
+
+
+def test_settings_file_is_versioned_json(app):
+    settings = open_screen(app, "settings")
+    key(app, pygame.K_RETURN)
+    data = json.loads((data_dir() / SETTINGS_FILE).read_text())
+    assert data["version"] == 1 and data["settings"]["p"] == settings.draft.p
