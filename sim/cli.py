@@ -60,9 +60,6 @@ MAX_GRID_POINTS = 10_001
 RECORD_BUDGET_BYTES = 256 * 1024**2
 DEFAULT_PATH_STRATEGIES = ("kelly", "kelly:0.5", "kelly:2", "allin")
 DEFAULT_RACE_STRATEGIES = ("kelly", "kelly:0.5", "share:0.6,0.3,0.1")
-DEFAULT_CHALLENGE_STRATEGIES = (
-    "kelly", "kelly:0.5", "fixed:0.1", "fixed:0.2", "fixed:0.4", "allin",
-)
 PLAY_FLAGS = "--headless --frames N --screenshot FILE --seed N --fullscreen --classroom"
 
 SWEEP_COLUMNS = [
@@ -530,8 +527,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         "  kelly challenge --plot challenge.png\n",
     )
     challenge.add_argument("--strategy", action=CollectAction, type=strategy_spec, metavar="SPEC",
-                           help="a strategy (repeat for several); default: "
-                                + " ".join(DEFAULT_CHALLENGE_STRATEGIES))
+                           help="a strategy (repeat for several); default: constant 5%%, 10%%, "
+                                "15%%, 20%%, 40%%, kelly, optimal (dynamic programming), allin")
     challenge.add_argument("--paths", type=positive_int, default=10_000, help="players simulated")
     _outputs(challenge, "table", "payout and P(cap)/P(bust) bars")
     _common(challenge)
@@ -667,19 +664,19 @@ def cmd_race(args, _extra) -> int:
 
 def cmd_challenge(args, _extra) -> int:
     try:
-        from sim.challenge import challenge_table
+        from sim.challenge import PAPER_LABEL, challenge_table
     except ImportError as error:
         raise ValueError(f"the challenge simulation is not available ({error})") from None
-    strategies = list(args.strategy or DEFAULT_CHALLENGE_STRATEGIES)
+    chosen = {"strategies": list(args.strategy)} if args.strategy else {}
     _check_outputs(args)
     with progress_bar(args, "challenge", args.paths) as progress:
-        table = challenge_table(strategies, args.paths, args.seed, workers=args.workers,
-                                progress=progress)
+        table = challenge_table(paths=args.paths, seed=args.seed, workers=args.workers,
+                                progress=progress, **chosen)
     _emit_table(args, table, f"The Haghani-Dewey game, {args.paths} players per strategy")
     if args.plot:
         from sim.plots import challenge_figure
 
-        _emit_figure(args, challenge_figure(table), args.plot)
+        _emit_figure(args, challenge_figure(table, observed=PAPER_LABEL), args.plot)
     return 0
 
 

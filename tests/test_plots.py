@@ -131,11 +131,13 @@ def test_challenge_figure_draws_payouts_and_chances(tmp_path):
         "p_cap": [0.9, 0.05, 0.21],
         "p_bust": [0.0, 0.9, 0.28],
     })
-    figure = challenge_figure(table)
-    assert "$250" in figure.get_suptitle()
+    figure = challenge_figure(table, observed="observed (paper)")
+    assert "250" in figure.get_suptitle()
     money, chances = figure.axes
     assert [bar.get_height() for bar in money.containers[0]] == [200.0, 20.0, 91.0]
     assert [bar.get_height() for bar in chances.containers[1]] == [0.0, 0.9, 0.28]
+    assert money.containers[0][2].get_hatch() == "//"  # the paper's row stands apart
+    assert money.containers[1][2].get_height() == 0  # the paper gives no median
     _png_size(write_figure(figure, tmp_path / "challenge.png"))
 
 
