@@ -25,6 +25,7 @@ from game.assets import load_theme
 from game.audio import Sounds
 from game.saves import load_settings
 from game.scenes import registry, scene_class
+from game.ui.coin import coin_icon
 from game.ui.style import font
 
 FPS = 60
@@ -64,6 +65,7 @@ class App:
         pygame.init()
         self.flags = pygame.RESIZABLE | (pygame.FULLSCREEN if fullscreen else 0)
         size = (0, 0) if fullscreen else _at_least(size)
+        pygame.display.set_icon(coin_icon())
         self.screen = pygame.display.set_mode(size, self.flags)
         pygame.display.set_caption("Kelly — the betting game that teaches cross-entropy")
         self.ui = pygame_gui.UIManager(self.size, load_theme())

@@ -1,9 +1,9 @@
 """The screens, one module per screen, found by name.
 
 Every module in this package that defines ``SCENE`` (a :class:`game.scene.Scene` subclass with a
-unique ``name``) is a screen: ``kelly play --screen NAME`` opens it and the app can push it. To add
-a screen, add a module here and one :class:`~game.scenes.menu.MenuEntry` to ``MENU`` in
-``menu.py``.
+unique ``name``), or ``SCENES`` (several of them), provides screens: ``kelly play --screen NAME``
+opens one and the app can push it by name. To add a screen, add a module here and one
+:class:`~game.scenes.menu.MenuEntry` to ``MENU`` in ``menu.py``.
 """
 
 from __future__ import annotations
@@ -21,12 +21,15 @@ def registry() -> dict[str, type[Scene]]:
     scenes: dict[str, type[Scene]] = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         module = import_module(f"{__name__}.{info.name}")
-        scene = getattr(module, "SCENE", None)
-        if scene is None:
-            continue
-        if not scene.name or scene.name in scenes:
-            raise ValueError(f"scene module {info.name!r}: name {scene.name!r} is empty or taken")
-        scenes[scene.name] = scene
+        found = getattr(module, "SCENES", ())
+        if getattr(module, "SCENE", None) is not None:
+            found = (module.SCENE, *found)
+        for scene in found:
+            if not scene.name or scene.name in scenes:
+                raise ValueError(
+                    f"scene module {info.name!r}: name {scene.name!r} is empty or taken"
+                )
+            scenes[scene.name] = scene
     return scenes
 
 

@@ -29,10 +29,12 @@ from game.ui.style import (
     FAINT,
     GOOD,
     MUTED,
+    PANEL,
     PLAYER,
     TEXT,
     bettor_colour,
     card,
+    fit_size,
     font,
     money,
     text,
@@ -79,7 +81,7 @@ class CoinScene(Scene):
         self.session = CoinSession(self.game, seed)
         self.revealed = 0
         self.finish_clock: float | None = None
-        self.message = "Choose heads or tails and a stake, then flip (Space)."
+        self.message = "Pick a side and a stake, then flip."
         self.message_colour = MUTED
         self._paths = None
         fractions = np.linspace(-1.0, 1.0, CURVE_POINTS)
@@ -325,14 +327,18 @@ class CoinScene(Scene):
 
     def draw_controls(self, surface: pygame.Surface) -> None:
         card(surface, self.left)
-        coin_area = self.coin_rect.copy()
-        coin_area.height -= 24
+        coin_area = pygame.Rect(self.coin_rect.left, self.coin_rect.top + 30,
+                                self.coin_rect.width, self.coin_rect.height - 54)
         self.coin.draw(surface, coin_area)
-        text(surface, self.message, self.coin_rect.midbottom, 15,
+        size = fit_size(self.message, self.coin_rect.width, 15, bold=True)
+        text(surface, self.message, self.coin_rect.midbottom, size,
              self.message_colour if not self.coin.busy else FAINT, bold=True, anchor="midbottom")
         odds = odds_text(self.game.odds)
         text(surface, f"Coin: heads {self.game.p:.0%} of the time, {odds}", self.coin_rect.topleft,
              13, MUTED)
+        heads = sum(r.outcome == 0 for r in self.session.history[: self.revealed])
+        tally = f"heads {heads}  ·  tails {self.revealed - heads}"
+        text(surface, tally, (self.coin_rect.left, self.coin_rect.top + 18), 13, FAINT)
         text(surface, "Your bet", self.bet_title.topleft, 16, TEXT, bold=True)
         wealth = float(self.session.wealth[0])
         side = "heads" if self.side > 0 else "tails"
@@ -371,6 +377,15 @@ class CoinScene(Scene):
         series.append(Series(labels[0], bettor_colour(names[0]), paths[0], 4))
         x_max = min(self.game.rounds, max(20, math.ceil(self.revealed * 1.25 / 10) * 10))
         bankroll_chart(surface, inner, series, x_max, self.game.start)
+        if self.revealed == 0:
+            tip = ("Press Space or Flip to toss the coin. Everyone bets on the same flips: you "
+                   "(gold) and four robots that always stake the share shown beside their name. "
+                   "Who ends up richest after " f"{self.game.rounds} flips?")
+            box = pygame.Rect(0, 0, min(460, inner.width - 240), 96)
+            box.center = (inner.centerx - 80, inner.centery - 40)
+            pygame.draw.rect(surface, PANEL, box, border_radius=8)
+            pygame.draw.rect(surface, PLAYER, box, width=1, border_radius=8)
+            wrapped(surface, tip, box.inflate(-24, -18), 14, TEXT)
 
     def draw_curve(self, surface: pygame.Surface) -> None:
         inner = card(surface, self.curve_rect, "Long-run growth per flip G(f)")

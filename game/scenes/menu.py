@@ -13,6 +13,7 @@ import pygame
 
 from game.scene import MARGIN, Scene
 from game.scenes import registry
+from game.ui.coin import CoinFlip
 from game.ui.style import MUTED, PLAYER, TEXT, font, text, wrapped
 
 
@@ -43,6 +44,8 @@ class MenuScene(Scene):
         self.entries = [e for e in MENU if e.scene == "quit" or e.scene in scenes]
         self.selected = 0
         self.buttons = []
+        self.coin = CoinFlip()
+        self.spin_clock = 0.0
 
     def layout(self, window: pygame.Rect) -> None:
         count = len(self.entries)
@@ -79,6 +82,11 @@ class MenuScene(Scene):
             self.open(key - pygame.K_1)
 
     def update(self, dt: float) -> None:
+        self.spin_clock += dt
+        if self.spin_clock >= 2.5:  # a slow toss now and then, for the look of it
+            self.spin_clock = 0.0
+            self.coin.toss(not self.coin.face_heads, 1.1)
+        self.coin.update(dt)
         mouse = pygame.mouse.get_pos()
         for i, button in enumerate(self.buttons):
             if button.rect.collidepoint(mouse) and pygame.mouse.get_focused():
@@ -91,6 +99,10 @@ class MenuScene(Scene):
              TEXT, bold=True)
         text(surface, "Pick a game. Mouse or keyboard: ↑ ↓ and Enter, or a number. "
              "Esc goes back.", (MARGIN * 3, 128), 16, MUTED)
+        if self.buttons and self.buttons[0].rect.left > 200:
+            first = self.buttons[0].rect
+            room = pygame.Rect(MARGIN * 3, first.top, first.left - MARGIN * 5, 240)
+            self.coin.draw(surface, room)
         for i, (button, entry) in enumerate(zip(self.buttons, self.entries, strict=True)):
             rect = button.rect
             if i == self.selected:
@@ -101,8 +113,8 @@ class MenuScene(Scene):
             lines = 1 if font(16).size(entry.hint)[0] <= hint_rect.width else 2
             hint_rect.top = rect.centery - lines * line_h // 2
             wrapped(surface, entry.hint, hint_rect, 16, TEXT if i == self.selected else MUTED)
-        footer = ("Kelly (1956): the best long-run bet makes your shares equal the chances. "
-                  "Betting more than that loses, even with an edge.")
+        footer = ("Kelly (1956): in the long run the best bet splits your money like the chances. "
+                  "Bet much more than that and you lose, even with an edge.")
         wrapped(surface, footer, pygame.Rect(MARGIN * 3, height - 44, width - MARGIN * 6, 40), 13,
                 MUTED)
 

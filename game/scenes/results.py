@@ -119,9 +119,11 @@ class ResultsScene(Scene):
         self.buttons["menu"] = self.button(menu, "Menu (M)")
         body = pygame.Rect(MARGIN, TOP_BAR, width - 2 * MARGIN, buttons.top - TOP_BAR - MARGIN)
         if self.session is not None:
-            self.game_rect, self.scores_rect = row(body, 1.5, 1, gap=MARGIN)
+            self.game_rect, scores = row(body, 1.5, 1, gap=MARGIN)
+            self.tables = [(self.kind, scores)]
         else:
-            self.game_rect, self.scores_rect = None, body
+            self.game_rect = None
+            self.tables = list(zip(("coin", "race"), row(body, 1, 1, gap=MARGIN), strict=True))
 
     def act(self, what: str) -> None:
         if what == "menu":
@@ -149,7 +151,8 @@ class ResultsScene(Scene):
         super().draw(surface)
         if self.results is not None:
             self.draw_game(surface)
-        self.draw_scores(surface)
+        for kind, rect in self.tables:
+            self.draw_scores(surface, kind, rect)
 
     def draw_game(self, surface: pygame.Surface) -> None:
         results, session = self.results, self.session
@@ -168,8 +171,12 @@ class ResultsScene(Scene):
         best = results.best_growth
         text(surface, "Growth per round", (inner.left, y), 15, MUTED, bold=True)
         y += 24
-        y = self.growth_bars(surface, pygame.Rect(inner.left, y, inner.width, 60), player.growth,
-                             best)
+        kelly = next((s for s in results.bots if s.name == "Kelly"), None)
+        rows = [("You, this game", player.growth, PLAYER)]
+        if kelly is not None:
+            rows.append(("Kelly, same flips", kelly.growth, bettor_colour("Kelly")))
+        rows.append(("Kelly, long run", best, MUTED))
+        y = self.growth_bars(surface, pygame.Rect(inner.left, y, inner.width, 60), rows)
         y += 14
         columns = (0, 0.32, 0.55, 0.78)
         for label, share in zip(("Bettor", "Final", "Growth/round", "Rank"), columns, strict=True):
@@ -197,17 +204,17 @@ class ResultsScene(Scene):
         wrapped(surface, lesson(session, results),
                 pygame.Rect(inner.left, y, inner.width, inner.bottom - y), 15, TEXT)
 
-    def growth_bars(self, surface, rect: pygame.Rect, achieved: float, best: float) -> int:
-        """Two bars: the player's realised growth and the Kelly rate, on one scale."""
-        label_w = 150
-        values = [v for v in (achieved, best) if math.isfinite(v)]
+    def growth_bars(self, surface, rect: pygame.Rect, rows) -> int:
+        """One bar per (label, growth, colour) on a shared scale, zero line marked."""
+        label_w, value_w = 160, 180
+        values = [v for _, v, _ in rows if math.isfinite(v)]
         scale = max([abs(v) for v in values] + [1e-4])
-        zero = rect.left + label_w + (rect.width - label_w - 130) * (
-            0.5 if any(v < 0 for v in values) or not math.isfinite(achieved) else 0.0)
-        half = rect.right - 130 - zero
+        negative = any(v < 0 for _, v, _ in rows)
+        span = rect.width - label_w - value_w
+        zero = rect.left + label_w + (span / 2 if negative else 0)
+        half = span / 2 if negative else span
         y = rect.top
-        for label, value, colour in (("You (this game)", achieved, PLAYER),
-                                     ("Kelly, long run", best, bettor_colour("Kelly"))):
+        for label, value, colour in rows:
             text(surface, label, (rect.left, y + 11), 14, colour, anchor="midleft")
             if math.isfinite(value):
                 length = value / scale * half
@@ -221,12 +228,12 @@ class ResultsScene(Scene):
         pygame.draw.line(surface, MUTED, (zero, rect.top), (zero, y))
         return y
 
-    def draw_scores(self, surface: pygame.Surface) -> None:
-        inner = card(surface, self.scores_rect, f"High scores: {self.kind} (biggest bankroll)")
-        top = best_scores(self.kind, self.scores, limit=10)
+    def draw_scores(self, surface: pygame.Surface, kind: str, rect: pygame.Rect) -> None:
+        inner = card(surface, rect, f"High scores: {kind} (biggest bankroll)")
+        top = best_scores(kind, self.scores, limit=12)
         if not top:
-            wrapped(surface, "No games yet. Play a Coin or Race game to the end and it appears "
-                    "here.", inner, 15, MUTED)
+            wrapped(surface, f"No {kind} games yet. Play one to the end and it appears here.",
+                    inner, 15, MUTED)
             return
         columns = (0, 0.08, 0.36, 0.6, 0.8)
         y = inner.top + 4

@@ -26,7 +26,7 @@ class SettingsScene(Scene):
 
     def layout(self, window: pygame.Rect) -> None:
         width = min(640, window.width - 2 * MARGIN)
-        self.panel = pygame.Rect(MARGIN, TOP_BAR, width, window.height - TOP_BAR - MARGIN)
+        self.panel = pygame.Rect(MARGIN, TOP_BAR, width, min(window.height - TOP_BAR - MARGIN, 540))
         inner = self.panel.inflate(-40, -32)
         rows = stack(inner, 36, 20, 36, 20, 36, 36, 36, 14, 44, 40, gap=14)
         (sound, self.sound_note, speed, self.speed_note, p_row, odds_row, rounds_row, _,

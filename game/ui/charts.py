@@ -23,6 +23,7 @@ from game.ui.style import (
     GRID,
     INFO,
     MUTED,
+    PANEL,
     TEXT,
     dashed_line,
     font,
@@ -63,6 +64,15 @@ def short_money(value: float) -> str:
         if value >= limit:
             return f"${value / limit:.3g}{suffix}"
     return f"${value:.3g}"
+
+
+def legend_money(value: float) -> str:
+    """$70.73, $1,235, $2.5M: a bankroll short enough for a chart legend."""
+    if value < 1000:
+        return f"${value:.2f}"
+    if value < 1e6:
+        return f"${value:,.0f}"
+    return short_money(value)
 
 
 class LogAxes:
@@ -178,15 +188,22 @@ def bankroll_chart(
     for (item, x, y), row in zip(ends, rows, strict=True):
         pygame.draw.circle(surface, item.colour, (x, y), 4 if item.width > 2 else 3)
         final = float(item.wealth[-1])
-        note = "bust" if final <= 0 else short_money(round(final, 2) if final < 1000 else final)
+        note = "bust" if final <= 0 else legend_money(final)
         label_x = plot.right + 10
-        pygame.draw.line(surface, item.colour, (x + 4, y), (label_x - 2, row), 1)
+        if x < plot.right - 6:  # a faint level line from the latest value to the edge
+            dashed_line(surface, _dim(item.colour), (x + 6, y), (plot.right, y), 1, 3)
+        pygame.draw.line(surface, item.colour, (plot.right, y), (label_x - 2, row), 1)
         text(surface, f"{item.name}", (label_x, row), 13, item.colour,
              bold=item.width > 2, anchor="midleft")
         name_width = font(13, item.width > 2).size(item.name)[0]
         text(surface, note, (label_x + name_width + 6, row), 13, TEXT if final > 0 else BAD,
              anchor="midleft")
     return axes
+
+
+def _dim(colour: tuple[int, int, int], share: float = 0.45) -> tuple[int, int, int]:
+    """The colour mixed toward the panel background."""
+    return tuple(int(c * share + b * (1 - share)) for c, b in zip(colour, PANEL, strict=True))
 
 
 def _value_to_y(value: float, low: float, high: float, rect: pygame.Rect) -> float:

@@ -28,6 +28,11 @@ def _face(radius: int, heads: bool) -> pygame.Surface:
     return image
 
 
+def coin_icon(size: int = 64) -> pygame.Surface:
+    """The window icon: the heads face of the coin."""
+    return _face(size // 2, heads=True)
+
+
 class CoinFlip:
     """The coin's state: idle on a face, or in the air for ``duration`` seconds."""
 

@@ -65,6 +65,13 @@ def text(
     return rect
 
 
+def fit_size(message: str, width: int, size: int, *, bold: bool = False, smallest: int = 10) -> int:
+    """The largest font size up to ``size`` at which ``message`` fits in ``width`` pixels."""
+    while size > smallest and font(size, bold).size(message)[0] > width:
+        size -= 1
+    return size
+
+
 def wrapped(
     surface: pygame.Surface,
     message: str,
