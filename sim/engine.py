@@ -366,8 +366,8 @@ def _pattern_table(log_mult: np.ndarray, length: int) -> np.ndarray:
 class _ConstantRunner:
     """A constant bet under frictionless rules (see the module docstring)."""
 
-    def __init__(self, log_mult: np.ndarray, paths: int, rounds: int, log_start: float,
-                 record: bool) -> None:
+    def __init__(self, log_mult: np.ndarray, paths: int, log_start: float,
+                 trajectory: np.ndarray | None) -> None:
         self.log_mult = log_mult
         self.log_start = log_start
         self.group_table = _pattern_table(log_mult, GROUP_ROUNDS) if len(log_mult) == 2 else None
@@ -376,10 +376,7 @@ class _ConstantRunner:
         self.drop = np.zeros(paths)  # largest gap so far
         self._rows = np.empty((TILE_GROUPS, paths, 4))
         self._scratch = np.empty(paths)
-        self.trajectory = None
-        if record:
-            self.trajectory = np.empty((paths, rounds + 1))
-            self.trajectory[:, 0] = log_start
+        self.trajectory = trajectory  # (kept paths, T + 1) ln W_t to fill, or None
 
     def groups(self, codes: np.ndarray) -> None:
         """Advance by whole coin groups; ``codes`` (groups, paths) are the group bytes."""
@@ -392,8 +389,9 @@ class _ConstantRunner:
         """Advance by one round; ``counts`` already include it."""
         np.take(self.round_table, outcome, axis=0, out=self._rows[0], mode="clip")
         self._advance(self._rows[0])
-        if self.trajectory is not None:
-            self.trajectory[:, t + 1] = _terminal_log_wealth(self.log_start, self.log_mult, counts)
+        if self.trajectory is not None:  # the kept paths come first
+            kept = counts[:, : len(self.trajectory)]
+            self.trajectory[:, t + 1] = _terminal_log_wealth(self.log_start, self.log_mult, kept)
 
     def _advance(self, row: np.ndarray) -> None:
         net, high, low, fall = row.T
@@ -411,15 +409,19 @@ class _ConstantRunner:
             "capped": np.zeros(log_wealth.shape, dtype=bool),
             "ruined": log_wealth == -np.inf,
             "rounds_played": np.full(log_wealth.shape, rounds, dtype=np.int64),
-            "trajectories": self.trajectory,
         }
 
 
 class _AdaptiveRunner:
-    """A policy that needs money rules or decides from the history: one round at a time."""
+    """A policy that needs money rules or decides from the history: one round at a time.
+
+    Capped and ruined paths never bet again, so once a quarter of the paths in play have
+    stopped, the rest are gathered by index and only they are played (policies decide path by
+    path, so a subset of paths gets the same fractions it would get among all of them).
+    """
 
     def __init__(self, game: Game, strategy: Strategy, paths: int, log_start: float,
-                 record: bool) -> None:
+                 trajectory: np.ndarray | None) -> None:
         self.game = game
         self.strategy = strategy
         self.log_wealth = np.full(paths, log_start)
@@ -430,19 +432,64 @@ class _AdaptiveRunner:
         self.ruined = np.zeros(paths, dtype=bool)
         self.last_stake = np.zeros(paths)
         self.last_won = np.zeros(paths, dtype=bool)
-        self._scratch = np.empty(paths)
-        self.trajectory = None
-        if record:
-            self.trajectory = np.empty((paths, game.rounds + 1))
-            self.trajectory[:, 0] = log_start
+        self.live: slice | np.ndarray = slice(None)  # the paths still in play (a superset)
+        self.trajectory = trajectory  # (kept paths, T + 1) ln W_t to fill, or None
 
     def round(self, t: int, outcome: np.ndarray, counts: np.ndarray | None) -> None:
-        _adaptive_round(self, t, counts, outcome)
-        np.maximum(self.peak, self.log_wealth, out=self.peak)
-        np.subtract(self.peak, self.log_wealth, out=self._scratch)
-        np.maximum(self.drop, self._scratch, out=self.drop)
-        if self.trajectory is not None:
-            self.trajectory[:, t + 1] = self.log_wealth
+        live = self.live
+        if not isinstance(live, np.ndarray) or live.size:
+            self._play(t, live, outcome[live], None if counts is None else counts[live])
+        if self.trajectory is not None:  # the kept paths come first
+            self.trajectory[:, t + 1] = self.log_wealth[: len(self.trajectory)]
+
+    def _play(self, t: int, live, outcome: np.ndarray, counts: np.ndarray | None) -> None:
+        """One round for the paths ``live`` (a slice or indices) given their outcomes."""
+        game = self.game
+        log_wealth = self.log_wealth[live]
+        active = ~(self.capped[live] | self.ruined[live])
+        context = BetContext(
+            game=game,
+            round=t,
+            log_wealth=log_wealth,
+            counts=counts,
+            last_stake=self.last_stake[live],
+            last_won=self.last_won[live],
+        )
+        fractions = np.asarray(self.strategy.fractions(context), dtype=float)
+        with np.errstate(over="ignore"):
+            wealth = np.exp(log_wealth)
+        if game.is_frictionless:
+            if isinstance(game, CoinGame):
+                multiplier = coin_settle_multiplier(game, fractions, outcome == 0)
+                staked = np.abs(fractions) * wealth
+            else:
+                multiplier = race_settle_multiplier(game, fractions, outcome)
+                staked = fractions.sum(axis=1) * wealth
+            multiplier = np.where(active, multiplier, 1.0)
+            with np.errstate(divide="ignore"):
+                log_wealth = log_wealth + np.log(multiplier)
+            won, staked = multiplier > 1.0, np.where(active, staked, 0.0)
+            capped, ruined = None, log_wealth == -np.inf
+        else:
+            settlement = settle(game, wealth, fractions, outcome, active)
+            with np.errstate(divide="ignore"):
+                log_wealth = np.where(active, np.log(settlement.wealth), log_wealth)
+            won, staked = settlement.wealth > wealth, settlement.stake
+            capped, ruined = settlement.capped, settlement.ruined
+        self.log_wealth[live] = log_wealth
+        self.last_won[live] = won
+        self.last_stake[live] = staked
+        self.rounds_played[live] += active
+        stopped = ruined if capped is None else capped | ruined
+        if capped is not None:
+            self.capped[live] |= capped
+        self.ruined[live] |= ruined
+        peak = np.maximum(self.peak[live], log_wealth)
+        self.peak[live] = peak
+        self.drop[live] = np.maximum(self.drop[live], peak - log_wealth)
+        playing = active & ~stopped
+        if 4 * np.count_nonzero(~playing) >= playing.size:
+            self.live = np.flatnonzero(playing) if isinstance(live, slice) else live[playing]
 
     def finish(self, counts: np.ndarray, rounds: int) -> dict[str, np.ndarray]:
         return {
@@ -451,52 +498,7 @@ class _AdaptiveRunner:
             "capped": self.capped,
             "ruined": self.ruined | (self.log_wealth == -np.inf),
             "rounds_played": self.rounds_played,
-            "trajectories": self.trajectory,
         }
-
-
-def _adaptive_round(
-    state: _AdaptiveRunner, t: int, counts: np.ndarray | None, outcome: np.ndarray
-) -> None:
-    """One round for a strategy that needs money rules or decides from the history."""
-    game = state.game
-    active = ~(state.capped | state.ruined)
-    if not np.any(active):
-        return
-    context = BetContext(
-        game=game,
-        round=t,
-        log_wealth=state.log_wealth,
-        counts=counts,
-        last_stake=state.last_stake,
-        last_won=state.last_won,
-    )
-    fractions = np.asarray(state.strategy.fractions(context), dtype=float)
-    with np.errstate(over="ignore"):
-        wealth = np.exp(state.log_wealth)
-    if game.is_frictionless:
-        if isinstance(game, CoinGame):
-            multiplier = coin_settle_multiplier(game, fractions, outcome == 0)
-            staked = np.abs(fractions) * wealth
-        else:
-            multiplier = race_settle_multiplier(game, fractions, outcome)
-            staked = fractions.sum(axis=1) * wealth
-        multiplier = np.where(active, multiplier, 1.0)
-        with np.errstate(divide="ignore"):
-            state.log_wealth += np.log(multiplier)
-        state.ruined |= state.log_wealth == -np.inf
-        state.last_won = multiplier > 1.0
-        state.last_stake = np.where(active, staked, 0.0)
-        state.rounds_played += active
-        return
-    settlement = settle(game, wealth, fractions, outcome, active)
-    state.last_won = settlement.wealth > wealth
-    state.last_stake = settlement.stake
-    with np.errstate(divide="ignore"):
-        state.log_wealth[:] = np.where(active, np.log(settlement.wealth), state.log_wealth)
-    state.rounds_played += active
-    state.capped |= settlement.capped
-    state.ruined |= settlement.ruined
 
 
 # --------------------------------------------------------------------------------------------
@@ -545,13 +547,18 @@ def _paths_chunk(chunk: _Chunk) -> dict[str, np.ndarray]:
     generators = [block_generator(chunk.seed, chunk.first_block + i) for i in range(chunk.n_blocks)]
     thresholds = outcome_thresholds(game)
 
+    trajectories = None
+    if record:  # kept paths only, one array for all strategies: returned without a copy
+        trajectories = np.empty((len(chunk.strategies), chunk.paths, rounds + 1))
+        trajectories[:, :, 0] = log_start
     runners: list[_ConstantRunner | _AdaptiveRunner] = []
-    for strategy in chunk.strategies:
+    for i, strategy in enumerate(chunk.strategies):
         log_mult = _log_multipliers(strategy, game) if game.is_frictionless else None
+        trajectory = None if trajectories is None else trajectories[i]
         if log_mult is None:
-            runners.append(_AdaptiveRunner(game, strategy, n, log_start, record))
+            runners.append(_AdaptiveRunner(game, strategy, n, log_start, trajectory))
         else:
-            runners.append(_ConstantRunner(log_mult, n, rounds, log_start, record))
+            runners.append(_ConstantRunner(log_mult, n, log_start, trajectory))
     constant = [r for r in runners if isinstance(r, _ConstantRunner)]
     adaptive = [r for r in runners if isinstance(r, _AdaptiveRunner)]
     count_every_round = record or any(s.needs_counts for s in chunk.strategies)
@@ -610,7 +617,7 @@ def _paths_chunk(chunk: _Chunk) -> dict[str, np.ndarray]:
         for key in ("log_wealth", "max_drawdown", "capped", "ruined", "rounds_played")
     }
     if record:
-        result["trajectories"] = np.stack([part["trajectories"][:keep] for part in parts])
+        result["trajectories"] = trajectories
     return result
 
 
@@ -817,6 +824,8 @@ def simulate(
     def gather(key: str) -> np.ndarray | None:
         if key not in parts[0]:
             return None
+        if len(parts) == 1:
+            return parts[0][key]
         return np.concatenate([part[key] for part in parts], axis=1)
 
     log_wealth = gather("log_wealth")
