@@ -549,7 +549,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         "play", "open the game (options pass through to it)",
         "Open the pygame window. Every option after 'play' goes to the game, for example "
         f"{PLAY_FLAGS}. With --config FILE.toml, the file's keys become flags too "
-        "(key = value gives --key value, key = true gives --key).",
+        "(key = value gives --key value, key = true gives --key). 'kelly play -- --help' shows "
+        "the game's own options.",
         "  kelly play\n"
         "  kelly play --fullscreen\n"
         "  kelly play --classroom --seed 42\n"
@@ -715,7 +716,10 @@ def cmd_play(args, extra: list[str]) -> int:
         from game.app import main as play_main
     except ImportError as error:
         raise ValueError(f"the game is not available ({error})") from None
-    forwarded = (config_flags(args.config) if args.config else []) + list(extra)
+    extra = list(extra)
+    if "--" in extra:  # `kelly play -- --help`: everything after -- is the game's
+        extra.remove("--")
+    forwarded = (config_flags(args.config) if args.config else []) + extra
     try:
         status = play_main(forwarded)
     except SystemExit as done:  # the game's own argparse: --help, bad flags

@@ -252,7 +252,8 @@ def test_play_forwards_its_arguments(fake_game, tmp_path, capsys):
     argv = ["--headless", "--frames", "5", "--screenshot", "x.png"]
     assert main(["play", *argv]) == 0
     assert main(["play", "--config", str(config), "--frames", "2"]) == 0
-    assert fake_game == [argv, ["--seed", "3", "--classroom", "--frames", "2"]]
+    assert main(["play", "--", "--help"]) == 0
+    assert fake_game == [argv, ["--seed", "3", "--classroom", "--frames", "2"], ["--help"]]
 
 
 def test_play_help_names_the_game_flags(capsys):
