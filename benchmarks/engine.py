@@ -10,7 +10,8 @@ load on the machine, and the best repetition of each is kept; the ratios divide 
   strategy, four constant strategies on common numbers, and an adaptive one under
   Haghani & Dewey's rules (cap and cents, one round at a time);
 * the exact counts path in paths per second for 10^4 rounds, and the terminal sweep of 101
-  fractions x 10^6 paths x 10^4 rounds through :func:`sim.engine.simulate_summary`;
+  fractions x 10^6 paths x 10^4 rounds to its summary table
+  (``simulate_summary(...).to_frame()``, the columns of :func:`sim.stats.summarize`);
 * the speed-up of 2 worker processes over 1, and a plain-Python loop for scale.
 """
 
@@ -30,7 +31,7 @@ from rich.table import Table
 from sim.engine import simulate, simulate_summary
 from sim.games import HAGHANI_DEWEY, CoinGame
 
-REPEATS = 5
+REPEATS = 7
 FILL = 1 << 20  # numbers per fill call (4 MiB of float32)
 FILL_CALLS = 16
 PATH_GAME = CoinGame(p=0.6, rounds=1024)
@@ -94,7 +95,8 @@ def main() -> None:
                      ADAPTIVE_PATHS * HAGHANI_DEWEY.rounds),
         "counts": (lambda: simulate(COUNTS_GAME, "kelly", COUNTS_PATHS, seed=1, method="counts"),
                    COUNTS_PATHS),
-        "sweep": (lambda: simulate_summary(COUNTS_GAME, SWEEP, COUNTS_PATHS, seed=1), 1),
+        "sweep": (lambda: simulate_summary(COUNTS_GAME, SWEEP, COUNTS_PATHS, seed=1).to_frame(),
+                  1),
         "python": (python_loop, PYTHON_STEPS),
     }
     workers = {
@@ -121,7 +123,8 @@ def main() -> None:
     table.add_column("÷ float32 fill", justify="right")
 
     def row(label: str, value: float, unit: str, ratio: float | None = None) -> None:
-        table.add_row(label, f"{value:,.1f}", unit, "" if ratio is None else f"{ratio:.2f}")
+        text = f"{value:,.0f}" if value >= 100 else f"{value:.2f}"
+        table.add_row(label, text, unit, "" if ratio is None else f"{ratio:.2f}")
 
     row("Generator.random(dtype=float32) fill", fill / 1e6, "M numbers/s", 1.0)
     row("PCG64 random_raw as 32-bit draws (engine's source)", rate["raw32"] / 1e6, "M draws/s",
@@ -135,7 +138,7 @@ def main() -> None:
     row(f"exact counts path, {COUNTS_GAME.rounds:,} rounds", rate["counts"] / 1e6, "M paths/s")
     row(f"  = equivalent bet-steps ({COUNTS_GAME.rounds:,} per path)",
         rate["counts"] * COUNTS_GAME.rounds / 1e9, "G bet-steps/s")
-    row("terminal sweep 101 fractions x 10^6 paths x 10^4 rounds (simulate_summary)",
+    row("terminal sweep 101 fractions x 10^6 paths x 10^4 rounds, summary table",
         best["sweep"], "s")
     row(f"2 worker processes over 1 ({WORKER_PATHS:,} paths x {WORKER_GAME.rounds:,}, path engine)",
         best["workers1"] / best["workers2"], "x speed-up")

@@ -58,8 +58,11 @@ BLOCK_PATHS = 1024
 GROUP_ROUNDS = 8
 #: groups drawn at a time (a tile of 64 rounds x chunk paths, about 1 MB at 16,384 paths)
 TILE_GROUPS = 8
-#: paths per chunk: large enough to amortise numpy's per-call cost, small enough for L2
+#: paths per chunk of the path method: large enough to amortise numpy's per-call cost,
+#: small enough that a tile of outcomes and the per-path state stay in the L2 cache
 DEFAULT_CHUNK_PATHS = 16_384
+#: paths per chunk of the counts method (16 bytes of counts per path)
+DEFAULT_COUNTS_CHUNK_PATHS = 262_144
 #: larger chunk sizes are treated as this one (results do not depend on the chunk size)
 MAX_CHUNK_PATHS = 1 << 20
 #: the largest trajectory array ``record_paths=True`` may allocate
@@ -642,8 +645,9 @@ def _counts_chunk(chunk: _Chunk) -> dict[str, np.ndarray] | list[StrategyTally]:
         log_wealth = np.stack([_terminal_log_wealth(log_start, m, counts) for m in log_mults])
         return {"log_wealth": log_wealth, "ruined": log_wealth == -np.inf}
     if len(probs) == 2:
-        heads, weights = np.unique(counts[0], return_counts=True)
-        distinct = np.stack([heads, rounds - heads])
+        histogram = np.bincount(counts[0], minlength=rounds + 1)
+        heads = np.flatnonzero(histogram)
+        distinct, weights = np.stack([heads, rounds - heads]), histogram[heads]
     else:
         distinct, weights = np.unique(counts, axis=1, return_counts=True)
     tallies = []
@@ -743,9 +747,11 @@ def _plan(game, strategies, paths, seed, rng, method, record, chunk_size, summar
     """Validate a request and split it into chunks of whole blocks."""
     strategies = _validate_strategies(game, strategies)
     paths = _positive_int("paths", paths)
-    chunk_size = min(_positive_int("chunk_size", chunk_size), MAX_CHUNK_PATHS)
     seed = resolve_seed(seed, rng)
     method = _choose_method(game, strategies, method, record)
+    if chunk_size is None:
+        chunk_size = DEFAULT_COUNTS_CHUNK_PATHS if method == "counts" else DEFAULT_CHUNK_PATHS
+    chunk_size = min(_positive_int("chunk_size", chunk_size), MAX_CHUNK_PATHS)
     _check_memory(game, strategies, paths, method, record, summary)
     total_blocks = -(-paths // BLOCK_PATHS)
     per_chunk = -(-chunk_size // BLOCK_PATHS)
@@ -800,15 +806,17 @@ def simulate(
     rng: np.random.Generator | None = None,
     method: Method = "auto",
     record_paths: bool = False,
-    chunk_size: int = DEFAULT_CHUNK_PATHS,
+    chunk_size: int | None = None,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
     executor: Executor | None = None,
 ) -> SimulationResult:
     """Simulate ``paths`` independent bankrolls of ``game`` for every strategy on common flips.
 
-    ``seed`` (or one draw from ``rng``) fixes the result, whatever ``chunk_size`` (rounded up to
-    whole blocks of :data:`BLOCK_PATHS` paths), ``workers`` (processes) or ``executor`` (any
+    ``seed`` (or one draw from ``rng``) fixes the result, whatever ``chunk_size`` (paths per
+    task, rounded up to whole blocks of :data:`BLOCK_PATHS`; default
+    :data:`DEFAULT_CHUNK_PATHS`, or :data:`DEFAULT_COUNTS_CHUNK_PATHS` for the counts method),
+    ``workers`` (processes) or ``executor`` (any
     :class:`concurrent.futures.Executor`, e.g. a Dask client's, see :mod:`sim.distributed`).
     ``method="auto"`` takes the exact counts path when it applies and trajectories are not
     requested. ``progress`` is called with the number of paths finished after each chunk.
@@ -859,7 +867,7 @@ def simulate_summary(
     *,
     rng: np.random.Generator | None = None,
     method: Method = "auto",
-    chunk_size: int = DEFAULT_CHUNK_PATHS,
+    chunk_size: int | None = None,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
     executor: Executor | None = None,
