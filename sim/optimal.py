@@ -14,17 +14,18 @@ ticks w = 0..C (C = cap/tick, 25,001 states for the $25/$250 preset in cents) an
 the same rules as :func:`sim.engine.settle` (stakes in whole ticks, payouts floored to a tick, a
 win past the cap pays only up to it). V(w, n) is the exact expected payout of optimal play.
 
-**The fast exact step.** Write Ṽ for V(·, n-1) held at V(C) beyond the cap. If Ṽ is concave and
-each side pays whole ticks linearly (b or 1/b a whole number: one unit stakes u ticks and wins
-a ticks), the objective phi(k) = p Ṽ(w + a k) + (1-p) Ṽ(w - u k) of staking k units is a sum of
-concave functions of k, so its increments phi(k+1) - phi(k) never increase: the smallest best
-stake is the first k whose increment is <= 0, found by a bisection vectorised over all w,
-O(C log C) per round instead of O(C^2). Concavity carries from round to round at even money:
-with x = w + s and y = w - s, V(w, n) = h(2w) where h(z) = max_{x+y=z} p Ṽ(x) + (1-p) Ṽ(y) is the
-max-plus convolution of two concave sequences, which is concave (its hypograph is the Minkowski
-sum of theirs); the constraint s >= 0 never binds for the favoured side because swapping x and y
-cannot help the side with the smaller probability. Every round checks concavity numerically and
-otherwise enumerates every stake (O(C^2) per round; floors, minimum bets, odds such as 1.5).
+**The fast exact step (even money).** Write Ṽ for V(·, n-1) held at V(C) beyond the cap. If Ṽ
+is concave, the objective phi(s) = p Ṽ(w + s) + (1-p) Ṽ(w - s) of a heads stake is a sum of
+concave functions of s (likewise for tails), so its increments never increase: the smallest best
+stake is the first s whose increment is <= 0, found by a bisection vectorised over all w,
+O(C log C) per round instead of O(C^2). Concavity carries from round to round: with x = w + s
+and y = w - s, V(w, n) = h(2w) where h(z) = max_{x+y=z} p Ṽ(x) + (1-p) Ṽ(y) is the max-plus
+convolution of two concave sequences, which is concave (its hypograph is the Minkowski sum of
+theirs); the constraint s >= 0 never binds for the favoured side because swapping x and y cannot
+help the side with the smaller probability. The argument needs x + y = 2w, i.e. even money; at
+other odds the floored payouts w + floor(b s) break concavity after the first round (checked:
+2-to-1 and 1-to-2 both fail it). Every round checks concavity numerically and otherwise
+enumerates every stake, O(C^2) per round (other odds, floors, minimum bets).
 
 **Numerics.** The recursion runs on the shortfall U = C - V (same averaging, min for max): near
 the cap the best stakes differ by amounts far below the rounding of V ~ C, but not of U. Far from
@@ -182,19 +183,6 @@ def _expected(
     return out
 
 
-def _linear_units(odds: float) -> tuple[int, int] | None:
-    """(u, a): a unit stake of u ticks wins exactly a ticks, when b or 1/b is a whole number."""
-    for unit, gain in ((1.0, odds), (1.0 / odds, 1.0)):
-        whole_unit, whole_gain = round(unit), round(gain)
-        if (
-            whole_unit >= 1
-            and abs(unit - whole_unit) < FLOOR_GUARD
-            and abs(gain - whole_gain) < FLOOR_GUARD
-        ):
-            return whole_unit, whole_gain
-    return None
-
-
 def _is_convex(shortfall: np.ndarray) -> bool:
     """Whether U, held at 0 beyond the cap, is convex up to rounding (relative to its size)."""
     slopes = np.diff(shortfall)
@@ -205,53 +193,50 @@ def _is_convex(shortfall: np.ndarray) -> bool:
     )
 
 
-def _first_non_decrease(prev: np.ndarray, side: tuple[float, float, int, int]) -> np.ndarray:
-    """Per wealth w, the smallest k in [0, w // unit] with phi(k+1) - phi(k) >= -eps U(w).
+def _first_non_decrease(prev: np.ndarray, p_win: float, p_lose: float) -> np.ndarray:
+    """Per wealth w, the smallest stake s in [0, w] with phi(s+1) - phi(s) >= -eps U(w).
 
-    phi(k) = p_win U(min(w + gain k, C)) + p_lose U(w - unit k) is convex in k when U is, so its
-    increments never decrease and this k minimises phi up to eps = :data:`TIE_TOLERANCE`:
-    the smallest stake beyond which a larger one gains less than rounding. A bisection,
-    vectorised over w; its first probe, k = 0, settles every lane of a side without an edge.
+    phi(s) = p_win U(min(w + s, C)) + p_lose U(w - s) is convex in s when U is, so its increments
+    never decrease and this s minimises phi up to eps = :data:`TIE_TOLERANCE`: the smallest stake
+    beyond which a larger one gains less than rounding. A bisection, vectorised over w; its first
+    probe, s = 0, settles every lane of a side without an edge.
     """
-    p_win, p_lose, unit, gain = side
     cap = prev.size - 1
     wealth = np.arange(cap + 1)
     slack = -TIE_TOLERANCE * prev
     low = np.zeros(cap + 1, dtype=np.int64)
-    high = wealth // unit
+    high = wealth.copy()
     high[cap] = 0
     probe = low.copy()
     while True:
         rows = np.flatnonzero(low < high)
         if rows.size == 0:
             return low
-        k = probe[rows]
+        s = probe[rows]
         w = wealth[rows]
-        up = prev[np.minimum(w + gain * (k + 1), cap)] - prev[np.minimum(w + gain * k, cap)]
-        down = prev[w - unit * (k + 1)] - prev[w - unit * k]
+        up = prev[np.minimum(w + s + 1, cap)] - prev[np.minimum(w + s, cap)]
+        down = prev[w - s - 1] - prev[w - s]
         stop = p_win * up + p_lose * down >= slack[w]
-        high[rows] = np.where(stop, k, high[rows])
-        low[rows] = np.where(stop, low[rows], k + 1)
+        high[rows] = np.where(stop, s, high[rows])
+        low[rows] = np.where(stop, low[rows], s + 1)
         probe = (low + high) // 2
 
 
 def _best_stakes_convex(prev: np.ndarray, rules: TickRules) -> np.ndarray | None:
-    """Optimal signed stakes by the convex search, or None when it does not apply."""
+    """Optimal signed stakes by the convex search at even money, or None where it does not apply
+    (other odds, floors, minimum bets, or a U that is not convex)."""
     cap = rules.cap_ticks
-    if rules.live_from != 1 or rules.min_stake != 1 or not _is_convex(prev):
-        return None
-    units = [_linear_units(odds) for *_, odds in rules.sides]
-    if None in units:
+    if rules.odds != 1.0 or rules.live_from != 1 or rules.min_stake != 1 or not _is_convex(prev):
         return None
     wealth = np.arange(cap + 1)
     best = prev.copy()
     stakes = np.zeros(cap + 1, dtype=np.int64)
-    for (sign, p_win, p_lose, _), (unit, gain) in zip(rules.sides, units, strict=True):
-        k = _first_non_decrease(prev, (p_win, p_lose, unit, gain))
-        value = p_win * prev[np.minimum(wealth + gain * k, cap)] + p_lose * prev[wealth - unit * k]
-        better = (k > 0) & (value < best - TIE_TOLERANCE * prev)
+    for sign, p_win, p_lose, _ in rules.sides:
+        s = _first_non_decrease(prev, p_win, p_lose)
+        value = p_win * prev[np.minimum(wealth + s, cap)] + p_lose * prev[wealth - s]
+        better = (s > 0) & (value < best - TIE_TOLERANCE * prev)
         best = np.where(better, value, best)
-        stakes = np.where(better, sign * unit * k, stakes)
+        stakes = np.where(better, sign * s, stakes)
     return stakes
 
 
