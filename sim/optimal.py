@@ -61,7 +61,7 @@ from sim.strategies import BetContext, Strategy
 #: environment variable naming the folder for solved tables (default: the user cache folder)
 CACHE_ENV = "KELLY_CACHE_DIR"
 #: bump when the solver's arithmetic or the file layout changes, so old files are not reused
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 #: the largest table (rounds + 1) x (cap/tick + 1) a solve may build (stakes and values in memory)
 MAX_TABLE_CELLS = 40_000_000
 #: rounding allowed in the convexity check of the fast step, relative to the shortfall

@@ -41,8 +41,11 @@ def fresh_memory(monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def preset_policy():
-    return solve(HAGHANI_DEWEY, use_cache=False)
+def preset_policy(shared_cache):
+    """The preset, solved once and kept in memory (simulate(..., "optimal") reuses it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(optimal.CACHE_ENV, str(shared_cache))
+        return solve(HAGHANI_DEWEY)
 
 
 def reference_values(game: CoinGame) -> np.ndarray:
