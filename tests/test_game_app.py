@@ -369,3 +369,19 @@ def test_settings_file_is_versioned_json(app):
     key(app, pygame.K_RETURN)
     data = json.loads((data_dir() / SETTINGS_FILE).read_text())
     assert data["version"] == 1 and data["settings"]["p"] == settings.draft.p
+
+
+def test_results_lessons_quote_this_games_numbers():
+    from game.maths import bet_decomposition
+    from game.scenes.race import PRESETS, race_game
+    from game.scenes.results import lesson
+    from game.session import RaceSession
+
+    game = race_game(*PRESETS[3])
+    bets = [(0.5, 0.3, 0.2), (0.2, 0.2, 0.2)]
+    session = RaceSession.replay(game, 4, bets)
+    cost = np.mean([bet_decomposition(game, b).divergence for b in bets])
+    assert f"{cost:.4f}" in lesson(session, session.results())
+    coin = CoinSession.replay(coin_game(0.6, 1.0, 100), 4, [0.5, -0.3])
+    text = lesson(coin, coin.results())
+    assert "40%" in text and "Kelly's 20%" in text

@@ -5,8 +5,12 @@ Growth per race G(b) = sum_i p_i ln(b_0 + b_i o_i) = sum_i p_i ln o_i - H(p) - D
 b~_i = b_i + b_0/o_i the effective shares (Cover & Thomas 2006, §6.1 and §6.3): with fair odds the
 best split is b = p, and any other split pays D(p||b~) per race.
 
+The player starts by copying the bookmaker (shares 1/o): at fair odds that neither gains nor loses,
+and every move toward the true chances p adds growth.
+
 Keys: Space race, A auto-race, Up/Down pick a horse, Left/Right its share -/+1% (Shift: 5%),
-+/- add or remove a horse, K copy the chances into the bets, C all cash, N new game, F finish.
++/- add or remove a horse, K bet the chances, B bet the bookmaker's prices, C all cash,
+N new game, F finish.
 """
 
 from __future__ import annotations
@@ -47,6 +51,15 @@ ROUNDS = 50
 FLASH = 0.6  # seconds the winner is highlighted
 
 
+def bookmaker_shares(odds) -> np.ndarray:
+    """The split that copies the bookmaker: r_i = 1/o_i (scaled to the bankroll if they add up to
+    more), in whole percent rounded down. With fair odds every race pays r_w o_w = 1: no gain, no
+    loss, growth 0 = D(p||r) - D(p||r) (Cover & Thomas 2006, §6.1)."""
+    prices = 1.0 / np.asarray(odds, dtype=float)
+    prices = prices / max(prices.sum(), 1.0)
+    return np.floor(prices * 100 + 1e-9) / 100
+
+
 def race_game(probs, odds) -> RaceGame:
     k = len(probs)
     return RaceGame(probs=tuple(probs), odds=tuple(odds), names=NAMES[:k], start=100.0,
@@ -63,7 +76,7 @@ class RaceScene(Scene):
         super().__init__(app, **options)
         probs, odds = PRESETS[outcomes]
         self.game = race_game(probs, odds)
-        self.shares = np.zeros(outcomes)
+        self.shares = bookmaker_shares(self.game.odds)
         self.selected = 0
         self.auto = app.auto
         self.auto_clock = 0.0
@@ -74,7 +87,7 @@ class RaceScene(Scene):
         self.session = RaceSession(self.game, seed)
         self.flash = 0.0
         self.finish_clock: float | None = None
-        self.message = "Set a share for each horse, then race (Space)."
+        self.message = "Change the split, then race (Space)."
         self.message_colour = MUTED
 
     @property
@@ -138,7 +151,7 @@ class RaceScene(Scene):
         if k not in PRESETS or k == self.k:
             return
         self.game = race_game(*PRESETS[k])
-        self.shares = np.zeros(k)
+        self.shares = bookmaker_shares(self.game.odds)
         self.selected = min(self.selected, k - 1)
         self.error = ""
         self.start_session(self.session.seed)
@@ -163,6 +176,7 @@ class RaceScene(Scene):
             return
         self.error = ""
         self.game = game
+        self.set_all(bookmaker_shares(game.odds))
         self.start_session(self.session.seed)
 
     # -- widgets ----------------------------------------------------------------------------
@@ -267,6 +281,8 @@ class RaceScene(Scene):
             self.set_all(self.game.probs)
         elif key == pygame.K_c:
             self.set_all([0.0] * self.k)
+        elif key == pygame.K_b:
+            self.set_all(bookmaker_shares(self.game.odds))
         elif key == pygame.K_a:
             self.toggle_auto()
         elif key == pygame.K_n:
@@ -327,6 +343,13 @@ class RaceScene(Scene):
              self.cash_text.topleft, 13, MUTED)
         text(surface, self.message, (self.field_text.left, self.field_text.centery), 14,
              self.message_colour, bold=True, anchor="midleft")
+        how = pygame.Rect(self.left.left + 12, self.error_rect.bottom + 10, self.left.width - 24,
+                          self.left.bottom - self.error_rect.bottom - 20)
+        if how.height > 40:
+            wrapped(surface, "Each race one horse wins. Money on the winner comes back times its "
+                    "odds o, money on the others is lost, cash stays. You start by copying the "
+                    "bookmaker (1/o), which at fair odds neither wins nor loses. Try K: bet the "
+                    "chances. B copies the bookmaker again.", how, 13, TEXT)
         if self.error:
             wrapped(surface, self.error, self.error_rect, 12, BAD)
         else:
@@ -347,7 +370,7 @@ class RaceScene(Scene):
         bankroll_chart(surface, inner, series, x_max, self.game.start)
 
     def draw_shares(self, surface: pygame.Surface) -> None:
-        inner = card(surface, self.shares_rect, "Your split (bars) vs the chances (outlines)")
+        inner = card(surface, self.shares_rect, "Your split (bars) vs chances (outlines)")
         chart = pygame.Rect(inner.left, inner.top, inner.width, inner.height - 22)
         d = bet_decomposition(self.game, self.shares)
         colours = [PLAYER] * self.k

@@ -14,7 +14,7 @@ import time
 import numpy as np
 import pygame
 
-from game.maths import bet_growth, percent_per_round
+from game.maths import bet_decomposition, bet_growth, percent_per_round
 from game.saves import Score, add_score, best_scores, load_scores
 from game.scene import MARGIN, TOP_BAR, Scene, row
 from game.session import BetSession, Results
@@ -50,8 +50,14 @@ def lesson(session: BetSession, results: Results) -> str:
     """One or two sentences drawn from this game's numbers."""
     player = results.player
     if session.kind != "coin":
-        return ("The Kelly bot splits its money in proportion to the chances (b = p). Any other "
-                "split pays a penalty D(p‖b) in growth every race.")
+        costs = [float(bet_decomposition(session.game, r.bet).divergence) for r in session.history]
+        cost = float(np.mean(costs))
+        if not math.isfinite(cost):
+            return ("At least once you left a horse that could win with nothing on it and no "
+                    "cash: D(p‖b) = ∞, the bet that can lose everything. Kelly bets b = p.")
+        return (f"Your splits cost D(p‖b) = {cost:.4f} of growth per race on average: the gap "
+                f"between your bets b and the chances p. Kelly bets b = p and pays nothing; its "
+                f"long-run rate is {results.best_growth:+.4f} a race.")
     stakes = np.abs([r.bet for r in session.history])
     average = float(stakes.mean()) if len(stakes) else 0.0
     kelly = abs(float(session.bots[0].strategy.constant_fractions(session.game)))
@@ -112,7 +118,7 @@ class ResultsScene(Scene):
         self.buttons = {}
         if self.session is not None:
             again, fresh, menu = row(buttons, 1.25, 1, 1, gap=MARGIN)
-            self.buttons["again"] = self.button(again, "Play again, same flips (R)", "@primary")
+            self.buttons["again"] = self.button(again, "Play again, same luck (R)", "@primary")
             self.buttons["fresh"] = self.button(fresh, "New game (N)")
         else:
             menu = pygame.Rect(buttons.left, buttons.top, 220, buttons.height)
