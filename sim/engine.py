@@ -370,15 +370,15 @@ class _ConstantRunner:
     """A constant bet under frictionless rules (see the module docstring)."""
 
     def __init__(self, log_mult: np.ndarray, paths: int, log_start: float,
-                 trajectory: np.ndarray | None) -> None:
+                 trajectory: np.ndarray | None, rows: np.ndarray, scratch: np.ndarray) -> None:
         self.log_mult = log_mult
         self.log_start = log_start
         self.group_table = _pattern_table(log_mult, GROUP_ROUNDS) if len(log_mult) == 2 else None
         self.round_table = _pattern_table(log_mult, 1)
         self.gap = np.zeros(paths)  # ln(peak / W) now
         self.drop = np.zeros(paths)  # largest gap so far
-        self._rows = np.empty((TILE_GROUPS, paths, 4))
-        self._scratch = np.empty(paths)
+        self._rows = rows  # (TILE_GROUPS, paths, 4) and (paths,) scratch, shared by the chunk's
+        self._scratch = scratch  # constant runners (they run one after the other)
         self.trajectory = trajectory  # (kept paths, T + 1) ln W_t to fill, or None
 
     def groups(self, codes: np.ndarray) -> None:
@@ -554,6 +554,7 @@ def _paths_chunk(chunk: _Chunk) -> dict[str, np.ndarray]:
     if record:  # kept paths only, one array for all strategies: returned without a copy
         trajectories = np.empty((len(chunk.strategies), chunk.paths, rounds + 1))
         trajectories[:, :, 0] = log_start
+    rows, scratch = np.empty((TILE_GROUPS, n, 4)), np.empty(n)
     runners: list[_ConstantRunner | _AdaptiveRunner] = []
     for i, strategy in enumerate(chunk.strategies):
         log_mult = _log_multipliers(strategy, game) if game.is_frictionless else None
@@ -561,7 +562,7 @@ def _paths_chunk(chunk: _Chunk) -> dict[str, np.ndarray]:
         if log_mult is None:
             runners.append(_AdaptiveRunner(game, strategy, n, log_start, trajectory))
         else:
-            runners.append(_ConstantRunner(log_mult, n, log_start, trajectory))
+            runners.append(_ConstantRunner(log_mult, n, log_start, trajectory, rows, scratch))
     constant = [r for r in runners if isinstance(r, _ConstantRunner)]
     adaptive = [r for r in runners if isinstance(r, _AdaptiveRunner)]
     count_every_round = record or any(s.needs_counts for s in chunk.strategies)
