@@ -67,10 +67,10 @@ SWEEP_COLUMNS = [
     "growth_ci_high", "log_odds", "entropy", "cross_entropy", "divergence", "median_wealth",
     "mean_wealth", "p_ruin",
 ]
+DECOMPOSITION_TERMS = ("log_odds", "cash_term", "entropy", "divergence", "cross_entropy")
 RACE_COLUMNS = [
     "strategy", "bets", "cash", "growth_theory", "growth_mc", "growth_se", "growth_ci_low",
-    "growth_ci_high", "log_odds", "entropy", "divergence", "cross_entropy", "median_wealth",
-    "mean_wealth", "p_ruin",
+    "growth_ci_high", *DECOMPOSITION_TERMS, "median_wealth", "mean_wealth", "p_ruin",
 ]
 
 Progress = Callable[[int], None] | None
@@ -276,8 +276,9 @@ def race_table(
     """Growth of each strategy in a horse race against theory, with the cross-entropy split.
 
     For a constant bet b (cash b_0 = 1 - sum b) the theory columns come from
-    :func:`sim.theory.growth_decomposition`: G = log_odds - cross_entropy with
-    cross_entropy = H(p, b~) = entropy + divergence, b~ = b + b_0/o (Cover & Thomas 2006, §6.1,
+    :func:`sim.theory.growth_decomposition`: G = log_odds + cash_term - cross_entropy with
+    cross_entropy = H(p, q) = entropy + divergence, q the cash-folded shares b + b_0/o
+    normalised, and cash_term = 0 unless cash is kept at unfair odds (Cover & Thomas 2006, §6.1,
     §6.3). Adaptive strategies get NaN there.
     """
     result = simulate(game, list(strategies), paths, seed, method="auto", workers=workers,
@@ -287,12 +288,11 @@ def race_table(
     for strategy, (_, row) in zip(result.strategies, summary.iterrows(), strict=True):
         shares = constant_shares(strategy, game)
         if shares is None:
-            split = dict.fromkeys(("log_odds", "entropy", "divergence", "cross_entropy"), math.nan)
+            split = dict.fromkeys(DECOMPOSITION_TERMS, math.nan)
             bets, cash = "adaptive", math.nan
         else:
             parts = growth_decomposition(shares, game.outcome_probs, game.decimal_odds)
-            split = {name: float(getattr(parts, name))
-                     for name in ("log_odds", "entropy", "divergence", "cross_entropy")}
+            split = {name: float(getattr(parts, name)) for name in DECOMPOSITION_TERMS}
             bets = ",".join(f"{s:.4g}" for s in shares)
             cash = max(0.0, round(float(1.0 - shares.sum()), 12))  # no 1e-16 leftovers
         rows.append({
@@ -492,9 +492,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         "race", "a horse race: growth of bet shares and its cross-entropy split",
         "Bet shares b of the bankroll on K outcomes with probabilities p and decimal odds o "
         "(payout per unit staked); money not bet is kept. The table compares Monte Carlo growth "
-        "with theory and splits it as G = log_odds - H(p) - D(p||b~), cross_entropy = "
-        "H(p, b~) (b~ = b + cash/o). A row for the optimum (b = p at fair or better odds; "
-        "otherwise Kelly's shares with cash) is added unless full 'kelly' is among the "
+        "with theory and splits it as G = log_odds + cash_term - H(p) - D(p||q), "
+        "cross_entropy = H(p, q), where q is b + cash/o normalised and cash_term (zero at fair "
+        "odds or without cash) is what keeping cash earns at unfair odds. A row for the "
+        "optimum (b = p at fair or better odds; otherwise Kelly's shares with cash) is added "
+        "unless full 'kelly' is among the "
         f"strategies.\n\nstrategies: {STRATEGY_HELP}",
         "  kelly race --probs 0.5,0.3,0.2 --odds 2,4,6 --bets 0.5,0.3,0.2\n"
         "  kelly race --probs 0.5,0.3,0.2 --odds 2,4,6 --strategy kelly:0.5 --plot race.png\n"
@@ -655,7 +657,7 @@ def cmd_race(args, _extra) -> int:
         table = race_table(game, strategies, args.paths, args.seed, workers=args.workers,
                            progress=progress)
     _emit_table(args, table, f"Horse race over {args.rounds} races, {args.paths} paths "
-                             "(nats per race; growth = log_odds - cross_entropy)")
+                             "(nats per race; growth = log_odds + cash_term - cross_entropy)")
     if args.plot:
         from sim.plots import race_figure
 

@@ -168,19 +168,23 @@ def ensemble_growth(b: ArrayLike, p: ArrayLike, o: ArrayLike, base: float | None
 
 
 class GrowthDecomposition(NamedTuple):
-    """G = log_odds - cross_entropy and cross_entropy = entropy + divergence.
+    """G = log_odds + cash_term - cross_entropy and cross_entropy = entropy + divergence.
 
-    ``effective_shares`` b~_i = b_i + b_0/o_i fold the cash b_0 into the bets (b_0 + b_i o_i =
-    b~_i o_i), so both identities hold for any shares and odds (Cover & Thomas 2006, §6.3).
-    With no cash held b~ = b.
+    The cash b_0 is folded into the bets: b_0 + b_i o_i = b~_i o_i with b~_i = b_i + b_0/o_i
+    (Cover & Thomas 2006, §6.3). The folded shares sum to S = 1 + b_0 (sum_i 1/o_i - 1), which is
+    1 when no cash is held or the odds are fair (sum 1/o = 1); ``effective_shares`` are
+    q = b~/S, a distribution, so the divergence D(p||q) >= 0 is a true relative entropy, and
+    ``cash_term`` ln S is what keeping cash earns at subfair odds (> 0) or costs at superfair
+    odds (< 0). Without cash: G = sum p ln o - H(p, b), H(p, b) = H(p) + D(p||b).
     """
 
     log_odds: float | np.ndarray  # sum_i p_i ln o_i
     entropy: float | np.ndarray  # H(p)
-    divergence: float | np.ndarray  # D(p || b~)
-    cross_entropy: float | np.ndarray  # H(p, b~)
+    divergence: float | np.ndarray  # D(p || q)
+    cross_entropy: float | np.ndarray  # H(p, q)
     growth: float | np.ndarray  # G(b)
-    effective_shares: np.ndarray  # b~
+    effective_shares: np.ndarray  # q = b~ / sum b~
+    cash_term: float | np.ndarray  # ln sum_i b~_i
 
 
 def growth_decomposition(
@@ -191,15 +195,20 @@ def growth_decomposition(
     p = _distribution("p", p)
     o = _positive("o", o)
     cash = _cash(b)
-    effective = b + cash / o
+    folded = b + cash / o
+    total = folded.sum(axis=-1, keepdims=True)
+    effective = folded / total
     log_odds = _xlogy(p, o).sum(axis=-1)
     h = -_xlogy(p, p).sum(axis=-1)
     cross = -_xlogy(p, effective).sum(axis=-1)
-    divergence = cross - h
+    divergence = np.maximum(cross - h, 0.0)
     growth = _xlogy(p, cash + b * o).sum(axis=-1)
+    cash_term = np.log(total[..., 0])
+    terms = (log_odds, h, divergence, cross, growth)
     return GrowthDecomposition(
-        *(_scalar_or_array(_per_base(x, base)) for x in (log_odds, h, divergence, cross, growth)),
+        *(_scalar_or_array(_per_base(x, base)) for x in terms),
         effective_shares=effective,
+        cash_term=_scalar_or_array(_per_base(cash_term, base)),
     )
 
 

@@ -181,10 +181,26 @@ def test_race_table_has_decomposition_and_the_optimum_row(tmp_path, capsys):
     assert optimum["growth_theory"] == pytest.approx(log_odds - h)
     np.testing.assert_allclose(table["growth_theory"],
                                table["log_odds"] - table["entropy"] - table["divergence"])
+    np.testing.assert_allclose(table["cash_term"], 0.0, atol=1e-12)
     assert (table["growth_ci_low"] <= table["growth_theory"]).all()
     assert (table["growth_theory"] <= table["growth_ci_high"]).all()
     assert table["growth_theory"].idxmax() == 1
     assert_png(plot)
+
+
+def test_race_at_subfair_odds_splits_off_what_cash_earns(tmp_path, capsys):
+    out = tmp_path / "race.csv"
+    status, _, _ = run(capsys, "race", "--probs", "0.5,0.3,0.2", "--odds", "1.8,3,4.5",
+                       "--bets", "0.3,0.2,0.1", "--rounds", "50", "--paths", "200", "-q",
+                       "--out", str(out))
+    assert status == 0
+    table = pd.read_csv(out)
+    assert (table["divergence"] >= 0).all() and (table["cash_term"] > 0).all()
+    np.testing.assert_allclose(
+        table["growth_theory"],
+        table["log_odds"] + table["cash_term"] - table["entropy"] - table["divergence"],
+        atol=1e-12,
+    )
 
 
 def test_race_with_subfair_odds_keeps_kelly_shares(capsys, tmp_path):

@@ -27,9 +27,9 @@ def distributions(k_min=2, k_max=6, positive=False):
     return build()
 
 
-@given(distributions(), distributions())
-def test_divergence_is_non_negative_and_cross_entropy_splits(p, q):
-    assume(len(p) == len(q))
+@given(st.integers(2, 6).flatmap(lambda k: st.tuples(distributions(k, k), distributions(k, k))))
+def test_divergence_is_non_negative_and_cross_entropy_splits(pair):
+    p, q = pair
     d = theory.kl_divergence(p, q)
     assert d >= 0
     h, hx = theory.entropy(p), theory.cross_entropy(p, q)
@@ -129,8 +129,14 @@ def test_decomposition_identities_hold_with_cash(p, data):
     b = data.draw(distributions(k, k)) * data.draw(st.floats(0.0, 1.0))
     parts = theory.growth_decomposition(b, p, o)
     assert parts.growth == pytest.approx(theory.portfolio_growth(b, p, o), abs=1e-9)
-    assert parts.growth == pytest.approx(parts.log_odds - parts.cross_entropy, abs=1e-9)
+    assert parts.growth == pytest.approx(
+        parts.log_odds + parts.cash_term - parts.cross_entropy, abs=1e-9
+    )
     assert parts.cross_entropy == pytest.approx(parts.entropy + parts.divergence, abs=1e-9)
+    assert parts.divergence >= 0
+    assert parts.effective_shares.sum() == pytest.approx(1.0)
+    if np.sum(1 / o) > 1:  # subfair odds: cash beats spreading it at 1/o
+        assert parts.cash_term >= -1e-12
 
 
 def test_decomposition_without_cash_is_the_textbook_one():
@@ -139,6 +145,7 @@ def test_decomposition_without_cash_is_the_textbook_one():
     assert parts.divergence == pytest.approx(theory.kl_divergence(p, b))
     assert parts.cross_entropy == pytest.approx(theory.cross_entropy(p, b))
     assert parts.entropy == pytest.approx(theory.entropy(p))
+    assert parts.cash_term == 0.0
 
 
 def test_fractional_kelly_drawdown_approximation():
