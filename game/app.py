@@ -23,7 +23,7 @@ from pygame_gui.elements import UITextEntryLine
 
 from game.assets import load_theme
 from game.audio import Sounds
-from game.saves import load_settings
+from game.saves import load_settings, usual_mode
 from game.scenes import registry, scene_class
 from game.ui.coin import coin_icon
 from game.ui.style import font
@@ -200,6 +200,7 @@ class App:
         os.close(handle)
         try:
             pygame.image.save(self.screen, temp)
+            os.chmod(temp, usual_mode())
             os.replace(temp, path)
         except BaseException:
             Path(temp).unlink(missing_ok=True)

@@ -113,6 +113,13 @@ class Score:
 # -- files -------------------------------------------------------------------------------------
 
 
+def usual_mode() -> int:
+    """The permissions a new file gets from open() (0o666 less the umask); mkstemp uses 0o600."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_json(path: Path, data: dict) -> None:
     """Write ``data`` as JSON atomically: a temporary file in the same folder, then os.replace."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,6 +128,7 @@ def write_json(path: Path, data: dict) -> None:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(data, out, indent=2, allow_nan=False)
             out.write("\n")
+        os.chmod(temp, usual_mode())
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
