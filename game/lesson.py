@@ -196,9 +196,29 @@ LABELS: dict[str, str] = {
     "name": "name",
     "fraction": "fraction",
     "final_wealth": "final wealth",
-    "edit_hint": "P: p   O: odds   N: paths   F: full screen   ←/→: step",
+    "edit_hint": "←/→ step   P: p   O: odds   N: paths   F: full screen",
     "race_title": "Class race",
+    "back": "◀ Back",
+    "next": "Next ▶",
+    "class_race": "Class race (C)",
+    "other_language": "中文 (L)",
+    "edit_keys": "Enter: apply    Esc: cancel",
+    "odds": "odds",
+    "paths": "paths",
+    "seed": "seed",
+    "round_counter": "Flip {number} of {total}",
+    "race_keys": "A: add   I: import CSV   Space: start/pause   →: one flip   E: export   S: seed",
+    "race_empty": "No one is racing yet. Press A to add a student, or I to import a CSV file "
+                  "with the columns name,fraction.",
+    "name_prompt": "name",
+    "fraction_prompt": "fraction",
+    "csv_prompt": "CSV file",
+    "saved": "Saved",
+    "kelly_reference": "Kelly",
+    "more": "more",
 }
+#: labels that are templates, and the placeholders each must contain
+LABEL_TEMPLATES = {"step_counter": {"number", "total"}, "round_counter": {"number", "total"}}
 
 _LESSON_KEYS = {"title", "language", "defaults", "labels", "steps"}
 _STEP_KEYS_ALLOWED = {"id", "heading", "body", "params"}
@@ -253,8 +273,11 @@ class Lesson:
 
     def step_counter(self, index: int) -> str:
         """'Step 3 of 8' (in the lesson's language) for the step at 0-based ``index``."""
-        return _SafeFormatter().format(self.labels["step_counter"], number=index + 1,
-                                       total=len(self.steps))
+        return self.counter("step_counter", index + 1, len(self.steps))
+
+    def counter(self, key: str, number: int, total: int) -> str:
+        """A template label of LABEL_TEMPLATES filled in, e.g. 'Flip 12 of 100'."""
+        return _SafeFormatter().format(self.labels[key], number=number, total=total)
 
     def with_params(self, **changes: Any) -> Lesson:
         """A copy with parameters changed on every step that uses them (the teacher's edits)."""
@@ -323,7 +346,8 @@ def lesson_from_dict(data: Mapping[str, Any], source: str = "<string>") -> Lesso
     _no_unknown(given, set(LABELS), f"{source}: [labels]")
     for key, value in given.items():
         labels[key] = _text(f"labels.{key}", value, source, MAX_HEADING)
-    _check_counter(labels["step_counter"], source)
+    for key, names in LABEL_TEMPLATES.items():
+        _check_template(key, labels[key], names, source)
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
         raise ValueError(f"{source}: steps = {raw_steps!r} must be a non-empty list of [[steps]]")
@@ -400,17 +424,17 @@ def _check_placeholders(body: str, facts: tuple[str, ...], where: str) -> None:
             ) from None
 
 
-def _check_counter(text: str, where: str) -> None:
-    """The step counter label must place {number} and {total} and nothing else."""
+def _check_template(key: str, text: str, wanted: set[str], where: str) -> None:
+    """A template label (see LABEL_TEMPLATES) must place exactly its placeholders."""
     try:
         names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-        _SafeFormatter().format(text, number=1, total=8)
+        _SafeFormatter().format(text, **dict.fromkeys(wanted, 1))
     except (ValueError, KeyError, IndexError):
         names = set()
-    if names != {"number", "total"}:
+    if names != wanted:
+        need = " and ".join(f"{{{n}}}" for n in sorted(wanted))
         raise ValueError(
-            f"{where}: labels.step_counter = {text!r} must contain {{number}} and {{total}} "
-            "and no other placeholder"
+            f"{where}: labels.{key} = {text!r} must contain {need} and no other placeholder"
         )
 
 

@@ -42,6 +42,8 @@ from game.lesson_steps import (
 )
 
 FONT_FILE = "NotoSansTC-Subset.otf"
+#: single worlds drawn thinly behind the many-worlds fan (more only clutter the picture)
+SAMPLE_LINES = 15
 FONT_FAMILY = "Noto Sans CJK TC"
 
 
@@ -257,7 +259,10 @@ def _growth_curve(figure: Figure, r: GrowthCurveResult, labels: Mapping[str, str
                  label=labels["kelly_peak"])
     axis.plot([r.peak_share], [r.peak_growth], "*", color=s.heads,
               markersize=s.marker_size * 2, markeredgecolor=s.foreground)
-    if points:
+    if not points:  # the classroom screen drops them in itself; keep their legend entry
+        axis.plot([], [], "o", color=s.bad, markersize=s.marker_size,
+                  label=labels["monte_carlo"])
+    else:
         finite = np.isfinite(r.mc_growth)
         axis.errorbar(r.mc_shares[finite], r.mc_growth[finite], yerr=2 * r.mc_se[finite],
                       fmt="o", color=s.bad, markersize=s.marker_size, capsize=s.marker_size / 2,
@@ -361,9 +366,9 @@ def _many_worlds(figure: Figure, r: ManyWorldsResult, labels: Mapping[str, str],
     positive = values[(values > 0) & np.isfinite(values)]
     bottom = max(float(positive.min()) / 2, r.start * 1e-8)
     top = float(positive.max()) * 3
-    for path in r.sample_paths:
+    for path in r.sample_paths[:SAMPLE_LINES]:
         axis.plot(rounds, _floor(path, bottom), color=s.muted, linewidth=s.line_width / 5,
-                  alpha=0.45)
+                  alpha=0.35)
     axis.fill_between(rounds, _floor(r.quantile_paths[0], bottom),
                       _floor(r.quantile_paths[-1], bottom), color=s.palette[0], alpha=0.18,
                       linewidth=0)

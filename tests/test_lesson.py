@@ -349,6 +349,7 @@ def test_minimal_lesson_uses_the_defaults():
         (lesson_text(extra_top="[defaults]\np = 2"), r"\[defaults\]: p = 2"),
         (lesson_text(extra_top='[labels]\nhead = "x"'), r"unknown key 'head'"),
         (lesson_text(extra_top='[labels]\nstep_counter = "Step"'), r"step_counter = 'Step'"),
+        (lesson_text(extra_top='[labels]\nround_counter = "{number}"'), r"round_counter"),
         (lesson_text(extra_top='[labels]\nstep_counter = "{number} {x}"'), r"step_counter"),
         (MINIMAL.replace('"entropy"', '"entropie"'), r"id = 'entropie' is not one of"),
         (MINIMAL.replace('language = "en"', 'language = "english!"'), r"language = 'english!'"),

@@ -1,0 +1,439 @@
+"""Class race: every student's fraction on the same flips, with a live leaderboard.
+
+The teacher adds students one by one (A: a name, then a fraction) or imports a CSV file of
+names and fractions (I); Space starts the race. :class:`game.class_race.ClassRace` computes the
+whole race with the engine on one seed for the room; the screen reveals it flip by flip and
+ranks the class after every flip. A Kelly bettor (f* = p - (1 - p)/b, Kelly 1956) runs on the
+same flips as a yardstick but takes no rank. E exports the final standings as CSV (name,
+fraction, final_wealth, growth, rank) beside the imported file, or in the game's data folder.
+
+Keys: A add   I import CSV   Space start/pause   Right one flip   End finish   E export
+      S seed   X clear the class   + / - speed   F full screen   Esc back
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pygame
+
+from game.class_race import ClassRace, Participant, check_participants, read_participants_csv
+from game.lesson import LABELS
+from game.saves import data_dir
+from game.scene import Scene
+from game.scenes.classroom import button_class
+from game.scenes.classroom_ui import (
+    ACCENT,
+    BACKGROUND,
+    BAD,
+    EDGE,
+    GOOD,
+    INFO,
+    MUTED,
+    PANEL,
+    TEXT,
+    Editor,
+    Fonts,
+    draw_line,
+    draw_text_block,
+    load_theme,
+    parse_number,
+    parse_whole,
+    result_path,
+    scale,
+    toggle_fullscreen,
+)
+from sim.games import CoinGame
+from sim.theory import kelly_fraction
+
+SPEEDS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0)  # flips per second
+STRIP = 50  # flips shown in the strip
+
+
+class ClassRaceScene(Scene):
+    name = "classroom_race"
+    title = "Class race"
+
+    def __init__(self, app, labels: dict | None = None, p: float = 0.6, odds: float = 1.0,
+                 rounds: int = 100, start: float = 100.0, csv: str | Path | None = None,
+                 seed: int | None = None, **options) -> None:
+        super().__init__(app, **options)
+        self.labels = {**LABELS, **(labels or {})}
+        self.game = CoinGame(p=p, odds=odds, start=start, rounds=rounds)
+        self.seed = app.new_seed() if seed is None else int(seed)
+        self.participants: list[Participant] = []
+        self.source: Path | None = None
+        self.race: ClassRace | None = None
+        self.kelly: ClassRace | None = None
+        self.t = 0.0
+        self.running = False
+        self.speed = 3  # index into SPEEDS
+        self.editor: Editor | None = None
+        self.next_editor: Editor | None = None
+        self.message = ""
+        self.saved: Path | None = None
+        self.fonts = Fonts()
+        self.windowed = app.size
+        self.buttons: dict[str, object] = {}
+        self._layer_key: tuple | None = None
+        self._layer: pygame.Surface | None = None
+        load_theme(app.ui)
+        if csv is not None:
+            self.load_csv(csv)
+
+    # -- the class --------------------------------------------------------------------------
+
+    @property
+    def round(self) -> int:
+        return int(min(self.t, self.game.rounds))
+
+    @property
+    def finished(self) -> bool:
+        return self.race is not None and self.round >= self.game.rounds
+
+    def _changed(self) -> None:
+        """The class or the seed changed: the race must be run again."""
+        self.race = None
+        self.kelly = None
+        self.t = 0.0
+        self.running = False
+        self.saved = None
+
+    def load_csv(self, path: str | Path) -> None:
+        path = Path(path).expanduser()
+        self.participants = list(read_participants_csv(path))
+        self.source = path
+        self.message = ""
+        self._changed()
+
+    def add(self, name: str, fraction: float) -> None:
+        person = Participant(name, fraction)
+        check_participants([*self.participants, person])
+        self.participants.append(person)
+        self._changed()
+
+    def set_seed(self, seed: int) -> None:
+        if seed < 0:
+            raise ValueError(f"seed = {seed} must be 0 or more")
+        self.seed = seed
+        self._changed()
+
+    def start(self) -> None:
+        """Run the race (if not yet run) and reveal it; pause, or start again when finished."""
+        if not self.participants:
+            self.message = self.labels["race_empty"]
+            return
+        if self.race is None:
+            self.race = ClassRace(self.participants, self.game, self.seed)
+            stake = float(kelly_fraction(self.game.p, self.game.odds))
+            self.kelly = ClassRace([Participant(self.labels["kelly_reference"], stake)],
+                                   self.game, self.seed)
+        if self.finished:
+            self.t = 0.0
+        self.running = not self.running
+
+    def step_once(self) -> None:
+        if self.race is None:
+            self.start()
+            self.running = False
+        if self.race is not None:
+            self.running = False
+            self.t = min(self.game.rounds, self.round + 1)
+
+    def finish(self) -> None:
+        if self.race is None:
+            self.start()
+        if self.race is not None:
+            self.t = self.game.rounds
+            self.running = False
+
+    def export(self) -> Path | None:
+        """Write the final standings to CSV; only once the class has seen the whole race."""
+        if not self.finished:
+            counter = self.labels["round_counter"].format(number=self.round,
+                                                          total=self.game.rounds)
+            self.message = f"{counter}  →  End ⇨"
+            return None
+        folder = self.source.parent if self.source is not None else data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = self.source.stem + "-results" if self.source else f"class-race-{self.seed}"
+        self.saved = self.race.export_csv(result_path(folder, stem))
+        self.message = f"{self.labels['saved']}: {self.saved}"
+        return self.saved
+
+    # -- editors ----------------------------------------------------------------------------
+
+    def ask_name(self) -> None:
+        labels = self.labels
+
+        def take_name(text: str) -> None:
+            name = Participant(text, 0.0).name  # validates the name
+            check_participants([*self.participants, Participant(name, 0.0)])
+
+            def take_fraction(value: str) -> None:
+                self.add(name, parse_number(value, "fraction"))
+
+            self.next_editor = Editor(label=f"{name}: {labels['fraction_prompt']}",
+                                      apply=take_fraction, hint=labels["edit_keys"])
+
+        self.editor = Editor(label=labels["name_prompt"], apply=take_name,
+                             hint=labels["edit_keys"], allowed=None)
+
+    def ask_csv(self) -> None:
+        self.editor = Editor(label=self.labels["csv_prompt"], apply=self.load_csv,
+                             hint=self.labels["edit_keys"], allowed=None, limit=400)
+
+    def ask_seed(self) -> None:
+        self.editor = Editor(label=self.labels["seed"],
+                             apply=lambda text: self.set_seed(parse_whole(text, "seed")),
+                             hint=self.labels["edit_keys"], allowed="0123456789")
+
+    # -- widgets and input ------------------------------------------------------------------
+
+    def layout(self, window: pygame.Rect) -> None:
+        if self.back_button is not None:
+            self.back_button.kill()
+            self.back_button = None
+        width, height = window.size
+        unit = scale(height)
+        labels = self.labels
+        texts = {
+            "add": f"+ {labels['name_prompt']} (A)",
+            "csv": f"{labels['csv_prompt']} (I)",
+            "run": "▶ / ■ (Space)",
+            "finish": "End ⇨",
+            "export": "CSV ⇩ (E)",
+            "seed": f"{labels['seed']} (S)",
+        }
+        gap = unit * 0.5
+        free = width - 2 * unit - gap * (len(texts) - 1)
+        x = unit
+        self.buttons = {}
+        for name, label in texts.items():
+            rect = pygame.Rect(round(x), round(height - unit * 3.3), round(free / len(texts)),
+                               round(unit * 2.0))
+            self.buttons[name] = self.button(rect, label, button_class(height))
+            x += free / len(texts) + gap
+
+    def on_button(self, button) -> None:
+        actions = {"add": self.ask_name, "csv": self.ask_csv, "run": self.start,
+                   "finish": self.finish, "export": self.export, "seed": self.ask_seed}
+        for name, widget in self.buttons.items():
+            if widget is button:
+                self.message = ""
+                actions[name]()
+
+    def handle_event(self, event: pygame.event.Event) -> None:
+        if self.editor is not None:
+            if event.type == pygame.TEXTINPUT:
+                self.editor.text_input(event.text)
+            elif event.type == pygame.KEYDOWN and self.editor.key_down(event):
+                self.editor, self.next_editor = self.next_editor, None
+            return
+        super().handle_event(event)
+
+    def back(self) -> None:
+        if self.editor is not None:
+            self.editor = self.next_editor = None
+            return
+        super().back()
+
+    def on_key(self, event: pygame.event.Event) -> None:
+        key = event.key
+        self.message = ""
+        actions = {
+            pygame.K_a: self.ask_name,
+            pygame.K_i: self.ask_csv,
+            pygame.K_s: self.ask_seed,
+            pygame.K_SPACE: self.start,
+            pygame.K_RIGHT: self.step_once,
+            pygame.K_END: self.finish,
+            pygame.K_e: self.export,
+            pygame.K_f: self.full_screen,
+        }
+        if key in actions:
+            actions[key]()
+        elif key == pygame.K_x:
+            self.participants = []
+            self.source = None
+            self._changed()
+        elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS, pygame.K_UP):
+            self.speed = min(self.speed + 1, len(SPEEDS) - 1)
+        elif key in (pygame.K_MINUS, pygame.K_KP_MINUS, pygame.K_DOWN):
+            self.speed = max(self.speed - 1, 0)
+
+    def full_screen(self) -> None:
+        if not self.app.flags & pygame.FULLSCREEN:
+            self.windowed = self.app.size
+        try:
+            toggle_fullscreen(self.app, self.windowed)
+        except pygame.error as error:
+            self.message = f"full screen: {error}"
+
+    def update(self, dt: float) -> None:
+        if self.running and self.race is not None:
+            self.t = min(self.game.rounds, self.t + SPEEDS[self.speed] * dt)
+            if self.t >= self.game.rounds:
+                self.running = False
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        size = surface.get_size()
+        key = (size, self.round, self.race is not None, len(self.participants), self.seed,
+               self.message, SPEEDS[self.speed], self.running)
+        if key != self._layer_key:
+            self._layer = pygame.Surface(size)
+            self._draw_board(self._layer)
+            self._layer_key = key
+        surface.blit(self._layer, (0, 0))
+        if self.editor is not None:
+            self.editor.draw(surface, self.fonts)
+
+    def _draw_board(self, surface: pygame.Surface) -> None:
+        surface.fill(BACKGROUND)
+        width, height = surface.get_size()
+        unit = scale(height)
+        labels = self.labels
+        title = self.fonts.get(unit * 1.55, bold=True)
+        draw_line(surface, labels["race_title"], (unit, unit * 0.55), title)
+        seed = draw_line(surface, f"{labels['seed']} {self.seed}", (width - unit, unit * 0.7),
+                         self.fonts.get(unit * 1.1, bold=True), ACCENT, "topright")
+        speed = f"{SPEEDS[self.speed]:g}/s"
+        draw_line(surface, speed, (seed.left - unit, unit * 0.95), self.fonts.get(unit * 0.8),
+                  MUTED, "topright")
+        pygame.draw.line(surface, EDGE, (unit, unit * 2.95), (width - unit, unit * 2.95),
+                         max(2, round(unit / 10)))
+        info = self.fonts.get(unit * 0.95)
+        game = self.game
+        line = (f"p = {game.p:g}    {labels['odds']} {game.odds:g}    "
+                f"{labels['round_counter'].format(number=self.round, total=game.rounds)}")
+        if self.race is not None:
+            line += f"    {labels['heads']} {self.race.heads_so_far(self.round)}"
+        written = draw_line(surface, line, (unit, unit * 3.4), info, TEXT)
+        if self.kelly is not None:
+            reference = self.kelly.standings(self.round)[0]
+            kelly = (f"{labels['kelly_reference']} f* = {reference.fraction:.2f}: "
+                     f"{_money(reference.wealth)}")
+            draw_line(surface, kelly, (width - unit, unit * 3.4), info, ACCENT, "topright")
+        strip = pygame.Rect(unit, written.bottom + unit * 0.4, width - 2 * unit, unit * 0.9)
+        self._draw_strip(surface, strip)
+        board = pygame.Rect(unit, strip.bottom + unit * 0.6, width - 2 * unit,
+                            height - strip.bottom - unit * 4.8)
+        if not self.participants:
+            draw_text_block(surface, labels["race_empty"], board.inflate(-unit * 4, 0), self.fonts,
+                            unit * 1.3, MUTED)
+        else:
+            self._draw_leaderboard(surface, board, unit)
+        hint = self.message or labels["race_keys"]
+        draw_line(surface, hint, (unit, height - unit * 0.7), self.fonts.get(unit * 0.72),
+                  BAD if self.message and not self.saved else MUTED, "midleft")
+
+    def _draw_strip(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """The last flips as tiles, the newest on the right; empty before the race."""
+        tile = rect.width / STRIP
+        pygame.draw.rect(surface, PANEL, rect)
+        if self.race is None:
+            return
+        shown = self.race.heads[max(0, self.round - STRIP): self.round]
+        offset = STRIP - len(shown)
+        for i, heads in enumerate(shown):
+            cell = pygame.Rect(round(rect.left + (offset + i) * tile + 1), rect.top,
+                               max(1, round(tile - 2)), rect.height)
+            pygame.draw.rect(surface, ACCENT if heads else INFO, cell)
+
+    def _draw_leaderboard(self, surface: pygame.Surface, board: pygame.Rect, unit: float) -> None:
+        labels = self.labels
+        if self.race is not None:
+            rows = self.race.standings(self.round)
+        else:
+            rows = [(None, person) for person in self.participants]
+        row_height = unit * 1.45
+        per_column = max(1, int((board.height - row_height) // row_height))
+        columns = 1 if len(rows) <= per_column or board.width < unit * 40 else 2
+        shown = rows[: per_column * columns]
+        column_width = (board.width - unit * (columns - 1)) / columns
+        face = self.fonts.get(unit * 0.95)
+        bold = self.fonts.get(unit * 0.95, bold=True)
+        spread = self._spread()
+        for column in range(columns):
+            left = board.left + column * (column_width + unit)
+            cells = _columns(left, column_width, unit)
+            for name, x in cells.items():
+                if name != "bar":
+                    draw_line(surface, labels[name], (x, board.top), face, MUTED)
+            part = shown[column * per_column:(column + 1) * per_column]
+            for i, row in enumerate(part):
+                y = board.top + row_height * (i + 1)
+                if self.race is None:
+                    person = row[1]
+                    draw_line(surface, "–", (cells["rank"], y), bold, MUTED)
+                    draw_line(surface, person.name, (cells["name"], y), face, TEXT)
+                    draw_line(surface, f"{person.fraction:.2f}", (cells["fraction"], y), face,
+                              TEXT)
+                    continue
+                colour = ACCENT if row.rank == 1 else TEXT
+                draw_line(surface, str(row.rank), (cells["rank"], y), bold, colour)
+                draw_line(surface, _fit(row.name, face, cells["fraction"] - cells["name"] - unit),
+                          (cells["name"], y), face, colour)
+                draw_line(surface, f"{row.fraction:.2f}", (cells["fraction"], y), face, TEXT)
+                self._bar(surface, pygame.Rect(round(cells["bar"]), round(y + unit * 0.2),
+                                               round(cells["final_wealth"] - cells["bar"] - unit),
+                                               round(unit * 0.9)), row.wealth, spread)
+                draw_line(surface, _money(row.wealth), (cells["final_wealth"], y), face, TEXT)
+                growth = labels["bust"] if row.wealth <= 0 else f"{row.growth:+.4f}"
+                draw_line(surface, growth, (cells["growth"], y), face,
+                          BAD if row.wealth <= 0 else TEXT)
+        hidden = len(rows) - len(shown)
+        if hidden > 0:
+            draw_line(surface, f"+{hidden} {labels['more']}",
+                      (board.right, board.bottom), face, MUTED, "bottomright")
+
+    def _spread(self) -> float:
+        """The largest |ln(W_t / W_0)| among those not bust (the bars' full length), >= ln 2."""
+        if self.race is None:
+            return math.log(2)
+        wealth = self.race.wealth[:, self.round]
+        alive = wealth[wealth > 0]  # a bust is drawn as a full-length loss, not measured
+        if alive.size == 0:
+            return math.log(2)
+        return max(math.log(2), float(np.max(np.abs(np.log(alive / self.game.start)))))
+
+    def _bar(self, surface: pygame.Surface, rect: pygame.Rect, wealth: float,
+             spread: float) -> None:
+        """Gain or loss on a log scale: right of the centre line if ahead, left if behind."""
+        centre = rect.centerx
+        pygame.draw.line(surface, EDGE, (centre, rect.top - 2), (centre, rect.bottom + 2), 2)
+        change = math.log(wealth / self.game.start) if wealth > 0 else -spread
+        length = round(rect.width / 2 * min(1.0, abs(change) / spread))
+        if change >= 0:
+            pygame.draw.rect(surface, GOOD, (centre, rect.top, length, rect.height))
+        else:
+            pygame.draw.rect(surface, BAD, (centre - length, rect.top, length, rect.height))
+
+
+def _columns(left: float, width: float, unit: float) -> dict[str, float]:
+    """x of each leaderboard column: rank, name, fraction, the bar, wealth, growth."""
+    shares = {"rank": 0.0, "name": 0.07, "fraction": 0.36, "bar": 0.48, "final_wealth": 0.72,
+              "growth": 0.87}
+    return {name: left + share * width for name, share in shares.items()}
+
+
+def _fit(text: str, face: pygame.font.Font, width: float) -> str:
+    """Shorten ``text`` with an ellipsis until it fits ``width`` pixels."""
+    while face.size(text)[0] > width and len(text) > 2:
+        text = text[:-2] + "…"
+    return text
+
+
+def _money(value: float) -> str:
+    if value <= 0:
+        return "0"
+    if value >= 1e7 or value < 0.01:
+        return f"{value:.2e}"
+    return f"{value:,.2f}"
+
+
+SCENE = ClassRaceScene
