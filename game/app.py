@@ -33,6 +33,7 @@ STEP = 1.0 / FPS
 DEFAULT_SIZE = (1280, 720)
 MIN_SIZE = (960, 600)
 MAX_STEPS_PER_FRAME = 5  # after a stall, drop time rather than spiral
+HEADLESS_FRAMES = 600  # a headless run with no --frames stops after ten seconds of game time
 SEED_LIMIT = 1_000_000  # fresh seeds are short enough to read out and type back in
 
 log = logging.getLogger(__name__)
@@ -263,7 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--headless", action="store_true",
                         help="no window, no sound (SDL dummy drivers): tests, screenshots")
-    parser.add_argument("--frames", type=_positive, metavar="N", help="stop after N frames")
+    parser.add_argument("--frames", type=_positive, metavar="N",
+                        help=f"stop after N frames (with --headless: {HEADLESS_FRAMES} by default)")
     parser.add_argument("--screenshot", metavar="FILE.png", help="save the last frame as PNG")
     parser.add_argument("--seed", type=_seed, help="seed of the first game (replays it exactly)")
     parser.add_argument("--fullscreen", action="store_true", help="open full screen")
@@ -304,9 +306,13 @@ def main(argv: list[str] | None = None) -> int:
         start = "classroom" if args.classroom and "classroom" in registry() else args.screen
         if start != "menu":
             app.push(start)
-        app.run(frames=args.frames)
+        frames = args.frames if args.frames or not args.headless else HEADLESS_FRAMES
+        app.run(frames=frames)
         if args.screenshot:
             app.screenshot(args.screenshot)
+    except OSError as error:
+        print(f"kelly play: error: cannot write {args.screenshot}: {error}", file=sys.stderr)
+        return 1
     finally:
         app.close()
     return 0

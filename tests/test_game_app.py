@@ -358,10 +358,21 @@ def test_cli_screenshot_and_one_line_errors(tmp_path, capsys):
         assert err.count("\n") == 1 and err.startswith("kelly play: error:")
 
 
-def test_cli_classroom_flag_opens_the_menu_until_classroom_exists(tmp_path):
-    shot = tmp_path / "menu.png"
+def test_cli_classroom_flag_runs(tmp_path):
+    shot = tmp_path / "classroom.png"
     assert main(["--headless", "--classroom", "--frames", "3", "--screenshot", str(shot)]) == 0
     assert shot.exists()
+
+
+def test_cli_headless_stops_by_itself_and_reports_unwritable_files(tmp_path, capsys,
+                                                                   monkeypatch):
+    monkeypatch.setattr("game.app.HEADLESS_FRAMES", 3)
+    assert main(["--headless"]) == 0
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("not a folder")
+    assert main(["--headless", "--screenshot", str(blocker / "shot.png")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot write" in err
 
 
 def test_settings_file_is_versioned_json(app):

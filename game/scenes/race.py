@@ -32,12 +32,15 @@ from game.ui.style import (
     TEXT,
     bettor_colour,
     card,
+    fit_size,
+    font,
     money,
     text,
     wrapped,
 )
 from sim.games import RaceGame
 
+COLUMNS = (0.95, 0.6, 0.6, 2.0, 0.55)  # name, p box, odds box, slider, share
 NAMES = ("Ada", "Blaze", "Comet", "Dash", "Echo", "Flint")
 #: chances and decimal odds per field size; the odds form a fair book (sum 1/o = 1) whose prices
 #: disagree with the chances, so the best growth is D(p||1/o) > 0 (Cover & Thomas 2006, §6.1)
@@ -86,6 +89,7 @@ class RaceScene(Scene):
     def start_session(self, seed: int) -> None:
         self.session = RaceSession(self.game, seed)
         self.flash = 0.0
+        self.winner: int | None = None
         self.finish_clock: float | None = None
         self.message = "Change the split, then race (Space)."
         self.message_colour = MUTED
@@ -187,32 +191,31 @@ class RaceScene(Scene):
         self.left = pygame.Rect(MARGIN, TOP_BAR, left_w, height - TOP_BAR - MARGIN)
         inner = self.left.inflate(-24, -20)
         line = 30 if height >= 680 else 27
-        rects = stack(inner, 18, *([line] * self.k), 20, 30, 44, 32, 32, 40, gap=6)
+        rects = stack(inner, 18, *([line] * self.k), 20, 30, 44, 32, 30, 22, 36, gap=6)
         self.header = rects[0]
         horse_rows = rects[1 : 1 + self.k]
-        (self.cash_text, tools_row, race_row, auto_row, field_row,
+        (self.cash_text, tools_row, race_row, auto_row, field_row, self.message_rect,
          self.error_rect) = rects[1 + self.k :]
         self.rows = horse_rows
         self.share_sliders, self.p_entries, self.odds_entries = [], [], []
         for i, rect in enumerate(horse_rows):
-            _, p_box, o_box, slider, _ = row(rect, 0.75, 0.7, 0.7, 2.2, 0.55, gap=6)
+            _, p_box, o_box, slider, _ = row(rect, *COLUMNS, gap=6)
             self.p_entries.append(self.entry(p_box, f"{self.game.probs[i]:g}"))
             self.odds_entries.append(self.entry(o_box, f"{self.game.odds[i]:g}"))
             self.share_sliders.append(self.slider(slider, round(self.shares[i] * 100), 0, 100))
-        kelly, cash, apply = row(tools_row, 1.2, 1, 1)
-        self.kelly_button = self.button(kelly, "Bet the chances (K)", "@small")
-        self.cash_button = self.button(cash, "All cash (C)", "@small")
-        self.apply_button = self.button(apply, "Apply p, odds", "@small")
+        kelly, bookie, cash = row(tools_row, 1, 1.1, 0.9)
+        self.kelly_button = self.button(kelly, "Chances (K)", "@small")
+        self.bookie_button = self.button(bookie, "Bookmaker (B)", "@small")
+        self.cash_button = self.button(cash, "Cash (C)", "@small")
         self.race_button = self.button(race_row, "Race  (Space)", "@primary")
-        auto, new, finish = row(auto_row, 1, 1, 1)
+        auto, new, finish = row(auto_row, 1, 1.1, 0.9)
         self.auto_button = self.button(auto, "", "@choice")
         self.new_button = self.button(new, "New game (N)", "@small")
         self.finish_button = self.button(finish, "Finish (F)", "@small")
-        fewer, more = row(pygame.Rect(field_row.right - 150, field_row.top, 150,
-                                      field_row.height), 1, 1)
+        fewer, more, apply = row(field_row, 1, 1, 1.3)
         self.fewer_button = self.button(fewer, "− horse", "@small")
         self.more_button = self.button(more, "+ horse", "@small")
-        self.field_text = field_row
+        self.apply_button = self.button(apply, "Apply p, odds", "@small")
         self._refresh_auto()
 
         right = pygame.Rect(self.left.right + MARGIN, TOP_BAR, width - self.left.right - 2 * MARGIN,
@@ -238,6 +241,7 @@ class RaceScene(Scene):
         actions = {
             self.kelly_button: lambda: self.set_all(self.game.probs),
             self.cash_button: lambda: self.set_all([0.0] * self.k),
+            self.bookie_button: lambda: self.set_all(bookmaker_shares(self.game.odds)),
             self.apply_button: self.apply_field,
             self.race_button: self.play,
             self.auto_button: self.toggle_auto,
@@ -325,31 +329,33 @@ class RaceScene(Scene):
 
     def draw_controls(self, surface: pygame.Surface) -> None:
         card(surface, self.left)
-        columns = row(self.header, 0.75, 0.7, 0.7, 2.2, 0.55, gap=6)
-        labels = ("horse", "chance p", "odds o", "your share", "")
+        columns = row(self.header, *COLUMNS, gap=6)
+        labels = ("horse", "p", "odds", "your share", "")
         for label, rect in zip(labels, columns, strict=True):
             text(surface, label, rect.topleft, 12, MUTED)
         for i, rect in enumerate(self.rows):
-            name_rect = row(rect, 0.75, 0.7, 0.7, 2.2, 0.55, gap=6)
+            name_rect = row(rect, *COLUMNS, gap=6)
             if i == self.selected:
                 pygame.draw.rect(surface, PLAYER, rect.inflate(8, 4), width=1, border_radius=6)
-            won = self.flash > 0 and getattr(self, "winner", None) == i
-            text(surface, NAMES[i], name_rect[0].midleft, 14, GOOD if won else TEXT, bold=True,
+            won = self.flash > 0 and self.winner == i
+            text(surface, NAMES[i], name_rect[0].midleft, 13, GOOD if won else TEXT, bold=True,
                  anchor="midleft")
             text(surface, f"{self.shares[i]:.0%}", name_rect[4].midright, 14, PLAYER, bold=True,
                  anchor="midright")
         cash = 1.0 - self.shares.sum()
-        text(surface, f"Kept as cash: {cash:.0%}   ·   ↑↓ pick a horse, ←→ its share",
-             self.cash_text.topleft, 13, MUTED)
-        text(surface, self.message, (self.field_text.left, self.field_text.centery), 14,
-             self.message_colour, bold=True, anchor="midleft")
+        line = f"Kept as cash: {cash:.0%}   ·   ↑↓ pick a horse, ←→ its share"
+        text(surface, line, self.cash_text.topleft, fit_size(line, self.cash_text.width, 13),
+             MUTED)
+        size = fit_size(self.message, self.message_rect.width, 14, bold=True)
+        text(surface, self.message, self.message_rect.midleft, size, self.message_colour,
+             bold=True, anchor="midleft")
         how = pygame.Rect(self.left.left + 12, self.error_rect.bottom + 10, self.left.width - 24,
                           self.left.bottom - self.error_rect.bottom - 20)
         if how.height > 40:
-            wrapped(surface, "Each race one horse wins. Money on the winner comes back times its "
-                    "odds o, money on the others is lost, cash stays. You start by copying the "
-                    "bookmaker (1/o), which at fair odds neither wins nor loses. Try K: bet the "
-                    "chances. B copies the bookmaker again.", how, 13, TEXT)
+            wrapped(surface, "One horse wins each race: money on it comes back times its odds o, "
+                    "money on the others is lost, cash stays. You start by copying the bookmaker "
+                    "(1/o): at fair odds, no gain and no loss. Now try K, the chances.", how, 13,
+                    TEXT)
         if self.error:
             wrapped(surface, self.error, self.error_rect, 12, BAD)
         else:
@@ -378,19 +384,21 @@ class RaceScene(Scene):
                    list(np.asarray(d.effective_shares)), colours)
         g = float(d.growth)
         verdict = ("G = −∞: one result wipes you out" if g == -math.inf else
-                   f"G = {g:+.4f} ≈ {percent_per_round(g):+.2f}% a race (cash counted in)")
-        text(surface, verdict, (inner.left, inner.bottom), 13,
+                   f"G = {g:+.4f} ≈ {percent_per_round(g):+.2f}% a race")
+        text(surface, verdict, (inner.left, inner.bottom), fit_size(verdict, inner.width, 13),
              GOOD if g > 0 else BAD if g < 0 else MUTED, anchor="bottomleft")
 
     def draw_bars(self, surface: pygame.Surface) -> None:
         inner = card(surface, self.bars_rect, "Why: growth = Σ p ln o − H(p) − D(p‖b)")
         d = bet_decomposition(self.game, self.shares)
-        bars = pygame.Rect(inner.left, inner.top + 2, inner.width, inner.height - 46)
+        lines = 3 if inner.width < 420 else 2
+        lesson_h = lines * font(13).get_linesize() + 4
+        bars = pygame.Rect(inner.left, inner.top + 2, inner.width, inner.height - lesson_h - 8)
         decomposition_bars(surface, bars, float(d.log_odds), float(d.entropy),
                            float(d.divergence), "Σ p ln o", "b")
         wrapped(surface, "b counts cash as bets on every horse at its price. Make b equal p and "
                 "D(p‖b) vanishes: the fastest growth there is.",
-                pygame.Rect(inner.left, bars.bottom + 6, inner.width, 44), 13, TEXT)
+                pygame.Rect(inner.left, bars.bottom + 6, inner.width, lesson_h), 13, TEXT)
 
 
 SCENE = RaceScene

@@ -6,10 +6,12 @@ Save (or Enter); a bad value is named on screen and nothing is saved.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pygame
 
-from game.saves import Settings, data_dir, save_settings
-from game.scene import MARGIN, TOP_BAR, Scene, row, stack
+from game.saves import data_dir, save_settings
+from game.scene import MARGIN, TOP_BAR, Scene, parse_number, row, stack
 from game.ui.style import BAD, GOOD, MUTED, TEXT, card, text, wrapped
 
 
@@ -61,15 +63,16 @@ class SettingsScene(Scene):
             self.sound_button.unselect()
 
     def _replace(self, **changes) -> None:
-        values = {**self.draft.__dict__, **changes}
-        self.draft = Settings(**values)
+        self.draft = replace(self.draft, **changes)
 
     def save(self) -> None:
         try:
-            p = float(self.p_entry.get_text())
-            odds = float(self.odds_entry.get_text())
-            rounds = int(self.rounds_entry.get_text() or "0")
-            self._replace(p=p, odds=odds, rounds=rounds)
+            p = parse_number("p", self.p_entry.get_text())
+            odds = parse_number("odds", self.odds_entry.get_text())
+            rounds = parse_number("rounds", self.rounds_entry.get_text())
+            if not rounds.is_integer():
+                raise ValueError(f"rounds = {rounds:g} must be a whole number")
+            self._replace(p=p, odds=odds, rounds=int(rounds))
             path = save_settings(self.draft)
         except (ValueError, OSError) as error:
             self.message, self.message_colour = f"Not saved: {error}", BAD

@@ -30,6 +30,7 @@ from game.ui.style import (
     TEXT,
     card,
     dashed_line,
+    font,
     money,
     text,
     wrapped,
@@ -278,7 +279,9 @@ class WorldsScene(Scene):
 
     def draw_fan(self, surface: pygame.Surface) -> None:
         inner = card(surface, self.chart_rect, "Bankroll of every world (log scale)")
-        plot = pygame.Rect(inner.left + 48, inner.top + 30, inner.width - 100, inner.height - 54)
+        legend_h = self._legend(surface, inner)
+        plot = pygame.Rect(inner.left + 48, inner.top + legend_h + 10, inner.width - 100,
+                           inner.height - legend_h - 34)
         axes = self._axes(plot)
         axes.draw_grid(surface)
         self._draw_bands(surface, plot, axes)
@@ -298,7 +301,6 @@ class WorldsScene(Scene):
             for series, colour in ((self.mean_path, MEAN), (self.median_path, MEDIAN)):
                 pts = np.column_stack([axes.x(rounds), axes.y_log(series[:upto])]).tolist()
                 pygame.draw.lines(surface, colour, False, pts, 3)
-        self._legend(surface, inner)
 
     def _draw_bands(self, surface: pygame.Surface, plot: pygame.Rect, axes: LogAxes) -> None:
         """Shade where the middle 90% and the middle 50% of the worlds are."""
@@ -328,17 +330,22 @@ class WorldsScene(Scene):
         text(surface, label, (plot.right + 2, float(np.clip(ys[-1], plot.top, plot.bottom))), 11,
              colour, anchor="midleft")
 
-    def _legend(self, surface: pygame.Surface, inner: pygame.Rect) -> None:
-        x, y = inner.left + 4, inner.top + 2
+    def _legend(self, surface: pygame.Surface, inner: pygame.Rect) -> int:
+        """The key above the chart, wrapped onto more rows if narrow; returns its height."""
         items = (
             ("━ typical world (median)", MEDIAN),
             ("━ average of the worlds", MEAN),
             ("┅ theory: e^(g·t), e^(t·ln E[m])", MUTED),
             ("▒ worlds: middle 50% and 90% shaded", (120, 160, 220)),
         )
+        x, y = inner.left + 4, inner.top + 2
         for label, colour in items:
+            width = font(13).size(label)[0]
+            if x + width > inner.right and x > inner.left + 4:
+                x, y = inner.left + 4, y + 20
             rect = text(surface, label, (x, y), 13, colour)
             x = rect.right + 18
+        return y + 20 - inner.top
 
 
 SCENE = WorldsScene

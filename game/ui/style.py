@@ -82,23 +82,27 @@ def wrapped(
     bold: bool = False,
     spacing: int = 2,
 ) -> int:
-    """Draw ``message`` word-wrapped inside ``rect``; returns the height used."""
+    """Draw ``message`` word-wrapped inside ``rect`` (lines that do not fit are left out);
+    returns the height used."""
     face = font(size, bold)
-    y = rect.top
+    step = face.get_linesize() + spacing
+    lines: list[str] = []
     for paragraph in message.split("\n"):
         line = ""
         for word in paragraph.split(" "):
             trial = f"{line} {word}".strip()
             if face.size(trial)[0] <= rect.width or not line:
                 line = trial
-                continue
-            surface.blit(face.render(line, True, colour), (rect.left, y))
-            y += face.get_linesize() + spacing
-            line = word
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    y = rect.top
+    for line in lines:
         if y + face.get_linesize() > rect.bottom + 1:
             break
         surface.blit(face.render(line, True, colour), (rect.left, y))
-        y += face.get_linesize() + spacing
+        y += step
     return y - rect.top
 
 
@@ -108,7 +112,8 @@ def card(surface: pygame.Surface, rect: pygame.Rect, title: str | None = None) -
     pygame.draw.rect(surface, PANEL_EDGE, rect, width=1, border_radius=10)
     inner = rect.inflate(-20, -16)
     if title:
-        text(surface, title, inner.topleft, 15, MUTED, bold=True)
+        text(surface, title, inner.topleft, fit_size(title, inner.width, 15, bold=True), MUTED,
+             bold=True)
         inner = pygame.Rect(inner.left, inner.top + 24, inner.width, inner.height - 24)
     return inner
 
