@@ -12,14 +12,16 @@ import re
 import numpy as np
 import pygame
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from game.app import App, main
 from game.class_race import ClassRace, read_participants_csv
 from game.lesson import STEP_IDS, available_languages, default_lesson
+from game.lesson_figures import step_figure
 from game.lesson_steps import compute_step
 from game.saves import data_dir
 from game.scenes import registry
-from game.scenes.classroom_ui import BAD, Fonts
+from game.scenes.classroom_ui import BAD, Fonts, projector_style
 from sim.games import CoinGame
 
 SIZE = (1280, 720)
@@ -135,10 +137,20 @@ def test_monte_carlo_points_drop_onto_the_curve(app):
     app.run(frames=60 * 4)
     assert scene.points_landed == len(scene.points)
     panel = scene.figure_rect()
-    for point in scene.points:  # each dot sits where the figure's axes put G(a)
+    for point in scene.points:  # each dot is drawn where it landed
         x, y = panel.left + point.x, panel.top + point.y
         assert app.screen.get_at((round(x), round(y)))[:3] == BAD
         assert point.top < point.y
+    # and it landed where the drawn chart's axes put (a, G): draw the same chart again here
+    result = scene.result
+    figure = step_figure(scene.step, result, scene.lesson.labels, projector_style(SIZE[1]),
+                         size=(panel.width / 100, panel.height / 100), dpi=100, title=False,
+                         points=False)
+    FigureCanvasAgg(figure).draw()
+    pixels = figure.axes[0].transData.transform(np.column_stack([result.mc_shares,
+                                                                 result.mc_growth]))
+    np.testing.assert_allclose([p.x for p in scene.points], pixels[:, 0], atol=0.5)
+    np.testing.assert_allclose([p.y for p in scene.points], panel.height - pixels[:, 1], atol=0.5)
 
 
 def test_teacher_edits_p_odds_and_paths(app):

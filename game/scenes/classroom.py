@@ -323,8 +323,9 @@ class ClassroomScene(Scene):
             figure = step_figure(self.step, self.result, self.lesson.labels, style,
                                  size=(rect.width / 100, rect.height / 100), dpi=100,
                                  title=False, **options)
+            surface = figure_surface(figure)  # draws it: the layout is final only now
             points = self._drop_targets(figure, rect.height) if animate else []
-            self._figures[key] = (figure_surface(figure), points)
+            self._figures[key] = (surface, points)
             while len(self._figures) > KEEP_FIGURES:
                 self._figures.pop(next(iter(self._figures)))
         surface, self.points = self._figures[key]

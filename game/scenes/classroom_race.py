@@ -392,14 +392,16 @@ class ClassRaceScene(Scene):
                       (board.right, board.bottom), face, MUTED, "bottomright")
 
     def _spread(self) -> float:
-        """The largest |ln(W_t / W_0)| among those not bust (the bars' full length), >= ln 2."""
+        """The bars' full length in |ln(W_t / W_0)|: the 80th percentile of the class (at least
+        ln 2), so one wild bettor does not shrink everyone else's bar; longer bars are cut."""
         if self.race is None:
             return math.log(2)
         wealth = self.race.wealth[:, self.round]
         alive = wealth[wealth > 0]  # a bust is drawn as a full-length loss, not measured
         if alive.size == 0:
             return math.log(2)
-        return max(math.log(2), float(np.max(np.abs(np.log(alive / self.game.start)))))
+        changes = np.abs(np.log(alive / self.game.start))
+        return max(math.log(2), float(np.quantile(changes, 0.8)))
 
     def _bar(self, surface: pygame.Surface, rect: pygame.Rect, wealth: float,
              spread: float) -> None:
@@ -416,8 +418,8 @@ class ClassRaceScene(Scene):
 
 def _columns(left: float, width: float, unit: float) -> dict[str, float]:
     """x of each leaderboard column: rank, name, fraction, the bar, wealth, growth."""
-    shares = {"rank": 0.0, "name": 0.07, "fraction": 0.36, "bar": 0.48, "final_wealth": 0.72,
-              "growth": 0.87}
+    shares = {"rank": 0.0, "name": 0.08, "fraction": 0.34, "bar": 0.45, "final_wealth": 0.66,
+              "growth": 0.84}
     return {name: left + share * width for name, share in shares.items()}
 
 
