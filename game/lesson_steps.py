@@ -31,6 +31,7 @@ import numpy as np
 from game.lesson import STEP_FACTS, LessonStep, StepParams
 from sim.engine import simulate
 from sim.games import CoinGame
+from sim.learning import expected_divergence
 from sim.stats import growth_estimate
 from sim.strategies import BayesKelly, FixedFraction, Kelly, Shares, Strategy, parse_strategy
 from sim.theory import (
@@ -548,21 +549,18 @@ class UnknownPResult(StepResult):
 
 def expected_bayes_loss(p: float, rounds: int, prior: tuple[float, float]) -> np.ndarray:
     """E[D(p||q_t)] for t = 0..rounds - 1, where q_t = (alpha + H_t)/(alpha + beta + t) and
-    H_t ~ Binomial(t, p): the learner's expected loss per round, summed exactly."""
+    H_t ~ Binomial(t, p): the learner's expected loss per round, summed exactly.
+
+    For 0 < p < 1 this is :func:`sim.learning.expected_divergence`; a certain coin (p = 0 or 1)
+    shows the same side every flip, so H_t is t or 0 and the loss is -ln q_t or -ln(1 - q_t).
+    """
+    if 0.0 < p < 1.0:
+        return expected_divergence(p, rounds, prior)
     alpha, beta = prior
-    log_factorial = np.concatenate([[0.0], np.cumsum(np.log(np.arange(1, rounds + 1)))])
-    with np.errstate(divide="ignore"):
-        log_p, log_q = np.log(p), np.log1p(-p)
-    losses = np.empty(rounds)
-    for t in range(rounds):
-        h = np.arange(t + 1)
-        with np.errstate(invalid="ignore"):  # 0 * ln 0 counts as 0
-            heads = np.where(h > 0, h * log_p, 0.0)
-            tails = np.where(t - h > 0, (t - h) * log_q, 0.0)
-        pmf = np.exp(log_factorial[t] - log_factorial[h] - log_factorial[t - h] + heads + tails)
-        belief = (alpha + h) / (alpha + beta + t)
-        losses[t] = float(np.sum(pmf * kl_divergence(bernoulli(p), bernoulli(belief))))
-    return losses
+    t = np.arange(rounds)
+    heads = t if p == 1.0 else np.zeros(rounds)
+    belief = (alpha + heads) / (alpha + beta + t)
+    return np.asarray(kl_divergence(bernoulli(p), bernoulli(belief)), dtype=float)
 
 
 def unknown_p_step(params: StepParams) -> UnknownPResult:

@@ -8,6 +8,7 @@ import csv
 import math
 import random
 import re
+import textwrap
 
 import numpy as np
 import pygame
@@ -21,6 +22,7 @@ from game.lesson_figures import step_figure
 from game.lesson_steps import compute_step
 from game.saves import data_dir
 from game.scenes import registry
+from game.scenes.classroom import open_lesson
 from game.scenes.classroom_ui import BAD, Fonts, projector_style
 from sim.games import CoinGame
 
@@ -211,6 +213,46 @@ def test_the_font_has_every_character_the_classroom_prints(app, language):
         texts += [step.heading, step.render_body(compute_step(step).facts())]
     assert Fonts().missing("".join(texts)) == ""
     assert set(available_languages()) >= {"en", "zh-TW"}
+
+
+def test_a_teachers_own_lesson_file(tmp_path):
+    own = tmp_path / "mine.toml"
+    own.write_text(textwrap.dedent("""
+        title = "Two ideas"
+        language = "en"
+        [defaults]
+        p = 0.7
+        [[steps]]
+        id = "entropy"
+        heading = "Surprise"
+        body = "H = {H_bits:.2f} bits"
+        [[steps]]
+        id = "peak_decomposition"
+        heading = "The gap"
+        body = "D = {divergence:.3f}"
+        [steps.params]
+        share = 0.9
+    """), encoding="utf-8")
+    assert open_lesson(str(own)).title == "Two ideas"
+    assert open_lesson("zh-TW").language == "zh-TW"
+    bad = tmp_path / "bad.toml"
+    bad.write_text(own.read_text().replace("p = 0.7", "p = 7"), encoding="utf-8")
+    with pytest.raises(ValueError, match="p = 7"):
+        open_lesson(bad)
+    game_app = App(headless=True, seed=1, size=SIZE)
+    try:
+        game_app.push("menu")
+        game_app.push("classroom", lesson=own)
+        game_app.run(frames=2)
+        scene = game_app.scene
+        assert scene.body() == "H = 0.88 bits"
+        key(game_app, pygame.K_RIGHT)
+        assert scene.lesson.step_counter(scene.index) == "Step 2 of 2"
+        assert scene.body() == f"D = {0.7 * math.log(0.7 / 0.9) + 0.3 * math.log(0.3 / 0.1):.3f}"
+        key(game_app, pygame.K_l)  # one language only: a message, no crash
+        assert scene.message and scene.lesson.title == "Two ideas"
+    finally:
+        game_app.close()
 
 
 def test_full_screen_toggles(app):

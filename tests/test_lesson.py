@@ -237,6 +237,14 @@ def test_many_worlds_mean_grows_while_the_median_shrinks():
     assert result.sample_paths.shape[1] == rounds + 1
 
 
+@pytest.mark.parametrize("p", [0.0, 1.0])
+def test_expected_bayes_loss_of_a_certain_coin(p):
+    exact = expected_bayes_loss(p, 5, (1.0, 1.0))
+    for t in range(5):
+        q = (1 + t) / (2 + t) if p == 1.0 else 1 / (2 + t)
+        assert exact[t] == pytest.approx(-math.log(q if p == 1.0 else 1 - q))
+
+
 def test_expected_bayes_loss_by_enumeration():
     p, prior = 0.7, (1.0, 1.0)
     exact = expected_bayes_loss(p, 8, prior)

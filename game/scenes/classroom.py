@@ -73,11 +73,15 @@ def button_class(height: int) -> str:
     return "@classroom_large" if height >= 900 else "@classroom"
 
 
-def open_lesson(lesson: Lesson | str | Path | None, language: str) -> Lesson:
-    """A Lesson as given, read from a file path, or the shipped one in ``language``."""
+def open_lesson(lesson: Lesson | str | Path | None, language: str = "en") -> Lesson:
+    """The lesson to teach: a Lesson as given, a shipped one by its language tag ("zh-TW"), a
+    lesson file (TOML) by its path, or else the shipped one in ``language``. A bad file raises
+    ValueError naming the problem."""
     if isinstance(lesson, Lesson):
         return lesson
     if lesson is not None:
+        if str(lesson) in available_languages():
+            return default_lesson(str(lesson))
         return load_lesson(lesson)
     return default_lesson(language)
 
