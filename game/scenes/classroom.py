@@ -70,7 +70,9 @@ class DroppingPoint:
 
 def button_class(height: int) -> str:
     """The theme class of the big buttons for this window height (assets/theme_classroom.json)."""
-    return "@classroom_large" if height >= 900 else "@classroom"
+    if height >= 900:
+        return "@classroom_large"
+    return "@classroom" if height >= 700 else "@classroom_small"
 
 
 def open_lesson(lesson: Lesson | str | Path | None, language: str = "en") -> Lesson:

@@ -357,13 +357,16 @@ class ClassRaceScene(Scene):
         column_width = (board.width - unit * (columns - 1)) / columns
         face = self.fonts.get(unit * 0.95)
         bold = self.fonts.get(unit * 0.95, bold=True)
+        small = self.fonts.get(unit * 0.75)
         spread = self._spread()
         for column in range(columns):
             left = board.left + column * (column_width + unit)
             cells = _columns(left, column_width, unit)
-            for name, x in cells.items():
+            edges = [*cells.values(), left + column_width]
+            for (name, x), right in zip(cells.items(), edges[1:], strict=True):
                 if name != "bar":
-                    draw_line(surface, labels[name], (x, board.top), face, MUTED)
+                    title = _fit(labels[name], small, right - x - unit * 0.3)
+                    draw_line(surface, title, (x, board.top + unit * 0.2), small, MUTED)
             part = shown[column * per_column:(column + 1) * per_column]
             for i, row in enumerate(part):
                 y = board.top + row_height * (i + 1)
@@ -418,8 +421,8 @@ class ClassRaceScene(Scene):
 
 def _columns(left: float, width: float, unit: float) -> dict[str, float]:
     """x of each leaderboard column: rank, name, fraction, the bar, wealth, growth."""
-    shares = {"rank": 0.0, "name": 0.08, "fraction": 0.34, "bar": 0.45, "final_wealth": 0.66,
-              "growth": 0.84}
+    shares = {"rank": 0.0, "name": 0.08, "fraction": 0.34, "bar": 0.45, "final_wealth": 0.64,
+              "growth": 0.83}
     return {name: left + share * width for name, share in shares.items()}
 
 
