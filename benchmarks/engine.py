@@ -31,11 +31,12 @@ from rich.table import Table
 from sim.engine import simulate, simulate_summary
 from sim.games import HAGHANI_DEWEY, CoinGame
 
-REPEATS = 7
+REPEATS = 15
+WORKER_REPEATS = 3
 FILL = 1 << 20  # numbers per fill call (4 MiB of float32)
-FILL_CALLS = 16
+FILL_CALLS = 8
 PATH_GAME = CoinGame(p=0.6, rounds=1024)
-PATH_PATHS = 65_536
+PATH_PATHS = 32_768
 FOUR = ["kelly", "kelly:0.5", "kelly:2", "fixed:0.1"]
 ADAPTIVE_PATHS = 16_384
 COUNTS_GAME = CoinGame(p=0.6, rounds=10_000)
@@ -109,7 +110,7 @@ def main() -> None:
     for _ in range(REPEATS):
         for name, (fn, _units) in work.items():
             best[name] = min(best.get(name, math.inf), timed(fn))
-    for _ in range(2):
+    for _ in range(WORKER_REPEATS):
         for n, fn in workers.items():
             best[f"workers{n}"] = min(best.get(f"workers{n}", math.inf), timed(fn))
     load_after = os.getloadavg()[0]
