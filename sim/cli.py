@@ -543,6 +543,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
         "  kelly report --out report\n"
         "  kelly report --out /tmp/handout --seed 7\n",
     )
+    report.add_argument("--lesson", metavar="LANG|FILE", default="en",
+                        help="classroom lesson whose step figures go in DIR/lesson/: a shipped "
+                             "language (en, zh-TW), a lesson TOML file, or 'none' (default: en)")
     report.add_argument("--out", metavar="DIR", default="report",
                         help="folder for the handout (created if missing)")
     _common(report)
@@ -689,6 +692,7 @@ def cmd_report(args, _extra) -> int:
     written = build_report(
         Path(args.out), seed=args.seed, workers=args.workers,
         progress=lambda description, total: progress_bar(args, description, total),
+        lesson=None if args.lesson == "none" else args.lesson,
     )
     _note(args, f"wrote {len(written)} files to {args.out}/ (open {Path(args.out) / 'index.html'})")
     return 0

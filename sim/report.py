@@ -151,7 +151,13 @@ INTRO = (
 )
 
 
-def _html(sections: list[Section], seed: int) -> str:
+LESSON_INTRO = (
+    "The classroom lesson, one figure per step, computed by the same engine "
+    "(kelly play --classroom shows them on a projector)."
+)
+
+
+def _html(sections: list[Section], seed: int, steps: list[tuple[str, str]]) -> str:
     def table_html(frame: pd.DataFrame) -> str:
         return frame.to_html(index=False, float_format=lambda v: f"{v:.4g}", border=0,
                              classes="numbers")
@@ -179,6 +185,11 @@ def _html(sections: list[Section], seed: int) -> str:
             parts.append(table_html(section.summary))
         parts.append(f'<p><a href="{html.escape(section.table)}">'
                      f"{html.escape(section.table)}</a> has every number.</p>")
+    if steps:
+        parts += ["<h2>The lesson, step by step</h2>", f"<p>{html.escape(LESSON_INTRO)}</p>"]
+        for heading, figure in steps:
+            parts += [f"<h3>{html.escape(heading)}</h3>",
+                      f'<img src="{html.escape(figure)}" alt="{html.escape(heading)}">']
     parts += [
         f"<footer>Made by <code>kelly report --seed {seed}</code> (kelly-game "
         f"{html.escape(sim.__version__)}); the same seed gives the same numbers.</footer>",
@@ -187,7 +198,7 @@ def _html(sections: list[Section], seed: int) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _markdown(sections: list[Section], seed: int) -> str:
+def _markdown(sections: list[Section], seed: int, steps: list[tuple[str, str]]) -> str:
     lines = ["# Kelly: growth is a negative cross-entropy", "", INTRO, ""]
     for section in sections:
         lines += [
@@ -196,8 +207,30 @@ def _markdown(sections: list[Section], seed: int) -> str:
             section.sentence, "",
             f"Every number: [{section.table}]({section.table}).", "",
         ]
+    if steps:
+        lines += ["## The lesson, step by step", "", LESSON_INTRO, ""]
+        for heading, figure in steps:
+            lines += [f"### {heading}", "", f"![{heading}]({figure})", ""]
     lines.append(f"Made by `kelly report --seed {seed}` (kelly-game {sim.__version__}).")
     return "\n".join(lines) + "\n"
+
+
+def _lesson_figures(out: Path, lesson_source: str) -> list[tuple[str, str]]:
+    """Render the classroom lesson's figures into ``out/lesson``: (heading, relative path) pairs.
+
+    ``lesson_source`` is a shipped language ("en", "zh-TW") or a lesson TOML file. The lesson
+    modules draw with matplotlib only, so no window or pygame is involved.
+    """
+    from game.lesson import available_languages, default_lesson, load_lesson
+    from game.lesson_figures import render_lesson_figures
+
+    if lesson_source in available_languages():
+        lesson = default_lesson(lesson_source)
+    else:
+        lesson = load_lesson(lesson_source)
+    paths = render_lesson_figures(lesson, out / "lesson")
+    return [(step.heading, f"lesson/{path.name}")
+            for step, path in zip(lesson.steps, paths, strict=True)]
 
 
 def build_report(
@@ -206,11 +239,13 @@ def build_report(
     *,
     workers: int = 1,
     progress: ProgressFactory | None = None,
+    lesson: str | None = "en",
 ) -> list[Path]:
     """Run the handout's analyses and write them to folder ``out``; returns the files written.
 
     ``progress(description, total)`` returns a context manager yielding a progress callback
-    (or None) for each simulation.
+    (or None) for each simulation. ``lesson`` (a language or a lesson file; None for none) adds
+    the classroom lesson's figures, one per step, as in ``kelly play --classroom``.
     """
     out = Path(out)
     try:
@@ -225,6 +260,8 @@ def build_report(
         _race_section(out, seed, workers, progress),
     ]
     written = [out / name for s in sections for name in (s.table, s.figure)]
-    written.append(write_text(out / "index.html", _html(sections, seed)))
-    written.append(write_text(out / "report.md", _markdown(sections, seed)))
+    steps = _lesson_figures(out, lesson) if lesson is not None else []
+    written += [out / figure for _, figure in steps]
+    written.append(write_text(out / "index.html", _html(sections, seed, steps)))
+    written.append(write_text(out / "report.md", _markdown(sections, seed, steps)))
     return written

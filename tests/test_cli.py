@@ -233,6 +233,19 @@ def test_report_writes_the_handout(tmp_path, capsys):
     best = sweep["fraction"][sweep["growth_mc"].idxmax()]
     assert f"peak at f = {best:.2f}" in (folder / "report.md").read_text()
     assert list(sweep.columns) == SWEEP_COLUMNS
+    lesson_figures = sorted((folder / "lesson").glob("step-*.png"))
+    assert len(lesson_figures) == 8
+    for figure in lesson_figures:
+        assert f'src="lesson/{figure.name}"' in page
+    assert_png(lesson_figures[0])
+
+
+def test_report_can_leave_out_the_lesson_or_use_another_language(tmp_path, capsys):
+    status, _, _ = run(capsys, "report", "--out", str(tmp_path / "a"), "--lesson", "none", "-q")
+    assert status == 0 and not (tmp_path / "a" / "lesson").exists()
+    status, _, err = run(capsys, "report", "--out", str(tmp_path / "b"), "--lesson",
+                         str(tmp_path / "missing.toml"), "-q")
+    assert status == 2 and "missing.toml" in err and len(err.strip().splitlines()) == 1
 
 
 def test_challenge_command(tmp_path, capsys):
