@@ -37,7 +37,7 @@ def _tone(freq: float, seconds: float, decay: float, partials=((1.0, 1.0),)) -> 
 
 
 def flip(rng: np.random.Generator) -> np.ndarray:
-    """A coin tossed off a thumb: a short noise flick, then a metallic ring of inharmonic partials."""
+    """A coin tossed off a thumb: a noise flick, then a metallic ring of inharmonic partials."""
     t = _time(0.35)
     flick = rng.standard_normal(t.size) * np.exp(-t / 0.012) * 0.5
     ring = _tone(2_350, 0.35, 0.09, ((1.0, 1.0), (1.51, 0.55), (2.37, 0.3), (3.13, 0.15)))
@@ -74,7 +74,8 @@ def goal() -> np.ndarray:
     """A major arpeggio (C5 E5 G5 C6) for reaching the cap or finishing ahead."""
     notes = (523.25, 659.25, 783.99, 1046.5)
     bell = ((1.0, 1.0), (2.0, 0.3))
-    return np.concatenate([_tone(f, 0.11 if i < 3 else 0.4, 0.1, bell) for i, f in enumerate(notes)])
+    lengths = (0.11, 0.11, 0.11, 0.4)
+    return np.concatenate([_tone(f, n, 0.1, bell) for f, n in zip(notes, lengths, strict=True)])
 
 
 def click() -> np.ndarray:
