@@ -146,8 +146,15 @@ class CoinGame(BankrollRules):
         return np.array([1.0 + self.odds, 1.0 + 1.0 / self.odds])
 
     def share_of_fraction(self, fraction):
-        """Share on heads a = (1 + b f)/(1 + b) equivalent to staking f of wealth on heads."""
-        return (1.0 + self.odds * np.asarray(fraction, dtype=float)) / (1.0 + self.odds)
+        """Share on heads a equivalent to a signed stake f (f > 0 heads, f < 0 tails).
+
+        A heads stake f pays 1 + b f on heads, the split pays a (1 + b): a = (1 + b f)/(1 + b).
+        A tails stake |f| leaves 1 - |f| on heads: a = (1 - |f|)/(1 + b).
+        """
+        fraction = np.asarray(fraction, dtype=float)
+        heads = np.maximum(fraction, 0.0)
+        tails = np.maximum(-fraction, 0.0)
+        return (1.0 + self.odds * heads - tails) / (1.0 + self.odds)
 
 
 @dataclass(frozen=True, kw_only=True)

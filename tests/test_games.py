@@ -14,6 +14,9 @@ def test_coin_is_a_fair_two_way_book():
     assert game.outcome_probs.tolist() == pytest.approx([0.55, 0.45])
     assert game.share_of_fraction(0.0) == pytest.approx(1 / 3)
     assert CoinGame(p=0.6).share_of_fraction(0.2) == pytest.approx(0.6)
+    assert CoinGame(p=0.6).share_of_fraction(-0.2) == pytest.approx(0.4)
+    # a tails stake of 0.5 at 2-to-1 on heads leaves 0.5 of the bankroll if heads comes
+    assert game.share_of_fraction(-0.5) * game.decimal_odds[0] == pytest.approx(0.5)
 
 
 def test_haghani_dewey_preset():
