@@ -5,10 +5,16 @@ point it at a temporary folder). Writes are atomic (a temporary file in the same
 ``os.replace``). A file that cannot be read — truncated, not JSON, the wrong version, values out of
 range — is moved aside to ``NAME.corrupt-YYYYmmddTHHMMSS`` with a warning and the defaults are
 used, so a bad file never stops the game.
+
+High scores are merged on write: :func:`add_score` takes an exclusive lock on ``scores.json.lock``
+(``fcntl.flock`` on POSIX, ``msvcrt.locking`` on Windows), reads the file as it is now, adds the
+new entry and writes the result atomically before letting go, so two games saving at once lose
+nothing.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import math
@@ -16,6 +22,8 @@ import os
 import tempfile
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -25,6 +33,7 @@ VERSION = 1
 SETTINGS_FILE = "settings.json"
 SCORES_FILE = "scores.json"
 MAX_SCORES = 20  # kept per game kind
+LOCK_TIMEOUT = 10.0  # seconds to wait for another process's lock on the scores file
 
 log = logging.getLogger(__name__)
 
@@ -143,11 +152,65 @@ def move_aside(path: Path, reason: str) -> Path:
     while target.exists():
         target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
         counter += 1
-    os.replace(path, target)
+    try:
+        os.replace(path, target)
+    except OSError as error:  # e.g. a read-only folder: warn, use the defaults, touch nothing
+        message = f"{path} could not be read ({reason}) nor moved aside ({error}); using defaults"
+        log.warning(message)
+        warnings.warn(message, UserWarning, stacklevel=3)
+        return path
     message = f"{path} could not be read ({reason}); moved it to {target.name}, using defaults"
     log.warning(message)
     warnings.warn(message, UserWarning, stacklevel=3)
     return target
+
+
+def _try_lock(handle) -> bool:
+    """Take an exclusive lock on an open file without waiting; False if someone else holds it."""
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:  # EAGAIN on POSIX; EACCES or EDEADLK from msvcrt on Windows
+        if error.errno in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES, errno.EDEADLK):
+            return False
+        raise
+    return True
+
+
+@contextmanager
+def file_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold an exclusive lock on ``PATH.lock`` (created beside ``path``) for the ``with`` block.
+
+    The lock belongs to the open file, so the operating system releases it if the process dies.
+    Raises TimeoutError when another process holds it for longer than ``timeout`` seconds.
+    """
+    lock = path.with_name(path.name + ".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + timeout
+    with open(lock, "a+b") as handle:
+        while not _try_lock(handle):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{lock} is held by another process for over {timeout:g} s")
+            time.sleep(0.01)
+        try:
+            yield
+        finally:
+            if os.name == "nt":
+                import msvcrt
+
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
 def _read_versioned(path: Path):
@@ -214,14 +277,32 @@ def _order(score: Score) -> tuple:
 
 
 def add_score(score: Score, folder: Path | None = None) -> list[Score]:
-    """Save ``score``, keeping the MAX_SCORES best per kind (by final bankroll)."""
-    scores = sorted([*load_scores(folder), score], key=_order)
+    """Save ``score``, keeping the MAX_SCORES best per kind (by final bankroll).
+
+    Under :func:`file_lock` the file is read as it is now (another process may have added to
+    it since this game loaded it), merged with ``score`` and written atomically.
+    A folder that cannot be written (or a lock held too long) gives a warning and the merged
+    table unsaved, so the game goes on.
+    """
+    path = (folder or data_dir()) / SCORES_FILE
+    try:
+        with file_lock(path):
+            kept = _best_per_kind([*load_scores(path.parent), score])
+            write_json(path, {"version": VERSION, "scores": [s.to_json() for s in kept]})
+    except OSError as error:  # TimeoutError is an OSError too
+        message = f"the high score was not saved to {path}: {error}"
+        log.warning(message)
+        warnings.warn(message, UserWarning, stacklevel=2)
+        kept = _best_per_kind([*load_scores(path.parent), score])
+    return kept
+
+
+def _best_per_kind(scores: list[Score]) -> list[Score]:
+    """The MAX_SCORES richest entries of each kind, in table order."""
     kept: list[Score] = []
-    for entry in scores:
+    for entry in sorted(scores, key=_order):
         if sum(s.kind == entry.kind for s in kept) < MAX_SCORES:
             kept.append(entry)
-    path = (folder or data_dir()) / SCORES_FILE
-    write_json(path, {"version": VERSION, "scores": [s.to_json() for s in kept]})
     return kept
 
 

@@ -2,6 +2,10 @@
 
 import json
 import math
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +19,7 @@ from game.saves import (
     add_score,
     best_scores,
     data_dir,
+    file_lock,
     load_scores,
     load_settings,
     save_settings,
@@ -134,3 +139,139 @@ def test_assets_are_found_and_complete():
     for path in folder.rglob("*"):
         if path.is_file() and path.name != "LICENSES.md" and "__pycache__" not in path.parts:
             assert path.relative_to(folder).as_posix() in licences, path
+
+
+# -- bad files of every sort, for settings and high scores alike ---------------------------------
+
+LOADERS = {SETTINGS_FILE: (load_settings, Settings()), SCORES_FILE: (load_scores, [])}
+BAD_CONTENTS = {
+    "truncated": b'{"version": 1, "scores": [{"kind": "co',
+    "not-json bytes": bytes(range(256)),
+    "wrong version": b'{"version": 0, "scores": [], "settings": {}}',
+    "wrong types": b'{"version": 1, "scores": {"a": 1}, "settings": ["p", 0.6]}',
+    "empty": b"",
+}
+
+
+@pytest.mark.parametrize("name", sorted(LOADERS))
+@pytest.mark.parametrize("case", sorted(BAD_CONTENTS))
+def test_every_bad_file_is_moved_aside_and_defaults_used(tmp_path, name, case):
+    load, default = LOADERS[name]
+    (tmp_path / name).write_bytes(BAD_CONTENTS[case])
+    with pytest.warns(UserWarning, match=rf"moved it to {name}\.corrupt-\d{{8}}T\d{{6}}"):
+        assert load(tmp_path) == default
+    (aside,) = tmp_path.glob(f"{name}.corrupt-*")
+    assert aside.read_bytes() == BAD_CONTENTS[case]
+    assert not (tmp_path / name).exists()
+
+
+@pytest.mark.parametrize("name", sorted(LOADERS))
+def test_a_folder_where_the_file_should_be_is_moved_aside(tmp_path, name):
+    load, default = LOADERS[name]
+    (tmp_path / name).mkdir()
+    (tmp_path / name / "inside.txt").write_text("kept")
+    with pytest.warns(UserWarning, match="unreadable"):
+        assert load(tmp_path) == default
+    (aside,) = tmp_path.glob(f"{name}.corrupt-*")
+    assert (aside / "inside.txt").read_text() == "kept"
+    if name == SETTINGS_FILE:  # and saving works again afterwards
+        save_settings(Settings(p=0.7), tmp_path)
+        assert load_settings(tmp_path) == Settings(p=0.7)
+    else:
+        assert add_score(score(150.0), tmp_path) == [score(150.0)]
+
+
+@pytest.mark.parametrize("name", sorted(LOADERS))
+def test_an_unreadable_file_is_moved_aside(tmp_path, monkeypatch, name):
+    # chmod 000 does not stop root, so the refusal is simulated where the file is read
+    load, default = LOADERS[name]
+    (tmp_path / name).write_text('{"version": 1}')
+    real = Path.read_text
+
+    def refuse(self, *args, **kwargs):
+        if self.name == name:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", refuse)
+    with pytest.warns(UserWarning, match="Permission denied"):
+        assert load(tmp_path) == default
+    assert len(list(tmp_path.glob(f"{name}.corrupt-*"))) == 1
+
+
+def test_a_bad_file_that_cannot_be_moved_still_gives_defaults(tmp_path, monkeypatch):
+    (tmp_path / SETTINGS_FILE).write_text("garbage")
+
+    def refuse(*args):
+        raise PermissionError(13, "Read-only file system")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.warns(UserWarning, match="nor moved aside"):
+        assert load_settings(tmp_path) == Settings()
+    assert (tmp_path / SETTINGS_FILE).read_text() == "garbage"
+
+
+def test_a_score_that_cannot_be_written_warns_and_the_game_goes_on(tmp_path, monkeypatch):
+    add_score(score(120.0), tmp_path)
+
+    def refuse(*args):
+        raise PermissionError(13, "Read-only file system")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.warns(UserWarning, match="not saved"):
+        assert add_score(score(130.0), tmp_path) == [score(130.0), score(120.0)]
+    monkeypatch.undo()
+    assert load_scores(tmp_path) == [score(120.0)]
+
+
+# -- two processes saving high scores at once ------------------------------------------------------
+
+WRITER = """
+import sys
+from pathlib import Path
+from game.saves import Score, add_score
+folder, kind, count = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+sys.stdin.readline()  # start together
+for i in range(count):
+    add_score(Score(kind=kind, game="race", seed=i, rounds=10, final_wealth=100.0 + i,
+                    growth=0.0, best_growth=0.0, rank=1, bettors=1, when="2026-01-01 10:00"),
+              folder)
+"""
+
+
+def test_processes_saving_at_once_lose_no_entry(tmp_path):
+    processes, count = 3, MAX_SCORES
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), f"p{k}", str(count)],
+                         stdin=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for k in range(processes)
+    ]
+    for writer in writers:  # release them at (nearly) the same moment
+        writer.stdin.write("go\n")
+        writer.stdin.flush()
+    for writer in writers:
+        _, errors = writer.communicate(timeout=120)
+        assert writer.returncode == 0, errors
+    data = json.loads((tmp_path / SCORES_FILE).read_text())
+    saved = {(entry["kind"], entry["seed"]) for entry in data["scores"]}
+    assert saved == {(f"p{k}", i) for k in range(processes) for i in range(count)}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [SCORES_FILE, SCORES_FILE + ".lock"]
+
+
+def test_the_lock_excludes_and_times_out(tmp_path):
+    path = tmp_path / SCORES_FILE
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; from game.saves import file_lock\n"
+         "with file_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(30)",
+         str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(TimeoutError, match="held by another process"):
+            with file_lock(path, timeout=0.2):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with file_lock(path, timeout=5):  # the dead process's lock is gone with it
+        pass
