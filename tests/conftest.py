@@ -1,16 +1,33 @@
-"""Shared test setup: SDL's dummy video and audio drivers, and saves in a temporary folder.
+"""Shared test setup: headless SDL, saves and caches in temporary folders, hypothesis profiles.
 
-The environment variables are set at import time, before any test imports pygame, so the game
-runs headless everywhere (CI, a server, a laptop without audio).
+The environment variables are set at import time, before any test imports pygame or the engine,
+so the game runs headless everywhere (CI, a server, a laptop without audio) and the suite never
+writes the optimal-play cache (about 15 MB) into the real user cache. ``setdefault`` keeps a
+folder the caller chose (e.g. a warm cache in CI).
+
+Hypothesis uses the "ci" profile (derandomized: the same examples on every run) when ``CI`` is
+set, else "dev"; neither has a deadline, because a shared machine makes timings noisy.
 """
 
+import atexit
 import os
+import shutil
+import tempfile
 
 import pytest
+from hypothesis import settings
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("MPLBACKEND", "Agg")
+if "KELLY_CACHE_DIR" not in os.environ:
+    _cache = tempfile.mkdtemp(prefix="kelly-test-cache-")
+    atexit.register(shutil.rmtree, _cache, ignore_errors=True)
+    os.environ["KELLY_CACHE_DIR"] = _cache
+
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(autouse=True)
