@@ -3,7 +3,8 @@
 The loop updates the scenes at a fixed 60 Hz step (an accumulator of real time; in headless mode
 every frame counts exactly one step, so a run is deterministic) and draws once per frame. Scenes
 are pushed, popped and replaced by name (see :mod:`game.scenes`); Esc goes back, and on the
-bottom scene it quits.
+bottom scene it quits. Closing the window (or Ctrl-C, or SIGTERM) mid-round keeps the
+play-through so far in ``last_session.json`` (see :meth:`App.save_unfinished`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import argparse
 import logging
 import os
 import re
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -23,8 +25,9 @@ from pygame_gui.elements import UITextEntryLine
 
 from game.assets import load_theme
 from game.audio import Sounds
-from game.saves import load_settings, usual_mode
+from game.saves import load_settings, save_unfinished, usual_mode
 from game.scenes import registry, scene_class
+from game.session import BetSession
 from game.ui.coin import coin_icon
 from game.ui.style import font
 
@@ -149,12 +152,38 @@ class App:
         if self.stack:
             self.scene.build()
 
+    def unfinished(self):
+        """The scene holding a play-through that has begun and not ended (top-most), or None."""
+        for scene in reversed(self.stack):
+            session = getattr(scene, "session", None)
+            if isinstance(session, BetSession) and session.round > 0 and not session.finished:
+                return scene
+        return None
+
+    def save_unfinished(self) -> Path | None:
+        """Keep the play-through left mid-round (seed, rules, every bet so far) in the data
+        folder, so it can be replayed exactly; None when there is none or it cannot be written
+        (a warning in the log: quitting must not fail)."""
+        scene = self.unfinished()
+        if scene is None:
+            return None
+        try:
+            return save_unfinished(scene.session.to_json(), scene.name)
+        except OSError as error:
+            log.warning("the unfinished game was not saved: %s", error)
+            return None
+
+    def quit(self) -> None:
+        """Stop the loop after saving an unfinished play-through (the window's close button)."""
+        self.save_unfinished()
+        self.running = False
+
     def process_events(self) -> None:
         for event in pygame.event.get():
             if not self.running or not self.stack:
                 return
             if event.type == pygame.QUIT:
-                self.running = False
+                self.quit()
                 continue
             if event.type == pygame.VIDEORESIZE:
                 self.resize(event.size)
@@ -271,6 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fullscreen", action="store_true", help="open full screen")
     parser.add_argument("--classroom", action="store_true",
                         help="open classroom mode (the menu while it is not installed)")
+    parser.add_argument("--lesson", metavar="FILE|LANG",
+                        help="classroom lesson: a TOML file, or a shipped language (en, zh-TW)")
     parser.add_argument("--screen", metavar="NAME", default="menu",
                         help="start on this screen: menu, coin, worlds, race, results, settings")
     parser.add_argument("--size", type=_size, default=DEFAULT_SIZE, metavar="WxH",
@@ -288,6 +319,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.screenshot is not None and not args.screenshot.lower().endswith(".png"):
             raise ValueError(f"--screenshot {args.screenshot!r} must be a .png file")
         scene_class(args.screen)
+        if args.lesson is not None:  # a bad lesson file is one line and exit 2, before a window
+            from game.scenes.classroom import open_lesson
+
+            open_lesson(args.lesson)
     except SystemExit as done:  # --help
         return int(done.code or 0)
     except ValueError as error:
@@ -301,19 +336,34 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kelly play: error: cannot open a window ({error}); try --headless",
               file=sys.stderr)
         return 1
+    def terminate(signum, frame) -> None:  # SIGTERM: leave the loop at the next frame
+        app.running = False
+        stopped.append(signum)
+
+    stopped: list[int] = []
+    previous = signal.signal(signal.SIGTERM, terminate)
     try:
         app.push("menu")
-        start = "classroom" if args.classroom and "classroom" in registry() else args.screen
+        start = ("classroom" if (args.classroom or args.lesson) and "classroom" in registry()
+                 else args.screen)
         if start != "menu":
-            app.push(start)
+            app.push(start, **({"lesson": args.lesson} if start == "classroom" and args.lesson
+                               else {}))
         frames = args.frames if args.frames or not args.headless else HEADLESS_FRAMES
         app.run(frames=frames)
+        if stopped:
+            app.save_unfinished()
         if args.screenshot:
             app.screenshot(args.screenshot)
+    except KeyboardInterrupt:
+        app.save_unfinished()
+        print("kelly play: interrupted", file=sys.stderr)
+        return 130
     except OSError as error:
         print(f"kelly play: error: cannot write {args.screenshot}: {error}", file=sys.stderr)
         return 1
     finally:
+        signal.signal(signal.SIGTERM, previous)
         app.close()
     return 0
 

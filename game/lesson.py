@@ -317,6 +317,8 @@ def load_lesson(path: str | Path) -> Lesson:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise ValueError(f"lesson file {str(path)!r} is not UTF-8 text") from None
+    except OSError as error:  # a folder, or no permission to read
+        raise ValueError(f"lesson file {str(path)!r} cannot be read: {error.strerror}") from None
     return loads_lesson(text, source=str(path))
 
 

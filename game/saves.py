@@ -32,6 +32,7 @@ import platformdirs
 VERSION = 1
 SETTINGS_FILE = "settings.json"
 SCORES_FILE = "scores.json"
+UNFINISHED_FILE = "last_session.json"  # the game left mid-round (window closed, Ctrl-C)
 MAX_SCORES = 20  # kept per game kind
 LOCK_TIMEOUT = 10.0  # seconds to wait for another process's lock on the scores file
 
@@ -270,6 +271,34 @@ def load_scores(folder: Path | None = None) -> list[Score]:
     except (ValueError, TypeError) as error:
         move_aside(path, str(error))
         return []
+
+
+def save_unfinished(session: dict, screen: str, folder: Path | None = None) -> Path:
+    """Keep a play-through the player left mid-round, atomically, in ``last_session.json``.
+
+    ``session`` is :meth:`game.session.BetSession.to_json` (kind, game, seed, the bets so far);
+    the file adds the version, the screen it was played on and when it was left.
+    """
+    path = (folder or data_dir()) / UNFINISHED_FILE
+    write_json(path, {"version": VERSION, "screen": screen,
+                      "when": time.strftime("%Y-%m-%d %H:%M:%S"), "session": session})
+    return path
+
+
+def load_unfinished(folder: Path | None = None):
+    """The play-through left unfinished last time as a session (replayed), or None.
+
+    A bad file is moved aside with a warning, like settings and scores.
+    """
+    from game.session import session_from_json  # the engine loads only when there is a file
+
+    path = (folder or data_dir()) / UNFINISHED_FILE
+    try:
+        data = _read_versioned(path)
+        return None if data is None else session_from_json(data.get("session"))
+    except (ValueError, TypeError) as error:
+        move_aside(path, str(error))
+        return None
 
 
 def _order(score: Score) -> tuple:

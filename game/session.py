@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
@@ -270,6 +270,16 @@ class BetSession:
         )
         return Results(self.kind, self.seed, self.round, standings, best_growth(self.game))
 
+    def to_json(self) -> dict:
+        """The play-through so far as plain JSON: kind, game rules, seed and the player's bets.
+
+        With the default bots that is everything :meth:`replay` needs (common random numbers:
+        the same seed gives the same outcomes), so :func:`session_from_json` rebuilds it.
+        """
+        bets = [bet if isinstance(bet, float) else list(bet) for bet in self.inputs]
+        return {"kind": self.kind, "game": asdict(self.game), "seed": int(self.seed),
+                "bets": bets}
+
     @classmethod
     def replay(cls, game: Game, seed: int, bets: Iterable, bots: Iterable[Bot] | None = None):
         """A new session on ``game`` and ``seed`` that plays ``bets`` in order."""
@@ -342,3 +352,37 @@ class RaceSession(BetSession):
         if shares.sum() > 1.0 + 1e-9:
             raise ValueError(f"bet = {bet!r} stakes more than the whole bankroll")
         return shares
+
+
+SESSIONS = {"coin": (CoinSession, CoinGame), "race": (RaceSession, RaceGame)}
+
+
+def session_from_json(data: object) -> BetSession:
+    """Rebuild a play-through saved by :meth:`BetSession.to_json` by replaying its bets.
+
+    Raises ValueError naming the problem when the data is not such a record (unknown kind,
+    game rules the engine rejects, a bet out of range, more bets than rounds).
+    """
+    if not isinstance(data, dict) or set(data) != {"kind", "game", "seed", "bets"}:
+        raise ValueError(f"session = {data!r} does not have the fields kind, game, seed, bets")
+    if data["kind"] not in SESSIONS:
+        raise ValueError(f"kind = {data['kind']!r} is not one of {', '.join(SESSIONS)}")
+    session_class, game_class = SESSIONS[data["kind"]]
+    rules = data["game"]
+    if not isinstance(rules, dict) or not set(rules) <= {f.name for f in fields(game_class)}:
+        raise ValueError(f"game = {rules!r} is not a {game_class.__name__}")
+    rules = {k: tuple(v) if isinstance(v, list) else v for k, v in rules.items()}
+    try:
+        game = game_class(**rules)
+    except TypeError as error:
+        raise ValueError(f"game = {rules!r}: {error}") from None
+    seed, bets = data["seed"], data["bets"]
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed = {seed!r} must be a whole number >= 0")
+    if not isinstance(bets, list) or len(bets) > game.rounds:
+        raise ValueError(f"bets must be a list of at most {game.rounds} bets")
+    session = session_class(game, seed)
+    for bet in bets:
+        session.bet = bet
+        session.play()  # raises ValueError if the game ended before the bets ran out
+    return session

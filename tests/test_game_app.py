@@ -2,6 +2,8 @@
 
 import json
 import math
+import os
+import signal
 
 import numpy as np
 import pygame
@@ -9,7 +11,15 @@ import pytest
 
 from game.app import App, main
 from game.audio import Sounds
-from game.saves import SCORES_FILE, SETTINGS_FILE, Settings, data_dir, load_settings
+from game.saves import (
+    SCORES_FILE,
+    SETTINGS_FILE,
+    UNFINISHED_FILE,
+    Settings,
+    data_dir,
+    load_settings,
+    load_unfinished,
+)
 from game.scenes import registry
 from game.scenes.coin import coin_game
 from game.session import CoinSession
@@ -396,3 +406,107 @@ def test_results_lessons_quote_this_games_numbers():
     coin = CoinSession.replay(coin_game(0.6, 1.0, 100), 4, [0.5, -0.3])
     text = lesson(coin, coin.results())
     assert "40%" in text and "Kelly's 20%" in text
+
+
+# -- leaving mid-round keeps the play-through -----------------------------------------------------
+
+
+def assert_same_play(saved, session):
+    assert saved.game == session.game and saved.seed == session.seed
+    assert saved.history == session.history
+    assert np.array_equal(saved.wealth, session.wealth)
+
+
+@pytest.mark.parametrize("screen", ["coin", "race"])
+def test_closing_the_window_mid_round_saves_the_session(app, screen):
+    scene = open_screen(app, screen)
+    if screen == "race":
+        key(app, pygame.K_k)
+    for _ in range(3):
+        key(app, pygame.K_SPACE)
+    key(app, pygame.K_RIGHT, mod=pygame.KMOD_SHIFT)
+    key(app, pygame.K_SPACE)  # the bets change mid-game
+    assert scene.session.round == 4 and not scene.session.finished
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    app.run(frames=5)
+    assert not app.running
+    data = json.loads((data_dir() / UNFINISHED_FILE).read_text())
+    assert data["version"] == 1 and data["screen"] == screen and len(data["session"]["bets"]) == 4
+    assert_same_play(load_unfinished(), scene.session)
+
+
+def test_quitting_with_no_game_under_way_writes_nothing(app):
+    open_screen(app, "coin")  # opened, never flipped
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    app.run(frames=2)
+    assert not app.running and not (data_dir() / UNFINISHED_FILE).exists()
+    assert load_unfinished() is None
+
+
+REAL_RUN = App.run
+
+
+def flip_then(stop):
+    """An App.run that flips three coins, then stops the way ``stop`` does."""
+    real = REAL_RUN
+
+    def run(self, frames=None):
+        for _ in range(3):
+            for kind in (pygame.KEYDOWN, pygame.KEYUP):
+                pygame.event.post(pygame.event.Event(kind, key=pygame.K_SPACE, mod=0,
+                                                     unicode=" ", scancode=0))
+            real(self, frames=1)
+        stop(self)
+        return real(self, frames=frames)
+
+    return run
+
+
+def test_cli_window_close_sigterm_and_ctrl_c_save_and_exit(monkeypatch, capsys):
+    argv = ["--headless", "--screen", "coin", "--seed", "7", "--frames", "30"]
+    stops = {
+        "window": (lambda app: pygame.event.post(pygame.event.Event(pygame.QUIT)), 0),
+        "sigterm": (lambda app: os.kill(os.getpid(), signal.SIGTERM), 0),
+        "ctrl-c": (lambda app: (_ for _ in ()).throw(KeyboardInterrupt), 130),
+    }
+    for name, (stop, code) in stops.items():
+        (data_dir() / UNFINISHED_FILE).unlink(missing_ok=True)
+        monkeypatch.setattr(App, "run", flip_then(stop))
+        assert main(argv) == code, name
+        saved = load_unfinished()
+        assert saved is not None and saved.round == 3 and saved.seed == 7, name
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is put back
+    assert capsys.readouterr().err == "kelly play: interrupted\n"
+
+
+def test_a_bad_unfinished_file_is_moved_aside(tmp_path):
+    (tmp_path / UNFINISHED_FILE).write_text('{"version": 1, "screen": "coin", "session": 3}')
+    with pytest.warns(UserWarning, match="moved it to last_session.json.corrupt-"):
+        assert load_unfinished(tmp_path) is None
+
+
+# -- --lesson -------------------------------------------------------------------------------------
+
+
+def test_cli_lesson_opens_the_classroom_in_that_lesson(monkeypatch):
+    languages = []
+    real = App.close
+
+    def close(self):
+        languages.append((self.scene.name, self.scene.lesson.language))
+        real(self)
+
+    monkeypatch.setattr(App, "close", close)
+    assert main(["--headless", "--frames", "2", "--lesson", "zh-TW"]) == 0
+    assert languages == [("classroom", "zh-TW")]
+
+
+@pytest.mark.parametrize("lesson", ["broken.toml", "binary.toml", "folder", "missing.toml", "fr"])
+def test_cli_bad_lesson_is_one_line_and_exit_2(tmp_path, capsys, lesson):
+    (tmp_path / "broken.toml").write_text('title = "x"\n[[steps')
+    (tmp_path / "binary.toml").write_bytes(b"\xff\xfe\x00")
+    (tmp_path / "folder").mkdir()
+    target = "fr" if lesson == "fr" else str(tmp_path / lesson)
+    assert main(["--headless", "--frames", "2", "--lesson", target]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("kelly play: error:")

@@ -1,5 +1,6 @@
 """The game's session, maths and many-worlds model, with no pygame involved."""
 
+import json
 import math
 
 import numpy as np
@@ -20,6 +21,7 @@ from game.session import (
     RaceSession,
     competition_ranks,
     realised_growth,
+    session_from_json,
 )
 from game.worlds import PETERS_COIN, PETERS_FRACTION, ManyWorlds
 from sim.games import CoinGame, RaceGame
@@ -234,3 +236,32 @@ def test_strategy_bots_reject_games_they_do_not_fit():
     with pytest.raises(ValueError):
         RaceSession(race, seed=1, bots=[Bot("fixed", FixedFraction(0.1))])
     RaceSession(race, seed=1, bots=[Bot("kelly", Kelly())])
+
+
+def test_a_session_survives_json_and_replays_exactly():
+    coin = CoinSession.replay(CoinGame(p=0.6, rounds=20), 11, [0.2, -0.1, 0.5, 0.0])
+    race = RaceSession.replay(RaceGame(probs=(0.5, 0.3, 0.2), odds=(2.0, 4.0, 5.0), rounds=9), 3,
+                              [(0.5, 0.3, 0.2), (0.1, 0.0, 0.0)])
+    for session in (coin, race):
+        data = json.loads(json.dumps(session.to_json()))
+        again = session_from_json(data)
+        assert type(again) is type(session) and again.game == session.game
+        assert again.history == session.history
+        assert np.array_equal(again.wealth, session.wealth)
+
+
+@pytest.mark.parametrize("change, problem", [
+    ({"kind": "dice"}, "kind"),
+    ({"seed": -1}, "seed"),
+    ({"seed": True}, "seed"),
+    ({"bets": [2.0]}, "bet"),
+    ({"bets": "0.1"}, "bets"),
+    ({"bets": [0.1] * 21}, "at most 20"),
+    ({"game": {"p": 1.5}}, "p"),
+    ({"game": {"colour": 1}}, "game"),
+    ({"extra": 1}, "fields"),
+])
+def test_bad_session_records_raise_value_error(change, problem):
+    data = {**CoinSession.replay(CoinGame(p=0.6, rounds=20), 1, [0.1]).to_json(), **change}
+    with pytest.raises(ValueError, match=problem):
+        session_from_json(data)

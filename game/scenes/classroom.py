@@ -84,6 +84,9 @@ def open_lesson(lesson: Lesson | str | Path | None, language: str = "en") -> Les
     if lesson is not None:
         if str(lesson) in available_languages():
             return default_lesson(str(lesson))
+        if not Path(lesson).suffix and not Path(lesson).exists():
+            raise ValueError(f"lesson {str(lesson)!r} is neither a lesson file (.toml) nor a "
+                             f"shipped language ({', '.join(available_languages())})")
         return load_lesson(lesson)
     return default_lesson(language)
 
