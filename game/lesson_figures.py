@@ -147,9 +147,14 @@ def _money(value: float, _position=None) -> str:
     return f"{value:,.10g}"
 
 
+LOG_TOP = 1e250  # the highest bankroll a log axis draws: its 5 % margins stay below 1e308
+
+
 def _floor(values: np.ndarray, bottom: float) -> np.ndarray:
-    """Bankrolls for a log axis: a bust (0) is drawn on the bottom edge."""
-    return np.clip(values, bottom, None)
+    """Bankrolls for a log axis: a bust (0) is drawn on the bottom edge, and a bankroll past
+    LOG_TOP (an overflow to inf at extreme odds) on the top one, so matplotlib's log transform
+    never overflows when it pads the axis limits."""
+    return np.clip(values, bottom, LOG_TOP)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,7 +229,7 @@ def _same_flips(figure: Figure, r: SameFlipsResult, labels: Mapping[str, str], s
     paths, strip = figure.subplots(2, 1, height_ratios=(4, 1))
     rounds = np.arange(r.rounds + 1)
     positive = r.wealth_paths[r.wealth_paths > 0]
-    bottom = float(positive.min()) / 2
+    bottom = float(positive.min()) / 2 if positive.size else 1e-6
     for row, (share, colour) in enumerate(((r.p, s.palette[0]), (r.share, s.bad))):
         paths.plot(rounds, _floor(r.wealth_paths[row], bottom), color=colour,
                    linewidth=s.line_width, label=f"a = {share:.2f}")
@@ -365,7 +370,7 @@ def _many_worlds(figure: Figure, r: ManyWorldsResult, labels: Mapping[str, str],
                              theory_median, [r.start]])
     positive = values[(values > 0) & np.isfinite(values)]
     bottom = max(float(positive.min()) / 2, r.start * 1e-8)
-    top = float(positive.max()) * 3
+    top = min(float(positive.max()) * 3, LOG_TOP)
     for path in r.sample_paths[:SAMPLE_LINES]:
         axis.plot(rounds, _floor(path, bottom), color=s.muted, linewidth=s.line_width / 5,
                   alpha=0.35)

@@ -58,3 +58,15 @@ def test_growth_curve_can_leave_the_points_to_the_screen():
     without = step_figure(step, result, default_lesson("en").labels, points=False)
     assert len(with_points.axes[0].containers) == 1  # the error bars
     assert len(without.axes[0].containers) == 0
+
+
+@pytest.mark.parametrize("edits", [{"p": 0.99, "odds": 100.0}, {"p": 0.01, "odds": 0.01}])
+def test_extreme_odds_draw_without_overflow(edits):
+    # bankrolls overflow to inf at these odds; the log axes must clip them, not warn
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    lesson = default_lesson("en").with_params(**edits)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for step in lesson.steps:
+            FigureCanvasAgg(step_figure(step, compute_step(step), lesson.labels)).draw()
