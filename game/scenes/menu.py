@@ -28,6 +28,8 @@ MENU = (
     MenuEntry("coin", "Coin", "Bet on a biased coin against four robots. How much is too much?"),
     MenuEntry("worlds", "Many worlds", "1,000 bankrolls, one strategy: why the average misleads."),
     MenuEntry("race", "Race", "Split your money over several horses. Best split: their chances."),
+    MenuEntry("challenge", "Challenge", "Haghani & Dewey's $25 coin: beat their subjects?"),
+    MenuEntry("unknown", "Unknown coin", "Learn p from the flips: the best model grows fastest."),
     MenuEntry("classroom", "Classroom", "A lesson to project: step through it, race the class."),
     MenuEntry("results", "High scores", "Your best games, with the seeds to replay them."),
     MenuEntry("settings", "Settings", "Sound, auto-flip speed, the default coin."),

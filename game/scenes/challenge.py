@@ -1,0 +1,414 @@
+"""The Challenge screen: Haghani & Dewey's experiment (2016), played by hand.
+
+$25, a coin said to land heads 60% of the time, even money, bets in cents on heads or tails,
+300 flips or a 30-minute clock (a setting), winnings capped at $250 — a cap shown as '???' until
+a bet could reach it, as in the experiment. When the game ends the screen puts the player's
+payout beside the paper's 61 subjects (:data:`sim.challenge.PAPER_OBSERVED`), constant Kelly
+(20%) and optimal play (:func:`sim.optimal.solve`) on the same flips, with the exact expected
+payout of optimal play V(25, 300) from the dynamic program. The robots are prepared on a
+background thread (see :class:`game.challenge_session.ChallengeSession`), so no frame waits.
+
+Keys: Space flip, H/T side, Left/Right stake -/+1% of the bankroll (Shift: 5%), type dollars in
+the box and Enter, M switch 300 flips / 30-minute clock (starts a new game), S stop and compare,
+A auto-flip (20 flips a second with the current bet: demos and screenshots), N new game, Esc back.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from game.challenge_session import KELLY_NAME, OPTIMAL_NAME, ChallengeSession
+from game.scene import MARGIN, TOP_BAR, Scene, parse_number, row, stack
+from game.ui.charts import Series, bankroll_chart
+from game.ui.coin import CoinFlip
+from game.ui.style import (
+    BAD,
+    FAINT,
+    GOOD,
+    MUTED,
+    PLAYER,
+    TEXT,
+    bettor_colour,
+    card,
+    fit_size,
+    money,
+    text,
+    wrapped,
+)
+from sim.challenge import PAPER_OBSERVED
+from sim.games import HAGHANI_DEWEY
+
+AUTO_PERIOD = 0.05  # seconds between auto flips
+ROBOT_COLOURS = {KELLY_NAME: bettor_colour("Kelly"), OPTIMAL_NAME: (128, 237, 153)}
+
+
+def clock_text(seconds: float) -> str:
+    whole = math.ceil(seconds)
+    return f"{whole // 60:d}:{whole % 60:02d}"
+
+
+class ChallengeScene(Scene):
+    name = "challenge"
+    title = "Challenge"
+    hint = "Haghani & Dewey (2016): $25, a 60% coin, at most 300 flips. What would you win?"
+    status_width = 420
+
+    def __init__(self, app, game=None, seed: int | None = None, mode: str = "flips",
+                 solver=None, **options) -> None:
+        super().__init__(app, **options)
+        self.game = game or HAGHANI_DEWEY
+        self.mode = mode
+        self.solver = solver  # tests pass a slow or tiny solver; None: sim.optimal.solve
+        self.coin = CoinFlip()
+        self.auto = app.auto
+        self.auto_clock = 0.0
+        self.start_session(app.seed if seed is None else seed)
+
+    # -- the game ---------------------------------------------------------------------------
+
+    def start_session(self, seed: int) -> None:
+        self.session = ChallengeSession(self.game, seed, self.mode)
+        if self.solver is None:
+            self.session.prepare_robots()
+        else:
+            self.session.prepare_robots(self.solver)
+        self.revealed = 0
+        self.error = ""
+        self.message = "Type a bet in dollars or use the slider, pick a side, flip."
+        self.message_colour = MUTED
+        self.place_bet(1, round(self.session.wealth * 0.1, 2))
+
+    def place_bet(self, side: int, stake: float) -> None:
+        try:
+            self.session.set_bet(side, stake)
+        except ValueError as error:
+            self.error = str(error)
+            return
+        self.error = ""
+        self._refresh_bet()
+
+    def stake_from_percent(self, pct: float) -> float:
+        wealth = self.session.wealth
+        return min(round(wealth * pct) / 100.0, wealth)
+
+    def flip(self) -> None:
+        s = self.session
+        if s.finished:
+            self.message, self.message_colour = "This game is over. Press N for a new one.", MUTED
+            return
+        if self.coin.busy:
+            self.land()
+        record = s.play()
+        self.coin.toss(record.outcome == 0, AUTO_PERIOD * 0.8 if self.auto else 0.6)
+        self.app.sounds.play("flip")
+        self._refresh_bet()
+
+    def land(self) -> None:
+        self.coin.finish()
+        s = self.session
+        if self.revealed == s.round:
+            return
+        self.revealed = s.round
+        record = s.player.history[-1]
+        before = s.player.wealth_paths()[0, -2]
+        change = record.wealth[0] - before
+        side = "HEADS" if record.outcome == 0 else "TAILS"
+        if s.player.ruined[0]:
+            self.message, self.message_colour = f"{side} — bust! Nothing left to bet.", BAD
+            self.app.sounds.play("bust")
+        elif s.player.capped[0]:
+            self.message = f"{side} — you hit the ${s.game.cap:,.0f} cap!"
+            self.message_colour = GOOD
+            self.app.sounds.play("win")
+        elif change > 0:
+            self.message, self.message_colour = f"{side} — you won {money(change)}", GOOD
+            self.app.sounds.play("win")
+        elif change < 0:
+            self.message, self.message_colour = f"{side} — you lost {money(-change)}", BAD
+            self.app.sounds.play("lose")
+        else:
+            self.message, self.message_colour = f"{side} — no bet, nothing changed", MUTED
+
+    def stop(self) -> None:
+        if not self.session.finished and self.session.round > 0:
+            self.coin.finish()
+            self.land()
+            self.session.stop()
+            self.message, self.message_colour = "You stopped: your bankroll is your payout.", TEXT
+
+    def new_game(self, seed: int | None = None) -> None:
+        self.coin.finish()
+        self.start_session(self.app.new_seed() if seed is None else seed)
+
+    def set_mode(self, mode: str) -> None:
+        if mode != self.mode:
+            self.mode = mode
+            self.new_game()
+            self._refresh_mode()
+
+    # -- widgets ----------------------------------------------------------------------------
+
+    def layout(self, window: pygame.Rect) -> None:
+        width, height = window.size
+        left_w = max(300, min(370, int(width * 0.29)))
+        self.left = pygame.Rect(MARGIN, TOP_BAR, left_w, height - TOP_BAR - MARGIN)
+        inner = self.left.inflate(-24, -20)
+        coin_h = max(96, min(170, int(height * 0.22) - 10))
+        rects = stack(inner, coin_h, 40, 22, 34, 32, 26, 18, 46, 16, 32, 32, 40, gap=7)
+        (self.coin_rect, self.rules_rect, self.bet_title, side_row, stake_row, slider_rect,
+         self.stake_text, flip_rect, self.mode_title, mode_row, game_row,
+         self.error_rect) = rects
+        heads, tails = row(side_row, 1, 1)
+        self.heads_button = self.button(heads, "Heads (H)", "@choice")
+        self.tails_button = self.button(tails, "Tails (T)", "@choice")
+        self.dollar_label, box = row(stake_row, 0.12, 1, gap=4)
+        self.stake_entry = self.entry(box, f"{self.session.stake:.2f}")
+        self.stake_slider = self.slider(slider_rect, self._stake_pct(), 0, 100)
+        self.flip_button = self.button(flip_rect, "Flip  (Space)", "@primary")
+        flips, clock = row(mode_row, 1, 1)
+        self.flips_button = self.button(flips, "300 flips", "@choice")
+        self.clock_button = self.button(clock, "30-minute clock", "@choice")
+        stop, new = row(game_row, 1, 1)
+        self.stop_button = self.button(stop, "Stop & compare (S)", "@small")
+        self.new_button = self.button(new, "New game (N)", "@small")
+        self._refresh_bet()
+        self._refresh_mode()
+
+        right = pygame.Rect(self.left.right + MARGIN, TOP_BAR, width - self.left.right - 2 * MARGIN,
+                            height - TOP_BAR - MARGIN)
+        chart_h = int(right.height * 0.52)
+        self.bankroll_rect = pygame.Rect(right.left, right.top, right.width, chart_h)
+        self.compare_rect = pygame.Rect(right.left, self.bankroll_rect.bottom + MARGIN,
+                                        right.width, right.height - chart_h - MARGIN)
+
+    def _stake_pct(self) -> float:
+        wealth = self.session.wealth
+        return 100.0 * self.session.stake / wealth if wealth > 0 else 0.0
+
+    def _refresh_bet(self) -> None:
+        if self.root is None:
+            return
+        for button, side in ((self.heads_button, 1), (self.tails_button, -1)):
+            if side == self.session.side:
+                button.select()
+            else:
+                button.unselect()
+        self.stake_slider.set_current_value(min(max(round(self._stake_pct()), 0), 100))
+        if not self.stake_entry.is_focused:
+            self.stake_entry.set_text(f"{self.session.stake:.2f}")
+
+    def _refresh_mode(self) -> None:
+        if self.root is None:
+            return
+        for button, mode in ((self.flips_button, "flips"), (self.clock_button, "clock")):
+            if mode == self.mode:
+                button.select()
+            else:
+                button.unselect()
+
+    # -- input ------------------------------------------------------------------------------
+
+    def on_button(self, button) -> None:
+        s = self.session
+        actions = {
+            self.heads_button: lambda: self.place_bet(1, s.stake),
+            self.tails_button: lambda: self.place_bet(-1, s.stake),
+            self.flip_button: self.flip,
+            self.flips_button: lambda: self.set_mode("flips"),
+            self.clock_button: lambda: self.set_mode("clock"),
+            self.stop_button: self.stop,
+            self.new_button: self.new_game,
+        }
+        if button in actions:
+            actions[button]()
+
+    def on_slider(self, slider, value) -> None:
+        if slider is self.stake_slider:
+            self.place_bet(self.session.side, self.stake_from_percent(round(value)))
+
+    def on_text(self, entry, value) -> None:
+        if entry is self.stake_entry:
+            try:
+                stake = round(parse_number("stake", value or "0"), 2)
+            except ValueError as error:
+                self.error = str(error)
+                return
+            self.place_bet(self.session.side, stake)
+            self.ui.set_focus_set(None)
+            self._refresh_bet()
+
+    def on_key(self, event) -> None:
+        s = self.session
+        step = 5 if event.mod & pygame.KMOD_SHIFT else 1
+        key = event.key
+        if key == pygame.K_SPACE:
+            self.flip()
+        elif key == pygame.K_h:
+            self.place_bet(1, s.stake)
+        elif key == pygame.K_t:
+            self.place_bet(-1, s.stake)
+        elif key in (pygame.K_RIGHT, pygame.K_UP, pygame.K_LEFT, pygame.K_DOWN):
+            sign = 1 if key in (pygame.K_RIGHT, pygame.K_UP) else -1
+            pct = min(max(round(self._stake_pct()) + sign * step, 0), 100)
+            self.place_bet(s.side, self.stake_from_percent(pct))
+        elif key == pygame.K_m:
+            self.set_mode("clock" if self.mode == "flips" else "flips")
+        elif key == pygame.K_s:
+            self.stop()
+        elif key == pygame.K_n:
+            self.new_game()
+        elif key == pygame.K_a:
+            self.auto = not self.auto
+
+    # -- time -------------------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        if self.coin.update(dt):
+            self.land()
+        was_over = self.session.finished
+        if self.auto and not was_over:
+            self.auto_clock += dt
+            if self.auto_clock >= AUTO_PERIOD - 1e-9:
+                self.auto_clock = 0.0
+                self.flip()
+        self.session.advance(dt)
+        if self.session.time_up and not was_over:
+            self.message, self.message_colour = "Time is up: your bankroll is your payout.", TEXT
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        super().draw(surface)
+        s = self.session
+        left = s.time_left
+        pace = (f"{clock_text(left)} left" if left is not None else
+                f"Flip {self.revealed} of {s.game.rounds}")
+        status = f"{pace}   ·   You: {money(self._shown_wealth())}   ·   seed {s.seed}"
+        right_edge = surface.get_width() - MARGIN - (120 if self.back_button else 0)
+        text(surface, status, (right_edge, TOP_BAR // 2 + 2), 14, TEXT, anchor="midright")
+        self.draw_controls(surface)
+        self.draw_bankrolls(surface)
+        self.draw_comparison(surface)
+
+    def _shown_wealth(self) -> float:
+        paths = self.session.player.wealth_paths()[0]
+        return float(paths[self.revealed])
+
+    def draw_controls(self, surface: pygame.Surface) -> None:
+        s = self.session
+        card(surface, self.left)
+        coin_area = pygame.Rect(self.coin_rect.left, self.coin_rect.top + 8,
+                                self.coin_rect.width, self.coin_rect.height - 32)
+        self.coin.draw(surface, coin_area)
+        size = fit_size(self.message, self.coin_rect.width, 15, bold=True)
+        text(surface, self.message, self.coin_rect.midbottom, size,
+             self.message_colour if not self.coin.busy else FAINT, bold=True, anchor="midbottom")
+        heads = sum(r.outcome == 0 for r in s.player.history[: self.revealed])
+        text(surface, f"heads {heads} · tails {self.revealed - heads}", self.coin_rect.topleft, 13,
+             FAINT)
+        rules = (f"${s.game.start:.0f} to start · heads {s.game.p:.0%} · even money · "
+                 f"bets in cents")
+        text(surface, rules, self.rules_rect.topleft, fit_size(rules, self.rules_rect.width, 13),
+             MUTED)
+        cap = f"maximum payout: {s.cap_text}"
+        text(surface, cap, self.rules_rect.bottomleft, 14, GOOD if s.cap_known else TEXT,
+             bold=True, anchor="bottomleft")
+        text(surface, "Your bet", self.bet_title.topleft, 16, TEXT, bold=True)
+        text(surface, "$", self.dollar_label.midright, 16, TEXT, bold=True, anchor="midright")
+        side = "heads" if s.side > 0 else "tails"
+        line = f"{money(s.stake)} on {side} = {self._stake_pct():.1f}% of {money(s.wealth)}"
+        text(surface, line, self.stake_text.topleft, fit_size(line, self.stake_text.width, 14,
+                                                               bold=True), PLAYER, bold=True)
+        text(surface, "Game length (M) — a change starts a new game", self.mode_title.topleft,
+             fit_size("Game length (M) — a change starts a new game", self.mode_title.width, 12),
+             MUTED)
+        if self.error:
+            wrapped(surface, self.error, self.error_rect, 12, BAD)
+        else:
+            wrapped(surface, "Space flip · H/T side · ←/→ stake ±1% (Shift 5%) · type dollars, "
+                    "Enter · A auto · Esc back", self.error_rect, 12, FAINT)
+
+    def draw_bankrolls(self, surface: pygame.Surface) -> None:
+        s = self.session
+        over = s.finished and not self.coin.busy
+        title = ("Bankroll, log scale: you against the robots on the same flips" if over else
+                 "Your bankroll, log scale (the robots are shown when the game ends)")
+        inner = card(surface, self.bankroll_rect, title)
+        series = []
+        run = s.robot_run
+        x_max = min(s.game.rounds, max(20, -(-int(self.revealed * 1.25) // 10) * 10))
+        if over and run is not None:
+            for i, name in enumerate(run.names):
+                series.append(Series(name, ROBOT_COLOURS[name], run.wealth[i], 2))
+            x_max = s.game.rounds
+        series.append(Series("You", PLAYER, s.player.wealth_paths()[0, : self.revealed + 1], 4))
+        bankroll_chart(surface, inner, series, x_max, s.game.start)
+
+    def draw_comparison(self, surface: pygame.Surface) -> None:
+        s = self.session
+        over = s.finished and not self.coin.busy
+        inner = card(surface, self.compare_rect,
+                     "How you compare" if over else "At the end: you against the paper and the "
+                     "robots, on the same flips")
+        run = s.robot_run
+        robots = s.robots
+        if robots is not None and robots.error is not None:
+            status, colour = f"Optimal play could not be prepared: {robots.error}", BAD
+        elif run is None:
+            status, colour = "Preparing optimal play… (solving the dynamic program, a few "\
+                             "seconds the first time)", MUTED
+        else:
+            status, colour = ("Optimal play is ready: exact expected payout V($25, "
+                              f"{s.game.rounds} flips) = {money(run.optimal_value)}."), FAINT
+        if not over:
+            intro = (f"In 2016, {PAPER_OBSERVED.subjects} finance students and young "
+                     "professionals played this game for real money. Play it your way; when it "
+                     "ends (all flips, bust, the cap, the clock, or S to stop) you see your payout "
+                     "beside theirs, beside a robot that always bets 20% (Kelly) and beside "
+                     "optimal play — all on the flips you saw.")
+            used = wrapped(surface, intro, inner, 14, TEXT)
+            wrapped(surface, status, pygame.Rect(inner.left, inner.top + used + 8, inner.width,
+                                                 inner.bottom - inner.top - used - 8), 13, colour)
+            return
+        self.draw_table(surface, inner, run, status, colour)
+
+    def draw_table(self, surface, inner: pygame.Rect, run, status: str, colour) -> None:
+        s = self.session
+        paper = PAPER_OBSERVED
+        columns = row(pygame.Rect(inner.left, inner.top, inner.width, 20), 1.25, 1, 1, 1.7, gap=6)
+        for rect, head in zip(columns, ("", "payout", "flips", "expected payout (exact)"),
+                              strict=True):
+            text(surface, head, rect.topleft, 12, FAINT, bold=True)
+        pay = s.payout()
+        you_end = ("capped" if s.player.capped[0] else "bust" if s.player.ruined[0] else "")
+        lines = [("You", PLAYER, money(pay), f"{s.round} {you_end}".strip(), "—")]
+        if run is not None:
+            ends = [("capped" if run.capped[i] else "bust" if run.ruined[i] else "")
+                    for i in range(2)]
+            lines.append((KELLY_NAME, ROBOT_COLOURS[KELLY_NAME], money(run.final[0]),
+                          f"{run.rounds_played[0]} {ends[0]}".strip(),
+                          f"{money(run.kelly_value)} · cap {run.kelly_p_cap:.0%}"))
+            lines.append((OPTIMAL_NAME, ROBOT_COLOURS[OPTIMAL_NAME], money(run.final[1]),
+                          f"{run.rounds_played[1]} {ends[1]}".strip(),
+                          f"{money(run.optimal_value)} · cap {run.optimal_p_cap:.0%}"))
+        lines.append((f"Paper's {paper.subjects}", MUTED, f"mean {money(paper.mean_payout)}",
+                      "≈300", f"{paper.p_cap:.0%} capped · {paper.p_bust:.0%} bust"))
+        step = max(18, min(24, (inner.height - 70) // 5))
+        y = inner.top + 22
+        for name, line_colour, *cells in lines:
+            for rect, cell in zip(columns, (name, *cells), strict=True):
+                size = fit_size(cell, rect.width, 14, bold=rect is columns[0])
+                text(surface, cell, (rect.left, y), size, line_colour if rect is columns[0]
+                     else TEXT, bold=rect is columns[0])
+            y += step
+        verdict = s.verdict()
+        if run is None:
+            verdict += " " + status
+            colour = MUTED
+        rest = pygame.Rect(inner.left, y + 4, inner.width, inner.bottom - y - 4)
+        wrapped(surface, verdict, rest, 13, TEXT if run is not None else colour)
+
+
+SCENE = ChallengeScene
