@@ -10,7 +10,14 @@ Commands (``kelly COMMAND --help`` shows each one's options and examples)::
     kelly play       open the game (options pass through to it)
 
 Every bad value ends the run with one line on stderr (``kelly: error: ...``) and exit status 2;
-Ctrl-C ends it with status 130. Files are written atomically (:mod:`sim.output`).
+Ctrl-C ends it with status 130 and one line saying how far it got and which files it wrote.
+Files are written atomically (:mod:`sim.output`), so an interrupted run leaves no partial file.
+
+Runs above a work limit are refused before they start (exit 2) unless ``--force`` is given:
+:data:`MAX_ROUND_WORK` strategy x path x round steps when rounds are played one by one, and
+:data:`MAX_COUNT_WORK` strategy x path values for the exact counts method (frictionless rules,
+constant bets: one binomial draw per path whatever the number of rounds). See
+:func:`check_work`.
 
 The analysis functions (:func:`sweep_table`, :func:`race_table`, :func:`run_paths`) return
 pandas tables and are used by :mod:`sim.report` as well.
@@ -24,6 +31,7 @@ import math
 import sys
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -31,8 +39,8 @@ import pandas as pd
 
 import sim
 from sim.config import CollectAction, apply_config, read_config
-from sim.engine import SimulationResult, simulate
-from sim.games import CoinGame, RaceGame
+from sim.engine import BLOCK_PATHS, SimulationResult, simulate
+from sim.games import HAGHANI_DEWEY, CoinGame, Game, RaceGame
 from sim.output import (
     check_figure_path,
     check_table_path,
@@ -58,6 +66,12 @@ EXIT_INTERRUPTED = 130
 MAX_GRID_POINTS = 10_001
 #: trajectories kept in memory for a fan chart (strategies x paths x rounds x 8 bytes)
 RECORD_BUDGET_BYTES = 256 * 1024**2
+#: the most strategy x path x round steps a command plays round by round without --force
+#: (adaptive strategies run at about 10^7-10^8 steps a second per core, constant bets faster)
+MAX_ROUND_WORK = 10**10
+#: the most strategy x path terminal values of the exact counts method without --force
+#: (about 10^7 a second, summaries included; the engine refuses above ~2.4 x 10^8 for memory)
+MAX_COUNT_WORK = 2 * 10**8
 DEFAULT_PATH_STRATEGIES = ("kelly", "kelly:0.5", "kelly:2", "allin")
 DEFAULT_RACE_STRATEGIES = ("kelly", "kelly:0.5", "share:0.6,0.3,0.1")
 PLAY_FLAGS = "--headless --frames N --screenshot FILE --seed N --fullscreen --classroom"
@@ -151,15 +165,26 @@ def fraction_grid(text: str) -> np.ndarray:
             raise argparse.ArgumentTypeError(
                 f"{text!r} is not START:STOP:STEP (e.g. 0:0.99:0.01) or a list (e.g. 0,0.1,0.2)"
             )
-        start, stop, step = (number_list(part)[0] for part in parts)
+        numbers = [number_list(part) for part in parts]
+        if any(len(values) != 1 for values in numbers):
+            raise argparse.ArgumentTypeError(
+                f"{text!r}: START, STOP and STEP must be one number each (e.g. 0:0.99:0.01)"
+            )
+        start, stop, step = (values[0] for values in numbers)
         if step <= 0 or stop < start:
             raise argparse.ArgumentTypeError(
                 f"{text!r}: STEP must be greater than 0 and STOP at least START"
             )
-        count = math.floor((stop - start) / step + 1e-9) + 1
+        for end in (start, stop):
+            if not 0 <= end <= 1:
+                raise argparse.ArgumentTypeError(
+                    f"{text!r}: fraction {end:g} is outside [0, 1] (the share of the bankroll bet)"
+                )
+        span = (stop - start) / step  # inf when STEP is tiny: check before making it a count
+        count = math.floor(span + 1e-9) + 1 if span < MAX_GRID_POINTS else math.inf
         if count > MAX_GRID_POINTS:
             raise argparse.ArgumentTypeError(
-                f"{text!r} gives {count} fractions; at most {MAX_GRID_POINTS} are allowed"
+                f"{text!r} gives {span + 1:.4g} fractions; at most {MAX_GRID_POINTS} are allowed"
             )
         values = np.round(start + step * np.arange(count), 12)
     else:
@@ -257,10 +282,22 @@ def race_strategies(
         chosen.append(Shares(tuple(bets)))
     chosen.extend(strategies)
     if not chosen:
-        chosen = [parse_strategy(spec) for spec in DEFAULT_RACE_STRATEGIES]
+        chosen = default_race_strategies(len(game.outcome_probs))
     if not any(isinstance(s, Kelly) and s.multiple == 1 for s in chosen):
         fair = float(np.sum(1.0 / game.decimal_odds)) <= 1.0 + 1e-12
         chosen.append(Kelly(1.0, label="optimum b = p" if fair else "optimum (Kelly shares)"))
+    return chosen
+
+
+def default_race_strategies(outcomes: int) -> list[Strategy]:
+    """:data:`DEFAULT_RACE_STRATEGIES`; a share bet that does not fit a race of ``outcomes``
+    horses becomes equal shares 1/K (the bettor who knows nothing about the horses)."""
+    chosen = []
+    for spec in DEFAULT_RACE_STRATEGIES:
+        strategy = parse_strategy(spec)
+        if isinstance(strategy, Shares) and len(strategy.shares) != outcomes:
+            strategy = Shares((1.0 / outcomes,) * outcomes)
+        chosen.append(strategy)
     return chosen
 
 
@@ -310,6 +347,45 @@ def race_table(
             "p_ruin": row["p_ruin"],
         })
     return pd.DataFrame(rows, columns=RACE_COLUMNS)
+
+
+def check_work(
+    game: Game,
+    strategies: Sequence[Strategy],
+    paths: int,
+    *,
+    record: bool = False,
+    force: bool = False,
+) -> None:
+    """Refuse, before any work, a run above the work limits unless ``force`` is set.
+
+    The engine takes the exact counts method when the rules are frictionless, every strategy
+    bets constant fractions and no paths are recorded; its cost grows with strategies x paths
+    (not rounds) and is limited to :data:`MAX_COUNT_WORK`. Otherwise every round is played and
+    strategies x paths x rounds is limited to :data:`MAX_ROUND_WORK`. Paths count in whole
+    blocks of :data:`sim.engine.BLOCK_PATHS`, as the engine simulates them (10 paths cost as
+    much as 1024). Raises ValueError naming the request and how to proceed; a strategy that
+    does not fit the game raises here too.
+    """
+    if force:
+        return
+    n = len(strategies)
+    simulated = -(-paths // BLOCK_PATHS) * BLOCK_PATHS
+    exact = not record and game.is_frictionless and all(
+        s.multipliers(game) is not None for s in strategies
+    )
+    if exact:
+        work, limit = n * simulated, MAX_COUNT_WORK
+        what = f"{n} strateg{'y' if n == 1 else 'ies'} x {paths} paths (exact counts)"
+    else:
+        work, limit = n * simulated * game.rounds, MAX_ROUND_WORK
+        what = f"{n} strateg{'y' if n == 1 else 'ies'} x {paths} paths x {game.rounds} rounds"
+    if work > limit:
+        raise ValueError(
+            f"{what} is {work:.3g} steps (paths run in blocks of {BLOCK_PATHS}), above the "
+            f"work limit of {limit:.3g}; use fewer paths, rounds or strategies, or add --force "
+            "to run it anyway (it could take hours)"
+        )
 
 
 def recordable_paths(
@@ -387,6 +463,17 @@ def _common(parser: argparse.ArgumentParser, seed: bool = True) -> None:
                         help="no progress bar and no 'wrote FILE' notes on stderr")
 
 
+WORK_HELP = (
+    f"run even above the work limit ({MAX_ROUND_WORK:.0e} strategy x path x round steps when "
+    f"rounds are played one by one, {MAX_COUNT_WORK:.0e} strategy x paths for the exact counts "
+    "method of frictionless rules and constant bets), which otherwise refuses the run"
+)
+
+
+def _force(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true", help=WORK_HELP)
+
+
 def _coin_options(parser: argparse.ArgumentParser, rounds: int, paths: int) -> None:
     parser.add_argument("--p", type=_finite, default=0.6, help="probability of heads, in [0, 1]")
     parser.add_argument("--odds", type=_finite, default=1.0,
@@ -449,6 +536,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
                        metavar="START:STOP:STEP|LIST",
                        help="fractions of the bankroll staked on heads, each in [0, 1]")
     _outputs(sweep, "table", "growth curve and its cross-entropy panel")
+    _force(sweep)
     _common(sweep)
 
     paths = command(
@@ -486,6 +574,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     paths.add_argument("--samples", type=seed_int, default=5, metavar="N",
                        help="sample paths drawn in each panel of the fan chart")
     _outputs(paths, "summary table", "fan chart")
+    _force(paths)
     _common(paths)
 
     race = command(
@@ -511,11 +600,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
                       help="shares of the bankroll bet on each outcome (sum at most 1)")
     race.add_argument("--strategy", action=CollectAction, type=strategy_spec, metavar="SPEC",
                       help="a strategy (repeat for several); default without --bets: "
-                           + " ".join(DEFAULT_RACE_STRATEGIES))
+                           + " ".join(DEFAULT_RACE_STRATEGIES)
+                           + " (equal shares 1/K if the race has K != 3 outcomes)")
     race.add_argument("--rounds", type=positive_int, default=1000, help="races per path")
     race.add_argument("--paths", type=positive_int, default=10_000, help="bankrolls simulated")
     race.add_argument("--start", type=_finite, default=100.0, help="starting bankroll")
     _outputs(race, "table", "growth bars and cross-entropy split")
+    _force(race)
     _common(race)
 
     challenge = command(
@@ -533,6 +624,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
                                 "15%%, 20%%, 40%%, kelly, optimal (dynamic programming), allin")
     challenge.add_argument("--paths", type=positive_int, default=10_000, help="players simulated")
     _outputs(challenge, "table", "payout and P(cap)/P(bust) bars")
+    _force(challenge)
     _common(challenge)
 
     report = command(
@@ -570,9 +662,41 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
 # Running commands.
 
 
+@dataclass
+class RunLog:
+    """How far a command got, for the one line printed when Ctrl-C stops it."""
+
+    task: str = ""  # the simulation running or last run
+    done: int = 0  # paths finished (the engine reports after each chunk)
+    total: int = 0
+    written: list[str] = field(default_factory=list)  # files complete on disk
+    folder: str | None = None  # `kelly report`'s folder: the files in it are complete
+
+    def start(self, task: str, total: int) -> None:
+        self.task, self.done, self.total = task, 0, total
+
+    def summary(self) -> str:
+        """E.g. 'sweep of 100 fractions: 49,152 of 1,000,000 paths simulated; no file written'."""
+        parts = []
+        if self.total:
+            parts.append(f"{self.task}: {self.done:,} of {self.total:,} paths simulated")
+        if self.written:
+            parts.append("wrote " + ", ".join(self.written))
+        elif self.folder is None:
+            parts.append("no file written")
+        if self.folder is not None:
+            parts.append(f"the files already in {self.folder} are complete")
+        return "; ".join(parts)
+
+
 def _note(args, message: str) -> None:
     if not getattr(args, "quiet", False):
         print(f"{PROG}: {message}", file=sys.stderr)
+
+
+def _run_log(args) -> RunLog:
+    log = getattr(args, "run_log", None)
+    return log if isinstance(log, RunLog) else RunLog()
 
 
 @contextlib.contextmanager
@@ -589,33 +713,63 @@ def progress_bar(args, description: str, total: int) -> Iterator[Progress]:
         yield lambda done: bar.update(task, completed=done)
 
 
+@contextlib.contextmanager
+def tracked(args, description: str, total: int) -> Iterator[Callable[[int], None]]:
+    """:func:`progress_bar`, and the paths done recorded in the command's :class:`RunLog`."""
+    log = _run_log(args)
+    log.start(description, total)
+    with progress_bar(args, description, total) as bar:
+
+        def report(done: int) -> None:
+            log.done = done
+            if bar is not None:
+                bar(done)
+
+        yield report
+
+
+def _wrote(args, path) -> None:
+    _run_log(args).written.append(str(path))
+    _note(args, f"wrote {path}")
+
+
 def _emit_table(args, table: pd.DataFrame, title: str) -> None:
     if args.out:
         write_table(table, args.out)
-        _note(args, f"wrote {args.out}")
+        _wrote(args, args.out)
     else:
         print_table(table, title=title)
 
 
 def _emit_figure(args, figure, path) -> None:
     write_figure(figure, path)
-    _note(args, f"wrote {path}")
+    _wrote(args, path)
+
+
+def _given(args, name: str) -> str | None:
+    """The path given for option ``name``, or None; an empty or blank one raises ValueError."""
+    value = getattr(args, name, None)
+    if value is not None and not str(value).strip():
+        raise ValueError(f"--{name.replace('_', '-')} {value!r}: the file name is empty")
+    return value
 
 
 def _check_outputs(args, tables: Sequence[str] = ("out",), figures: Sequence[str] = ("plot",)):
     """Validate output paths before any work, so a typo costs no simulation time."""
     for name in tables:
-        if getattr(args, name, None):
+        if _given(args, name):
             check_table_path(getattr(args, name))
     for name in figures:
-        if getattr(args, name, None):
+        if _given(args, name):
             check_figure_path(getattr(args, name))
 
 
 def cmd_sweep(args, _extra) -> int:
     game = CoinGame(p=args.p, odds=args.odds, rounds=args.rounds, start=args.start)
     _check_outputs(args)
-    with progress_bar(args, f"sweep of {len(args.fractions)} fractions", args.paths) as progress:
+    check_work(game, [FixedFraction(float(f)) for f in args.fractions], args.paths,
+               force=args.force)
+    with tracked(args, f"sweep of {len(args.fractions)} fractions", args.paths) as progress:
         table = sweep_table(game, args.fractions, args.paths, args.seed, workers=args.workers,
                             progress=progress)
     _emit_table(args, table, f"Growth against the fraction (p = {args.p:g}, odds {args.odds:g}"
@@ -634,14 +788,15 @@ def cmd_paths(args, _extra) -> int:
     strategies = [parse_strategy(spec) for spec in args.strategy or DEFAULT_PATH_STRATEGIES]
     _check_outputs(args, tables=("out", "paths_out"))
     record = bool(args.plot or args.paths_out)
-    with progress_bar(args, f"{len(strategies)} strategies", args.paths) as progress:
+    check_work(game, strategies, args.paths, record=record, force=args.force)
+    with tracked(args, f"paths of {len(strategies)} strategies", args.paths) as progress:
         result, recorded = run_paths(game, strategies, args.paths, args.seed, record=record,
                                      workers=args.workers, progress=progress)
     _emit_table(args, summarize(result), f"Strategies over {args.rounds} bets, {args.paths} paths "
                                          "(growth in nats per bet)")
     if args.paths_out:
         write_table(wealth_paths_long(recorded, max_paths=args.paths_out_max), args.paths_out)
-        _note(args, f"wrote {args.paths_out}")
+        _wrote(args, args.paths_out)
     if args.plot:
         from sim.plots import fan_figure
 
@@ -656,7 +811,8 @@ def cmd_race(args, _extra) -> int:
                     rounds=args.rounds, start=args.start)
     strategies = race_strategies(game, [parse_strategy(s) for s in args.strategy or []], args.bets)
     _check_outputs(args)
-    with progress_bar(args, "race", args.paths) as progress:
+    check_work(game, strategies, args.paths, force=args.force)
+    with tracked(args, f"race of {len(strategies)} strategies", args.paths) as progress:
         table = race_table(game, strategies, args.paths, args.seed, workers=args.workers,
                            progress=progress)
     _emit_table(args, table, f"Horse race over {args.rounds} races, {args.paths} paths "
@@ -670,12 +826,14 @@ def cmd_race(args, _extra) -> int:
 
 def cmd_challenge(args, _extra) -> int:
     try:
-        from sim.challenge import PAPER_LABEL, challenge_table
+        from sim.challenge import DEFAULT_STRATEGIES, PAPER_LABEL, challenge_table
     except ImportError as error:
         raise ValueError(f"the challenge simulation is not available ({error})") from None
     chosen = {"strategies": list(args.strategy)} if args.strategy else {}
     _check_outputs(args)
-    with progress_bar(args, "challenge", args.paths) as progress:
+    specs = args.strategy or DEFAULT_STRATEGIES
+    check_work(HAGHANI_DEWEY, [parse_strategy(s) for s in specs], args.paths, force=args.force)
+    with tracked(args, f"challenge of {len(specs)} strategies", args.paths) as progress:
         table = challenge_table(paths=args.paths, seed=args.seed, workers=args.workers,
                                 progress=progress, **chosen)
     _emit_table(args, table, f"The Haghani-Dewey game, {args.paths} players per strategy")
@@ -689,9 +847,12 @@ def cmd_challenge(args, _extra) -> int:
 def cmd_report(args, _extra) -> int:
     from sim.report import build_report
 
+    if not str(args.out).strip():
+        raise ValueError(f"--out {args.out!r}: the folder name is empty")
+    _run_log(args).folder = args.out
     written = build_report(
         Path(args.out), seed=args.seed, workers=args.workers,
-        progress=lambda description, total: progress_bar(args, description, total),
+        progress=lambda description, total: tracked(args, description, total),
         lesson=None if args.lesson == "none" else args.lesson,
     )
     _note(args, f"wrote {len(written)} files to {args.out}/ (open {Path(args.out) / 'index.html'})")
@@ -765,8 +926,10 @@ def _fail(message: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``kelly`` command line; returns the exit status (0, 2 for bad input, 130 on ^C)."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    log, quiet = RunLog(), False
     try:
         parser, args, extra = _parse(argv)
+        args.run_log, quiet = log, bool(getattr(args, "quiet", False))
         if args.command is None:
             parser.print_help()
             return 0
@@ -775,6 +938,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return done.code if isinstance(done.code, int) else 0
     except (UsageError, ValueError) as error:
         return _fail(str(error))
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+    except KeyboardInterrupt:  # -q keeps the line short; otherwise it says how far the run got
+        print(f"{PROG}: interrupted" + ("" if quiet else f" ({log.summary()})"), file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -23,6 +23,9 @@ from numbers import Integral, Real
 import numpy as np
 
 PROBABILITY_TOLERANCE = 1e-9
+#: the most rounds a game may have: round counts stay exact in float64 (numpy's binomial
+#: sampler of the exact counts method takes at most 2^63 - 1)
+MAX_ROUNDS = 2**53
 
 
 def _number(name: str, value: object) -> float:
@@ -37,8 +40,8 @@ def _number(name: str, value: object) -> float:
 
 def _probability(name: str, value: object) -> float:
     number = _number(name, value)
-    if not 0.0 <= number <= 1.0:
-        raise ValueError(f"{name} = {number:g} is not a probability; expected a number in [0, 1]")
+    if not 0.0 <= number <= 1.0:  # repr, not :g, so 1.0000001 is not shown as 1
+        raise ValueError(f"{name} = {number!r} is not a probability; expected a number in [0, 1]")
     return number
 
 
@@ -46,6 +49,14 @@ def _positive(name: str, value: object) -> float:
     number = _number(name, value)
     if number <= 0.0:
         raise ValueError(f"{name} = {number:g} must be greater than 0")
+    return number
+
+
+def _odds(name: str, value: object) -> float:
+    """Positive odds whose reciprocal is finite too (the other side of a coin pays 1/b)."""
+    number = _positive(name, value)
+    if not math.isfinite(1.0 / number):
+        raise ValueError(f"{name} = {number!r} is too small: its reciprocal is not a finite number")
     return number
 
 
@@ -104,8 +115,8 @@ class BankrollRules:
         object.__setattr__(self, "tick", _non_negative("tick", self.tick))
         if isinstance(self.rounds, bool) or not isinstance(self.rounds, Integral):
             raise ValueError(f"rounds = {self.rounds!r} is not a whole number")
-        if self.rounds < 1:
-            raise ValueError(f"rounds = {self.rounds} must be at least 1")
+        if not 1 <= self.rounds <= MAX_ROUNDS:
+            raise ValueError(f"rounds = {self.rounds} must be at least 1 and at most 2^53")
         object.__setattr__(self, "rounds", int(self.rounds))
 
     @property
@@ -128,7 +139,7 @@ class CoinGame(BankrollRules):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "p", _probability("p", self.p))
-        object.__setattr__(self, "odds", _positive("odds", self.odds))
+        object.__setattr__(self, "odds", _odds("odds", self.odds))
         self._validate_rules()
 
     @property
@@ -170,7 +181,7 @@ class RaceGame(BankrollRules):
         total = math.fsum(probs)
         if abs(total - 1.0) > PROBABILITY_TOLERANCE * len(probs):
             raise ValueError(f"probs = {list(probs)} sum to {total:g}; they must sum to 1")
-        odds = _vector("odds", self.odds, _positive)
+        odds = _vector("odds", self.odds, _odds)
         if len(odds) != len(probs):
             raise ValueError(
                 f"odds = {list(odds)} has {len(odds)} entries but probs has {len(probs)}"

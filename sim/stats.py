@@ -46,9 +46,9 @@ def round_money(values, digits: int = 12) -> np.ndarray:
     """
     values = np.asarray(values, dtype=float)
     usable = np.isfinite(values) & (np.abs(values) > 1e-280) & (np.abs(values) < 1e280)
-    magnitude = np.floor(np.log10(np.abs(np.where(usable, values, 1.0))))
-    factor = 10.0 ** (digits - 1 - magnitude)
-    return np.where(usable, np.round(values * factor) / factor, values)
+    scaled = np.where(usable, values, 1.0)  # huge values are left as they are, never scaled
+    factor = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(scaled))))
+    return np.where(usable, np.round(scaled * factor) / factor, values)
 
 
 def constant_shares(strategy: Strategy, game: Game) -> np.ndarray | None:
@@ -87,13 +87,20 @@ def growth_estimate(log_ratio: np.ndarray, rounds: int) -> tuple[float, float]:
 
 
 def _mean_wealth(log_wealth: np.ndarray) -> float:
-    """Mean of e^{ln W} computed without overflow where the mean itself is representable."""
-    finite = log_wealth[np.isfinite(log_wealth)]
+    """Mean of e^{ln W} in log space: ln mean = m + ln(sum e^{ln W - m} / n), m = max ln W.
+
+    Exact where the mean is representable; inf where it is above the largest float (e.g.
+    10^6 rounds at huge odds), 0 when every path went bust.
+    """
+    if np.any(log_wealth == np.inf):
+        return math.inf
+    finite = log_wealth[log_wealth > -np.inf]
     if finite.size == 0:
-        return 0.0 if np.all(log_wealth == -np.inf) else math.inf
+        return 0.0
     top = finite.max()
+    log_mean = top + math.log(np.exp(finite - top).sum() / log_wealth.size)
     with np.errstate(over="ignore"):
-        return float(math.exp(top) * np.exp(finite - top).sum() / log_wealth.size)
+        return float(np.exp(log_mean))
 
 
 def wealth_quantiles_of(log_wealth: np.ndarray, quantiles) -> np.ndarray:
