@@ -1,0 +1,401 @@
+"""The Unknown coin screen: learn p from the flips, against a Bayesian Kelly bot.
+
+p is drawn from the seed and hidden (see :mod:`game.unknown_session`). The player and the
+Bayesian bot (Beta(1, 1) prior, bets its posterior mean q_t) bet on the same flips; Kelly who
+knows p is the yardstick, shown when p is revealed (at the end, or with R). The screen shows:
+
+* the bankrolls on a log scale;
+* the bot's belief q_t with its 90% credible band (Beta posterior, integrated numerically) and
+  the player's implied belief a = (1 + f)/2, and p once revealed;
+* once p is revealed, the growth lost per flip D(p||q_t) = H(p, q_t) - H(p) — the gap between
+  the belief's cross-entropy and the coin's entropy — and its running total against the exact
+  expectation sum_t E[D(p||q_t)] (:func:`sim.learning.expected_divergence`).
+
+Keys: Space flip, H/T side, Left/Right stake -/+1% (Shift: 5%), A auto-flip, R reveal p,
+N new game, Esc back.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pygame
+
+from game.scene import MARGIN, TOP_BAR, Scene, row, stack
+from game.ui.charts import Series, bankroll_chart, nice_step
+from game.ui.coin import CoinFlip
+from game.ui.style import (
+    AXIS,
+    BAD,
+    FAINT,
+    GOOD,
+    GRID,
+    INFO,
+    MUTED,
+    PLAYER,
+    TEXT,
+    bettor_colour,
+    card,
+    dashed_line,
+    fit_size,
+    money,
+    text,
+    wrapped,
+)
+from game.unknown_session import BAND_LEVEL, BAYES_NAME, KNOWER_NAME, UnknownSession
+
+BAYES_COLOUR = (255, 143, 171)
+KNOWER_COLOUR = bettor_colour("Kelly")
+ML_POINT = ("The best model of the data — the least cross-entropy H(p, q) — grows the bankroll "
+            "fastest: every flip costs D(p‖q) = H(p, q) − H(p).")
+
+
+class UnknownScene(Scene):
+    name = "unknown"
+    title = "Unknown coin"
+    hint = "Nobody tells you p. Learn it from the flips, faster than the Bayes bot."
+    status_width = 430
+
+    def __init__(self, app, seed: int | None = None, rounds: int = 100, **options) -> None:
+        super().__init__(app, **options)
+        self.rounds = rounds
+        self.side = 1
+        self.stake_pct = 10
+        self.auto = app.auto
+        self.auto_speed = max(app.settings.auto_speed, 1.0)
+        self.auto_clock = 0.0
+        self.coin = CoinFlip()
+        self.start_session(app.seed if seed is None else seed)
+
+    # -- the game ---------------------------------------------------------------------------
+
+    def start_session(self, seed: int) -> None:
+        self.session = UnknownSession(seed, self.rounds)
+        self.shown = 0  # flips whose coin has landed
+        self._band: tuple[int, np.ndarray] | None = None
+        self.message = "Guess from the flips: bet on the side you trust."
+        self.message_colour = MUTED
+
+    @property
+    def fraction(self) -> float:
+        return self.side * self.stake_pct / 100.0
+
+    def flip(self) -> None:
+        if self.session.finished:
+            self.message, self.message_colour = "This game is over. Press N for a new one.", MUTED
+            return
+        if self.coin.busy:
+            self.land()
+        record = self.session.play(self.fraction)
+        self.coin.toss(record.outcome == 0, min(0.6, 0.8 / self.auto_speed) if self.auto else 0.6)
+        self.app.sounds.play("flip")
+
+    def land(self) -> None:
+        self.coin.finish()
+        s = self.session
+        if self.shown == s.round:
+            return
+        self.shown = s.round
+        side = "HEADS" if s.coin.history[self.shown - 1].outcome == 0 else "TAILS"
+        if s.coin.ruined[0]:
+            self.message, self.message_colour = f"{side} — bust!", BAD
+        else:
+            self.message, self.message_colour = f"{side}", TEXT
+        if s.finished:
+            self.auto = False
+            self.message = f"{side} — game over: p was {s.p:.2f}"
+
+    def reveal(self) -> None:
+        self.session.reveal()
+
+    def new_game(self, seed: int | None = None) -> None:
+        self.coin.finish()
+        self.start_session(self.app.new_seed() if seed is None else seed)
+
+    # -- widgets ----------------------------------------------------------------------------
+
+    def layout(self, window: pygame.Rect) -> None:
+        width, height = window.size
+        left_w = max(290, min(350, int(width * 0.27)))
+        self.left = pygame.Rect(MARGIN, TOP_BAR, left_w, height - TOP_BAR - MARGIN)
+        inner = self.left.inflate(-24, -20)
+        coin_h = max(90, min(160, int(height * 0.22) - 10))
+        rects = stack(inner, coin_h, 20, 34, 18, 26, 18, 46, 32, 32, 60, gap=7)
+        (self.coin_rect, self.bet_title, side_row, self.stake_text, slider_rect, self.share_text,
+         flip_rect, auto_row, game_row, self.hint_rect) = rects
+        heads, tails = row(side_row, 1, 1)
+        self.heads_button = self.button(heads, "Heads (H)", "@choice")
+        self.tails_button = self.button(tails, "Tails (T)", "@choice")
+        self.stake_slider = self.slider(slider_rect, self.stake_pct, 0, 100)
+        self.flip_button = self.button(flip_rect, "Flip  (Space)", "@primary")
+        self.auto_button = self.button(auto_row, "", "@choice")
+        reveal, new = row(game_row, 1, 1)
+        self.reveal_button = self.button(reveal, "Reveal p (R)", "@small")
+        self.new_button = self.button(new, "New game (N)", "@small")
+        self._refresh()
+
+        right = pygame.Rect(self.left.right + MARGIN, TOP_BAR, width - self.left.right - 2 * MARGIN,
+                            height - TOP_BAR - MARGIN)
+        chart_h = int(right.height * 0.45)
+        self.bankroll_rect = pygame.Rect(right.left, right.top, right.width, chart_h)
+        bottom = pygame.Rect(right.left, self.bankroll_rect.bottom + MARGIN, right.width,
+                             right.height - chart_h - MARGIN)
+        self.belief_rect, self.loss_rect = row(bottom, 1, 1, gap=MARGIN)
+
+    def _refresh(self) -> None:
+        if self.root is None:
+            return
+        for button, side in ((self.heads_button, 1), (self.tails_button, -1)):
+            if side == self.side:
+                button.select()
+            else:
+                button.unselect()
+        self.stake_slider.set_current_value(self.stake_pct)
+        self.auto_button.set_text(f"Auto-flip (A): {'on' if self.auto else 'off'}")
+        if self.auto:
+            self.auto_button.select()
+        else:
+            self.auto_button.unselect()
+
+    def set_stake(self, pct: int) -> None:
+        self.stake_pct = int(min(max(pct, 0), 100))
+        self._refresh()
+
+    def set_side(self, side: int) -> None:
+        self.side = side
+        self._refresh()
+
+    def toggle_auto(self) -> None:
+        self.auto = not self.auto and not self.session.finished
+        self.auto_clock = 0.0
+        self._refresh()
+
+    # -- input ------------------------------------------------------------------------------
+
+    def on_button(self, button) -> None:
+        actions = {
+            self.heads_button: lambda: self.set_side(1),
+            self.tails_button: lambda: self.set_side(-1),
+            self.flip_button: self.flip,
+            self.auto_button: self.toggle_auto,
+            self.reveal_button: self.reveal,
+            self.new_button: self.new_game,
+        }
+        if button in actions:
+            actions[button]()
+
+    def on_slider(self, slider, value) -> None:
+        if slider is self.stake_slider:
+            self.stake_pct = round(value)
+
+    def on_key(self, event) -> None:
+        step = 5 if event.mod & pygame.KMOD_SHIFT else 1
+        key = event.key
+        if key == pygame.K_SPACE:
+            self.flip()
+        elif key == pygame.K_h:
+            self.set_side(1)
+        elif key == pygame.K_t:
+            self.set_side(-1)
+        elif key in (pygame.K_RIGHT, pygame.K_UP):
+            self.set_stake(self.stake_pct + step)
+        elif key in (pygame.K_LEFT, pygame.K_DOWN):
+            self.set_stake(self.stake_pct - step)
+        elif key == pygame.K_a:
+            self.toggle_auto()
+        elif key == pygame.K_r:
+            self.reveal()
+        elif key == pygame.K_n:
+            self.new_game()
+
+    # -- time -------------------------------------------------------------------------------
+
+    def update(self, dt: float) -> None:
+        if self.coin.update(dt):
+            self.land()
+        if self.auto and not self.session.finished:
+            self.auto_clock += dt
+            if self.auto_clock >= 1.0 / self.auto_speed and not self.coin.busy:
+                self.auto_clock = 0.0
+                self.flip()
+        elif self.auto:
+            self.auto = False
+            self._refresh()
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        super().draw(surface)
+        s = self.session
+        p = f"p = {s.p:.2f}" if s.revealed else "p = ?"
+        you = float(s.coin.wealth_paths()[0, self.shown])
+        status = (f"Flip {self.shown} of {s.game.rounds}   ·   {p}   ·   You: {money(you)}"
+                  f"   ·   seed {s.seed}")
+        right_edge = surface.get_width() - MARGIN - (120 if self.back_button else 0)
+        text(surface, status, (right_edge, TOP_BAR // 2 + 2), 14, TEXT, anchor="midright")
+        self.draw_controls(surface)
+        self.draw_bankrolls(surface)
+        self.draw_beliefs(surface)
+        self.draw_losses(surface)
+
+    def draw_controls(self, surface: pygame.Surface) -> None:
+        s = self.session
+        card(surface, self.left)
+        coin_area = pygame.Rect(self.coin_rect.left, self.coin_rect.top + 8,
+                                self.coin_rect.width, self.coin_rect.height - 32)
+        self.coin.draw(surface, coin_area)
+        size = fit_size(self.message, self.coin_rect.width, 15, bold=True)
+        text(surface, self.message, self.coin_rect.midbottom, size,
+             self.message_colour if not self.coin.busy else FAINT, bold=True, anchor="midbottom")
+        heads = s.heads(self.shown)
+        text(surface, f"heads {heads} · tails {self.shown - heads}", self.coin_rect.topleft, 13,
+             FAINT)
+        text(surface, "Your bet (even money)", self.bet_title.topleft, 16, TEXT, bold=True)
+        wealth = float(s.coin.wealth[0])
+        side = "heads" if self.side > 0 else "tails"
+        text(surface, f"Stake {self.stake_pct}% on {side} = {money(wealth * self.stake_pct / 100)}",
+             self.stake_text.topleft, 14, PLAYER, bold=True)
+        a = (1 + self.fraction) / 2
+        line = f"= your belief a = {a:.0%} heads (a = (1 + f)/2)"
+        text(surface, line, self.share_text.topleft, fit_size(line, self.share_text.width, 13),
+             MUTED)
+        hint = ("Space flip · H/T side · ←/→ stake ±1% (Shift 5%) · A auto · R reveal p · "
+                "N new · Esc back")
+        wrapped(surface, hint, self.hint_rect, 12, FAINT)
+
+    def draw_bankrolls(self, surface: pygame.Surface) -> None:
+        s = self.session
+        inner = card(surface, self.bankroll_rect,
+                     "Bankroll, log scale: you, the Bayes bot, and Kelly who knows p "
+                     "(when revealed)")
+        paths = s.coin.wealth_paths()[:, : self.shown + 1]
+        series = [Series(BAYES_NAME, BAYES_COLOUR, paths[1], 2)]
+        if s.revealed:
+            series.insert(0, Series(KNOWER_NAME, KNOWER_COLOUR, paths[2], 2))
+        series.append(Series("You", PLAYER, paths[0], 4))
+        x_max = min(s.game.rounds, max(20, math.ceil(self.shown * 1.25 / 10) * 10))
+        bankroll_chart(surface, inner, series, x_max, s.game.start)
+
+    def _bands(self) -> np.ndarray:
+        if self._band is None or self._band[0] != self.shown:
+            self._band = (self.shown, self.session.band(self.shown))
+        return self._band[1]
+
+    def _plot(self, inner: pygame.Rect) -> tuple[pygame.Rect, float]:
+        plot = pygame.Rect(inner.left + 40, inner.top + 4, inner.width - 48, inner.height - 62)
+        x_max = min(self.session.game.rounds, max(20, math.ceil(self.shown * 1.25 / 10) * 10))
+        return plot, float(x_max)
+
+    def _x_axis(self, surface, plot: pygame.Rect, x_max: float) -> None:
+        step = nice_step(x_max, 5)
+        tick = 0.0
+        while tick <= x_max + 1e-9:
+            x = plot.left + tick / x_max * plot.width
+            pygame.draw.line(surface, GRID, (x, plot.top), (x, plot.bottom))
+            text(surface, f"{tick:g}", (x, plot.bottom + 3), 11, MUTED, anchor="midtop")
+            tick += step
+        pygame.draw.rect(surface, AXIS, plot, width=1)
+
+    def draw_beliefs(self, surface: pygame.Surface) -> None:
+        s = self.session
+        inner = card(surface, self.belief_rect,
+                     f"Belief about p: bot's q (band: {BAND_LEVEL:.0%} credible), yours a")
+        plot, x_max = self._plot(inner)
+        for value in (0.0, 0.25, 0.5, 0.75, 1.0):
+            y = plot.bottom - value * plot.height
+            pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y))
+            text(surface, f"{value:g}", (plot.left - 5, y), 11, MUTED, anchor="midright")
+        self._x_axis(surface, plot, x_max)
+        t = np.arange(self.shown + 1)
+        xs = plot.left + t / x_max * plot.width
+        band = self._bands()
+        if self.shown > 0:
+            upper = [(x, plot.bottom - hi * plot.height)
+                     for x, hi in zip(xs, band[:, 1], strict=True)]
+            lower = [(x, plot.bottom - lo * plot.height)
+                     for x, lo in zip(xs, band[:, 0], strict=True)]
+            shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+            pygame.draw.polygon(shade, (*BAYES_COLOUR, 50), upper + lower[::-1])
+            surface.blit(shade, (0, 0))
+            q = s.beliefs(self.shown)
+            points = [(x, plot.bottom - v * plot.height) for x, v in zip(xs, q, strict=True)]
+            pygame.draw.lines(surface, BAYES_COLOUR, False, points, 2)
+            shares = s.player_shares(self.shown)
+            for x, a in zip(xs[1:] - plot.width / x_max / 2, shares, strict=True):
+                pygame.draw.circle(surface, PLAYER, (x, plot.bottom - a * plot.height), 2)
+        if s.revealed:
+            y = plot.bottom - s.p * plot.height
+            dashed_line(surface, GOOD, (plot.left, y), (plot.right, y), 2)
+            text(surface, f"p = {s.p:.2f}", (plot.right - 4, y - 2), 12, GOOD, bold=True,
+                 anchor="bottomright")
+        q_now = float(s.beliefs(self.shown)[-1])
+        low, high = band[-1]
+        caption = (f"bot: q = (1 + heads)/(2 + flips) = {q_now:.2f}, "
+                   f"band [{low:.2f}, {high:.2f}]")
+        text(surface, caption, (inner.left, inner.bottom - 34),
+             fit_size(caption, inner.width, 12, smallest=8),
+             BAYES_COLOUR)
+        legend = "gold dots: your belief a = (1 + f)/2 in each flip"
+        text(surface, legend, (inner.left, inner.bottom - 16), fit_size(legend, inner.width, 12),
+             PLAYER)
+
+    def draw_losses(self, surface: pygame.Surface) -> None:
+        s = self.session
+        inner = card(surface, self.loss_rect, "Growth lost per flip: D(p‖q) = H(p, q) − H(p)")
+        ml_h = 36 if inner.width >= 420 else 52
+        ml_rect = pygame.Rect(inner.left, inner.bottom - ml_h, inner.width, ml_h)
+        wrapped(surface, ML_POINT, ml_rect, 12, TEXT)
+        if not s.revealed:
+            note = ("Hidden while p is hidden: it needs p. Press R to reveal p (or play to the "
+                    "end) to see what each belief cost: the bot's D(p‖q_t), yours D(p‖a_t), and "
+                    "the bot's total against what learning is expected to cost.")
+            wrapped(surface, note, pygame.Rect(inner.left, inner.top + 8, inner.width,
+                                               inner.height - ml_h - 8), 14, MUTED)
+            return
+        area = pygame.Rect(inner.left, inner.top, inner.width, inner.height - ml_h - 4)
+        _, x_max = self._plot(area)
+        plot = pygame.Rect(area.left + 40, area.top + 36, area.width - 48, area.height - 56)
+        bot = s.bot_losses(self.shown)
+        you = s.player_losses(self.shown)
+        total = np.cumsum(bot)
+        expected = np.cumsum(s.expected_losses(self.shown))
+        high = max(0.05, float(np.max(total, initial=0.0)), float(np.max(expected, initial=0.0)),
+                   float(np.max(np.where(np.isfinite(you), you, 0.0), initial=0.0)))
+        step = nice_step(high, 3)
+        tick = 0.0
+        while tick <= high + 1e-9:
+            y = plot.bottom - tick / high * plot.height
+            pygame.draw.line(surface, GRID, (plot.left, y), (plot.right, y))
+            text(surface, f"{tick:.2g}", (plot.left - 5, y), 11, MUTED, anchor="midright")
+            tick += step
+        self._x_axis(surface, plot, x_max)
+        t = np.arange(1, self.shown + 1)
+        xs = plot.left + t / x_max * plot.width
+
+        def y_of(values):
+            clipped = np.minimum(np.where(np.isfinite(values), values, high), high)
+            return plot.bottom - clipped / high * plot.height
+
+        if self.shown > 0:
+            for x, y in zip(xs, y_of(bot), strict=True):
+                pygame.draw.line(surface, BAYES_COLOUR, (x, plot.bottom), (x, y), 2)
+            for x, y in zip(xs, y_of(you), strict=True):
+                pygame.draw.circle(surface, PLAYER, (x, y), 2)
+        if self.shown > 1:
+            pygame.draw.lines(surface, INFO, False, list(zip(xs, y_of(expected), strict=True)), 2)
+            pygame.draw.lines(surface, TEXT, False, list(zip(xs, y_of(total), strict=True)), 2)
+        last_bot = float(bot[-1]) if self.shown else 0.0
+        lines = [
+            (f"bars: bot D(p‖q_t) = {last_bot:.4f} now · dots: you D(p‖a_t)", BAYES_COLOUR),
+            (f"white: bot total {float(total[-1]) if self.shown else 0.0:.3f} nats · blue: "
+             f"expected {float(expected[-1]) if self.shown else 0.0:.3f}", TEXT),
+        ]
+        y = inner.top
+        for line, colour in lines:
+            text(surface, line, (inner.left, y), fit_size(line, inner.width, 12, smallest=8),
+                 colour)
+            y += 16
+
+
+SCENE = UnknownScene
