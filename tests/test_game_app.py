@@ -1,5 +1,6 @@
 """The game in a headless window: real key and mouse events in, session state out."""
 
+import itertools
 import json
 import math
 import os
@@ -324,6 +325,24 @@ def test_menu_keyboard_and_escape(app):
     assert app.scene is menu
     key(app, pygame.K_ESCAPE)
     assert not app.running
+
+
+@pytest.mark.parametrize("size", [(960, 600), (1280, 720), (1920, 1080)])
+def test_every_menu_entry_fits_the_window(size):
+    small = App(headless=True, seed=1, size=size)
+    try:
+        small.push("menu")
+        small.run(frames=2)
+        window = pygame.Rect((0, 0), small.size)
+        footer_top = small.size[1] - 44
+        buttons = small.scene.buttons
+        assert len(buttons) == len(small.scene.entries)
+        for upper, lower in itertools.pairwise(buttons):
+            assert not upper.rect.colliderect(lower.rect)
+        for button in buttons:
+            assert window.contains(button.rect) and button.rect.bottom <= footer_top
+    finally:
+        small.close()
 
 
 def test_high_scores_screen_lists_saved_games(app):

@@ -52,13 +52,15 @@ class MenuScene(Scene):
 
     def layout(self, window: pygame.Rect) -> None:
         count = len(self.entries)
-        top = 190
-        height = max(40, min(54, (window.height - top - 70) // count - 10))
+        top = 190 if window.height >= 700 else 160
+        gap = 10 if window.height >= 700 else 8
+        room = window.height - top - 60  # the footer takes the bottom 60 pixels
+        height = max(28, min(54, room // count - gap))
         width = min(300, window.width // 3)
         left = max(MARGIN * 3, window.centerx - width - 60)
         self.buttons = []
         for i, entry in enumerate(self.entries):
-            rect = pygame.Rect(left, top + i * (height + 10), width, height)
+            rect = pygame.Rect(left, top + i * (height + gap), width, height)
             self.buttons.append(self.button(rect, f"{i + 1}  {entry.label}", "@menu"))
 
     def open(self, index: int) -> None:
