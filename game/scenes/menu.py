@@ -114,8 +114,9 @@ class MenuScene(Scene):
                 pygame.draw.rect(surface, PLAYER, rect.inflate(8, 8), width=2, border_radius=12)
             hint_rect = pygame.Rect(rect.right + 24, rect.top, width - rect.right - 24 - MARGIN * 3,
                                     rect.height)
-            line_h = font(16).get_linesize()
+            line_h = font(16).get_linesize() + 2  # wrapped() adds 2 pixels between lines
             lines = 1 if font(16).size(entry.hint)[0] <= hint_rect.width else 2
+            hint_rect.height = max(rect.height, lines * line_h)  # short buttons: two lines
             hint_rect.top = rect.centery - lines * line_h // 2
             wrapped(surface, entry.hint, hint_rect, 16, TEXT if i == self.selected else MUTED)
         footer = ("Kelly (1956): in the long run the best bet splits your money like the chances. "
