@@ -72,6 +72,9 @@ MAX_ROUND_WORK = 10**10
 #: the most strategy x path terminal values of the exact counts method without --force
 #: (about 10^7 a second, summaries included; the engine refuses above ~2.4 x 10^8 for memory)
 MAX_COUNT_WORK = 2 * 10**8
+#: the most (rounds x stakes x wealth levels) optimal play's dynamic program may try without
+#: --force (about 2 x 10^8 a second when it has to try every stake)
+MAX_SOLVE_WORK = 10**10
 DEFAULT_PATH_STRATEGIES = ("kelly", "kelly:0.5", "kelly:2", "allin")
 DEFAULT_RACE_STRATEGIES = ("kelly", "kelly:0.5", "share:0.6,0.3,0.1")
 PLAY_FLAGS = "--headless --frames N --screenshot FILE --seed N --fullscreen --classroom"
@@ -376,16 +379,43 @@ def check_work(
     )
     if exact:
         work, limit = n * simulated, MAX_COUNT_WORK
-        what = f"{n} strateg{'y' if n == 1 else 'ies'} x {paths} paths (exact counts)"
+        what = f"{_strategies(n)} x {paths} paths (exact counts)"
     else:
         work, limit = n * simulated * game.rounds, MAX_ROUND_WORK
-        what = f"{n} strateg{'y' if n == 1 else 'ies'} x {paths} paths x {game.rounds} rounds"
+        what = f"{_strategies(n)} x {paths} paths x {game.rounds} rounds"
     if work > limit:
         raise ValueError(
             f"{what} is {work:.3g} steps (paths run in blocks of {BLOCK_PATHS}), above the "
             f"work limit of {limit:.3g}; use fewer paths, rounds or strategies, or add --force "
             "to run it anyway (it could take hours)"
         )
+    if any(hasattr(s, "prepare") for s in strategies):  # optimal play solves a table first
+        solve_work = optimal_solve_work(game)
+        if solve_work > MAX_SOLVE_WORK:
+            raise ValueError(
+                f"solving optimal play for {game.rounds} rounds may try {solve_work:.3g} stakes "
+                f"(every stake at every wealth when the odds are not even or there is a floor "
+                f"or minimum bet), above the work limit of {MAX_SOLVE_WORK:.3g}; use fewer "
+                "rounds or a coarser --tick, or add --force to run it anyway"
+            )
+
+
+def _strategies(count: int) -> str:
+    return f"{count} strateg{'y' if count == 1 else 'ies'}"
+
+
+def optimal_solve_work(game: Game) -> int:
+    """Worst-case stakes tried by :func:`sim.optimal.solve`: rounds x C with the even-money
+    convex step, rounds x C^2 (two sides: C^2, one side: C^2/2) when it must enumerate
+    every stake (C = cap/tick ticks; see :mod:`sim.optimal`). Raises ValueError for a game
+    optimal play cannot solve."""
+    from sim.optimal import tick_rules
+
+    rules = tick_rules(game)
+    cap = rules.cap_ticks
+    if rules.odds == 1.0 and rules.live_from == 1 and rules.min_stake == 1:
+        return rules.rounds * cap
+    return rules.rounds * cap * cap * len(rules.sides) // 2
 
 
 def recordable_paths(
@@ -789,7 +819,7 @@ def cmd_paths(args, _extra) -> int:
     _check_outputs(args, tables=("out", "paths_out"))
     record = bool(args.plot or args.paths_out)
     check_work(game, strategies, args.paths, record=record, force=args.force)
-    with tracked(args, f"paths of {len(strategies)} strategies", args.paths) as progress:
+    with tracked(args, f"paths of {_strategies(len(strategies))}", args.paths) as progress:
         result, recorded = run_paths(game, strategies, args.paths, args.seed, record=record,
                                      workers=args.workers, progress=progress)
     _emit_table(args, summarize(result), f"Strategies over {args.rounds} bets, {args.paths} paths "
@@ -812,7 +842,7 @@ def cmd_race(args, _extra) -> int:
     strategies = race_strategies(game, [parse_strategy(s) for s in args.strategy or []], args.bets)
     _check_outputs(args)
     check_work(game, strategies, args.paths, force=args.force)
-    with tracked(args, f"race of {len(strategies)} strategies", args.paths) as progress:
+    with tracked(args, f"race of {_strategies(len(strategies))}", args.paths) as progress:
         table = race_table(game, strategies, args.paths, args.seed, workers=args.workers,
                            progress=progress)
     _emit_table(args, table, f"Horse race over {args.rounds} races, {args.paths} paths "
@@ -833,7 +863,7 @@ def cmd_challenge(args, _extra) -> int:
     _check_outputs(args)
     specs = args.strategy or DEFAULT_STRATEGIES
     check_work(HAGHANI_DEWEY, [parse_strategy(s) for s in specs], args.paths, force=args.force)
-    with tracked(args, f"challenge of {len(specs)} strategies", args.paths) as progress:
+    with tracked(args, f"challenge of {_strategies(len(specs))}", args.paths) as progress:
         table = challenge_table(paths=args.paths, seed=args.seed, workers=args.workers,
                                 progress=progress, **chosen)
     _emit_table(args, table, f"The Haghani-Dewey game, {args.paths} players per strategy")
