@@ -10,6 +10,9 @@ Two styles: :data:`HANDOUT` (white paper, thin lines) and :data:`PROJECTOR` (a b
 bright colours, thick lines and large type that read from the back of a room).
 
 :func:`render_lesson_figures` writes every step's figure to PNG (``kelly report`` calls it).
+
+matplotlib is imported on first use, not with this module: the game loads every screen when it
+starts, and the styles and the font path here are all the classroom needs until it draws.
 """
 
 from __future__ import annotations
@@ -21,11 +24,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
 from game.lesson import Lesson, LessonStep
 from game.lesson_steps import (
@@ -40,6 +41,9 @@ from game.lesson_steps import (
     UnknownPResult,
     compute_step,
 )
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 FONT_FILE = "NotoSansTC-Subset.otf"
 #: single worlds drawn thinly behind the many-worlds fan (more only clutter the picture)
@@ -97,7 +101,9 @@ def lesson_font() -> str | None:
     path = lesson_font_path()
     if path is None:
         return None
-    matplotlib.font_manager.fontManager.addfont(str(path))
+    from matplotlib import font_manager
+
+    font_manager.fontManager.addfont(str(path))
     return FONT_FAMILY
 
 
@@ -235,7 +241,7 @@ def _same_flips(figure: Figure, r: SameFlipsResult, labels: Mapping[str, str], s
                    linewidth=s.line_width, label=f"a = {share:.2f}")
     paths.axhline(r.start, color=s.muted, linewidth=s.line_width / 3)
     paths.set_yscale("log")
-    paths.yaxis.set_major_formatter(FuncFormatter(_money))
+    paths.yaxis.set_major_formatter(_money)
     paths.set_xlim(0, r.rounds)
     paths.set_xlabel(labels["round_axis"])
     paths.set_ylabel(labels["wealth_axis"])
@@ -332,7 +338,7 @@ def _overbetting(figure: Figure, r: OverbettingResult, labels: Mapping[str, str]
             paths.annotate(labels["bust"], (end, bottom), xytext=(8, 10),
                            textcoords="offset points", color=colour)
     paths.set_yscale("log")
-    paths.yaxis.set_major_formatter(FuncFormatter(_money))
+    paths.yaxis.set_major_formatter(_money)
     paths.set_xlim(0, r.rounds)
     paths.set_xlabel(labels["round_axis"])
     paths.set_ylabel(labels["typical"])
@@ -388,7 +394,7 @@ def _many_worlds(figure: Figure, r: ManyWorldsResult, labels: Mapping[str, str],
     axis.axhline(r.start, color=s.foreground, linewidth=s.line_width / 4)
     axis.set_yscale("log")
     axis.set_ylim(bottom, top)
-    axis.yaxis.set_major_formatter(FuncFormatter(_money))
+    axis.yaxis.set_major_formatter(_money)
     axis.set_xlim(0, r.rounds)
     axis.set_xlabel(labels["round_axis"])
     axis.set_ylabel(labels["wealth_axis"])
@@ -459,6 +465,9 @@ def step_figure(
 ) -> Figure:
     """The figure of one step. ``options`` go to the step's drawer (``points=False`` leaves the
     Monte Carlo points off the growth curve so the classroom screen can animate them)."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
     with matplotlib.rc_context(_rc(style)):
         figure = Figure(figsize=size, dpi=dpi, layout="constrained")
         DRAWERS[step.id](figure, result, labels, style, **options)
@@ -479,6 +488,8 @@ def render_lesson_figures(
     Files are named ``step-01-entropy.png`` and so on, each written atomically (a temporary
     file in the same folder, then renamed). Returns the paths in step order.
     """
+    import matplotlib
+
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     written = []

@@ -8,7 +8,10 @@ import csv
 import math
 import random
 import re
+import subprocess
+import sys
 import textwrap
+import threading
 
 import numpy as np
 import pygame
@@ -21,9 +24,18 @@ from game.lesson import STEP_IDS, available_languages, default_lesson
 from game.lesson_figures import step_figure
 from game.lesson_steps import compute_step
 from game.saves import data_dir
-from game.scenes import registry
+from game.scenes import classroom, registry
 from game.scenes.classroom import open_lesson
-from game.scenes.classroom_ui import BAD, Fonts, projector_style
+from game.scenes.classroom_ui import (
+    ACCENT,
+    BAD,
+    EDGE,
+    SKIPPED,
+    BackgroundJobs,
+    Fonts,
+    projector_style,
+    scale,
+)
 from sim.games import CoinGame
 
 SIZE = (1280, 720)
@@ -134,6 +146,7 @@ def test_monte_carlo_points_drop_onto_the_curve(app):
     for _ in range(3):
         key(app, pygame.K_RIGHT)
     assert scene.step.id == "growth_curve"
+    assert scene.wait_until_ready()  # the figure is drawn on a background thread
     assert len(scene.points) == len(scene.result.mc_shares)
     assert scene.points_landed == 0
     app.run(frames=60 * 4)
@@ -363,3 +376,99 @@ def test_classroom_screens_survive_random_input(app):
                 app.running = True
             app.push("classroom")
     app.run(frames=2)
+
+
+def test_loading_the_screens_does_not_import_matplotlib():
+    """The menu opens without paying for matplotlib: the classroom imports it on its first
+    figure, on the background thread."""
+    code = ("import sys\nfrom game.scenes import registry\nregistry()\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env={"SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
+                                          "PATH": ""})
+    assert out.stdout.strip() == "[]"
+
+
+def test_a_spinner_while_the_figure_is_drawn_and_only_the_step_the_teacher_stops_on(app):
+    scene = app.scene
+    assert scene.wait_until_ready()  # step 1 drawn, and step 2 drawn ahead
+    drawn = {key[1] for key in scene._figures}
+    assert drawn == {"entropy", "two_outcomes"}
+    with classroom.DRAWING:  # hold the background thread at its next figure
+        key(app, pygame.K_RIGHT)  # step 2: drawn ahead, on screen at once; step 3 starts
+        assert scene._shown() is not None
+        for _ in range(3):  # steps 3 (being drawn), 4 and 5 (queued)
+            key(app, pygame.K_RIGHT, frames=3)
+        assert scene.step.id == "peak_decomposition" and scene._shown() is None
+        panel = scene.figure_rect()
+        radius = round(scale(SIZE[1]) * 2.4)
+        ring = app.screen.get_at((panel.centerx, panel.centery - radius + 1))[:3]
+        assert ring in (EDGE, ACCENT)  # the spinner, not a figure
+        assert scene.points == () and scene.clock == 0
+    assert scene.wait_until_ready()
+    drawn = [key[1] for key in scene._figures]
+    assert "growth_curve" not in drawn  # step 4 was skipped: the teacher went past it
+    assert drawn == ["entropy", "two_outcomes", "same_flips", "peak_decomposition",
+                     "overbetting"]
+
+
+def test_the_drop_animation_waits_for_its_figure(app):
+    scene = app.scene
+    with classroom.DRAWING:
+        for _ in range(3):
+            key(app, pygame.K_RIGHT)
+        app.run(frames=120)  # two seconds with the figure still being drawn
+        assert scene.step.id == "growth_curve" and scene.clock == 0
+    assert scene.wait_until_ready()
+    app.run(frames=75)  # 1.25 s: the first point has fallen (it starts at 0.35 s, falls 0.8 s)
+    assert scene.clock == pytest.approx(1.25) and scene.points_landed == 1
+
+
+def test_leaving_the_classroom_stops_its_thread(app):
+    scene = app.scene
+    key(app, pygame.K_END)
+    assert scene.wait_until_ready()
+    key(app, pygame.K_HOME, frames=1)
+    key(app, pygame.K_ESCAPE)
+    assert app.scene.name == "menu" and scene._jobs._executor is None
+    for thread in threading.enumerate():
+        if thread.name.startswith("classroom-figures"):
+            thread.join(timeout=30)
+            assert not thread.is_alive()
+
+
+def test_background_jobs_skip_what_is_no_longer_wanted_and_raise_on_the_screen():
+    jobs = BackgroundJobs("test-jobs")
+    release = threading.Event()
+    ran = []
+
+    def job(name, value=None):
+        def work(post):
+            if name == "a":
+                release.wait(30)
+            ran.append(name)
+            post(("early", name), name.upper())
+            if isinstance(value, Exception):
+                raise value
+            return value
+        return work
+
+    try:
+        jobs.want(["a", "b", "c"])
+        for name in "abc":
+            jobs.submit(name, job(name, name * 2))
+        jobs.submit("c", job("c", "again"))  # one job per key: not queued twice
+        jobs.want(["c"])  # the teacher moved on: b is no longer worth drawing
+        release.set()
+        while jobs.busy:
+            jobs.wait(30)
+            finished = jobs.finished()
+            assert all(value is not SKIPPED for _, value in finished)
+        assert ran == ["a", "c"]
+        jobs.want(["d"])
+        jobs.submit("d", job("d", ValueError("d = nonsense")))
+        jobs.wait(30)
+        with pytest.raises(ValueError, match="d = nonsense"):
+            jobs.finished()
+    finally:
+        jobs.close()

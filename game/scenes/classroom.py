@@ -6,6 +6,12 @@ figure from :mod:`game.lesson_figures` in the high-contrast projector style, ren
 size of the window. On the growth-curve step the Monte Carlo points drop onto the curve one by
 one.
 
+No frame waits for the engine or for matplotlib: a step's numbers and figure are made on a
+background thread (:class:`~game.scenes.classroom_ui.BackgroundJobs`) while the screen shows a
+spinner in the figure panel; the newest request wins (three quick presses of Right draw one
+step), and once a step is on screen the next one is drawn ahead. The drop animation starts when
+the figure appears. Tests call :meth:`ClassroomScene.wait_until_ready`.
+
 Keys (all large buttons work with the mouse too):
 
     Right, Space, Page Down   next step            Left, Page Up, Backspace   previous step
@@ -19,13 +25,24 @@ Keys (all large buttons work with the mouse too):
 
 from __future__ import annotations
 
+import gc
+import math
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pygame
 
-from game.lesson import Lesson, available_languages, default_lesson, lesson_folder, load_lesson
+from game.lesson import (
+    Lesson,
+    LessonStep,
+    available_languages,
+    default_lesson,
+    lesson_folder,
+    load_lesson,
+)
 from game.lesson_figures import growth_window, step_figure
 from game.lesson_steps import GrowthCurveResult, StepResult, compute_step
 from game.scene import Scene
@@ -36,14 +53,16 @@ from game.scenes.classroom_ui import (
     EDGE,
     MUTED,
     TEXT,
+    BackgroundJobs,
     Editor,
     Fonts,
     draw_line,
     draw_text_block,
-    figure_surface,
+    figure_pixels,
     load_theme,
     parse_number,
     parse_whole,
+    pixels_surface,
     projector_style,
     scale,
     toggle_fullscreen,
@@ -55,6 +74,10 @@ DROP_GAP = 0.35
 DROP_TIME = 0.8
 #: rendered figures kept (about 3 MB each at 1920 x 1080)
 KEEP_FIGURES = 12
+#: one matplotlib figure at a time in this process: rc_context changes matplotlib's global
+#: settings, and a screen further down the stack may still be finishing a figure
+DRAWING = threading.Lock()
+_settled = False  # has the first figure frozen matplotlib's objects (see draw_step)?
 
 
 @dataclass(frozen=True)
@@ -66,6 +89,59 @@ class DroppingPoint:
     low: float  # the ends of its 95% interval (y +- 2 standard errors)
     high: float
     top: float  # where it starts: the top of the axes
+
+
+@dataclass(frozen=True)
+class DrawnStep:
+    """A step's figure as the background thread hands it over: RGBA pixels and drop targets."""
+
+    pixels: bytes
+    size: tuple[int, int]
+    points: tuple[DroppingPoint, ...]
+
+
+def draw_step(step: LessonStep, result: StepResult, labels, size: tuple[int, int],
+              window_height: int) -> DrawnStep:
+    """Draw ``step``'s figure in the projector style at ``size`` pixels (100 dpi); on the
+    growth-curve step without its Monte Carlo points, which the screen drops on by itself.
+    Runs on the background thread: matplotlib only, no pygame.
+
+    The first figure imports matplotlib (about 100,000 objects that live as long as the game).
+    Python's full garbage collection walks every live object while holding the GIL, which
+    would stop the screen's frames for 50 to 100 ms; so the objects that exist before and after
+    the first figure are frozen (``gc.freeze``: never collected, never walked again).
+    """
+    global _settled
+    animate = isinstance(result, GrowthCurveResult)
+    options = {"points": False} if animate else {}
+    with DRAWING:
+        if not _settled:
+            gc.freeze()
+        figure = step_figure(step, result, labels, projector_style(window_height),
+                             size=(size[0] / 100, size[1] / 100), dpi=100, title=False,
+                             **options)
+        pixels, drawn = figure_pixels(figure)  # draws it: the layout is final only now
+        points = drop_targets(figure, result, drawn[1]) if animate else ()
+        if not _settled:
+            gc.freeze()
+            _settled = True
+    return DrawnStep(pixels, drawn, points)
+
+
+def drop_targets(figure, result: GrowthCurveResult, height: int) -> tuple[DroppingPoint, ...]:
+    """Pixel positions of the Monte Carlo points on the drawn growth chart (y down)."""
+    axis = figure.axes[0]
+    low_limit, high_limit = growth_window(result)
+    top = height - axis.bbox.y1
+    points = []
+    for a, g, se in zip(result.mc_shares, result.mc_growth, result.mc_se, strict=True):
+        if not np.isfinite(g):
+            continue
+        ends = np.clip([g - 2 * se, g + 2 * se], low_limit, high_limit)
+        (x, y), (_, y_low), (_, y_high) = axis.transData.transform(
+            [(a, g), (a, ends[0]), (a, ends[1])])
+        points.append(DroppingPoint(x, height - y, height - y_low, height - y_high, top))
+    return tuple(points)
 
 
 def button_class(height: int) -> str:
@@ -105,13 +181,14 @@ class ClassroomScene(Scene):
         self.fonts = Fonts()
         self.editor: Editor | None = None
         self.message = ""
-        self.clock = 0.0  # seconds since this step appeared
+        self.clock = 0.0  # seconds this step's figure has been on screen
+        self.spin = 0.0  # seconds of spinner while a figure is being drawn
         self.windowed = app.size
+        self._jobs = BackgroundJobs("classroom-figures")
         self._results: dict[tuple, StepResult] = {}
-        self._figures: dict[tuple, tuple[pygame.Surface, list[DroppingPoint]]] = {}
+        self._figures: dict[tuple, tuple[pygame.Surface, tuple[DroppingPoint, ...]]] = {}
         self._layer_key: tuple | None = None
         self._layer: pygame.Surface | None = None
-        self.points: list[DroppingPoint] = []
         self.buttons: dict[str, object] = {}
         load_theme(app.ui)
 
@@ -123,16 +200,95 @@ class ClassroomScene(Scene):
 
     @property
     def result(self) -> StepResult:
-        """What the current step computed (cached per step and parameters)."""
-        key = (self.step.id, self.step.params)
-        if key not in self._results:
-            self._results[key] = compute_step(self.step)
-            while len(self._results) > KEEP_FIGURES:
-                self._results.pop(next(iter(self._results)))
+        """What the current step computed (cached per step and parameters); waits for the
+        background thread if it is still computing (the frame never asks for it)."""
+        key = self._result_key(self.index)
+        if key not in self._results and not self.wait_until_ready():
+            raise TimeoutError(f"step {self.step.id!r} was not computed in time")
         return self._results[key]
 
     def body(self) -> str:
         return self.step.render_body(self.result.facts())
+
+    def _result_key(self, index: int) -> tuple:
+        step = self.lesson.steps[index]
+        return ("result", step.id, step.params)
+
+    def _figure_key(self, index: int) -> tuple:
+        step = self.lesson.steps[index]
+        return ("figure", step.id, step.params, self.lesson.language, self.figure_rect().size,
+                self.app.size[1])
+
+    def _shown(self) -> tuple[pygame.Surface, tuple[DroppingPoint, ...]] | None:
+        """The current step's figure and drop targets, or None while it is being drawn."""
+        return self._figures.get(self._figure_key(self.index))
+
+    @property
+    def drawing(self) -> bool:
+        """True while the current step's figure is being drawn (a spinner is on screen)."""
+        return self._shown() is None
+
+    @property
+    def points(self) -> tuple[DroppingPoint, ...]:
+        """The Monte Carlo points of the figure on screen (empty on other steps)."""
+        shown = self._shown()
+        return shown[1] if shown is not None else ()
+
+    def _collect(self) -> None:
+        """Take what the background thread finished: numbers first, then figures."""
+        for key, value in self._jobs.finished():
+            if key[0] == "result":
+                store = self._results
+            else:
+                store = self._figures
+                value = (pixels_surface(value.pixels, value.size), value.points)
+            store.pop(key, None)  # the newest last: the oldest are dropped first
+            store[key] = value
+            while len(store) > KEEP_FIGURES:
+                store.pop(next(iter(store)))
+
+    def _request(self) -> None:
+        """Ask for the current step's figure, and for the next one once it is on screen."""
+        indices = [self.index]
+        if self._shown() is not None and self.index + 1 < len(self.lesson):
+            indices.append(self.index + 1)
+        keys = [self._figure_key(i) for i in indices]
+        self._jobs.want(keys)
+        for index, key in zip(indices, keys, strict=True):
+            if key not in self._figures or self._result_key(index) not in self._results:
+                self._jobs.submit(key, self._drawing_job(index))
+
+    def _drawing_job(self, index: int):
+        """The background work for step ``index`` at the current size: compute it (unless it
+        is known), post the numbers, then draw the figure."""
+        step = self.lesson.steps[index]
+        result_key = self._result_key(index)
+        known = self._results.get(result_key)
+        labels = self.lesson.labels
+        size = self.figure_rect().size
+        height = self.app.size[1]
+
+        def job(post) -> DrawnStep:
+            result = known if known is not None else compute_step(step)
+            post(result_key, result)
+            return draw_step(step, result, labels, size, height)
+
+        return job
+
+    def wait_until_ready(self, timeout: float = 60.0) -> bool:
+        """Block until the current step's figure is drawn and the background thread is idle
+        (the next step drawn ahead too); False if ``timeout`` seconds pass first. For tests
+        and scripts: the frame itself never waits."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self._collect()
+            self._request()
+            if self._shown() is not None and not self._jobs.busy:
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            self._jobs.wait(left)
 
     def go(self, index: int) -> None:
         index = min(max(index, 0), len(self.lesson) - 1)
@@ -297,7 +453,18 @@ class ClassroomScene(Scene):
     # -- per frame --------------------------------------------------------------------------
 
     def update(self, dt: float) -> None:
-        self.clock += dt
+        if self._shown() is not None:
+            self.clock += dt
+        else:
+            self.spin += dt
+
+    def pause(self) -> None:
+        self._jobs.want(())  # the class race is on top: nothing queued is needed now
+        super().pause()
+
+    def exit(self) -> None:
+        self._jobs.close()
+        super().exit()
 
     @property
     def points_landed(self) -> int:
@@ -320,53 +487,25 @@ class ClassroomScene(Scene):
         return pygame.Rect(round(unit), round(unit * 3.4), round(width * 0.41 - 2 * unit),
                            round(height - unit * 7.3))
 
-    def figure(self) -> pygame.Surface:
-        """The step's figure at the size of its panel; the last few are kept, so stepping back
-        and forth does not render them again."""
-        rect = self.figure_rect()
-        key = (self.step.id, self.step.params, self.lesson.language, rect.size)
-        if key not in self._figures:
-            style = projector_style(self.app.size[1])
-            animate = isinstance(self.result, GrowthCurveResult)
-            options = {"points": False} if animate else {}
-            figure = step_figure(self.step, self.result, self.lesson.labels, style,
-                                 size=(rect.width / 100, rect.height / 100), dpi=100,
-                                 title=False, **options)
-            surface = figure_surface(figure)  # draws it: the layout is final only now
-            points = self._drop_targets(figure, rect.height) if animate else []
-            self._figures[key] = (surface, points)
-            while len(self._figures) > KEEP_FIGURES:
-                self._figures.pop(next(iter(self._figures)))
-        surface, self.points = self._figures[key]
-        return surface
-
-    def _drop_targets(self, figure, height: int) -> list[DroppingPoint]:
-        """Pixel positions of the Monte Carlo points on the rendered growth chart."""
-        result: GrowthCurveResult = self.result
-        axis = figure.axes[0]
-        low_limit, high_limit = growth_window(result)
-        top = height - axis.bbox.y1
-        points = []
-        for a, g, se in zip(result.mc_shares, result.mc_growth, result.mc_se, strict=True):
-            if not np.isfinite(g):
-                continue
-            ends = np.clip([g - 2 * se, g + 2 * se], low_limit, high_limit)
-            (x, y), (_, y_low), (_, y_high) = axis.transData.transform(
-                [(a, g), (a, ends[0]), (a, ends[1])])
-            points.append(DroppingPoint(x, height - y, height - y_low, height - y_high, top))
-        return points
-
     # -- drawing ----------------------------------------------------------------------------
 
     def draw(self, surface: pygame.Surface) -> None:
+        self._collect()
+        self._request()
         surface.blit(self.static_layer(surface.get_size()), (0, 0))
-        self._draw_points(surface, self.figure_rect(), scale(surface.get_height()))
+        unit = scale(surface.get_height())
+        if self._shown() is None:
+            self._draw_spinner(surface, self.figure_rect(), unit)
+        else:
+            self._draw_points(surface, self.figure_rect(), unit)
         if self.editor is not None:
             self.editor.draw(surface, self.fonts)
 
     def static_layer(self, size: tuple[int, int]) -> pygame.Surface:
-        """Everything but the animation and the editor, drawn once per step, edit and size."""
-        key = (self.index, self.step.params, self.lesson.language, size, self.message)
+        """Everything but the animation and the editor, drawn once per step, edit and size
+        (and again when the step's numbers, then its figure, arrive)."""
+        key = (self.index, self.step.params, self.lesson.language, size, self.message,
+               self._result_key(self.index) in self._results, self._shown() is not None)
         if key != self._layer_key:
             self._layer = pygame.Surface(size)
             self._draw_static(self._layer)
@@ -386,12 +525,28 @@ class ClassroomScene(Scene):
         pygame.draw.line(surface, EDGE, (unit, unit * 2.95), (width - unit, unit * 2.95),
                          max(2, round(unit / 10)))
 
-        draw_text_block(surface, self.body(), self.text_rect(), self.fonts, unit * 1.0, TEXT)
-        surface.blit(self.figure(), self.figure_rect().topleft)
+        result = self._results.get(self._result_key(self.index))
+        if result is not None:
+            body = self.step.render_body(result.facts())
+            draw_text_block(surface, body, self.text_rect(), self.fonts, unit * 1.0, TEXT)
+        shown = self._shown()
+        if shown is not None:
+            surface.blit(shown[0], self.figure_rect().topleft)
         hint_face = self.fonts.get(unit * 0.72)
         line = self.message or self.lesson.labels["edit_hint"]
         draw_line(surface, line, (unit, height - unit * 0.7), hint_face,
                   BAD if self.message else MUTED, "midleft")
+
+    def _draw_spinner(self, surface: pygame.Surface, panel: pygame.Rect, unit: float) -> None:
+        """While the figure is drawn: a large turning arc in the middle of its panel, visible
+        from the back of the room (no words, so it suits every lesson language)."""
+        radius = round(unit * 2.4)
+        thick = max(4, round(unit * 0.4))
+        ring = pygame.Rect(0, 0, 2 * radius, 2 * radius)
+        ring.center = panel.center
+        pygame.draw.circle(surface, EDGE, ring.center, radius, max(2, thick // 3))
+        start = -self.spin * 2 * math.pi * 0.8  # 0.8 turns a second
+        pygame.draw.arc(surface, ACCENT, ring, start, start + 1.6 * math.pi / 2, thick)
 
     def _draw_points(self, surface: pygame.Surface, panel: pygame.Rect, unit: float) -> None:
         radius = max(5, round(unit * 0.33))

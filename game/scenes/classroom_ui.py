@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import copy
 import json
+import queue
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pygame
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
 from game.assets import asset
 from game.lesson_figures import PROJECTOR, FigureStyle, lesson_font_path
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 BACKGROUND = (0, 0, 0)
 PANEL = (22, 22, 22)
@@ -156,12 +160,100 @@ def projector_style(height: int) -> FigureStyle:
                    marker_size=unit * 0.45)
 
 
-def figure_surface(figure: Figure) -> pygame.Surface:
-    """Render a matplotlib figure with Agg and hand it to pygame as a surface."""
+def figure_pixels(figure: Figure) -> tuple[bytes, tuple[int, int]]:
+    """Render a matplotlib figure with Agg: its RGBA bytes and (width, height) in pixels.
+
+    Touches no pygame, so a worker thread may call it; matplotlib is imported here, on the
+    first figure, not when the game loads its screens.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
-    width, height = canvas.get_width_height()
-    return pygame.image.frombuffer(bytes(canvas.buffer_rgba()), (width, height), "RGBA").copy()
+    return bytes(canvas.buffer_rgba()), canvas.get_width_height()
+
+
+def pixels_surface(pixels: bytes, size: tuple[int, int]) -> pygame.Surface:
+    """RGBA bytes from :func:`figure_pixels` as a pygame surface (one copy, about 1 ms for a
+    1920 x 1080 projector's figure panel)."""
+    return pygame.image.frombuffer(pixels, size, "RGBA").copy()
+
+
+#: what :meth:`BackgroundJobs.submit`'s job returns when nobody wanted it any more
+SKIPPED = object()
+
+
+class BackgroundJobs:
+    """Slow work (engine runs, matplotlib figures) on one background thread, newest first.
+
+    A screen says which keys it wants now (:meth:`want`) and queues work by key
+    (:meth:`submit`, at most one job per key). When the thread reaches a job whose key is no
+    longer wanted it skips it, so three quick presses of Right render only the step the teacher
+    stopped on. A job receives ``post(key, value)`` to hand over a partial result early (the
+    numbers of a step before its figure). The screen collects posts and finished jobs once a
+    frame with :meth:`finished`, on its own thread; a job's exception is raised there.
+
+    Python's GIL is handed between the threads every 5 ms (``sys.getswitchinterval``), so the
+    frames keep flowing while matplotlib works; the frame only converts the finished pixels.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._executor: ThreadPoolExecutor | None = None
+        self._jobs: dict[Hashable, Future] = {}
+        self._posted: queue.SimpleQueue = queue.SimpleQueue()
+        self._wanted: frozenset = frozenset()
+
+    def want(self, keys: Iterable[Hashable]) -> None:
+        """The keys whose work is still worth doing; queued jobs for others are skipped."""
+        self._wanted = frozenset(keys)
+
+    @property
+    def busy(self) -> bool:
+        """True while a job is queued or running (or finished but not yet collected)."""
+        return bool(self._jobs)
+
+    def submit(self, key: Hashable, job: Callable[[Callable[[Hashable, Any], None]], Any]) -> None:
+        """Queue ``job(post)`` under ``key`` unless a job for ``key`` is already queued."""
+        if key in self._jobs:
+            return
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self.name)
+        self._jobs[key] = self._executor.submit(self._run, key, job)
+
+    def _run(self, key: Hashable, job) -> Any:
+        if key not in self._wanted:
+            return SKIPPED
+        return job(lambda posted_key, value: self._posted.put((posted_key, value)))
+
+    def finished(self) -> list[tuple[Hashable, Any]]:
+        """(key, value) of every post and every finished job since the last call, in order."""
+        done = []
+        while True:
+            try:
+                done.append(self._posted.get_nowait())
+            except queue.Empty:
+                break
+        for key, future in list(self._jobs.items()):
+            if future.done():
+                del self._jobs[key]
+                value = future.result()  # a job's exception is raised here, on the screen
+                if value is not SKIPPED:
+                    done.append((key, value))
+        return done
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Block until one queued job finishes (or ``timeout`` seconds pass)."""
+        if self._jobs:
+            wait(list(self._jobs.values()), timeout, return_when=FIRST_COMPLETED)
+
+    def close(self) -> None:
+        """Drop queued jobs and let the thread end after the one it is running (no waiting)."""
+        self._wanted = frozenset()
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+        self._jobs.clear()
 
 
 def load_theme(ui) -> None:
