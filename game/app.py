@@ -48,6 +48,14 @@ def use_dummy_drivers() -> None:
     os.environ["SDL_AUDIODRIVER"] = "dummy"
 
 
+def _bet_session(scene) -> BetSession | None:
+    """The bets a scene is playing: its ``session``, or the ``bet_session`` that a screen with
+    rules of its own (Challenge, Unknown coin) wraps around one."""
+    session = getattr(scene, "session", None)
+    session = getattr(session, "bet_session", session)
+    return session if isinstance(session, BetSession) else None
+
+
 class App:
     """The running game: window, UI manager, settings, sounds, seeds and the scene stack."""
 
@@ -155,8 +163,8 @@ class App:
     def unfinished(self):
         """The scene holding a play-through that has begun and not ended (top-most), or None."""
         for scene in reversed(self.stack):
-            session = getattr(scene, "session", None)
-            if isinstance(session, BetSession) and session.round > 0 and not session.finished:
+            session = _bet_session(scene)
+            if session is not None and session.round > 0 and not session.finished:
                 return scene
         return None
 
@@ -168,7 +176,7 @@ class App:
         if scene is None:
             return None
         try:
-            return save_unfinished(scene.session.to_json(), scene.name)
+            return save_unfinished(_bet_session(scene).to_json(), scene.name)
         except OSError as error:
             log.warning("the unfinished game was not saved: %s", error)
             return None
@@ -303,7 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lesson", metavar="FILE|LANG",
                         help="classroom lesson: a TOML file, or a shipped language (en, zh-TW)")
     parser.add_argument("--screen", metavar="NAME", default="menu",
-                        help="start on this screen: menu, coin, worlds, race, results, settings")
+                        help="start on this screen: menu, coin, worlds, race, challenge, unknown, "
+                             "classroom, results, settings")
     parser.add_argument("--size", type=_size, default=DEFAULT_SIZE, metavar="WxH",
                         help=f"window size (default 1280x720, least {MIN_SIZE[0]}x{MIN_SIZE[1]})")
     parser.add_argument("--auto", action="store_true",

@@ -156,6 +156,11 @@ class ChallengeSession:
     # -- state -----------------------------------------------------------------------------
 
     @property
+    def bet_session(self) -> CoinSession:
+        """The player's bets and flips (saved when the window closes mid-game)."""
+        return self.player
+
+    @property
     def wealth(self) -> float:
         return float(self.player.wealth[0])
 

@@ -26,7 +26,7 @@ import numpy as np
 from game.maths import best_growth
 from sim.engine import resolve_seed, settle
 from sim.games import CoinGame, Game, RaceGame
-from sim.strategies import AllIn, BetContext, Kelly, Shares, Strategy
+from sim.strategies import AllIn, BetContext, Kelly, Shares, Strategy, parse_strategy
 
 PLAYER = "You"
 
@@ -271,14 +271,18 @@ class BetSession:
         return Results(self.kind, self.seed, self.round, standings, best_growth(self.game))
 
     def to_json(self) -> dict:
-        """The play-through so far as plain JSON: kind, game rules, seed and the player's bets.
+        """The play-through so far as plain JSON: kind, game rules, seed, bots and the bets.
 
-        With the default bots that is everything :meth:`replay` needs (common random numbers:
-        the same seed gives the same outcomes), so :func:`session_from_json` rebuilds it.
+        That is everything :meth:`replay` needs (common random numbers: the same seed gives the
+        same outcomes), so :func:`session_from_json` rebuilds it. Bots other than the defaults
+        are saved as names and strategy specs (:func:`sim.strategies.parse_strategy` reads them).
         """
         bets = [bet if isinstance(bet, float) else list(bet) for bet in self.inputs]
-        return {"kind": self.kind, "game": asdict(self.game), "seed": int(self.seed),
-                "bets": bets}
+        record = {"kind": self.kind, "game": asdict(self.game), "seed": int(self.seed),
+                  "bets": bets}
+        if self.bots != self._default_bots():
+            record["bots"] = [[bot.name, bot.strategy.label] for bot in self.bots]
+        return record
 
     @classmethod
     def replay(cls, game: Game, seed: int, bets: Iterable, bots: Iterable[Bot] | None = None):
@@ -357,14 +361,30 @@ class RaceSession(BetSession):
 SESSIONS = {"coin": (CoinSession, CoinGame), "race": (RaceSession, RaceGame)}
 
 
+def _bots_from_json(data: object) -> tuple[Bot, ...] | None:
+    """Bots saved as [[name, spec], ...]; None (the default bots) when absent."""
+    if data is None:
+        return None
+    if not isinstance(data, list) or not all(
+        isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) for x in item)
+        for item in data
+    ):
+        raise ValueError(f"bots = {data!r} must be a list of [name, strategy] pairs")
+    return tuple(Bot(name, parse_strategy(spec)) for name, spec in data)
+
+
 def session_from_json(data: object) -> BetSession:
     """Rebuild a play-through saved by :meth:`BetSession.to_json` by replaying its bets.
 
     Raises ValueError naming the problem when the data is not such a record (unknown kind,
     game rules the engine rejects, a bet out of range, more bets than rounds).
     """
-    if not isinstance(data, dict) or set(data) != {"kind", "game", "seed", "bets"}:
-        raise ValueError(f"session = {data!r} does not have the fields kind, game, seed, bets")
+    if not isinstance(data, dict) or not (
+        {"kind", "game", "seed", "bets"} <= set(data) <= {"kind", "game", "seed", "bets", "bots"}
+    ):
+        raise ValueError(
+            f"session = {data!r} does not have the fields kind, game, seed, bets (and bots)"
+        )
     if data["kind"] not in SESSIONS:
         raise ValueError(f"kind = {data['kind']!r} is not one of {', '.join(SESSIONS)}")
     session_class, game_class = SESSIONS[data["kind"]]
@@ -381,7 +401,7 @@ def session_from_json(data: object) -> BetSession:
         raise ValueError(f"seed = {seed!r} must be a whole number >= 0")
     if not isinstance(bets, list) or len(bets) > game.rounds:
         raise ValueError(f"bets must be a list of at most {game.rounds} bets")
-    session = session_class(game, seed)
+    session = session_class(game, seed, _bots_from_json(data.get("bots")))
     for bet in bets:
         session.bet = bet
         session.play()  # raises ValueError if the game ended before the bets ran out

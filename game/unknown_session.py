@@ -94,6 +94,11 @@ class UnknownSession:
     # -- playing ---------------------------------------------------------------------------
 
     @property
+    def bet_session(self) -> CoinSession:
+        """Everyone's bets and flips on the hidden coin (saved when the window closes)."""
+        return self.coin
+
+    @property
     def round(self) -> int:
         return self.coin.round
 

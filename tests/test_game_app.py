@@ -454,6 +454,23 @@ def test_closing_the_window_mid_round_saves_the_session(app, screen):
     assert_same_play(load_unfinished(), scene.session)
 
 
+@pytest.mark.parametrize("screen", ["challenge", "unknown"])
+def test_closing_a_challenge_or_unknown_coin_mid_game_saves_its_bets(app, screen, monkeypatch):
+    if screen == "challenge":  # keep the optimal-play solve (a background thread) out of it
+        monkeypatch.setattr("game.challenge_session.ChallengeSession.prepare_robots",
+                            lambda self, *args, **kwargs: None)
+    scene = open_screen(app, screen)
+    for _ in range(3):
+        key(app, pygame.K_SPACE)
+    session = scene.session.bet_session
+    assert session.round == 3
+    pygame.event.post(pygame.event.Event(pygame.QUIT))
+    app.run(frames=5)
+    data = json.loads((data_dir() / UNFINISHED_FILE).read_text())
+    assert data["screen"] == screen and len(data["session"]["bets"]) == 3
+    assert_same_play(load_unfinished(), session)
+
+
 def test_quitting_with_no_game_under_way_writes_nothing(app):
     open_screen(app, "coin")  # opened, never flipped
     pygame.event.post(pygame.event.Event(pygame.QUIT))

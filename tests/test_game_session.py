@@ -25,7 +25,7 @@ from game.session import (
 )
 from game.worlds import PETERS_COIN, PETERS_FRACTION, ManyWorlds
 from sim.games import CoinGame, RaceGame
-from sim.strategies import FixedFraction, Kelly
+from sim.strategies import BayesKelly, FixedFraction, Kelly
 from sim.theory import coin_growth, entropy, kelly_fraction, kl_divergence
 
 COIN = CoinGame(p=0.6, odds=1.0, start=100.0, rounds=100)
@@ -250,6 +250,14 @@ def test_a_session_survives_json_and_replays_exactly():
         assert np.array_equal(again.wealth, session.wealth)
 
 
+def test_custom_bots_survive_json():
+    bots = (Bot("Bayes", BayesKelly()), Bot("Knows p", Kelly()))
+    coin = CoinSession.replay(CoinGame(p=0.7, rounds=10), 5, [0.1, 0.3], bots=bots)
+    again = session_from_json(json.loads(json.dumps(coin.to_json())))
+    assert again.bots == bots and again.history == coin.history
+    assert "bots" not in CoinSession(CoinGame(p=0.6), 1).to_json()  # defaults: left out
+
+
 @pytest.mark.parametrize("change, problem", [
     ({"kind": "dice"}, "kind"),
     ({"seed": -1}, "seed"),
@@ -260,6 +268,8 @@ def test_a_session_survives_json_and_replays_exactly():
     ({"game": {"p": 1.5}}, "p"),
     ({"game": {"colour": 1}}, "game"),
     ({"extra": 1}, "fields"),
+    ({"bots": [["Kelly"]]}, "bots"),
+    ({"bots": [["Robot", "magic"]]}, "unknown strategy 'magic'"),
 ])
 def test_bad_session_records_raise_value_error(change, problem):
     data = {**CoinSession.replay(CoinGame(p=0.6, rounds=20), 1, [0.1]).to_json(), **change}
