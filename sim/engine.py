@@ -41,9 +41,11 @@ Design (DESIGN.md, "Rules of the engine"):
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -766,13 +768,23 @@ def _plan(game, strategies, paths, seed, rng, method, record, chunk_size, summar
     return strategies, seed, method, chunks
 
 
+def _ignore_interrupts() -> None:
+    """Worker start-up: Ctrl-C is the parent's to handle (it then terminates the workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _execute(
     chunks: list[_Chunk],
     workers: int,
     executor: Executor | None,
     progress: Callable[[int], None] | None,
 ) -> list:
-    """Run the chunks (here, in a process pool or on ``executor``) and return them in order."""
+    """Run the chunks (here, in worker processes or on ``executor``) and return them in order.
+
+    If the run stops early (Ctrl-C, an error in a chunk) the worker processes are terminated at
+    once rather than left to finish the chunks they hold, and an executor's pending chunks are
+    cancelled.
+    """
     workers = _positive_int("workers", workers)
     if executor is not None and workers != 1:
         raise ValueError(f"workers = {workers} and an executor given; give one of them")
@@ -782,8 +794,9 @@ def _execute(
     elif workers == 1 or len(chunks) == 1:
         results = map(_run_chunk, chunks)
     else:
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(chunks), os.cpu_count() or 1))
-        results = pool.map(_run_chunk, chunks)
+        processes = min(workers, len(chunks), os.cpu_count() or 1)
+        pool = multiprocessing.get_context().Pool(processes, initializer=_ignore_interrupts)
+        results = pool.imap(_run_chunk, chunks)
     parts = []
     done = 0
     try:
@@ -792,9 +805,17 @@ def _execute(
             done += chunk.paths
             if progress is not None:
                 progress(done)
+    except BaseException:
+        if pool is not None:
+            pool.terminate()
+        close = getattr(results, "close", None)
+        if close is not None:  # a generator of futures cancels the ones not yet done
+            close()
+        raise
     finally:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            pool.close()
+            pool.join()
     return parts
 
 

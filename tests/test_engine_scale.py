@@ -200,6 +200,20 @@ def test_summary_identical_for_chunk_sizes_and_workers():
                                                    workers=2))
 
 
+class Stop(Exception):
+    pass
+
+
+def test_a_stopped_run_leaves_no_worker_processes():
+    def stop(done):
+        raise Stop(done)
+
+    with pytest.raises(Stop):
+        simulate(CoinGame(p=0.6, rounds=3000), "bayes", 8 * 2048, seed=1, chunk_size=2048,
+                 workers=2, progress=stop)
+    assert multiprocessing.active_children() == []
+
+
 def test_progress_counts_paths():
     seen = []
     simulate(CoinGame(rounds=10), "kelly", 2500, seed=1, chunk_size=1024, progress=seen.append)
