@@ -255,7 +255,10 @@ def sweep_table(
     summary = summarize(result)
     probs = bernoulli(game.p)
     shares = np.asarray(game.share_of_fraction(fractions), dtype=float)
-    split = np.stack([shares, 1.0 - shares], axis=-1)
+    # tails share 1 - a = b (1 - f)/(1 + b), not 1 - a: at tiny odds a is 1 - 1e-9 and the
+    # subtraction would keep only 7 digits of the cross-entropy
+    tails = game.odds * (1.0 - fractions) / (1.0 + game.odds)
+    split = np.stack([shares, tails], axis=-1)
     return pd.DataFrame({
         "fraction": fractions,
         "share": shares,

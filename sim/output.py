@@ -124,15 +124,18 @@ def write_text(path: str | os.PathLike, text: str) -> Path:
 def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write ``frame`` atomically; the extension picks the format.
 
-    .csv keeps full float precision (inf as ``inf``); .json is a list of records (JSON has no
-    NaN or infinity, so those become ``null``); .parquet needs pyarrow.
+    .csv keeps full float precision (inf as ``inf``); .json is a list of records with 15
+    significant digits, pandas' most (JSON has no NaN or infinity, so those become ``null``);
+    .parquet needs pyarrow.
     """
     path = check_table_path(path)
     suffix = _suffix(path)
     if suffix == ".csv":
         writer = lambda temporary: frame.to_csv(temporary, index=False)  # noqa: E731
     elif suffix == ".json":
-        writer = lambda temporary: frame.to_json(temporary, orient="records", indent=2)  # noqa: E731
+        writer = lambda temporary: frame.to_json(  # noqa: E731
+            temporary, orient="records", indent=2, double_precision=15
+        )
     else:
         writer = lambda temporary: frame.to_parquet(temporary, index=False)  # noqa: E731
     return write_atomic(path, writer)

@@ -77,10 +77,13 @@ def growth_estimate(log_ratio: np.ndarray, rounds: int) -> tuple[float, float]:
     """Mean realised growth ln(W_T/W_0)/T over paths and its standard error.
 
     A path that went bust has growth -inf; then the mean is -inf and the error undefined (NaN).
+    A path at +inf (wealth past the float range in money) gives +inf; NaN gives NaN.
     """
     rates = np.asarray(log_ratio, dtype=float) / rounds
-    if np.any(np.isneginf(rates)):
-        return -math.inf, math.nan
+    if np.any(np.isnan(rates)) or (np.any(np.isposinf(rates)) and np.any(np.isneginf(rates))):
+        return math.nan, math.nan
+    if np.any(np.isinf(rates)):
+        return float(rates[np.isinf(rates)][0]), math.nan
     n = rates.size
     error = float(rates.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
     return float(rates.mean()), error
@@ -90,8 +93,10 @@ def _mean_wealth(log_wealth: np.ndarray) -> float:
     """Mean of e^{ln W} in log space: ln mean = m + ln(sum e^{ln W - m} / n), m = max ln W.
 
     Exact where the mean is representable; inf where it is above the largest float (e.g.
-    10^6 rounds at huge odds), 0 when every path went bust.
+    10^6 rounds at huge odds), 0 when every path went bust, NaN if a path's wealth is NaN.
     """
+    if np.any(np.isnan(log_wealth)):
+        return math.nan
     if np.any(log_wealth == np.inf):
         return math.inf
     finite = log_wealth[log_wealth > -np.inf]
@@ -104,10 +109,12 @@ def _mean_wealth(log_wealth: np.ndarray) -> float:
 
 
 def wealth_quantiles_of(log_wealth: np.ndarray, quantiles) -> np.ndarray:
-    """Wealth quantiles, interpolated on the log scale; a bust (ln W = -inf) counts as 0."""
-    finite_floor = np.where(np.isneginf(log_wealth), -1e300, log_wealth)
+    """Wealth quantiles, interpolated on the log scale; a bust (ln W = -inf) counts as 0 and
+    ln W = +inf as inf (both are clipped to +-1e300 first, so interpolation never meets inf - inf).
+    """
+    clipped = np.clip(log_wealth, -1e300, 1e300)
     with np.errstate(over="ignore"):
-        return np.exp(np.quantile(finite_floor, quantiles))
+        return np.exp(np.quantile(clipped, quantiles))
 
 
 def summarize(result: SimulationResult) -> pd.DataFrame:

@@ -79,7 +79,7 @@ def bernoulli(p: ArrayLike) -> np.ndarray:
 def entropy(p: ArrayLike, base: float | None = None):
     """Shannon entropy H(p) = -sum_i p_i ln p_i (Cover & Thomas 2006, eq. 2.1)."""
     p = _distribution("p", p)
-    return _scalar_or_array(_per_base(-_xlogy(p, p).sum(axis=-1), base))
+    return _scalar_or_array(_per_base(0.0 - _xlogy(p, p).sum(axis=-1), base))  # 0, never -0
 
 
 def cross_entropy(p: ArrayLike, q: ArrayLike, base: float | None = None):
@@ -90,7 +90,7 @@ def cross_entropy(p: ArrayLike, q: ArrayLike, base: float | None = None):
     """
     p = _distribution("p", p)
     q = _distribution("q", q)
-    return _scalar_or_array(_per_base(-_xlogy(p, q).sum(axis=-1), base))
+    return _scalar_or_array(_per_base(0.0 - _xlogy(p, q).sum(axis=-1), base))  # 0, never -0
 
 
 def kl_divergence(p: ArrayLike, q: ArrayLike, base: float | None = None):
@@ -199,8 +199,8 @@ def growth_decomposition(
     total = folded.sum(axis=-1, keepdims=True)
     effective = folded / total
     log_odds = _xlogy(p, o).sum(axis=-1)
-    h = -_xlogy(p, p).sum(axis=-1)
-    cross = -_xlogy(p, effective).sum(axis=-1)
+    h = 0.0 - _xlogy(p, p).sum(axis=-1)  # 0 - x, not -x: a sure outcome has entropy 0, not -0
+    cross = 0.0 - _xlogy(p, effective).sum(axis=-1)
     divergence = np.maximum(cross - h, 0.0)
     growth = _xlogy(p, cash + b * o).sum(axis=-1)
     cash_term = np.log(total[..., 0])
