@@ -96,6 +96,14 @@ def _wealth(log_wealth) -> np.ndarray:
         return np.exp(log_wealth)
 
 
+def _grown(start: float, growth: float, rounds) -> np.ndarray:
+    """W_0 e^(g t): W_0 at t = 0 (also for g = -inf), W_0 taken into the exponent after that so
+    that a bankroll past the largest float is inf, not an overflow in the multiplication."""
+    t = np.asarray(rounds, dtype=float)
+    with np.errstate(invalid="ignore"):  # -inf * 0 at t = 0, replaced by W_0
+        return np.where(t == 0, start, _wealth(math.log(start) + growth * t))
+
+
 class StepResult:
     """Base of the step results: ``facts()`` are the numbers a body text may quote."""
 
@@ -450,11 +458,11 @@ class ManyWorldsResult(StepResult):
 
     @property
     def theory_median_final(self) -> float:
-        return float(self.start * _wealth(self.time_growth * self.rounds))
+        return float(_grown(self.start, self.time_growth, self.rounds))
 
     @property
     def theory_mean_final(self) -> float:
-        return float(self.start * _wealth(self.ensemble_growth * self.rounds))
+        return float(_grown(self.start, self.ensemble_growth, self.rounds))
 
     @property
     def share_ahead(self) -> float:
@@ -463,9 +471,7 @@ class ManyWorldsResult(StepResult):
     def theory_paths(self) -> tuple[np.ndarray, np.ndarray]:
         """W_0 e^(g t) and W_0 e^(t ln E m) for t = 0..rounds (median and mean in theory)."""
         t = np.arange(self.rounds + 1)
-        with np.errstate(invalid="ignore"):
-            median = np.where(t == 0, self.start, self.start * _wealth(self.time_growth * t))
-        return median, self.start * _wealth(self.ensemble_growth * t)
+        return _grown(self.start, self.time_growth, t), _grown(self.start, self.ensemble_growth, t)
 
 
 def many_worlds_step(params: StepParams) -> ManyWorldsResult:

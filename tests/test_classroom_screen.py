@@ -472,3 +472,19 @@ def test_background_jobs_skip_what_is_no_longer_wanted_and_raise_on_the_screen()
             jobs.finished()
     finally:
         jobs.close()
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize("odds", [1e4, 1e8])
+def test_many_worlds_at_huge_odds_overflows_to_inf_without_a_warning(odds):
+    """Found by the monkey: W_0 e^(t ln E m) passes the largest float mid-way through the
+    rounds; the bankroll is inf from there on, and the figure is still drawn."""
+    lesson = default_lesson("en").with_params(odds=odds)
+    step = lesson.steps[STEP_IDS.index("many_worlds")]
+    result = compute_step(step)
+    median, mean = result.theory_paths()
+    assert median[0] == mean[0] == result.start and np.isinf(mean[-1])
+    assert np.all(np.diff(mean[np.isfinite(mean)]) > 0)
+    assert math.isinf(result.theory_mean_final)
+    drawn = classroom.draw_step(step, result, lesson.labels, (400, 300), 720)
+    assert drawn.size == (400, 300) and len(drawn.pixels) == 400 * 300 * 4
