@@ -79,6 +79,8 @@ Method = Literal["auto", "paths", "counts"]
 _PACK_BITS = np.uint64(0x0102040810204080)  # byte k of a word -> bit k of the top byte
 _SUM_BYTES = np.uint64(0x0101010101010101)  # sum of the 8 bytes of a word -> the top byte
 _TOP_BYTE = np.uint64(56)
+#: a bankroll of more than 2^53 ticks (minimum bets, floors) cannot be changed by their rounding
+_EXACT_MONEY = 2.0**53
 
 
 @dataclass(frozen=True)
@@ -476,11 +478,9 @@ class _AdaptiveRunner:
             won, staked = multiplier > 1.0, np.where(active, staked, 0.0)
             capped, ruined = None, log_wealth == -np.inf
         else:
-            settlement = settle(game, wealth, fractions, outcome, active)
-            with np.errstate(divide="ignore"):
-                log_wealth = np.where(active, np.log(settlement.wealth), log_wealth)
-            won, staked = settlement.wealth > wealth, settlement.stake
-            capped, ruined = settlement.capped, settlement.ruined
+            log_wealth, won, staked, capped, ruined = _settle_with_friction(
+                game, log_wealth, wealth, fractions, outcome, active
+            )
         self.log_wealth[live] = log_wealth
         self.last_won[live] = won
         self.last_stake[live] = staked
@@ -504,6 +504,63 @@ class _AdaptiveRunner:
             "ruined": self.ruined | (self.log_wealth == -np.inf),
             "rounds_played": self.rounds_played,
         }
+
+
+def _settle_with_friction(
+    game: Game,
+    log_wealth: np.ndarray,
+    wealth: np.ndarray,
+    fractions: np.ndarray,
+    outcome: np.ndarray,
+    active: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """One round under a cap, floor, minimum bet or tick: new ln W, won, staked, capped, ruined.
+
+    In money by :func:`settle`, except (without a cap) for paths holding more than 2^53 ticks,
+    minimum bets and floors: those rules can no longer change their stakes by a representable
+    amount, so they are settled in log space and wealth past 1.8e308 stays finite.
+    """
+    rich = np.zeros(active.shape, dtype=bool)
+    if game.cap is None:
+        rich = active & (wealth > _EXACT_MONEY * max(game.tick, game.min_bet, game.floor))
+    if not rich.any():
+        settlement = settle(game, wealth, fractions, outcome, active)
+        with np.errstate(divide="ignore"):
+            log_wealth = np.where(active, np.log(settlement.wealth), log_wealth)
+        won = settlement.wealth > wealth
+        return log_wealth, won, settlement.stake, settlement.capped, settlement.ruined
+    log_wealth = log_wealth.copy()
+    won = np.zeros(active.shape, dtype=bool)
+    staked = np.zeros(active.shape)
+    capped = np.zeros(active.shape, dtype=bool)
+    ruined = np.zeros(active.shape, dtype=bool)
+    money = np.flatnonzero(active & ~rich)
+    if money.size:
+        settlement = settle(game, wealth[money], fractions[money], outcome[money])
+        with np.errstate(divide="ignore"):
+            log_wealth[money] = np.log(settlement.wealth)
+        won[money] = settlement.wealth > wealth[money]
+        staked[money] = settlement.stake
+        capped[money] = settlement.capped
+        ruined[money] = settlement.ruined
+    rich = np.flatnonzero(rich)
+    if isinstance(game, CoinGame):
+        bet = np.clip(fractions[rich], 0.0 if not game.allow_tails else -1.0, 1.0)
+        multiplier = coin_settle_multiplier(game, bet, outcome[rich] == 0)
+        share = np.abs(bet)
+    else:
+        bet = np.maximum(fractions[rich], 0.0)
+        total = bet.sum(axis=1)
+        bet = bet / np.maximum(total, 1.0)[:, None]  # never more than the bankroll
+        multiplier = race_settle_multiplier(game, bet, outcome[rich])
+        share = bet.sum(axis=1)
+    with np.errstate(divide="ignore", over="ignore"):
+        log_wealth[rich] += np.log(multiplier)
+        staked[rich] = share * wealth[rich]
+        lowest = math.log(max(game.floor, smallest_bet(game)))
+    won[rich] = multiplier > 1.0
+    ruined[rich] = (log_wealth[rich] <= lowest) | (log_wealth[rich] == -np.inf)
+    return log_wealth, won, staked, capped, ruined
 
 
 # --------------------------------------------------------------------------------------------

@@ -154,6 +154,23 @@ def test_adaptive_rules_match_a_loop_over_settle():
     assert np.array_equal(result.capped[0], capped)
 
 
+@pytest.mark.parametrize(
+    "game, spec, multiplier",
+    [
+        (CoinGame(p=1.0, odds=1e9, start=25, tick=0.01, rounds=60), "kelly:0.5", 1 + 0.5e9),
+        (RaceGame(probs=(1, 0, 0), odds=(1e9, 2, 2), start=3, floor=1, min_bet=0.5, rounds=60),
+         "share:0.5,0,0", 0.5 + 0.5e9),
+    ],
+)
+def test_rules_with_friction_past_the_largest_float(game, spec, multiplier):
+    """Beyond 2^53 ticks (minimum bets, floors) those rules cannot change a stake: the bankroll
+    goes on in log space past 1.8e308 instead of overflowing to inf and NaN."""
+    result = simulate(game, spec, 3, seed=1, method="paths")
+    expected = math.log(game.start) + game.rounds * math.log(multiplier)
+    np.testing.assert_allclose(result.log_wealth[0], expected, rtol=1e-12)
+    assert not result.ruined.any()
+
+
 def test_bayes_sees_only_past_counts():
     """Kelly on the posterior mean q = (1 + heads)/(2 + flips) before each flip (Beta(1, 1))."""
     game = CoinGame(p=0.6, rounds=30)
