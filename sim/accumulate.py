@@ -36,16 +36,14 @@ LOG_ZERO = -1e300
 class Distribution:
     """An exact empirical distribution: sorted distinct ``values`` with ``weights`` (counts)."""
 
-    values: np.ndarray  # float64, strictly increasing, no NaN (-inf and +inf allowed)
+    values: np.ndarray  # float64, increasing and distinct (+-inf allowed; one NaN last, if any)
     weights: np.ndarray  # int64, > 0
 
     @classmethod
     def of(cls, values: np.ndarray, weights: np.ndarray | None = None) -> Distribution:
         """The distribution of ``values`` (each counted ``weights`` times, default once)."""
         values = np.asarray(values, dtype=float).ravel()
-        if np.isnan(values).any():
-            raise ValueError("a distribution cannot hold NaN values")
-        if weights is None:
+        if weights is None:  # np.unique sorts NaN last and counts all NaNs as one value
             distinct, counts = np.unique(values, return_counts=True)
             return cls(distinct, counts.astype(np.int64))
         weights = np.asarray(weights, dtype=np.int64).ravel()
@@ -55,7 +53,9 @@ class Distribution:
             return cls(values, weights)
         order = np.argsort(values, kind="stable")  # merged parts are sorted runs: fast
         values, weights = values[order], weights[order]
-        starts = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+        nan = np.isnan(values)
+        same = (values[1:] == values[:-1]) | (nan[1:] & nan[:-1])
+        starts = np.flatnonzero(np.concatenate([[True], ~same]))
         counts = np.add.reduceat(weights, starts)
         keep = counts > 0
         return cls(values[starts][keep], counts[keep])
@@ -91,7 +91,7 @@ class Distribution:
         """
         q = np.atleast_1d(np.asarray(q, dtype=float))
         n = self.count
-        if n == 0:
+        if n == 0 or np.isnan(self.values[-1]):  # numpy's quantiles of data with NaN are NaN
             return np.full(q.shape, math.nan)
         position = (n - 1) * q
         below = np.floor(position)
@@ -177,6 +177,8 @@ class StrategyTally:
             return math.nan, math.nan
         if values[0] == -math.inf:
             return -math.inf, math.nan
+        if np.isnan(values[-1]):
+            return math.nan, math.nan
         rates = (values - log_start) / rounds
         mean = float(np.dot(weights, rates) / n)
         if n == 1:
@@ -187,9 +189,13 @@ class StrategyTally:
     def mean_wealth(self) -> float:
         """Mean of W_T = e^{ln W_T} by a log-sum-exp: e^m sum_i w_i e^{x_i - m} / n."""
         values, weights = self.log_wealth.values, self.log_wealth.weights
+        if values.size == 0 or np.isnan(values[-1]):
+            return math.nan
+        if values[-1] == math.inf:
+            return math.inf
         finite = np.isfinite(values)
-        if not finite.any():
-            return 0.0 if np.all(values == -math.inf) else math.inf
+        if not finite.any():  # every path went bust
+            return 0.0
         top = values[finite].max()
         scaled = float(np.dot(weights[finite], np.exp(values[finite] - top)))
         with np.errstate(over="ignore"):
