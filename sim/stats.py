@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from sim.accumulate import SimulationSummary
 from sim.engine import SimulationResult
 from sim.games import CoinGame, Game
 from sim.strategies import Strategy
@@ -117,8 +118,14 @@ def wealth_quantiles_of(log_wealth: np.ndarray, quantiles) -> np.ndarray:
         return np.exp(np.quantile(clipped, quantiles))
 
 
-def summarize(result: SimulationResult) -> pd.DataFrame:
-    """One row per strategy with the columns of :data:`SUMMARY_COLUMNS`."""
+def summarize(result: SimulationResult | SimulationSummary) -> pd.DataFrame:
+    """One row per strategy with the columns of :data:`SUMMARY_COLUMNS`.
+
+    Takes the per-path arrays of :func:`sim.engine.simulate` or the merged tallies of
+    :func:`sim.engine.simulate_summary` (the same table, without keeping every path).
+    """
+    if isinstance(result, SimulationSummary):
+        return result.to_frame()
     game = result.game
     start = math.log(game.start)
     rows = []

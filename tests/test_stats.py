@@ -71,3 +71,16 @@ def test_long_form_paths():
     assert (table.loc[table["round"] == 0, "wealth"] == 10.0).all()
     with pytest.raises(ValueError, match="record_paths"):
         wealth_paths_long(simulate(CoinGame(p=0.6, rounds=5), ["kelly"], paths=3, seed=0))
+
+
+def test_summarize_takes_the_streaming_summary_too():
+    from sim.engine import simulate_summary
+
+    game = CoinGame(p=0.6, rounds=300)
+    strategies = ["kelly", "kelly:0.5", "allin"]
+    streamed = summarize(simulate_summary(game, strategies, 5000, seed=4))
+    arrays = summarize(simulate(game, strategies, 5000, seed=4))
+    assert list(streamed.columns) == SUMMARY_COLUMNS
+    numeric = [c for c in SUMMARY_COLUMNS if c not in ("strategy", "median_max_drawdown")]
+    np.testing.assert_allclose(streamed[numeric].to_numpy(float), arrays[numeric].to_numpy(float),
+                               rtol=1e-9)
