@@ -14,7 +14,7 @@ With the +50% / -40% fair coin, ln E[m] = ln 1.05 > 0 while g = (1/2) ln 0.9 < 0
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -59,13 +59,17 @@ class ManyWorlds:
         self.game = game
         self.fraction = float(fraction)
         self.seed = resolve_seed(seed)
+        # The engine's fast path plays the constant bet without the floor; stopping at the
+        # floor is then applied to the recorded paths: a world that falls to it stays there.
+        frictionless = replace(game, floor=0.0)
         result = simulate(
-            game, [FixedFraction(self.fraction)], paths, self.seed, record_paths=True
+            frictionless, [FixedFraction(self.fraction)], paths, self.seed, record_paths=True
         )
         self.log_wealth = result.trajectories[0]  # (paths, rounds + 1)
+        self.ruined_at = self._ruin_rounds()
+        self._stop_at_the_floor()
         with np.errstate(over="ignore"):
             self.wealth = np.exp(self.log_wealth)
-        self.ruined_at = self._ruin_rounds()
         self.time_growth = float(bet_growth(game, self.fraction))
         self.ensemble_growth = ensemble_rate(game, self.fraction)
 
@@ -81,6 +85,16 @@ class ManyWorlds:
         """The round at which each world fell to the floor (rounds + 1 if it never did)."""
         down = self.log_wealth <= np.log(self.game.floor)
         return np.where(down.any(axis=1), down.argmax(axis=1), self.rounds + 1)
+
+    def _stop_at_the_floor(self) -> None:
+        """Hold each ruined world at the bankroll it had on the round it fell to the floor."""
+        ruined = np.flatnonzero(self.ruined_at <= self.rounds)
+        if ruined.size == 0:
+            return
+        stops = self.ruined_at[ruined]
+        frozen = self.log_wealth[ruined, stops]
+        after = np.arange(self.rounds + 1)[None, :] > stops[:, None]
+        self.log_wealth[ruined] = np.where(after, frozen[:, None], self.log_wealth[ruined])
 
     def snapshot(self, t: int) -> WorldsSnapshot:
         """Median, mean, share ahead and share ruined after ``t`` rounds."""

@@ -53,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
             app.push("classroom", language=language)
             for _ in range(index):
                 key(app, pygame.K_RIGHT)
+            app.scene.wait_until_ready()  # figures are drawn on a background thread
             app.run(frames=60 * 5)  # let the animation finish
             print(app.screenshot(args.out / name))
             app.pop()

@@ -87,9 +87,10 @@ class WorldsScene(Scene):
     def _wealth_range(self) -> tuple[float, float]:
         """A fixed y range for the whole run: the worlds' spread, the ruin line, both theories."""
         w = self.worlds
-        finite = np.where(np.isfinite(w.log_wealth), w.log_wealth, np.nan)
-        high = np.nanmax(np.nanquantile(finite, 0.995, axis=0))
-        low = np.nanmin(np.nanquantile(finite, 0.005, axis=0))
+        floor = math.log(w.game.floor)
+        finite = np.where(np.isfinite(w.log_wealth), w.log_wealth, floor - 5)  # bust: off-chart
+        high = np.max(np.quantile(finite, 0.995, axis=0))
+        low = np.min(np.quantile(finite, 0.005, axis=0))
         theory = np.log([float(w.theory_mean(w.rounds)), float(w.theory_median(w.rounds))])
         theory = theory[np.isfinite(theory)]
         start = math.log(w.game.start)
