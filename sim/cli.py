@@ -762,8 +762,9 @@ def tracked(args, description: str, total: int) -> Iterator[Callable[[int], None
 
 
 def _wrote(args, path) -> None:
+    """Record a finished file; :func:`main` notes it on stderr once the command succeeded, so a
+    later failure still prints one line (which names the files already written)."""
     _run_log(args).written.append(str(path))
-    _note(args, f"wrote {path}")
 
 
 def _emit_table(args, table: pd.DataFrame, title: str) -> None:
@@ -942,7 +943,10 @@ HANDLERS = {
 def _parse(argv: list[str]):
     parser, sub = build_parser()
     args, extra = parser.parse_known_args(argv)
-    if args.command not in (None, "play") and getattr(args, "config", None):
+    config = getattr(args, "config", None)
+    if config is not None and not str(config).strip():
+        raise UsageError(f"--config {config!r}: the file name is empty")
+    if args.command not in (None, "play") and config:
         apply_config(sub[args.command], args.config, args.command, COMMANDS)
         args, extra = parser.parse_known_args(argv)
     if extra and args.command != "play":
@@ -966,11 +970,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 0
-        return HANDLERS[args.command](args, extra)
+        status = HANDLERS[args.command](args, extra)
+        for path in log.written:
+            _note(args, f"wrote {path}")
+        return status
     except SystemExit as done:  # --help and --version end argparse this way
         return done.code if isinstance(done.code, int) else 0
     except (UsageError, ValueError) as error:
-        return _fail(str(error))
+        done = f" (wrote {', '.join(log.written)} before that)" if log.written else ""
+        return _fail(f"{error}{done}")
     except KeyboardInterrupt:  # -q keeps the line short; otherwise it says how far the run got
         print(f"{PROG}: interrupted" + ("" if quiet else f" ({log.summary()})"), file=sys.stderr)
         return EXIT_INTERRUPTED

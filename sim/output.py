@@ -44,10 +44,14 @@ def _suffix(path: Path) -> str:
 
 
 def check_writable_folder(path: Path) -> None:
-    """Raise ValueError unless a file can be created next to ``path`` (probe with a temp file)."""
+    """Raise ValueError unless a file can be created next to ``path`` (probe with a temp file)
+    and ``path`` is not a folder (which no file can replace)."""
     folder = path.parent
-    if not folder.is_dir():
+    # os.path.isdir answers False where Path.is_dir raises (e.g. a name too long)
+    if not os.path.isdir(folder):
         raise ValueError(f"cannot write {str(path)!r}: folder {str(folder)!r} does not exist")
+    if os.path.isdir(path):
+        raise ValueError(f"cannot write {str(path)!r}: it is a folder")
     try:
         handle, probe = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".probe")
     except OSError as error:
