@@ -497,9 +497,10 @@ def _common(parser: argparse.ArgumentParser, seed: bool = True) -> None:
 
 
 WORK_HELP = (
-    f"run even above the work limit ({MAX_ROUND_WORK:.0e} strategy x path x round steps when "
-    f"rounds are played one by one, {MAX_COUNT_WORK:.0e} strategy x paths for the exact counts "
-    "method of frictionless rules and constant bets), which otherwise refuses the run"
+    "run even above the work limits, which otherwise refuse a run before it starts: "
+    f"{MAX_ROUND_WORK:.0e} strategy x path x round steps when rounds are played one by one, "
+    f"{MAX_COUNT_WORK:.0e} strategy x paths for the exact counts method (frictionless rules, "
+    f"constant bets), {MAX_SOLVE_WORK:.0e} stakes tried when solving optimal play"
 )
 
 
