@@ -14,7 +14,6 @@ or while the figure is written) and check the line and the files exactly.
 from __future__ import annotations
 
 import os
-import pty
 import re
 import select
 import signal
@@ -33,6 +32,8 @@ from sim.cli import EXIT_INTERRUPTED, main
 STOP_SECONDS = 6.0
 #: how long the run goes on after its progress bar appears, before Ctrl-C
 RUN_SECONDS = 1.5
+#: the subprocess tests need a pseudo-terminal and process groups
+posix_only = pytest.mark.skipif(os.name != "posix", reason="needs pty and os.killpg (POSIX)")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]")
 
 
@@ -41,6 +42,8 @@ class Terminal:
     the progress bar never blocks on a full terminal buffer)."""
 
     def __init__(self, argv: list[str], cwd: Path) -> None:
+        import pty  # POSIX only
+
         master, slave = pty.openpty()
         env = {**os.environ, "PYTHONPATH": str(Path(sim.__file__).parents[1]),
                "COLUMNS": "120", "LINES": "40", "TERM": "xterm"}
@@ -127,6 +130,7 @@ def assert_stopped(status: int, lines: list[str], stdout: str, folder: Path, pat
     assert os.listdir(folder) == []  # no output file, no temporary file
 
 
+@posix_only
 def test_ctrl_c_stops_a_long_paths_run_within_seconds(tmp_path):
     # Bayes bets round by round: 40 chunks of 16,384 paths x 2,000 rounds, a minute or more.
     status, elapsed, lines, stdout = interrupt(
@@ -139,6 +143,7 @@ def test_ctrl_c_stops_a_long_paths_run_within_seconds(tmp_path):
     assert elapsed < STOP_SECONDS
 
 
+@posix_only
 def test_ctrl_c_stops_a_long_sweep_within_seconds(tmp_path):
     # 101 fractions x 1.9 million paths by the exact counts method: about 15 s and 1.7 GB if it
     # ran to the end; it is stopped after its first chunks (a few hundred MB).
@@ -152,6 +157,7 @@ def test_ctrl_c_stops_a_long_sweep_within_seconds(tmp_path):
     assert elapsed < STOP_SECONDS
 
 
+@posix_only
 def test_ctrl_c_stops_worker_processes_within_seconds(tmp_path):
     # Four chunks of 16,384 Bayes paths x 30,000 rounds on two workers: each chunk ~20 s, so
     # waiting for the running chunks (or starting the queued ones) would take far too long.
