@@ -235,13 +235,13 @@ class SimulationSummary:
         """One row per strategy with the columns of :data:`sim.stats.SUMMARY_COLUMNS`."""
         import pandas as pd
 
-        from sim.stats import QUANTILES, SUMMARY_COLUMNS, Z_95, theoretical_growth
+        from sim.stats import QUANTILES, SUMMARY_COLUMNS, Z_95, round_money, theoretical_growth
 
         game = self.game
         rows = []
         for label, strategy, tally in zip(self.labels, self.strategies, self.tallies, strict=True):
             growth, error = tally.growth(math.log(game.start), game.rounds)
-            wealth = tally.wealth_quantiles([0.5, *QUANTILES])
+            wealth = round_money(tally.wealth_quantiles([0.5, *QUANTILES]))
             finite = math.isfinite(growth)
             rows.append({
                 "strategy": label,
@@ -252,7 +252,7 @@ class SimulationSummary:
                 "growth_ci_low": growth - Z_95 * error if finite else growth,
                 "growth_ci_high": growth + Z_95 * error if finite else growth,
                 "growth_theory": theoretical_growth(strategy, game),
-                "mean_wealth": tally.mean_wealth(),
+                "mean_wealth": float(round_money(tally.mean_wealth())),
                 "median_wealth": float(wealth[0]),
                 **{
                     f"wealth_q{round(q * 100):02d}": float(v)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,6 +110,7 @@ def challenge_table(
     seed: int = 0,
     *,
     workers: int = 1,
+    executor: Executor | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> pd.DataFrame:
     """Play the Haghani-Dewey preset for every strategy spec on common flips.
@@ -121,7 +123,8 @@ def challenge_table(
     the paper's observed subjects, NaN where the paper reports nothing.
     """
     game = HAGHANI_DEWEY
-    result = simulate(game, list(strategies), paths, seed, workers=workers, progress=progress)
+    result = simulate(game, list(strategies), paths, seed, workers=workers, executor=executor,
+                      progress=progress)
     rows = []
     for i, (label, strategy) in enumerate(zip(result.labels, result.strategies, strict=True)):
         money = payouts(result, i)

@@ -28,9 +28,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
+import os
 import sys
 import textwrap
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +41,7 @@ import pandas as pd
 
 import sim
 from sim.config import CollectAction, apply_config, read_config
-from sim.engine import BLOCK_PATHS, SimulationResult, simulate
+from sim.engine import BLOCK_PATHS, SimulationResult, simulate, simulate_summary
 from sim.games import HAGHANI_DEWEY, CoinGame, Game, RaceGame
 from sim.output import (
     check_figure_path,
@@ -232,12 +234,14 @@ def sweep_table(
     seed: int,
     *,
     workers: int = 1,
+    executor: Executor | None = None,
     progress: Progress = None,
 ) -> pd.DataFrame:
     """Growth rate of every fixed fraction f staked on heads, theory against Monte Carlo.
 
-    One ``simulate`` call runs all fractions on common random numbers (on frictionless rules
-    the exact counts path: every fraction sees the same head counts). Columns:
+    One :func:`~sim.engine.simulate_summary` call runs all fractions on common random numbers
+    (on frictionless rules the exact counts path: every fraction sees the same head counts) and
+    keeps merged statistics rather than every path. Columns:
 
     * ``share`` a = (1 + b f)/(1 + b): the fair two-way book's share on heads that is
       equivalent to staking f on heads at b-to-1 (a = (1 + f)/2 at even money);
@@ -250,9 +254,8 @@ def sweep_table(
     """
     fractions = np.asarray(fractions, dtype=float)
     strategies = [FixedFraction(float(f)) for f in fractions]
-    result = simulate(game, strategies, paths, seed, method="auto", workers=workers,
-                      progress=progress)
-    summary = summarize(result)
+    summary = summarize(simulate_summary(game, strategies, paths, seed, workers=workers,
+                                         executor=executor, progress=progress))
     probs = bernoulli(game.p)
     shares = np.asarray(game.share_of_fraction(fractions), dtype=float)
     # tails share 1 - a = b (1 - f)/(1 + b), not 1 - a: at tiny odds a is 1 - 1e-9 and the
@@ -314,6 +317,7 @@ def race_table(
     seed: int,
     *,
     workers: int = 1,
+    executor: Executor | None = None,
     progress: Progress = None,
 ) -> pd.DataFrame:
     """Growth of each strategy in a horse race against theory, with the cross-entropy split.
@@ -325,7 +329,7 @@ def race_table(
     §6.3). Adaptive strategies get NaN there.
     """
     result = simulate(game, list(strategies), paths, seed, method="auto", workers=workers,
-                      progress=progress)
+                      executor=executor, progress=progress)
     summary = summarize(result)
     rows = []
     for strategy, (_, row) in zip(result.strategies, summary.iterrows(), strict=True):
@@ -436,6 +440,7 @@ def run_paths(
     *,
     record: bool,
     workers: int = 1,
+    executor: Executor | None = None,
     progress: Progress = None,
 ) -> tuple[SimulationResult, SimulationResult | None]:
     """Simulate for a summary and, if ``record``, keep trajectories for charts and long tables.
@@ -445,15 +450,16 @@ def run_paths(
     the same seed and recorded (blocks of paths have their own seeds, so they are the same paths).
     """
     if not record:
-        result = simulate(game, strategies, paths, seed, workers=workers, progress=progress)
+        result = simulate(game, strategies, paths, seed, workers=workers, executor=executor,
+                          progress=progress)
         return result, None
     keep = min(paths, recordable_paths(game, strategies))
     full = simulate(game, strategies, paths, seed, method="paths", record_paths=keep == paths,
-                    workers=workers, progress=progress)
+                    workers=workers, executor=executor, progress=progress)
     if keep == paths:
         return full, full
     recorded = simulate(game, strategies, keep, seed, method="paths", record_paths=True,
-                        workers=workers)
+                        workers=workers, executor=executor)
     return full, recorded
 
 
@@ -490,8 +496,15 @@ def _common(parser: argparse.ArgumentParser, seed: bool = True) -> None:
     if seed:
         parser.add_argument("--seed", type=seed_int, default=0,
                             help="random seed: the same seed gives the same numbers")
-        parser.add_argument("--workers", type=positive_int, default=1,
-                            help="worker processes (results do not depend on it)")
+        parser.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1,
+                            help="worker processes (default: every core; results do not "
+                                 "depend on it)")
+        parser.add_argument("--scheduler", metavar="ADDRESS",
+                            help="run the chunks on a Dask cluster: tcp://HOST:PORT, or 'local' "
+                                 "for one on this machine (needs kelly-game[dask]; results "
+                                 "do not depend on it)")
+        parser.add_argument("--dask", dest="scheduler", choices=["local"],
+                            help="same as --scheduler local")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress bar and no 'wrote FILE' notes on stderr")
 
@@ -799,14 +812,27 @@ def _check_outputs(args, tables: Sequence[str] = ("out",), figures: Sequence[str
             check_figure_path(getattr(args, name))
 
 
+@contextlib.contextmanager
+def _executor(args):
+    """The Dask executor of ``--scheduler``/``--dask``, or None to run here (``--workers``)."""
+    if getattr(args, "scheduler", None) is None:
+        yield None
+        return
+    from sim.distributed import check_scheduler, dask_executor
+
+    with dask_executor(check_scheduler(args.scheduler)) as executor:
+        yield executor
+
+
 def cmd_sweep(args, _extra) -> int:
     game = CoinGame(p=args.p, odds=args.odds, rounds=args.rounds, start=args.start)
     _check_outputs(args)
     check_work(game, [FixedFraction(float(f)) for f in args.fractions], args.paths,
                force=args.force)
-    with tracked(args, f"sweep of {len(args.fractions)} fractions", args.paths) as progress:
+    with (_executor(args) as executor,
+          tracked(args, f"sweep of {len(args.fractions)} fractions", args.paths) as progress):
         table = sweep_table(game, args.fractions, args.paths, args.seed, workers=args.workers,
-                            progress=progress)
+                            executor=executor, progress=progress)
     _emit_table(args, table, f"Growth against the fraction (p = {args.p:g}, odds {args.odds:g}"
                              f"-to-1, {args.rounds} bets, {args.paths} paths; nats per bet)")
     if args.plot:
@@ -824,9 +850,10 @@ def cmd_paths(args, _extra) -> int:
     _check_outputs(args, tables=("out", "paths_out"))
     record = bool(args.plot or args.paths_out)
     check_work(game, strategies, args.paths, record=record, force=args.force)
-    with tracked(args, f"paths of {_strategies(len(strategies))}", args.paths) as progress:
+    with (_executor(args) as executor,
+          tracked(args, f"paths of {_strategies(len(strategies))}", args.paths) as progress):
         result, recorded = run_paths(game, strategies, args.paths, args.seed, record=record,
-                                     workers=args.workers, progress=progress)
+                                     workers=args.workers, executor=executor, progress=progress)
     _emit_table(args, summarize(result), f"Strategies over {args.rounds} bets, {args.paths} paths "
                                          "(growth in nats per bet)")
     if args.paths_out:
@@ -847,9 +874,10 @@ def cmd_race(args, _extra) -> int:
     strategies = race_strategies(game, [parse_strategy(s) for s in args.strategy or []], args.bets)
     _check_outputs(args)
     check_work(game, strategies, args.paths, force=args.force)
-    with tracked(args, f"race of {_strategies(len(strategies))}", args.paths) as progress:
+    with (_executor(args) as executor,
+          tracked(args, f"race of {_strategies(len(strategies))}", args.paths) as progress):
         table = race_table(game, strategies, args.paths, args.seed, workers=args.workers,
-                           progress=progress)
+                           executor=executor, progress=progress)
     _emit_table(args, table, f"Horse race over {args.rounds} races, {args.paths} paths "
                              "(nats per race; growth = log_odds + cash_term - cross_entropy)")
     if args.plot:
@@ -868,9 +896,10 @@ def cmd_challenge(args, _extra) -> int:
     _check_outputs(args)
     specs = args.strategy or DEFAULT_STRATEGIES
     check_work(HAGHANI_DEWEY, [parse_strategy(s) for s in specs], args.paths, force=args.force)
-    with tracked(args, f"challenge of {_strategies(len(specs))}", args.paths) as progress:
+    with (_executor(args) as executor,
+          tracked(args, f"challenge of {_strategies(len(specs))}", args.paths) as progress):
         table = challenge_table(paths=args.paths, seed=args.seed, workers=args.workers,
-                                progress=progress, **chosen)
+                                executor=executor, progress=progress, **chosen)
     _emit_table(args, table, f"The Haghani-Dewey game, {args.paths} players per strategy")
     if args.plot:
         from sim.plots import challenge_figure

@@ -705,9 +705,13 @@ def _counts_chunk(chunk: _Chunk) -> dict[str, np.ndarray] | list[StrategyTally]:
         log_wealth = np.stack([_terminal_log_wealth(log_start, m, counts) for m in log_mults])
         return {"log_wealth": log_wealth, "ruined": log_wealth == -np.inf}
     if len(probs) == 2:
-        histogram = np.bincount(counts[0], minlength=rounds + 1)
-        heads = np.flatnonzero(histogram)
-        distinct, weights = np.stack([heads, rounds - heads]), histogram[heads]
+        if rounds <= 8 * counts.shape[1] + 1024:  # a histogram over 0..T is small: count fast
+            histogram = np.bincount(counts[0], minlength=rounds + 1)
+            heads = np.flatnonzero(histogram)
+            weights = histogram[heads]
+        else:  # T far above the paths (10^12 rounds, say): sort the few head counts instead
+            heads, weights = np.unique(counts[0], return_counts=True)
+        distinct = np.stack([heads, rounds - heads])
     else:
         distinct, weights = np.unique(counts, axis=1, return_counts=True)
     tallies = []

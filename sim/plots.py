@@ -164,17 +164,31 @@ def sweep_figure(table: pd.DataFrame, game: CoinGame, paths: int | None = None) 
     return figure
 
 
+BAND_ROUNDS = 256  # rounds per slice: np.quantile copies its input, so slice the trajectories
+
+
 def _quantile_bands(log_wealth: np.ndarray, quantiles) -> np.ndarray:
-    """Wealth quantiles across paths (axis 0) per round; a bust (ln W = -inf) counts as 0."""
-    floored = np.where(np.isneginf(log_wealth), -1e300, log_wealth)
+    """Wealth quantiles across paths (axis 0) per round; a bust (ln W = -inf) counts as 0.
+
+    Computed a slice of rounds at a time, so the temporary copies stay small however many
+    paths were recorded.
+    """
+    rounds = log_wealth.shape[1]
+    bands = np.empty((len(quantiles), rounds))
+    for start in range(0, rounds, BAND_ROUNDS):
+        part = log_wealth[:, start:start + BAND_ROUNDS]
+        floored = np.where(np.isneginf(part), -1e300, part)
+        bands[:, start:start + BAND_ROUNDS] = np.quantile(floored, quantiles, axis=0)
     with np.errstate(over="ignore"):
-        return np.exp(np.quantile(floored, quantiles, axis=0))
+        return np.exp(bands)
 
 
 def _money(value: float, _position=None) -> str:
     """Axis label for an amount: 1,000 style in the everyday range, powers of ten outside it."""
     if value <= 0:
         return "0"
+    if not math.isfinite(value):
+        return "∞"
     if value >= 1e9 or value < 1e-3:
         return f"$10^{{{round(math.log10(value))}}}$"
     return f"{value:,.10g}"
@@ -226,21 +240,23 @@ def fan_figure(
     rounds = np.arange(game.rounds + 1)
     bands = [_quantile_bands(result.trajectories[i], [0.05, 0.25, 0.5, 0.75, 0.95])
              for i in range(count)]
-    positive = np.concatenate([b[b > 0] for b in bands] + [np.array([game.start])])
-    top = max(float(positive.max()), game.cap or 0.0) * 1.6
+    # wealth past the largest float (inf after exp) is drawn at the top edge
+    positive = np.concatenate([b[(b > 0) & np.isfinite(b)] for b in bands]
+                              + [np.array([game.start])])
+    top = min(max(float(positive.max()), game.cap or 0.0) * 1.6, 1e250)
     bottom = max(float(positive.min()) / 1.6, game.start * 1e-4)
     if game.floor > 0:
         bottom = min(bottom, game.floor / 1.6)
     theory_shown = False
     for i, (axis, label) in enumerate(zip(axes[:count], labels, strict=True)):
         colour = _colour(i)
-        q05, q25, q50, q75, q95 = (np.clip(b, bottom, None) for b in bands[i])
+        q05, q25, q50, q75, q95 = (np.clip(b, bottom, top) for b in bands[i])
         axis.fill_between(rounds, q05, q95, color=colour, alpha=0.16, linewidth=0)
         axis.fill_between(rounds, q25, q75, color=colour, alpha=0.36, linewidth=0)
         with np.errstate(over="ignore"):
             paths = np.exp(result.trajectories[i, : min(samples, result.paths)])
         for path in paths:
-            axis.plot(rounds, np.clip(path, bottom, None), color=colour, linewidth=0.6, alpha=0.6)
+            axis.plot(rounds, np.clip(path, bottom, top), color=colour, linewidth=0.6, alpha=0.6)
         axis.plot(rounds, q50, color=colour, linewidth=2.0)
         if np.any(bands[i][0] <= 0):
             axis.text(0.99, 0.015, "paths at 0 (bust) lie on the bottom edge",
@@ -249,8 +265,10 @@ def fan_figure(
         stats = [f"P(ruin) = {float(result.ruined[i].mean()):.0%}"]
         if math.isfinite(growth):
             theory_shown = True
-            axis.plot(rounds, np.clip(game.start * np.exp(growth * rounds), bottom, top),
-                      color="black", linestyle=":", linewidth=1.3)
+            # ln W_0 + g t, clipped to the axis before exp: no overflow at huge odds
+            line = np.clip(math.log(game.start) + growth * rounds, math.log(bottom),
+                           math.log(top))
+            axis.plot(rounds, np.exp(line), color="black", linestyle=":", linewidth=1.3)
             stats.insert(0, f"G = {growth:.4g}/bet")
         axis.axhline(game.start, color="0.4", linewidth=0.8)
         if game.cap is not None:

@@ -395,7 +395,8 @@ def test_force_lifts_the_limit_but_not_the_memory_guard(tmp_path, capsys):
     assert main(["paths", "--strategy", "bayes", "--paths", "10", "--rounds", str(10**9)]) == 2
     capsys.readouterr()
     # with --force the engine's own memory guard still refuses what cannot fit
-    status = main(["sweep", "--force", "--paths", str(10**12), "--rounds", "10"])
+    status = main(["paths", "--force", "--strategy", "kelly", "--paths", str(10**12),
+                   "--rounds", "10"])
     assert status == 2 and "GiB" in capsys.readouterr().err
 
 

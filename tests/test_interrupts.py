@@ -145,14 +145,15 @@ def test_ctrl_c_stops_a_long_paths_run_within_seconds(tmp_path):
 
 @posix_only
 def test_ctrl_c_stops_a_long_sweep_within_seconds(tmp_path):
-    # 101 fractions x 1.9 million paths by the exact counts method: about 15 s and 1.7 GB if it
-    # ran to the end; it is stopped after its first chunks (a few hundred MB).
+    # 101 fractions x 200 million paths by the exact counts method, merged chunk by chunk:
+    # tens of seconds if it ran to the end (above the work limit, hence --force).
     status, elapsed, lines, stdout = interrupt(
-        ["sweep", "--paths", "1900000", "--fractions", "0:1:0.01", "--out", "sweep.csv"],
+        ["sweep", "--paths", "200000000", "--fractions", "0:1:0.01", "--force",
+         "--out", "sweep.csv"],
         tmp_path,
     )
     assert_stopped(status, lines, stdout, tmp_path,
-                   r"kelly: interrupted \(sweep of 101 fractions: [\d,]+ of 1,900,000 paths "
+                   r"kelly: interrupted \(sweep of 101 fractions: [\d,]+ of 200,000,000 paths "
                    r"simulated; no file written\)")
     assert elapsed < STOP_SECONDS
 
@@ -176,21 +177,24 @@ def test_ctrl_c_stops_worker_processes_within_seconds(tmp_path):
 
 def _interrupt_after_chunks(monkeypatch, chunks: int) -> None:
     """Make the engine's progress report raise KeyboardInterrupt after ``chunks`` chunks."""
-    real = cli.simulate
 
-    def simulate(*args, progress=None, **kwargs):
-        seen = []
+    def interrupting(real):
+        def run(*args, progress=None, **kwargs):
+            seen = []
 
-        def report(done: int) -> None:
-            if progress is not None:
-                progress(done)
-            seen.append(done)
-            if len(seen) == chunks:
-                raise KeyboardInterrupt
+            def report(done: int) -> None:
+                if progress is not None:
+                    progress(done)
+                seen.append(done)
+                if len(seen) == chunks:
+                    raise KeyboardInterrupt
 
-        return real(*args, progress=report, **kwargs)
+            return real(*args, progress=report, **kwargs)
 
-    monkeypatch.setattr(cli, "simulate", simulate)
+        return run
+
+    for name in ("simulate", "simulate_summary"):  # paths/race and sweep
+        monkeypatch.setattr(cli, name, interrupting(getattr(cli, name)))
 
 
 def test_interrupted_line_counts_the_paths_done(tmp_path, capsys, monkeypatch):
