@@ -814,13 +814,17 @@ def _check_outputs(args, tables: Sequence[str] = ("out",), figures: Sequence[str
 
 @contextlib.contextmanager
 def _executor(args):
-    """The Dask executor of ``--scheduler``/``--dask``, or None to run here (``--workers``)."""
+    """The Dask executor of ``--scheduler``/``--dask``, or None to run here (``--workers``).
+
+    On a cluster the cluster's workers run the chunks, so ``--workers`` is set aside.
+    """
     if getattr(args, "scheduler", None) is None:
         yield None
         return
     from sim.distributed import check_scheduler, dask_executor
 
     with dask_executor(check_scheduler(args.scheduler)) as executor:
+        args.workers = 1
         yield executor
 
 
@@ -913,6 +917,8 @@ def cmd_report(args, _extra) -> int:
 
     if not str(args.out).strip():
         raise ValueError(f"--out {args.out!r}: the folder name is empty")
+    if args.scheduler is not None:
+        raise ValueError(f"--scheduler {args.scheduler!r}: the handout runs here (use --workers)")
     _run_log(args).folder = args.out
     written = build_report(
         Path(args.out), seed=args.seed, workers=args.workers,

@@ -68,3 +68,16 @@ def test_local_process_cluster_equals_the_local_run():
                                method="paths", chunk_size=1024)
     for field in FIELDS:
         assert np.array_equal(getattr(remote, field), getattr(local, field)), field
+
+
+def test_the_cli_runs_on_a_local_dask_cluster_with_the_same_numbers(tmp_path, capsys):
+    from sim.cli import main
+
+    local, on_dask = tmp_path / "local.csv", tmp_path / "dask.csv"
+    common = ["sweep", "--p", "0.6", "--fractions", "0,0.2,0.4", "--rounds", "200",
+              "--paths", "3000", "-q"]
+    assert main([*common, "--workers", "1", "--out", str(local)]) == 0
+    assert main([*common, "--dask", "local", "--out", str(on_dask)]) == 0
+    assert local.read_text() == on_dask.read_text()
+    assert main([*common, "--scheduler", "udp://nowhere"]) == 2
+    assert "scheduler = 'udp://nowhere'" in capsys.readouterr().err
