@@ -34,7 +34,6 @@ from game.ui.style import (
     TEXT,
     bettor_colour,
     card,
-    fit_size,
     font,
     money,
     text,
@@ -327,12 +326,8 @@ class CoinScene(Scene):
 
     def draw_controls(self, surface: pygame.Surface) -> None:
         card(surface, self.left)
-        coin_area = pygame.Rect(self.coin_rect.left, self.coin_rect.top + 30,
-                                self.coin_rect.width, self.coin_rect.height - 54)
-        self.coin.draw(surface, coin_area)
-        size = fit_size(self.message, self.coin_rect.width, 15, bold=True)
-        text(surface, self.message, self.coin_rect.midbottom, size,
-             self.message_colour if not self.coin.busy else FAINT, bold=True, anchor="midbottom")
+        self.coin.draw_with_message(surface, self.coin_rect, self.message, self.message_colour,
+                                    header=30)
         odds = odds_text(self.game.odds)
         text(surface, f"Coin: heads {self.game.p:.0%} of the time, {odds}", self.coin_rect.topleft,
              13, MUTED)

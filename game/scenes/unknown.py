@@ -242,12 +242,8 @@ class UnknownScene(Scene):
     def draw_controls(self, surface: pygame.Surface) -> None:
         s = self.session
         card(surface, self.left)
-        coin_area = pygame.Rect(self.coin_rect.left, self.coin_rect.top + 8,
-                                self.coin_rect.width, self.coin_rect.height - 32)
-        self.coin.draw(surface, coin_area)
-        size = fit_size(self.message, self.coin_rect.width, 15, bold=True)
-        text(surface, self.message, self.coin_rect.midbottom, size,
-             self.message_colour if not self.coin.busy else FAINT, bold=True, anchor="midbottom")
+        self.coin.draw_with_message(surface, self.coin_rect, self.message, self.message_colour,
+                                    header=8)
         heads = s.heads(self.shown)
         text(surface, f"heads {heads} · tails {self.shown - heads}", self.coin_rect.topleft, 13,
              FAINT)

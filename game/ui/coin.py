@@ -7,7 +7,7 @@ import math
 
 import pygame
 
-from game.ui.style import font
+from game.ui.style import FAINT, fit_size, font, text
 
 HEADS_FACE = (255, 200, 87)
 HEADS_RIM = (204, 148, 40)
@@ -77,6 +77,16 @@ class CoinFlip:
         end = (0.0 if self._target_heads else math.pi) + 2 * math.pi * self.SPINS
         eased = 1 - (1 - u) ** 2
         return start + (end - start) * eased
+
+    def draw_with_message(self, surface: pygame.Surface, rect: pygame.Rect, message: str,
+                          colour, header: int) -> None:
+        """The coin in ``rect`` below ``header`` pixels of text, with ``message`` (the last
+        flip's result) under it, greyed while the coin is in the air."""
+        self.draw(surface, pygame.Rect(rect.left, rect.top + header, rect.width,
+                                       rect.height - header - 24))
+        size = fit_size(message, rect.width, 15, bold=True)
+        text(surface, message, rect.midbottom, size, FAINT if self.busy else colour, bold=True,
+             anchor="midbottom")
 
     def draw(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         radius = max(12, int(min(rect.width, rect.height) * 0.36))
