@@ -221,8 +221,8 @@ def _lesson_figures(out: Path, lesson_source: str) -> list[tuple[str, str]]:
     ``lesson_source`` is a shipped language ("en", "zh-TW") or a lesson TOML file. The lesson
     modules draw with matplotlib only, so no window or pygame is involved.
     """
-    from game.lesson import available_languages, default_lesson, load_lesson
-    from game.lesson_figures import render_lesson_figures
+    from sim.lessons.model import available_languages, default_lesson, load_lesson
+    from sim.lessons.figures import render_lesson_figures
 
     if lesson_source in available_languages():
         lesson = default_lesson(lesson_source)

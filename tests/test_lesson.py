@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from game.lesson import (
+from sim.lessons.model import (
     LABELS,
     STEP_FACTS,
     STEP_IDS,
@@ -24,7 +24,7 @@ from game.lesson import (
     load_lesson,
     loads_lesson,
 )
-from game.lesson_steps import (
+from sim.lessons.steps import (
     compute_step,
     entropy_step,
     expected_bayes_loss,

@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 import pygame
 
-from game.lesson import (
+from sim.lessons.model import (
     Lesson,
     LessonStep,
     available_languages,
@@ -43,8 +43,8 @@ from game.lesson import (
     lesson_folder,
     load_lesson,
 )
-from game.lesson_figures import growth_window, step_figure
-from game.lesson_steps import GrowthCurveResult, StepResult, compute_step
+from sim.lessons.figures import growth_window, step_figure
+from sim.lessons.steps import GrowthCurveResult, StepResult, compute_step
 from game.scene import Scene
 from game.scenes.classroom_ui import (
     ACCENT,

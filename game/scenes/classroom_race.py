@@ -20,7 +20,7 @@ import numpy as np
 import pygame
 
 from game.class_race import ClassRace, Participant, check_participants, read_participants_csv
-from game.lesson import LABELS
+from sim.lessons.model import LABELS
 from game.saves import data_dir
 from game.scene import Scene
 from game.scenes.classroom import button_class
