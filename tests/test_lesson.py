@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from sim.engine import simulate
+from sim.games import CoinGame
 from sim.lessons.model import (
     LABELS,
     STEP_FACTS,
@@ -36,8 +38,6 @@ from sim.lessons.steps import (
     two_outcomes_step,
     unknown_p_step,
 )
-from sim.engine import simulate
-from sim.games import CoinGame
 from sim.strategies import Kelly
 from sim.theory import coin_growth, fractional_kelly_growth
 

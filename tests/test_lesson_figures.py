@@ -7,7 +7,6 @@ import warnings
 import pytest
 from matplotlib.figure import Figure
 
-from sim.lessons.model import STEP_IDS, default_lesson
 from sim.lessons.figures import (
     HANDOUT,
     PROJECTOR,
@@ -16,6 +15,7 @@ from sim.lessons.figures import (
     render_lesson_figures,
     step_figure,
 )
+from sim.lessons.model import STEP_IDS, default_lesson
 from sim.lessons.steps import compute_step
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
