@@ -290,47 +290,65 @@ def _unit(key: str, value: Any, where: str) -> float:
     return number
 
 
+def _positive(key: str, value: Any, where: str) -> float:
+    number = _number(key, value, where)
+    if number <= 0:
+        raise ValueError(f"{where}: {key} = {value!r} must be greater than 0")
+    return number
+
+
+def _shares(key: str, value: Any, where: str) -> tuple[float, ...]:
+    items = _list(key, value, where)
+    if not 1 <= len(items) <= 50:
+        raise ValueError(f"{where}: shares = {value!r} must list 1 to 50 shares")
+    return tuple(_unit(f"shares[{i}]", v, where) for i, v in enumerate(items))
+
+
+def _strategies(key: str, value: Any, where: str) -> tuple[str, ...]:
+    items = _list(key, value, where)
+    if not 1 <= len(items) <= 8:
+        raise ValueError(f"{where}: strategies = {value!r} must list 1 to 8 strategies")
+    for i, spec in enumerate(items):
+        if not isinstance(spec, str):
+            raise ValueError(f"{where}: strategies[{i}] = {spec!r} is not a strategy name")
+        try:
+            parse_strategy(spec)
+        except ValueError as error:
+            raise ValueError(f"{where}: strategies[{i}] = {spec!r}: {error}") from None
+    return tuple(items)
+
+
+def _prior(key: str, value: Any, where: str) -> tuple[float, float]:
+    items = _list(key, value, where)
+    if len(items) != 2:
+        raise ValueError(f"{where}: prior = {value!r} must be [alpha, beta]")
+    alpha, beta = (_number(f"prior[{i}]", v, where) for i, v in enumerate(items))
+    if alpha <= 0 or beta <= 0:
+        raise ValueError(f"{where}: prior = {value!r} must be two numbers greater than 0")
+    return (alpha, beta)
+
+
+#: the check of each parameter: (key, value, where) -> the value in the type StepParams holds
+_PARAM_CHECKS = {
+    "p": _unit,
+    "share": _unit,
+    "odds": _positive,
+    "start": _positive,
+    "rounds": lambda key, value, where: _whole(key, value, where, 1, MAX_ROUNDS),
+    "paths": lambda key, value, where: _whole(key, value, where, 1, MAX_PATHS),
+    "seed": lambda key, value, where: _whole(key, value, where, 0, 2**63 - 1),
+    "shares": _shares,
+    "strategies": _strategies,
+    "prior": _prior,
+}
+
+
 def _check_param(key: str, value: Any, where: str) -> Any:
     """One parameter, type- and range-checked; returns it in the type StepParams holds."""
-    if key in ("p", "share"):
-        return _unit(key, value, where)
-    if key in ("odds", "start"):
-        number = _number(key, value, where)
-        if number <= 0:
-            raise ValueError(f"{where}: {key} = {value!r} must be greater than 0")
-        return number
-    if key == "rounds":
-        return _whole(key, value, where, 1, MAX_ROUNDS)
-    if key == "paths":
-        return _whole(key, value, where, 1, MAX_PATHS)
-    if key == "seed":
-        return _whole(key, value, where, 0, 2**63 - 1)
-    if key == "shares":
-        items = _list(key, value, where)
-        if not 1 <= len(items) <= 50:
-            raise ValueError(f"{where}: shares = {value!r} must list 1 to 50 shares")
-        return tuple(_unit(f"shares[{i}]", v, where) for i, v in enumerate(items))
-    if key == "strategies":
-        items = _list(key, value, where)
-        if not 1 <= len(items) <= 8:
-            raise ValueError(f"{where}: strategies = {value!r} must list 1 to 8 strategies")
-        for i, spec in enumerate(items):
-            if not isinstance(spec, str):
-                raise ValueError(f"{where}: strategies[{i}] = {spec!r} is not a strategy name")
-            try:
-                parse_strategy(spec)
-            except ValueError as error:
-                raise ValueError(f"{where}: strategies[{i}] = {spec!r}: {error}") from None
-        return tuple(items)
-    if key == "prior":
-        items = _list(key, value, where)
-        if len(items) != 2:
-            raise ValueError(f"{where}: prior = {value!r} must be [alpha, beta]")
-        alpha, beta = (_number(f"prior[{i}]", v, where) for i, v in enumerate(items))
-        if alpha <= 0 or beta <= 0:
-            raise ValueError(f"{where}: prior = {value!r} must be two numbers greater than 0")
-        return (alpha, beta)
-    raise ValueError(f"{where}: unknown parameter {key!r} (= {value!r})")
+    check = _PARAM_CHECKS.get(key)
+    if check is None:
+        raise ValueError(f"{where}: unknown parameter {key!r} (= {value!r})")
+    return check(key, value, where)
 
 
 def _list(key: str, value: Any, where: str) -> list[Any]:
