@@ -98,11 +98,11 @@ def parse_number(name: str, text: str) -> float:
     ...
     ValueError: odds = 'inf' is not a finite number
     """
-    value, factor = str(text).strip(), 1.0
+    value, scale = str(text).strip(), 1.0
     if value.endswith("%"):
-        value, factor = value[:-1], 0.01
+        value, scale = value[:-1], 100.0  # divided, not times 0.01: '70%' is exactly 0.7
     try:
-        number = float(value) * factor
+        number = float(value) / scale
     except ValueError:
         raise ValueError(f"{name} = {_quoted(text)} is not a number") from None
     if not math.isfinite(number):
