@@ -69,21 +69,11 @@ def sweep_figure(table: pd.DataFrame, game: CoinGame, paths: int | None = None) 
     growth_ci_high). The theory curves are drawn from the closed forms on a fine grid.
     """
     p, odds = game.p, game.odds
-    probs = bernoulli(p)
-    log_odds = float(np.sum(probs * np.log(game.decimal_odds)))
-    h = float(entropy(probs))
-    f_star = float(kelly_fraction(p, odds))
-    g_star = float(coin_growth(f_star, p, odds))
-
     fractions = table["fraction"].to_numpy(dtype=float)
     top = min(float(fractions.max()), 1.0)
     grid = np.linspace(0.0, top, THEORY_POINTS)
     if top >= 1.0:
         grid = grid[:-1]  # G(1) = -inf
-    with np.errstate(divide="ignore"):
-        theory = np.asarray(coin_growth(grid, p, odds))
-        shares = game.share_of_fraction(grid)
-        cross = np.asarray(cross_entropy(probs, np.stack([shares, 1 - shares], -1)))
 
     figure = Figure(figsize=(8.5, 8.0), layout="constrained")
     upper, lower = figure.subplots(2, 1, sharex=True, height_ratios=[3, 2])
@@ -93,8 +83,22 @@ def sweep_figure(table: pd.DataFrame, game: CoinGame, paths: int | None = None) 
         f"Growth rate of betting a fraction f on heads: p = {p:g}, {odds_text}",
         fontsize=13, fontweight="bold",
     )
+    _sweep_growth_panel(upper, table, game, grid, paths)
+    _sweep_cross_entropy_panel(lower, game, grid)
+    lower.set_xlim(0.0, max(top, 1e-9))
+    return figure
 
-    # -- upper panel: G(f), theory and Monte Carlo ------------------------------------------
+
+def _sweep_growth_panel(upper, table: pd.DataFrame, game: CoinGame, grid: np.ndarray,
+                        paths: int | None) -> None:
+    """The sweep's upper panel: G(f), theory and Monte Carlo."""
+    p, odds = game.p, game.odds
+    even = odds == 1
+    f_star = float(kelly_fraction(p, odds))
+    g_star = float(coin_growth(f_star, p, odds))
+    fractions = table["fraction"].to_numpy(dtype=float)
+    with np.errstate(divide="ignore"):
+        theory = np.asarray(coin_growth(grid, p, odds))
     low, high = _growth_window(g_star, theory)
     upper.axhline(0.0, color="0.55", linewidth=0.8)
     formula = (r"$G(f) = p\,\ln(1+f) + (1-p)\,\ln(1-f)$" if even
@@ -133,7 +137,18 @@ def sweep_figure(table: pd.DataFrame, game: CoinGame, paths: int | None = None) 
     upper.legend(loc="best", fontsize=8.5, framealpha=0.92)
     upper.grid(alpha=0.25)
 
-    # -- lower panel: the same curve as a cross-entropy --------------------------------------
+
+def _sweep_cross_entropy_panel(lower, game: CoinGame, grid: np.ndarray) -> None:
+    """The sweep's lower panel: the same curve as a cross-entropy."""
+    p, odds = game.p, game.odds
+    even = odds == 1
+    probs = bernoulli(p)
+    log_odds = float(np.sum(probs * np.log(game.decimal_odds)))
+    h = float(entropy(probs))
+    f_star = float(kelly_fraction(p, odds))
+    with np.errstate(divide="ignore"):
+        shares = game.share_of_fraction(grid)
+        cross = np.asarray(cross_entropy(probs, np.stack([shares, 1 - shares], -1)))
     span = max(abs(log_odds - h), 0.01)
     lower.set_ylim(min(h, log_odds) - 0.35 * span, log_odds + GROWTH_WINDOW_BELOW * span)
     odds_label = r"$\sum p \ln o = \ln 2$" if even else r"$\sum p \ln o$"
@@ -160,8 +175,6 @@ def sweep_figure(table: pd.DataFrame, game: CoinGame, paths: int | None = None) 
     )
     lower.legend(loc="best", fontsize=8, ncol=2, framealpha=0.92)
     lower.grid(alpha=0.25)
-    lower.set_xlim(0.0, max(top, 1e-9))
-    return figure
 
 
 BAND_ROUNDS = 256  # rounds per slice: np.quantile copies its input, so slice the trajectories
@@ -217,6 +230,64 @@ def _fan_legend(figure: Figure, game, theory_shown: bool) -> None:
                   fontsize=9, frameon=False)
 
 
+def _fan_panel(axis, result: SimulationResult, i: int, bands: np.ndarray,
+               limits: tuple[float, float], samples: int) -> bool:
+    """One strategy's panel of the fan chart; True if it draws the theory line."""
+    game, label = result.game, result.labels[i]
+    bottom, top = limits
+    rounds = np.arange(game.rounds + 1)
+    theory_shown = False
+    colour = _colour(i)
+    q05, q25, q50, q75, q95 = (np.clip(b, bottom, top) for b in bands)
+    axis.fill_between(rounds, q05, q95, color=colour, alpha=0.16, linewidth=0)
+    axis.fill_between(rounds, q25, q75, color=colour, alpha=0.36, linewidth=0)
+    with np.errstate(over="ignore"):
+        paths = np.exp(result.trajectories[i, : min(samples, result.paths)])
+    for path in paths:
+        axis.plot(rounds, np.clip(path, bottom, top), color=colour, linewidth=0.6, alpha=0.6)
+    axis.plot(rounds, q50, color=colour, linewidth=2.0)
+    if np.any(bands[0] <= 0):
+        axis.text(0.99, 0.015, "paths at 0 (bust) lie on the bottom edge",
+                  transform=axis.transAxes, ha="right", va="bottom", fontsize=8, color="0.3")
+    growth = theoretical_growth(result.strategies[i], game)
+    stats = [f"P(ruin) = {float(result.ruined[i].mean()):.0%}"]
+    if math.isfinite(growth):
+        theory_shown = True
+        # ln W_0 + g t, clipped to the axis before exp: no overflow at huge odds
+        line = np.clip(math.log(game.start) + growth * rounds, math.log(bottom),
+                       math.log(top))
+        axis.plot(rounds, np.exp(line), color="black", linestyle=":", linewidth=1.3)
+        stats.insert(0, f"G = {growth:.4g}/bet")
+    axis.axhline(game.start, color="0.4", linewidth=0.8)
+    if game.cap is not None:
+        axis.axhline(game.cap, color="black", linestyle="--", linewidth=1.1)
+        stats.append(f"P(cap) = {float(result.capped[i].mean()):.0%}")
+    if game.floor > 0:
+        axis.axhline(game.floor, color=_colour(3), linestyle="--", linewidth=1.0)
+    axis.set_title(label, loc="left", fontsize=12, color=colour, fontweight="bold")
+    axis.set_title(",  ".join(stats), loc="right", fontsize=9, color="0.25")
+    axis.set_yscale("log")
+    axis.set_ylim(bottom, top)
+    axis.yaxis.set_major_formatter(FuncFormatter(_money))
+    axis.grid(alpha=0.25, which="major")
+    return theory_shown
+
+
+def _fan_title(result: SimulationResult, total_paths: int | None) -> str:
+    """The fan chart's title: the rules and which paths the bands come from."""
+    game = result.game
+    shown = f"{result.paths:,} paths" if not total_paths or total_paths == result.paths else (
+        f"the first {result.paths:,} of {total_paths:,} paths"
+    )
+    rules = [f"p = {game.p:g}" if isinstance(game, CoinGame) else "race",
+             f"start {_money(game.start)}"]
+    if isinstance(game, CoinGame) and game.odds != 1:
+        rules.insert(1, f"{game.odds:g}-to-1")
+    if game.tick > 0:
+        rules.append(f"bets in steps of {game.tick:g}")
+    return f"Bankroll over {game.rounds:,} bets ({', '.join(rules)}; bands from {shown})"
+
+
 def fan_figure(
     result: SimulationResult,
     samples: int = 5,
@@ -237,7 +308,6 @@ def fan_figure(
     rows = math.ceil(count / columns)
     figure = Figure(figsize=(4.8 * columns + 0.6, 3.6 * rows + 1.3), layout="constrained")
     axes = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).ravel()
-    rounds = np.arange(game.rounds + 1)
     bands = [_quantile_bands(result.trajectories[i], [0.05, 0.25, 0.5, 0.75, 0.95])
              for i in range(count)]
     # wealth past the largest float (inf after exp) is drawn at the top edge
@@ -248,75 +318,21 @@ def fan_figure(
     if game.floor > 0:
         bottom = min(bottom, game.floor / 1.6)
     theory_shown = False
-    for i, (axis, label) in enumerate(zip(axes[:count], labels, strict=True)):
-        colour = _colour(i)
-        q05, q25, q50, q75, q95 = (np.clip(b, bottom, top) for b in bands[i])
-        axis.fill_between(rounds, q05, q95, color=colour, alpha=0.16, linewidth=0)
-        axis.fill_between(rounds, q25, q75, color=colour, alpha=0.36, linewidth=0)
-        with np.errstate(over="ignore"):
-            paths = np.exp(result.trajectories[i, : min(samples, result.paths)])
-        for path in paths:
-            axis.plot(rounds, np.clip(path, bottom, top), color=colour, linewidth=0.6, alpha=0.6)
-        axis.plot(rounds, q50, color=colour, linewidth=2.0)
-        if np.any(bands[i][0] <= 0):
-            axis.text(0.99, 0.015, "paths at 0 (bust) lie on the bottom edge",
-                      transform=axis.transAxes, ha="right", va="bottom", fontsize=8, color="0.3")
-        growth = theoretical_growth(result.strategies[i], game)
-        stats = [f"P(ruin) = {float(result.ruined[i].mean()):.0%}"]
-        if math.isfinite(growth):
-            theory_shown = True
-            # ln W_0 + g t, clipped to the axis before exp: no overflow at huge odds
-            line = np.clip(math.log(game.start) + growth * rounds, math.log(bottom),
-                           math.log(top))
-            axis.plot(rounds, np.exp(line), color="black", linestyle=":", linewidth=1.3)
-            stats.insert(0, f"G = {growth:.4g}/bet")
-        axis.axhline(game.start, color="0.4", linewidth=0.8)
-        if game.cap is not None:
-            axis.axhline(game.cap, color="black", linestyle="--", linewidth=1.1)
-            stats.append(f"P(cap) = {float(result.capped[i].mean()):.0%}")
-        if game.floor > 0:
-            axis.axhline(game.floor, color=_colour(3), linestyle="--", linewidth=1.0)
-        axis.set_title(label, loc="left", fontsize=12, color=colour, fontweight="bold")
-        axis.set_title(",  ".join(stats), loc="right", fontsize=9, color="0.25")
-        axis.set_yscale("log")
-        axis.set_ylim(bottom, top)
-        axis.yaxis.set_major_formatter(FuncFormatter(_money))
-        axis.grid(alpha=0.25, which="major")
+    for i, axis in enumerate(axes[:count]):
+        theory_shown |= _fan_panel(axis, result, i, bands[i], (bottom, top), samples)
     for axis in axes[count:]:
         axis.set_visible(False)
     for axis in axes[(rows - 1) * columns:]:
         axis.set_xlabel("bet number")
     for axis in axes[::columns]:
         axis.set_ylabel("bankroll (log scale)")
-    shown = f"{result.paths:,} paths" if not total_paths or total_paths == result.paths else (
-        f"the first {result.paths:,} of {total_paths:,} paths"
-    )
-    rules = [f"p = {game.p:g}" if isinstance(game, CoinGame) else "race",
-             f"start {_money(game.start)}"]
-    if isinstance(game, CoinGame) and game.odds != 1:
-        rules.insert(1, f"{game.odds:g}-to-1")
-    if game.tick > 0:
-        rules.append(f"bets in steps of {game.tick:g}")
-    figure.suptitle(
-        f"Bankroll over {game.rounds:,} bets ({', '.join(rules)}; bands from {shown})",
-        fontsize=12.5, fontweight="bold",
-    )
+    figure.suptitle(_fan_title(result, total_paths), fontsize=12.5, fontweight="bold")
     _fan_legend(figure, game, theory_shown)
     return figure
 
 
-def race_figure(table: pd.DataFrame, game: RaceGame) -> Figure:
-    """Per strategy: Monte Carlo growth against theory, and H(p, b) = H(p) + D(p||b)."""
-    rows = table.reset_index(drop=True)
-    labels = rows["strategy"].astype(str).tolist()
-    x = np.arange(len(labels))
-    figure = Figure(figsize=(max(8.0, 1.9 * len(labels) + 3.5), 4.6), layout="constrained")
-    growth_axis, split_axis = figure.subplots(1, 2)
-    odds = ", ".join(f"{o:g}" for o in game.odds)
-    probs = ", ".join(f"{q:g}" for q in game.probs)
-    figure.suptitle(f"Horse race: p = ({probs}), decimal odds = ({odds})",
-                    fontsize=12, fontweight="bold")
-
+def _race_growth_panel(growth_axis, rows: pd.DataFrame, x: np.ndarray, labels: list[str]) -> None:
+    """The race figure's left panel: growth per strategy, theory and Monte Carlo."""
     width = 0.38
     theory = rows["growth_theory"].to_numpy(dtype=float)
     mc = rows["growth_mc"].to_numpy(dtype=float)
@@ -339,6 +355,9 @@ def race_figure(table: pd.DataFrame, game: RaceGame) -> Figure:
     growth_axis.legend(fontsize=8)
     growth_axis.grid(alpha=0.25, axis="y")
 
+
+def _race_split_panel(split_axis, rows: pd.DataFrame, x: np.ndarray, labels: list[str]) -> None:
+    """The race figure's right panel: H(p, b̃) = H(p) + D(p‖b̃) under Σ p ln o."""
     log_odds = float(rows["log_odds"].dropna().iloc[0]) if rows["log_odds"].notna().any() else 0.0
     h = rows["entropy"].to_numpy(dtype=float)
     divergence = rows["divergence"].to_numpy(dtype=float)
@@ -369,6 +388,22 @@ def race_figure(table: pd.DataFrame, game: RaceGame) -> Figure:
                          fontsize=10)
     split_axis.legend(fontsize=8, loc="upper left", framealpha=0.92)
     split_axis.grid(alpha=0.25, axis="y")
+
+
+def race_figure(table: pd.DataFrame, game: RaceGame) -> Figure:
+    """Per strategy: Monte Carlo growth against theory, and H(p, b) = H(p) + D(p||b)."""
+    rows = table.reset_index(drop=True)
+    labels = rows["strategy"].astype(str).tolist()
+    x = np.arange(len(labels))
+    figure = Figure(figsize=(max(8.0, 1.9 * len(labels) + 3.5), 4.6), layout="constrained")
+    growth_axis, split_axis = figure.subplots(1, 2)
+    odds = ", ".join(f"{o:g}" for o in game.odds)
+    probs = ", ".join(f"{q:g}" for q in game.probs)
+    figure.suptitle(f"Horse race: p = ({probs}), decimal odds = ({odds})",
+                    fontsize=12, fontweight="bold")
+
+    _race_growth_panel(growth_axis, rows, x, labels)
+    _race_split_panel(split_axis, rows, x, labels)
     figure.text(0.5, -0.01, "b̃ = b + cash/o folds money kept back into the bets "
                 "(Cover & Thomas 2006, §6.3); with no cash b̃ = b.",
                 ha="center", va="top", fontsize=8.5, color="0.3")

@@ -24,15 +24,18 @@ import numpy as np
 import pandas as pd
 
 import sim
-from sim.cli import fraction_grid, race_strategies, race_table, run_paths, sweep_table
+from sim.analysis import paths, race, race_strategies, sweep
 from sim.games import CoinGame, RaceGame
+from sim.lessons.figures import render_lesson_figures
+from sim.lessons.model import available_languages, default_lesson, load_lesson
 from sim.output import check_writable_folder, write_figure, write_table, write_text
 from sim.stats import summarize
 from sim.strategies import parse_strategy
 from sim.theory import kelly_fraction
 
 SWEEP_GAME = CoinGame(p=0.6, odds=1.0, start=100.0, rounds=1000)
-SWEEP_FRACTIONS = "0:0.99:0.01"
+#: the fractions 0, 0.01, ..., 0.99 (what `kelly sweep --fractions 0:0.99:0.01` runs)
+SWEEP_FRACTIONS = np.round(0.01 * np.arange(100), 12)
 SWEEP_PATHS = 2000
 PATHS_GAME = CoinGame(p=0.6, odds=1.0, start=100.0, rounds=300)
 PATHS_STRATEGIES = ("kelly", "kelly:0.5", "kelly:2", "allin")
@@ -64,8 +67,8 @@ def _sweep_section(out: Path, seed: int, workers: int, progress: ProgressFactory
 
     game = SWEEP_GAME
     with progress("report: sweep", SWEEP_PATHS) as callback:
-        table = sweep_table(game, fraction_grid(SWEEP_FRACTIONS), SWEEP_PATHS, seed,
-                            workers=workers, progress=callback)
+        table = sweep(game, SWEEP_FRACTIONS, SWEEP_PATHS, seed, workers=workers,
+                      progress=callback)
     write_table(table, out / "sweep.csv")
     write_figure(sweep_figure(table, game, paths=SWEEP_PATHS), out / "sweep.png")
     best = table.loc[table["growth_mc"].idxmax()]
@@ -90,8 +93,8 @@ def _paths_section(out: Path, seed: int, workers: int, progress: ProgressFactory
     game = PATHS_GAME
     strategies = [parse_strategy(spec) for spec in PATHS_STRATEGIES]
     with progress("report: paths", PATHS_PATHS) as callback:
-        result, recorded = run_paths(game, strategies, PATHS_PATHS, seed, record=True,
-                                     workers=workers, progress=callback)
+        result, recorded = paths(game, strategies, PATHS_PATHS, seed, record=True,
+                                 workers=workers, progress=callback)
     summary = summarize(result)
     write_table(summary, out / "paths.csv")
     write_figure(fan_figure(recorded, total_paths=PATHS_PATHS), out / "paths.png")
@@ -120,8 +123,7 @@ def _race_section(out: Path, seed: int, workers: int, progress: ProgressFactory)
     game = RACE_GAME
     strategies = race_strategies(game, [parse_strategy(spec) for spec in RACE_STRATEGIES])
     with progress("report: race", RACE_PATHS) as callback:
-        table = race_table(game, strategies, RACE_PATHS, seed, workers=workers,
-                           progress=callback)
+        table = race(game, strategies, RACE_PATHS, seed, workers=workers, progress=callback)
     write_table(table, out / "race.csv")
     write_figure(race_figure(table, game), out / "race.png")
     kelly = table.loc[table["strategy"] == "kelly"].iloc[0]
@@ -221,9 +223,6 @@ def _lesson_figures(out: Path, lesson_source: str) -> list[tuple[str, str]]:
     ``lesson_source`` is a shipped language ("en", "zh-TW") or a lesson TOML file. The lesson
     modules draw with matplotlib only, so no window or pygame is involved.
     """
-    from game.lesson import available_languages, default_lesson, load_lesson
-    from game.lesson_figures import render_lesson_figures
-
     if lesson_source in available_languages():
         lesson = default_lesson(lesson_source)
     else:

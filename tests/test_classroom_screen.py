@@ -20,9 +20,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from game.app import App, main
 from game.class_race import ClassRace, read_participants_csv
-from game.lesson import STEP_IDS, available_languages, default_lesson
-from game.lesson_figures import step_figure
-from game.lesson_steps import compute_step
 from game.saves import data_dir
 from game.scenes import classroom, registry
 from game.scenes.classroom import open_lesson
@@ -37,6 +34,9 @@ from game.scenes.classroom_ui import (
     scale,
 )
 from sim.games import CoinGame
+from sim.lessons.figures import step_figure
+from sim.lessons.model import STEP_IDS, available_languages, default_lesson
+from sim.lessons.steps import compute_step
 
 SIZE = (1280, 720)
 

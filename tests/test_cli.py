@@ -15,8 +15,9 @@ import pytest
 from matplotlib.image import imread
 
 import sim
-from sim import cli
-from sim.cli import RACE_COLUMNS, SWEEP_COLUMNS, main
+from sim import analysis
+from sim.analysis import RACE_COLUMNS, SWEEP_COLUMNS
+from sim.cli import context, main
 from sim.stats import SUMMARY_COLUMNS
 from sim.theory import coin_growth, entropy, kelly_fraction
 
@@ -133,12 +134,13 @@ def test_paths_writes_summary_long_paths_and_fan_chart(tmp_path, capsys):
 def test_paths_default_strategies_and_terminal_table(capsys):
     status, stdout, _ = run(capsys, "paths", *SMALL)
     assert status == 0
-    for label in cli.DEFAULT_PATH_STRATEGIES:
+    for label in analysis.DEFAULT_PATH_STRATEGIES:
         assert label in stdout
 
 
 def test_paths_records_only_what_fits(monkeypatch, tmp_path, capsys):
-    monkeypatch.setattr(cli, "RECORD_BUDGET_BYTES", 2 * 41 * 8 * 30)  # 30 paths of 2 strategies
+    # 30 paths of 2 strategies
+    monkeypatch.setattr(analysis, "RECORD_BUDGET_BYTES", 2 * 41 * 8 * 30)
     plot, out = tmp_path / "fan.svg", tmp_path / "sum.csv"
     status, _, _ = run(capsys, "paths", "--strategy", "kelly", "--strategy", "kelly:0.5",
                        "--rounds", "40", "--paths", "100", "-q", "--plot", str(plot),
@@ -154,11 +156,11 @@ def test_recorded_subset_is_the_first_paths_of_the_full_run():
 
     game = CoinGame(p=0.6, rounds=30)
     strategies = [parse_strategy("kelly")]
-    full, recorded = cli.run_paths(game, strategies, 2500, 4, record=True)
+    full, recorded = analysis.paths(game, strategies, 2500, 4, record=True)
     assert full is recorded
-    small_budget = cli.recordable_paths(game, strategies, budget=31 * 8 * 1500)
+    small_budget = analysis.recordable_paths(game, strategies, budget=31 * 8 * 1500)
     assert small_budget == 1500
-    subset = cli.simulate(game, strategies, small_budget, 4, method="paths", record_paths=True)
+    subset = analysis.simulate(game, strategies, small_budget, 4, method="paths", record_paths=True)
     np.testing.assert_array_equal(subset.trajectories[0], full.trajectories[0, :small_budget])
 
 
@@ -421,12 +423,12 @@ def test_ctrl_c_exits_130_and_leaves_no_file(tmp_path, capsys, monkeypatch):
 def test_progress_bar_only_on_a_terminal(monkeypatch):
     quiet = types.SimpleNamespace(quiet=True)
     loud = types.SimpleNamespace(quiet=False)
-    with cli.progress_bar(loud, "x", 10) as callback:
+    with context.progress_bar(loud.quiet, "x", 10) as callback:
         assert callback is None  # pytest's stderr is not a terminal
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
-    with cli.progress_bar(quiet, "x", 10) as callback:
+    with context.progress_bar(quiet.quiet, "x", 10) as callback:
         assert callback is None
-    with cli.progress_bar(loud, "x", 10) as callback:
+    with context.progress_bar(loud.quiet, "x", 10) as callback:
         assert callable(callback)
         callback(5)
 

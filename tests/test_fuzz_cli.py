@@ -404,7 +404,7 @@ def test_a_failure_after_a_written_file_is_still_one_line(tmp_path, capsys, monk
     def full(figure, path, dpi=150):
         raise ValueError(f"cannot write {str(path)!r}: No space left on device")
 
-    monkeypatch.setattr("sim.cli.write_figure", full)
+    monkeypatch.setattr("sim.cli.context.write_figure", full)
     out, plot = tmp_path / "out.csv", tmp_path / "fig.png"
     status = main(["sweep", "--paths", "5", "--rounds", "5", "--out", str(out),
                    "--plot", str(plot)])

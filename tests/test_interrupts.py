@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim import cli
+from sim import analysis
 from sim.cli import EXIT_INTERRUPTED, main
 
 #: a stopped run must end within this many seconds of SIGINT (the jobs take far longer)
@@ -194,7 +194,7 @@ def _interrupt_after_chunks(monkeypatch, chunks: int) -> None:
         return run
 
     for name in ("simulate", "simulate_summary"):  # paths/race and sweep
-        monkeypatch.setattr(cli, name, interrupting(getattr(cli, name)))
+        monkeypatch.setattr(analysis, name, interrupting(getattr(analysis, name)))
 
 
 def test_interrupted_line_counts_the_paths_done(tmp_path, capsys, monkeypatch):

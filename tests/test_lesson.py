@@ -14,7 +14,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from game.lesson import (
+from sim.engine import simulate
+from sim.games import CoinGame
+from sim.lessons.model import (
     LABELS,
     STEP_FACTS,
     STEP_IDS,
@@ -24,7 +26,7 @@ from game.lesson import (
     load_lesson,
     loads_lesson,
 )
-from game.lesson_steps import (
+from sim.lessons.steps import (
     compute_step,
     entropy_step,
     expected_bayes_loss,
@@ -36,8 +38,6 @@ from game.lesson_steps import (
     two_outcomes_step,
     unknown_p_step,
 )
-from sim.engine import simulate
-from sim.games import CoinGame
 from sim.strategies import Kelly
 from sim.theory import coin_growth, fractional_kelly_growth
 

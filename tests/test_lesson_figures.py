@@ -7,8 +7,7 @@ import warnings
 import pytest
 from matplotlib.figure import Figure
 
-from game.lesson import STEP_IDS, default_lesson
-from game.lesson_figures import (
+from sim.lessons.figures import (
     HANDOUT,
     PROJECTOR,
     lesson_font,
@@ -16,7 +15,8 @@ from game.lesson_figures import (
     render_lesson_figures,
     step_figure,
 )
-from game.lesson_steps import compute_step
+from sim.lessons.model import STEP_IDS, default_lesson
+from sim.lessons.steps import compute_step
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

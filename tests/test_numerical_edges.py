@@ -32,7 +32,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.cli import SWEEP_COLUMNS, main
+from sim.analysis import SWEEP_COLUMNS
+from sim.cli import main
 from sim.engine import simulate
 from sim.games import CoinGame, RaceGame
 from sim.stats import SUMMARY_COLUMNS, summarize, theoretical_growth

@@ -7,7 +7,10 @@ import pandas as pd
 import pytest
 from matplotlib.image import imread
 
-from sim.cli import fraction_grid, race_strategies, race_table, sweep_table
+from sim.analysis import race as race_table
+from sim.analysis import race_strategies
+from sim.analysis import sweep as sweep_table
+from sim.cli.options import fraction_grid
 from sim.engine import simulate
 from sim.games import CoinGame, RaceGame
 from sim.output import write_figure

@@ -17,7 +17,7 @@ from pathlib import Path
 import pygame
 
 from game.app import App  # App(headless=True) selects SDL's dummy video and audio drivers
-from game.lesson import default_lesson
+from sim.lessons.model import default_lesson
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = (1920, 1080)

@@ -12,7 +12,7 @@ The full face has 65,535 glyphs (about 19 MB); the game needs a small part of it
   the set Big5 built from the Ministry of Education's list of 4,808 common characters
   (常用國字標準字體表) plus the most frequent less-common ones. Python's ``big5`` codec
   decodes the range, so the list comes from Unicode data on any machine, with no download;
-* every character of the shipped lessons (game/lessons/*.toml) and of the classroom screens
+* every character of the shipped lessons (sim/lessons/data/*.toml) and of the classroom screens
   (game/scenes/classroom*.py), so nothing a lesson prints falls outside the font.
 
 The result is about 2.5 MB. Run it again after adding text in new characters::
@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 DEFAULT_FACE = "Noto Sans CJK TC"
 DEFAULT_OUT = ROOT / "assets" / "fonts" / "NotoSansTC-Subset.otf"
-TEXT_SOURCES = ("game/lessons/*.toml", "game/scenes/classroom*.py")
+TEXT_SOURCES = ("sim/lessons/data/*.toml", "game/scenes/classroom*.py")
 
 #: Unicode blocks kept whole (inclusive ranges)
 UNICODE_RANGES = (

@@ -35,16 +35,6 @@ from pathlib import Path
 import numpy as np
 import pygame
 
-from game.lesson import (
-    Lesson,
-    LessonStep,
-    available_languages,
-    default_lesson,
-    lesson_folder,
-    load_lesson,
-)
-from game.lesson_figures import growth_window, step_figure
-from game.lesson_steps import GrowthCurveResult, StepResult, compute_step
 from game.scene import Scene
 from game.scenes.classroom_ui import (
     ACCENT,
@@ -68,6 +58,16 @@ from game.scenes.classroom_ui import (
     toggle_fullscreen,
     wrap,
 )
+from sim.lessons.figures import growth_window, step_figure
+from sim.lessons.model import (
+    Lesson,
+    LessonStep,
+    available_languages,
+    default_lesson,
+    lesson_folder,
+    load_lesson,
+)
+from sim.lessons.steps import GrowthCurveResult, StepResult, compute_step
 
 #: seconds between two Monte Carlo points starting to fall, and the length of one fall
 DROP_GAP = 0.35

@@ -20,7 +20,6 @@ import numpy as np
 import pygame
 
 from game.class_race import ClassRace, Participant, check_participants, read_participants_csv
-from game.lesson import LABELS
 from game.saves import data_dir
 from game.scene import Scene
 from game.scenes.classroom import button_class
@@ -46,6 +45,7 @@ from game.scenes.classroom_ui import (
     toggle_fullscreen,
 )
 from sim.games import CoinGame
+from sim.lessons.model import LABELS
 from sim.theory import kelly_fraction
 
 SPEEDS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0)  # flips per second

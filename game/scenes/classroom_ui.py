@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from game.assets import asset
-from game.lesson_figures import PROJECTOR, FigureStyle, lesson_font_path
+from sim.lessons.figures import PROJECTOR, FigureStyle, lesson_font_path
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -1,53 +1,17 @@
-"""Lesson files: the classroom lesson as data (TOML), validated on load.
+"""What a lesson may contain: the step ids, their parameters and facts, the labels, and the
+checks a lesson file's values go through (:mod:`sim.lessons.model` builds lessons with them).
 
-A lesson is a title, a language tag and an ordered list of steps. Each step names one of the
-eight ideas of the lesson (:data:`STEP_IDS`), a heading, a body text and the parameters its
-computation uses (:mod:`game.lesson_steps` turns a step into numbers). A teacher edits the text
-and the parameters without touching code::
-
-    title = "Why the best bet is a cross-entropy"
-    language = "en"
-
-    [defaults]            # optional: parameters shared by every step that uses them
-    p = 0.6
-    seed = 2024
-
-    [labels]              # optional: words the screen and the figures print (see LABELS)
-    step = "Step"
-
-    [[steps]]
-    id = "entropy"
-    heading = "A coin and its surprise"
-    body = "This coin has H(p) = {H_bits:.3f} bits of uncertainty per flip."
-    [steps.params]
-    p = 0.6
-
-The body may quote the numbers a step computed with ``{name}`` or ``{name:.3f}``; the names
-each step provides are listed in :data:`STEP_FACTS` and checked on load. Braces that are not a
-placeholder are written ``{{`` and ``}}``.
-
-A lesson file is data only: it is parsed with :mod:`tomllib` (tomli on Python 3.10) and never
-evaluated or unpickled. Every problem (an unknown key, a wrong type, p outside [0, 1], NaN, an
-unknown placeholder) raises ``ValueError`` naming the key and the value.
+Every problem raises ``ValueError`` naming the key and the value.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 import string
-import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 from sim.games import CoinGame
 from sim.strategies import parse_strategy
@@ -126,7 +90,7 @@ STEP_DEFAULTS: dict[str, dict[str, Any]] = {
     "unknown_p": {"paths": 1000, "rounds": 200},
 }
 
-#: The numbers each step offers to its body text as ``{name}`` (see game.lesson_steps).
+#: The numbers each step offers to its body text as ``{name}`` (see sim.lessons.steps).
 STEP_FACTS: dict[str, tuple[str, ...]] = {
     "entropy": (
         "p", "H_bits", "H_nats", "surprise_heads_bits", "surprise_tails_bits", "flips",
@@ -226,64 +190,6 @@ _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-@dataclass(frozen=True)
-class LessonStep:
-    """One idea of the lesson: which computation (``id``), what to say, with which numbers."""
-
-    id: str
-    heading: str
-    body: str
-    params: StepParams
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        """The parameters this step uses."""
-        return STEP_KEYS[self.id]
-
-    def with_params(self, **changes: Any) -> LessonStep:
-        """A copy with some parameters changed (keys the step does not use are ignored),
-        validated like a lesson file: a bad value raises ValueError naming it."""
-        used = {k: v for k, v in changes.items() if k in self.keys}
-        checked = {k: _check_param(k, v, f"step {self.id!r}") for k, v in used.items()}
-        params = dataclasses.replace(self.params, **checked)
-        _check_combination(self.id, params, f"step {self.id!r}")
-        return dataclasses.replace(self, params=params)
-
-    def render_body(self, facts: Mapping[str, float]) -> str:
-        """The body with its ``{name:spec}`` placeholders filled from a step's facts."""
-        return _SafeFormatter().format(self.body, **facts)
-
-
-@dataclass(frozen=True)
-class Lesson:
-    """A validated lesson: title, language tag, steps and the labels the screen prints."""
-
-    title: str
-    language: str
-    steps: tuple[LessonStep, ...]
-    labels: Mapping[str, str] = field(default_factory=lambda: dict(LABELS))
-    source: str = "<string>"
-
-    def __len__(self) -> int:
-        return len(self.steps)
-
-    def label(self, key: str) -> str:
-        """A word to print (``LABELS`` key), in the lesson's language."""
-        return self.labels[key]
-
-    def step_counter(self, index: int) -> str:
-        """'Step 3 of 8' (in the lesson's language) for the step at 0-based ``index``."""
-        return self.counter("step_counter", index + 1, len(self.steps))
-
-    def counter(self, key: str, number: int, total: int) -> str:
-        """A template label of LABEL_TEMPLATES filled in, e.g. 'Flip 12 of 100'."""
-        return _SafeFormatter().format(self.labels[key], number=number, total=total)
-
-    def with_params(self, **changes: Any) -> Lesson:
-        """A copy with parameters changed on every step that uses them (the teacher's edits)."""
-        return dataclasses.replace(self, steps=tuple(s.with_params(**changes) for s in self.steps))
-
-
 class _SafeFormatter(string.Formatter):
     """str.format restricted to plain names: no attribute access, indexing or conversions."""
 
@@ -297,86 +203,6 @@ class _SafeFormatter(string.Formatter):
             raise ValueError(f"placeholder conversion !{conversion} is not allowed")
         return value
 
-
-# ---------------------------------------------------------------------------------------------
-# Loading
-
-
-def load_lesson(path: str | Path) -> Lesson:
-    """Read and validate a lesson file (TOML). Problems raise ValueError naming them."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise ValueError(f"lesson file {str(path)!r} cannot be read: {error.strerror}") from None
-    if size > MAX_FILE_BYTES:
-        raise ValueError(
-            f"lesson file {str(path)!r} is {size} bytes; the limit is {MAX_FILE_BYTES}"
-        )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ValueError(f"lesson file {str(path)!r} is not UTF-8 text") from None
-    except OSError as error:  # a folder, or no permission to read
-        raise ValueError(f"lesson file {str(path)!r} cannot be read: {error.strerror}") from None
-    return loads_lesson(text, source=str(path))
-
-
-def loads_lesson(text: str, source: str = "<string>") -> Lesson:
-    """Parse and validate a lesson from TOML text."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{source}: not valid TOML: {error}") from None
-    return lesson_from_dict(data, source=source)
-
-
-def lesson_from_dict(data: Mapping[str, Any], source: str = "<string>") -> Lesson:
-    """Validate a parsed lesson (the dict TOML gives) and build a :class:`Lesson`."""
-    if not isinstance(data, Mapping):
-        raise ValueError(f"{source}: a lesson must be a table, got {type(data).__name__}")
-    _no_unknown(data, _LESSON_KEYS, source)
-    title = _text("title", data.get("title"), source, MAX_TITLE)
-    language = data.get("language")
-    if not isinstance(language, str) or not _LANGUAGE.match(language):
-        raise ValueError(f"{source}: language = {language!r} must be a tag such as 'en' or 'zh-TW'")
-    defaults = _table("defaults", data.get("defaults", {}), source)
-    _no_unknown(defaults, set(dataclasses.asdict(StepParams())), f"{source}: [defaults]")
-    shared = {k: _check_param(k, v, f"{source}: [defaults]") for k, v in defaults.items()}
-    labels = dict(LABELS)
-    given = _table("labels", data.get("labels", {}), source)
-    _no_unknown(given, set(LABELS), f"{source}: [labels]")
-    for key, value in given.items():
-        labels[key] = _text(f"labels.{key}", value, source, MAX_HEADING)
-    for key, names in LABEL_TEMPLATES.items():
-        _check_template(key, labels[key], names, source)
-    raw_steps = data.get("steps")
-    if not isinstance(raw_steps, list) or not raw_steps:
-        raise ValueError(f"{source}: steps = {raw_steps!r} must be a non-empty list of [[steps]]")
-    steps = tuple(_step(i, raw, shared, source) for i, raw in enumerate(raw_steps, start=1))
-    return Lesson(title=title, language=language, steps=steps, labels=labels, source=source)
-
-
-def _step(number: int, raw: Any, shared: Mapping[str, Any], source: str) -> LessonStep:
-    where = f"{source}: step {number}"
-    raw = _table(f"step {number}", raw, source)
-    _no_unknown(raw, _STEP_KEYS_ALLOWED, where)
-    step_id = raw.get("id")
-    if step_id not in STEP_IDS:
-        raise ValueError(f"{where}: id = {step_id!r} is not one of {', '.join(STEP_IDS)}")
-    where = f"{source}: step {number} ({step_id})"
-    heading = _text("heading", raw.get("heading"), where, MAX_HEADING)
-    body = _text("body", raw.get("body", ""), where, MAX_BODY, empty=True)
-    _check_placeholders(body, STEP_FACTS[step_id], where)
-    given = _table("params", raw.get("params", {}), where)
-    allowed = STEP_KEYS[step_id]
-    _no_unknown(given, set(allowed), f"{where}: [steps.params]")
-    values = dict(STEP_DEFAULTS[step_id])
-    values.update({k: v for k, v in shared.items() if k in allowed})
-    values.update({k: _check_param(k, v, where) for k, v in given.items()})
-    params = StepParams(**values)
-    _check_combination(step_id, params, where)
-    return LessonStep(id=step_id, heading=heading, body=body, params=params)
 
 
 def _no_unknown(table: Mapping[str, Any], allowed: set[str], where: str) -> None:
@@ -464,47 +290,65 @@ def _unit(key: str, value: Any, where: str) -> float:
     return number
 
 
+def _positive(key: str, value: Any, where: str) -> float:
+    number = _number(key, value, where)
+    if number <= 0:
+        raise ValueError(f"{where}: {key} = {value!r} must be greater than 0")
+    return number
+
+
+def _shares(key: str, value: Any, where: str) -> tuple[float, ...]:
+    items = _list(key, value, where)
+    if not 1 <= len(items) <= 50:
+        raise ValueError(f"{where}: shares = {value!r} must list 1 to 50 shares")
+    return tuple(_unit(f"shares[{i}]", v, where) for i, v in enumerate(items))
+
+
+def _strategies(key: str, value: Any, where: str) -> tuple[str, ...]:
+    items = _list(key, value, where)
+    if not 1 <= len(items) <= 8:
+        raise ValueError(f"{where}: strategies = {value!r} must list 1 to 8 strategies")
+    for i, spec in enumerate(items):
+        if not isinstance(spec, str):
+            raise ValueError(f"{where}: strategies[{i}] = {spec!r} is not a strategy name")
+        try:
+            parse_strategy(spec)
+        except ValueError as error:
+            raise ValueError(f"{where}: strategies[{i}] = {spec!r}: {error}") from None
+    return tuple(items)
+
+
+def _prior(key: str, value: Any, where: str) -> tuple[float, float]:
+    items = _list(key, value, where)
+    if len(items) != 2:
+        raise ValueError(f"{where}: prior = {value!r} must be [alpha, beta]")
+    alpha, beta = (_number(f"prior[{i}]", v, where) for i, v in enumerate(items))
+    if alpha <= 0 or beta <= 0:
+        raise ValueError(f"{where}: prior = {value!r} must be two numbers greater than 0")
+    return (alpha, beta)
+
+
+#: the check of each parameter: (key, value, where) -> the value in the type StepParams holds
+_PARAM_CHECKS = {
+    "p": _unit,
+    "share": _unit,
+    "odds": _positive,
+    "start": _positive,
+    "rounds": lambda key, value, where: _whole(key, value, where, 1, MAX_ROUNDS),
+    "paths": lambda key, value, where: _whole(key, value, where, 1, MAX_PATHS),
+    "seed": lambda key, value, where: _whole(key, value, where, 0, 2**63 - 1),
+    "shares": _shares,
+    "strategies": _strategies,
+    "prior": _prior,
+}
+
+
 def _check_param(key: str, value: Any, where: str) -> Any:
     """One parameter, type- and range-checked; returns it in the type StepParams holds."""
-    if key in ("p", "share"):
-        return _unit(key, value, where)
-    if key in ("odds", "start"):
-        number = _number(key, value, where)
-        if number <= 0:
-            raise ValueError(f"{where}: {key} = {value!r} must be greater than 0")
-        return number
-    if key == "rounds":
-        return _whole(key, value, where, 1, MAX_ROUNDS)
-    if key == "paths":
-        return _whole(key, value, where, 1, MAX_PATHS)
-    if key == "seed":
-        return _whole(key, value, where, 0, 2**63 - 1)
-    if key == "shares":
-        items = _list(key, value, where)
-        if not 1 <= len(items) <= 50:
-            raise ValueError(f"{where}: shares = {value!r} must list 1 to 50 shares")
-        return tuple(_unit(f"shares[{i}]", v, where) for i, v in enumerate(items))
-    if key == "strategies":
-        items = _list(key, value, where)
-        if not 1 <= len(items) <= 8:
-            raise ValueError(f"{where}: strategies = {value!r} must list 1 to 8 strategies")
-        for i, spec in enumerate(items):
-            if not isinstance(spec, str):
-                raise ValueError(f"{where}: strategies[{i}] = {spec!r} is not a strategy name")
-            try:
-                parse_strategy(spec)
-            except ValueError as error:
-                raise ValueError(f"{where}: strategies[{i}] = {spec!r}: {error}") from None
-        return tuple(items)
-    if key == "prior":
-        items = _list(key, value, where)
-        if len(items) != 2:
-            raise ValueError(f"{where}: prior = {value!r} must be [alpha, beta]")
-        alpha, beta = (_number(f"prior[{i}]", v, where) for i, v in enumerate(items))
-        if alpha <= 0 or beta <= 0:
-            raise ValueError(f"{where}: prior = {value!r} must be two numbers greater than 0")
-        return (alpha, beta)
-    raise ValueError(f"{where}: unknown parameter {key!r} (= {value!r})")
+    check = _PARAM_CHECKS.get(key)
+    if check is None:
+        raise ValueError(f"{where}: unknown parameter {key!r} (= {value!r})")
+    return check(key, value, where)
 
 
 def _list(key: str, value: Any, where: str) -> list[Any]:
@@ -535,27 +379,3 @@ def _check_combination(step_id: str, params: StepParams, where: str) -> None:
                     f"{where}: strategies: {spec!r} does not stake a constant fraction; "
                     "use kelly, kelly:C, fixed:F, share:A or allin"
                 )
-
-
-# ---------------------------------------------------------------------------------------------
-# The lessons shipped with the game
-
-
-def lesson_folder() -> Path:
-    """Where the shipped lessons live (``game/lessons``, in the source tree and in a wheel)."""
-    return Path(str(resources.files("game") / "lessons"))
-
-
-def available_languages() -> tuple[str, ...]:
-    """Language tags of the shipped lessons, e.g. ``('en', 'zh-TW')``."""
-    return tuple(sorted(p.stem for p in lesson_folder().glob("*.toml")))
-
-
-def default_lesson(language: str = "en") -> Lesson:
-    """The shipped lesson in ``language`` (a tag from :func:`available_languages`)."""
-    languages = available_languages()
-    if language not in languages:
-        raise ValueError(
-            f"language = {language!r} has no lesson; available: {', '.join(languages)}"
-        )
-    return load_lesson(lesson_folder() / f"{language}.toml")

@@ -1,0 +1,94 @@
+"""``kelly paths``: bankroll paths of several strategies, summary table and fan chart."""
+
+from __future__ import annotations
+
+import argparse
+
+from sim.analysis import DEFAULT_PATH_STRATEGIES, RECORD_BUDGET_BYTES, paths
+from sim.cli.context import RunContext, check_outputs
+from sim.cli.limits import check_work, strategies_text
+from sim.cli.options import (
+    STRATEGY_HELP,
+    add_coin,
+    add_common,
+    add_force,
+    add_outputs,
+    finite,
+    optional_amount,
+    positive_int,
+    seed_int,
+    strategy_spec,
+)
+from sim.config import CollectAction
+from sim.games import CoinGame
+from sim.stats import summarize, wealth_paths_long
+from sim.strategies import parse_strategy
+
+NAME = "paths"
+HELP = "bankroll paths of several strategies: summary and fan chart"
+DESCRIPTION = (
+    "Run several strategies on the same flips. The table has one row per strategy (growth "
+    "with 95% CI and theory, mean/median wealth and quantiles, P(ruin), P(cap), drawdown, "
+    "rounds to the cap). --paths-out writes wealth paths in long form (path, round, strategy, "
+    "wealth), the first --paths-out-max paths only. The fan chart shows the median, the "
+    "25-75% and 5-95% bands on a log scale and a few sample paths; its bands use all "
+    f"paths whose trajectories fit in {RECORD_BUDGET_BYTES // 1024**2} MiB of memory "
+    "(the first ones)."
+    f"\n\nstrategies: {STRATEGY_HELP}"
+)
+EXAMPLES = (
+    "  kelly paths --plot paths.png\n"
+    "  kelly paths --strategy kelly --strategy fixed:0.5 --strategy allin \\\n"
+    "      --start 25 --cap 250 --tick 0.01 --rounds 300 --out summary.csv\n"
+    "  kelly paths --strategy bayes --paths 200 --paths-out paths.parquet\n"
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_coin(parser, rounds=300, paths=1000)
+    parser.add_argument("--strategy", action=CollectAction, type=strategy_spec, metavar="SPEC",
+                        help="a strategy (repeat for several); default: "
+                             + " ".join(DEFAULT_PATH_STRATEGIES))
+    parser.add_argument("--cap", type=optional_amount, default=None,
+                        help="winnings capped here; the path stops ('none': no cap)")
+    parser.add_argument("--floor", type=finite, default=0.0,
+                        help="betting stops (ruin) once the bankroll falls to this")
+    parser.add_argument("--min-bet", type=finite, default=0.0, help="smallest stake accepted")
+    parser.add_argument("--tick", type=finite, default=0.0,
+                        help="stakes rounded to multiples of this (0.01 = cents; 0 = none)")
+    parser.add_argument("--heads-only", dest="allow_tails", action="store_false",
+                        help="bets on tails are not allowed")
+    parser.add_argument("--paths-out", metavar="FILE",
+                        help="write wealth paths in long form (.csv, .json, .parquet)")
+    parser.add_argument("--paths-out-max", type=positive_int, default=200, metavar="N",
+                        help="how many paths --paths-out writes (the first N)")
+    parser.add_argument("--samples", type=seed_int, default=5, metavar="N",
+                        help="sample paths drawn in each panel of the fan chart")
+    add_outputs(parser, "summary table", "fan chart")
+    add_force(parser)
+    add_common(parser)
+
+
+def run(ctx: RunContext, args: argparse.Namespace) -> int:
+    game = CoinGame(p=args.p, odds=args.odds, start=args.start, cap=args.cap, floor=args.floor,
+                    min_bet=args.min_bet, tick=args.tick, rounds=args.rounds,
+                    allow_tails=args.allow_tails)
+    strategies = [parse_strategy(spec) for spec in args.strategy or DEFAULT_PATH_STRATEGIES]
+    check_outputs(args, tables=("out", "paths_out"))
+    record = bool(args.plot or args.paths_out)
+    check_work(game, strategies, args.paths, record=record, force=args.force)
+    description = f"paths of {strategies_text(len(strategies))}"
+    with ctx.simulation(description, args.paths) as simulation:
+        result, recorded = paths(game, strategies, args.paths, args.seed, record=record,
+                                 **simulation.options())
+    ctx.emit_table(summarize(result), args.out, f"Strategies over {args.rounds} bets, "
+                                                f"{args.paths} paths (growth in nats per bet)")
+    if args.paths_out:
+        ctx.emit_table(wealth_paths_long(recorded, max_paths=args.paths_out_max),
+                       args.paths_out, "")
+    if args.plot:
+        from sim.plots import fan_figure
+
+        figure = fan_figure(recorded, samples=args.samples, total_paths=args.paths)
+        ctx.emit_figure(figure, args.plot)
+    return 0
