@@ -94,7 +94,7 @@ def ansi(frame: Frame) -> str:
     --------
     >>> from sim.games import HAGHANI_DEWEY
     >>> print(ansi(Frame(HAGHANI_DEWEY, [25.0, 30.0], 299, np.array([1, 0]),
-    ...                  LastRound("heads", 5.0, False, False))))
+    ...                  LastRound("heads", 5.0, False, False))), end="")
     round 1/300 | wealth $30.00 | cap $250.00
     last: heads, staked $5.00 on heads | seen: heads 1, tails 0
     """

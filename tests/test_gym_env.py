@@ -1,6 +1,7 @@
 """The Gymnasium environments of kelly_gym: API conformance, determinism, the rules of the engine,
 the three defects of gym's old KellyCoinflip envs, and bad input."""
 
+import doctest
 import importlib
 import math
 import re
@@ -118,6 +119,14 @@ def test_importing_and_stepping_does_not_import_pygame():
             "env.reset(seed=0); env.step(np.array([0.1])); env.render();"
             "assert 'pygame' not in sys.modules, 'pygame imported'")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+@pytest.mark.parametrize("module", ["rules", "envs", "render", "registration", "vector",
+                                    "agents", "baselines", "__init__"])
+def test_docstring_examples_run(module):
+    name = "kelly_gym" if module == "__init__" else f"kelly_gym.{module}"
+    failed, attempted = doctest.testmod(importlib.import_module(name))
+    assert failed == 0 and attempted > 0
 
 
 # --------------------------------------------------------------------------------------------
