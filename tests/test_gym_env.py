@@ -75,6 +75,15 @@ def test_check_env_passes_without_warnings(env_id, render_mode):
     env.close()
 
 
+def test_make_passes_rule_keywords_and_refuses_bad_ones():
+    register_envs()
+    env = gym.make("kelly/Coinflip-v1", p=0.55, rounds=10, reward="log")
+    assert (env.unwrapped.game.p, env.unwrapped.game.rounds, env.unwrapped.reward) == (
+        0.55, 10, "log")
+    with pytest.raises(ValueError, match=re.escape("p = 1.5")):
+        gym.make("kelly/Coinflip-v1", p=1.5)
+
+
 def test_module_prefixed_id_imports_the_package():
     env = gym.make("kelly_gym:kelly/Coinflip-v1")
     assert isinstance(env.unwrapped, CoinflipEnv)
