@@ -40,7 +40,13 @@ _SHOWN = 80
 
 
 def shown(value: object) -> str:
-    """``repr(value)``, cut to about 80 characters for an error message."""
+    """``repr(value)``, cut to about 80 characters for an error message.
+
+    Examples
+    --------
+    >>> len(shown("x" * 500))
+    80
+    """
     text = repr(value)
     return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
 
@@ -109,14 +115,34 @@ def race_game(game: RaceGame | None = None, **rules) -> RaceGame:
 
 
 def reward_mode(reward: object) -> str:
-    """``reward`` checked against :data:`REWARDS`."""
+    """``reward`` checked against :data:`REWARDS`; ValueError naming it otherwise.
+
+    Examples
+    --------
+    >>> reward_mode("log")
+    'log'
+    >>> reward_mode("money")
+    Traceback (most recent call last):
+    ...
+    ValueError: reward = 'money'; expected one of wealth, log, payout
+    """
     if reward not in REWARDS:
         raise ValueError(f"reward = {shown(reward)}; expected one of {', '.join(REWARDS)}")
     return str(reward)
 
 
 def beta_prior(alpha: object, beta: object) -> tuple[float, float]:
-    """A Beta(alpha, beta) prior: both finite and > 0, else ValueError naming the value."""
+    """A Beta(alpha, beta) prior: both finite and > 0, else ValueError naming the value.
+
+    Examples
+    --------
+    >>> beta_prior(7, 3)
+    (7.0, 3.0)
+    >>> beta_prior(0, 3)
+    Traceback (most recent call last):
+    ...
+    ValueError: prior_alpha = 0 must be a finite number greater than 0
+    """
     checked = []
     for name, value in (("prior_alpha", alpha), ("prior_beta", beta)):
         if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
@@ -128,13 +154,25 @@ def beta_prior(alpha: object, beta: object) -> tuple[float, float]:
 
 
 def wealth_high(game) -> float:
-    """The largest bankroll an observation can hold: the cap, or +inf without one."""
+    """The largest bankroll an observation can hold: the cap, or +inf without one.
+
+    Examples
+    --------
+    >>> wealth_high(HAGHANI_DEWEY), wealth_high(CoinGame())
+    (250.0, inf)
+    """
     return math.inf if game.cap is None else float(game.cap)
 
 
 def log_floor(game) -> float:
     """The bankroll that stands for 0 in a log reward: half the smallest stake, or, for rules
-    that accept any stake, 2^-52 of the start (a bust then costs about 36 nats, finite)."""
+    that accept any stake, 2^-52 of the start (a bust then costs about 36 nats, finite).
+
+    Examples
+    --------
+    >>> log_floor(HAGHANI_DEWEY)
+    0.005
+    """
     least = smallest_bet(game)
     return least / 2 if least > 0 else game.start * 2.0**-52
 
@@ -235,7 +273,13 @@ def race_shares(action: object, outcomes: int, rows: int | None = None) -> np.nd
 
 
 def heads_threshold(p) -> np.ndarray:
-    """The engine's integer threshold round(2^32 p): a 32-bit draw below it is heads."""
+    """The engine's integer threshold round(2^32 p): a 32-bit draw below it is heads.
+
+    Examples
+    --------
+    >>> heads_threshold([0.0, 0.5, 1.0]).tolist()
+    [0, 2147483648, 4294967296]
+    """
     return np.minimum(np.rint(np.asarray(p, dtype=float) * DRAW_SCALE), DRAW_SCALE).astype(
         np.uint64
     )
@@ -243,13 +287,27 @@ def heads_threshold(p) -> np.ndarray:
 
 def draw_outcomes(rng: np.random.Generator, thresholds: np.ndarray, rows: int) -> np.ndarray:
     """Outcome index per row (0 = heads / the first horse): the count of thresholds at or below
-    one 32-bit draw. ``thresholds`` is (K - 1,) for all rows or (rows, K - 1)."""
+    one 32-bit draw. ``thresholds`` is (K - 1,) for all rows or (rows, K - 1).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> draw_outcomes(rng, heads_threshold([1.0]), 3).tolist()  # a two-headed coin
+    [0, 0, 0]
+    """
     draws = rng.integers(0, DRAW_SCALE, size=rows, dtype=np.uint64)
     return (draws[:, None] >= np.atleast_2d(thresholds)).sum(axis=1)
 
 
 def rewards(mode: str, game, before: np.ndarray, after: np.ndarray, done: np.ndarray) -> np.ndarray:
-    """Per-row reward of one round (see the module docstring for the three modes)."""
+    """Per-row reward of one round (see the module docstring for the three modes).
+
+    Examples
+    --------
+    >>> before, after, done = np.array([25.0]), np.array([30.0]), np.array([True])
+    >>> [round(float(rewards(m, HAGHANI_DEWEY, before, after, done)[0]), 6) for m in REWARDS]
+    [5.0, 0.182322, 30.0]
+    """
     if mode == "wealth":
         return after - before
     if mode == "payout":
