@@ -23,8 +23,8 @@ from game.saves import (
 )
 from game.scenes import registry
 from game.scenes.coin import coin_game
-from game.session import CoinSession
-from game.worlds import PETERS_FRACTION, ManyWorlds
+from game.sessions.session import CoinSession
+from game.sessions.worlds import PETERS_FRACTION, ManyWorlds
 
 SCREENS = ("menu", "coin", "worlds", "race", "results", "settings")
 
@@ -412,10 +412,10 @@ def test_settings_file_is_versioned_json(app):
 
 
 def test_results_lessons_quote_this_games_numbers():
-    from game.maths import bet_decomposition
+    from game.sessions.maths import bet_decomposition
     from game.scenes.race import PRESETS, race_game
     from game.scenes.results import lesson
-    from game.session import RaceSession
+    from game.sessions.session import RaceSession
 
     game = race_game(*PRESETS[3])
     bets = [(0.5, 0.3, 0.2), (0.2, 0.2, 0.2)]
@@ -457,7 +457,7 @@ def test_closing_the_window_mid_round_saves_the_session(app, screen):
 @pytest.mark.parametrize("screen", ["challenge", "unknown"])
 def test_closing_a_challenge_or_unknown_coin_mid_game_saves_its_bets(app, screen, monkeypatch):
     if screen == "challenge":  # keep the optimal-play solve (a background thread) out of it
-        monkeypatch.setattr("game.challenge_session.ChallengeSession.prepare_robots",
+        monkeypatch.setattr("game.sessions.challenge.ChallengeSession.prepare_robots",
                             lambda self, *args, **kwargs: None)
     scene = open_screen(app, screen)
     for _ in range(3):

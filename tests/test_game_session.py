@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from game.maths import (
+from game.sessions.maths import (
     best_growth,
     bet_decomposition,
     bet_growth,
@@ -15,7 +15,7 @@ from game.maths import (
     percent_per_round,
     share_on_heads,
 )
-from game.session import (
+from game.sessions.session import (
     Bot,
     CoinSession,
     RaceSession,
@@ -23,7 +23,7 @@ from game.session import (
     realised_growth,
     session_from_json,
 )
-from game.worlds import PETERS_COIN, PETERS_FRACTION, ManyWorlds
+from game.sessions.worlds import PETERS_COIN, PETERS_FRACTION, ManyWorlds
 from sim.games import CoinGame, RaceGame
 from sim.strategies import BayesKelly, FixedFraction, Kelly
 from sim.theory import coin_growth, entropy, kelly_fraction, kl_divergence

@@ -6,7 +6,7 @@ a bet could reach it, as in the experiment. When the game ends the screen puts t
 payout beside the paper's 61 subjects (:data:`sim.challenge.PAPER_OBSERVED`), constant Kelly
 (20%) and optimal play (:func:`sim.optimal.solve`) on the same flips, with the exact expected
 payout of optimal play V(25, 300) from the dynamic program. The robots are prepared on a
-background thread (see :class:`game.challenge_session.ChallengeSession`), so no frame waits.
+background thread (see :class:`game.sessions.challenge.ChallengeSession`), so no frame waits.
 
 Keys: Space flip, H/T side, Left/Right stake -/+1% of the bankroll (Shift: 5%), type dollars in
 the box and Enter, M switch 300 flips / 30-minute clock (starts a new game), S stop and compare,
@@ -19,7 +19,7 @@ import math
 
 import pygame
 
-from game.challenge_session import KELLY_NAME, OPTIMAL_NAME, ChallengeSession
+from game.sessions.challenge import KELLY_NAME, OPTIMAL_NAME, ChallengeSession
 from game.scene import MARGIN, TOP_BAR, Scene, parse_number, row, stack
 from game.ui.charts import Series, bankroll_chart
 from game.ui.coin import CoinFlip

@@ -171,6 +171,12 @@ class ClassroomScene(Scene):
     name = "classroom"
     title = "Classroom"
 
+    @classmethod
+    def check_options(cls, lesson: Lesson | str | Path | None = None, language: str = "en",
+                      **options) -> None:
+        """A lesson file that does not load raises ValueError (before a window opens)."""
+        open_lesson(lesson, language)
+
     def __init__(self, app, lesson: Lesson | str | Path | None = None, language: str = "en",
                  **options) -> None:
         super().__init__(app, **options)

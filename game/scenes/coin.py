@@ -19,9 +19,9 @@ import math
 import numpy as np
 import pygame
 
-from game.maths import bet_decomposition, bet_growth, kelly_bet, percent_per_round, share_on_heads
+from game.sessions.maths import bet_decomposition, bet_growth, kelly_bet, percent_per_round, share_on_heads
 from game.scene import MARGIN, TOP_BAR, Scene, parse_number, row, stack
-from game.session import CoinSession
+from game.sessions.session import CoinSession
 from game.ui.charts import Marker, Series, bankroll_chart, decomposition_bars, growth_curve_chart
 from game.ui.coin import CoinFlip
 from game.ui.style import (

@@ -20,9 +20,9 @@ import math
 import numpy as np
 import pygame
 
-from game.maths import bet_decomposition, percent_per_round
+from game.sessions.maths import bet_decomposition, percent_per_round
 from game.scene import MARGIN, TOP_BAR, Scene, parse_number, row, stack
-from game.session import RaceSession
+from game.sessions.session import RaceSession
 from game.ui.charts import Series, bankroll_chart, decomposition_bars, share_bars
 from game.ui.style import (
     BAD,

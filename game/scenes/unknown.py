@@ -1,6 +1,6 @@
 """The Unknown coin screen: learn p from the flips, against a Bayesian Kelly bot.
 
-p is drawn from the seed and hidden (see :mod:`game.unknown_session`). The player and the
+p is drawn from the seed and hidden (see :mod:`game.sessions.unknown`). The player and the
 Bayesian bot (Beta(1, 1) prior, bets its posterior mean q_t) bet on the same flips; Kelly who
 knows p is the yardstick, shown when p is revealed (at the end, or with R). The screen shows:
 
@@ -43,7 +43,7 @@ from game.ui.style import (
     text,
     wrapped,
 )
-from game.unknown_session import BAND_LEVEL, BAYES_NAME, KNOWER_NAME, UnknownSession
+from game.sessions.unknown import BAND_LEVEL, BAYES_NAME, KNOWER_NAME, UnknownSession
 
 BAYES_COLOUR = (255, 143, 171)
 KNOWER_COLOUR = bettor_colour("Kelly")

@@ -17,7 +17,7 @@ import math
 import numpy as np
 import pygame
 
-from game.maths import kelly_bet, percent_per_round
+from game.sessions.maths import kelly_bet, percent_per_round
 from game.scene import MARGIN, TOP_BAR, Scene, row, stack
 from game.ui.charts import LogAxes, short_money
 from game.ui.density import PathDensity
@@ -35,7 +35,7 @@ from game.ui.style import (
     text,
     wrapped,
 )
-from game.worlds import PETERS_COIN, PETERS_FRACTION, RUIN_SHARE, ManyWorlds
+from game.sessions.worlds import PETERS_COIN, PETERS_FRACTION, RUIN_SHARE, ManyWorlds
 from sim.games import CoinGame
 
 PATHS = 1000

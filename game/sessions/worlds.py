@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from game.maths import bet_growth, ensemble_rate
+from game.sessions.maths import bet_growth, ensemble_rate
 from sim.engine import resolve_seed, simulate
 from sim.games import CoinGame
 from sim.strategies import FixedFraction

@@ -3,12 +3,16 @@
 No pygame here: the window only renders a session and feeds it bets, so the same session runs
 headless (tests, replays) and gives the same numbers.
 
-* **Common random numbers.** One outcome is drawn per round from a ``numpy`` Generator built
-  from the seed, and the player and every bot are settled on that same outcome, so differences
-  between them are never luck.
+* **Common random numbers.** The outcomes are the engine's: path 0 of
+  :func:`sim.engine.block_outcomes` for the game and the seed (SeedSequence blocks, 32-bit
+  thresholds), so ``kelly play --seed 7`` flips what ``kelly paths --seed 7`` plays on its first
+  path. The player and every bot are settled on that same outcome, so differences between them
+  are never luck.
 * **The engine's money rules.** Every round settles all bettors at once with
   :func:`sim.engine.settle` (cap, floor, minimum bet, tick); bust or cap ends that bettor's run.
 * **Replays.** Same game, same seed and same bets give the same history (:meth:`replay`).
+  Play-throughs saved before the engine's draws were used (no ``draws`` field) replay on the
+  draws they were played with (:data:`LEGACY_DRAWS`).
 
 The bots are :mod:`sim.strategies` objects asked for their bet through
 :meth:`~sim.strategies.Strategy.fractions` with a one-path :class:`~sim.strategies.BetContext`,
@@ -23,12 +27,18 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
-from game.maths import best_growth
-from sim.engine import resolve_seed, settle
+from game.sessions.maths import best_growth
+from sim.engine import block_outcomes, resolve_seed, settle
 from sim.games import CoinGame, Game, RaceGame
 from sim.strategies import AllIn, BetContext, Kelly, Shares, Strategy, parse_strategy
 
 PLAYER = "You"
+#: the engine's block draws: round t's outcome is ``block_outcomes(game, seed, 0)[t, 0]``
+ENGINE_DRAWS = "engine-blocks"
+#: the draws of saves made before ENGINE_DRAWS: one ``default_rng(seed).random()`` per round,
+#: classified by ``searchsorted`` on the cumulative probabilities
+LEGACY_DRAWS = "default-rng"
+DRAWS = (ENGINE_DRAWS, LEGACY_DRAWS)
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,34 @@ def realised_growth(final_wealth: float, start: float, rounds: int) -> float:
     return math.log(final_wealth / start) / rounds
 
 
+def first_path_outcomes(game: Game, seed: int) -> np.ndarray:
+    """The outcome of every round (0 = heads) on the engine's path 0 for ``seed``.
+
+    Parameters
+    ----------
+    game : Game
+        The rules; its ``rounds`` and outcome probabilities fix the draws.
+    seed : int
+        The seed, as given to :func:`sim.engine.simulate`.
+
+    Returns
+    -------
+    numpy.ndarray
+        (game.rounds,) outcome indices, uint8.
+
+    The engine draws paths in blocks of :data:`sim.engine.BLOCK_PATHS`, each from its own child
+    of ``SeedSequence(seed)`` with 32-bit thresholds; path 0 is the first column of block 0, so
+    :func:`sim.engine.simulate` (``method="paths"``) and ``kelly paths`` play these flips first.
+
+    Examples
+    --------
+    >>> from sim.games import CoinGame
+    >>> first_path_outcomes(CoinGame(p=0.6, rounds=8), 7).tolist()
+    [0, 1, 0, 0, 1, 0, 1, 1]
+    """
+    return block_outcomes(game, seed, 0)[:, 0].copy()
+
+
 def competition_ranks(values: Sequence[float]) -> list[int]:
     """Rank 1 for the largest value; equal values share the better rank (1, 2, 2, 4)."""
     return [1 + sum(other > value for other in values) for value in values]
@@ -123,16 +161,20 @@ class BetSession:
 
     kind = "bet"
 
-    def __init__(self, game: Game, seed: int | None = None, bots: Iterable[Bot] | None = None):
+    def __init__(self, game: Game, seed: int | None = None, bots: Iterable[Bot] | None = None,
+                 *, draws: str = ENGINE_DRAWS):
+        if draws not in DRAWS:
+            raise ValueError(f"draws = {draws!r} must be one of {', '.join(DRAWS)}")
         self.game = game
         self.seed = resolve_seed(seed)
+        self.draws = draws
         self.bots = tuple(self._default_bots() if bots is None else bots)
         for bot in self.bots:
             bot.strategy.constant_fractions(game)  # raises if the policy does not fit the game
             if hasattr(bot.strategy, "prepare"):
                 bot.strategy.prepare(game)
-        self._rng = np.random.default_rng(self.seed)
-        self._cumulative = np.cumsum(game.outcome_probs)[:-1]
+        self._outcomes = first_path_outcomes(game, self.seed) if draws == ENGINE_DRAWS else None
+        self._rng = np.random.default_rng(self.seed) if draws == LEGACY_DRAWS else None
         n = 1 + len(self.bots)
         self.wealth = np.full(n, float(game.start))
         self.capped = np.zeros(n, dtype=bool)
@@ -197,8 +239,11 @@ class BetSession:
     # -- playing ---------------------------------------------------------------------------
 
     def _draw_outcome(self) -> int:
-        """The next outcome: the number of cumulative probabilities at or below a uniform."""
-        return int(np.searchsorted(self._cumulative, self._rng.random(), side="right"))
+        """The next round's outcome (0 = heads): the engine's draw for path 0 of this seed."""
+        if self._outcomes is not None:
+            return int(self._outcomes[self.round])
+        cumulative = np.cumsum(self.game.outcome_probs)[:-1]
+        return int(np.searchsorted(cumulative, self._rng.random(), side="right"))
 
     def bot_bets(self) -> np.ndarray:
         """Every bot's bet for the next round, asked of its strategy with a one-path context."""
@@ -279,15 +324,16 @@ class BetSession:
         """
         bets = [bet if isinstance(bet, float) else list(bet) for bet in self.inputs]
         record = {"kind": self.kind, "game": asdict(self.game), "seed": int(self.seed),
-                  "bets": bets}
+                  "draws": self.draws, "bets": bets}
         if self.bots != self._default_bots():
             record["bots"] = [[bot.name, bot.strategy.label] for bot in self.bots]
         return record
 
     @classmethod
-    def replay(cls, game: Game, seed: int, bets: Iterable, bots: Iterable[Bot] | None = None):
+    def replay(cls, game: Game, seed: int, bets: Iterable, bots: Iterable[Bot] | None = None,
+               *, draws: str = ENGINE_DRAWS):
         """A new session on ``game`` and ``seed`` that plays ``bets`` in order."""
-        session = cls(game, seed, bots)
+        session = cls(game, seed, bots, draws=draws)
         for bet in bets:
             session.bet = bet
             session.play()
@@ -299,10 +345,11 @@ class CoinSession(BetSession):
 
     kind = "coin"
 
-    def __init__(self, game: CoinGame, seed: int | None = None, bots: Iterable[Bot] | None = None):
+    def __init__(self, game: CoinGame, seed: int | None = None, bots: Iterable[Bot] | None = None,
+                 *, draws: str = ENGINE_DRAWS):
         if not isinstance(game, CoinGame):
             raise ValueError(f"game = {game!r} is not a CoinGame")
-        super().__init__(game, seed, bots)
+        super().__init__(game, seed, bots, draws=draws)
 
     def _default_bots(self) -> tuple[Bot, ...]:
         return coin_bots()
@@ -329,10 +376,11 @@ class RaceSession(BetSession):
 
     kind = "race"
 
-    def __init__(self, game: RaceGame, seed: int | None = None, bots: Iterable[Bot] | None = None):
+    def __init__(self, game: RaceGame, seed: int | None = None, bots: Iterable[Bot] | None = None,
+                 *, draws: str = ENGINE_DRAWS):
         if not isinstance(game, RaceGame):
             raise ValueError(f"game = {game!r} is not a RaceGame")
-        super().__init__(game, seed, bots)
+        super().__init__(game, seed, bots, draws=draws)
 
     def _default_bots(self) -> tuple[Bot, ...]:
         return race_bots(len(self.game.probs))
@@ -359,6 +407,7 @@ class RaceSession(BetSession):
 
 
 SESSIONS = {"coin": (CoinSession, CoinGame), "race": (RaceSession, RaceGame)}
+_FIELDS = ("kind", "game", "seed", "bets")
 
 
 def _bots_from_json(data: object) -> tuple[Bot, ...] | None:
@@ -376,15 +425,20 @@ def _bots_from_json(data: object) -> tuple[Bot, ...] | None:
 def session_from_json(data: object) -> BetSession:
     """Rebuild a play-through saved by :meth:`BetSession.to_json` by replaying its bets.
 
+    A record without ``draws`` was saved before the game used the engine's draws and replays
+    on :data:`LEGACY_DRAWS`, so its flips stay the ones it was played with.
+
     Raises ValueError naming the problem when the data is not such a record (unknown kind,
     game rules the engine rejects, a bet out of range, more bets than rounds).
     """
     if not isinstance(data, dict) or not (
-        {"kind", "game", "seed", "bets"} <= set(data) <= {"kind", "game", "seed", "bets", "bots"}
+        {"kind", "game", "seed", "bets"} <= set(data) <= {*_FIELDS, "bots", "draws"}
     ):
-        raise ValueError(
-            f"session = {data!r} does not have the fields kind, game, seed, bets (and bots)"
-        )
+        raise ValueError(f"session = {str(data)[:80]!r} does not have the fields kind, game, "
+                         "seed, bets (and bots, draws)")
+    draws = data.get("draws", LEGACY_DRAWS)
+    if draws not in DRAWS:
+        raise ValueError(f"draws = {str(draws)[:80]!r} must be one of {', '.join(DRAWS)}")
     if data["kind"] not in SESSIONS:
         raise ValueError(f"kind = {data['kind']!r} is not one of {', '.join(SESSIONS)}")
     session_class, game_class = SESSIONS[data["kind"]]
@@ -401,7 +455,7 @@ def session_from_json(data: object) -> BetSession:
         raise ValueError(f"seed = {seed!r} must be a whole number >= 0")
     if not isinstance(bets, list) or len(bets) > game.rounds:
         raise ValueError(f"bets must be a list of at most {game.rounds} bets")
-    session = session_class(game, seed, _bots_from_json(data.get("bots")))
+    session = session_class(game, seed, _bots_from_json(data.get("bots")), draws=draws)
     for bet in bets:
         session.bet = bet
         session.play()  # raises ValueError if the game ended before the bets ran out
