@@ -19,7 +19,6 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from game.app import App, main
-from game.sessions.class_race import ClassRace, read_participants_csv
 from game.lesson import STEP_IDS, available_languages, default_lesson
 from game.lesson_figures import step_figure
 from game.lesson_steps import compute_step
@@ -36,6 +35,7 @@ from game.scenes.classroom_ui import (
     projector_style,
     scale,
 )
+from game.sessions.class_race import ClassRace, read_participants_csv
 from sim.games import CoinGame
 
 SIZE = (1280, 720)

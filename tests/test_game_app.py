@@ -412,9 +412,9 @@ def test_settings_file_is_versioned_json(app):
 
 
 def test_results_lessons_quote_this_games_numbers():
-    from game.sessions.maths import bet_decomposition
     from game.scenes.race import PRESETS, race_game
     from game.scenes.results import lesson
+    from game.sessions.maths import bet_decomposition
     from game.sessions.session import RaceSession
 
     game = race_game(*PRESETS[3])

@@ -20,8 +20,8 @@ import math
 import numpy as np
 import pygame
 
-from game.sessions.maths import bet_decomposition, percent_per_round
 from game.scene import MARGIN, TOP_BAR, Scene, parse_number, row, stack
+from game.sessions.maths import bet_decomposition, percent_per_round
 from game.sessions.session import RaceSession
 from game.ui.charts import Series, bankroll_chart, decomposition_bars, share_bars
 from game.ui.style import (

@@ -14,9 +14,9 @@ import time
 import numpy as np
 import pygame
 
-from game.sessions.maths import bet_decomposition, bet_growth, percent_per_round
 from game.saves import Score, add_score, best_scores, load_scores
 from game.scene import MARGIN, TOP_BAR, Scene, row
+from game.sessions.maths import bet_decomposition, bet_growth, percent_per_round
 from game.sessions.session import BetSession, Results
 from game.ui.style import (
     BAD,

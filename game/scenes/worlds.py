@@ -17,8 +17,9 @@ import math
 import numpy as np
 import pygame
 
-from game.sessions.maths import kelly_bet, percent_per_round
 from game.scene import MARGIN, TOP_BAR, Scene, row, stack
+from game.sessions.maths import kelly_bet, percent_per_round
+from game.sessions.worlds import PETERS_COIN, PETERS_FRACTION, RUIN_SHARE, ManyWorlds
 from game.ui.charts import LogAxes, short_money
 from game.ui.density import PathDensity
 from game.ui.style import (
@@ -35,7 +36,6 @@ from game.ui.style import (
     text,
     wrapped,
 )
-from game.sessions.worlds import PETERS_COIN, PETERS_FRACTION, RUIN_SHARE, ManyWorlds
 from sim.games import CoinGame
 
 PATHS = 1000

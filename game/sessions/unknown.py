@@ -26,8 +26,8 @@ import math
 import numpy as np
 
 from game.sessions.session import Bot, CoinSession
-from sim.games import CoinGame
 from sim.engine import resolve_seed
+from sim.games import CoinGame
 from sim.learning import expected_divergence
 from sim.strategies import BayesKelly, Kelly
 from sim.theory import kl_divergence
