@@ -290,9 +290,7 @@ def load_unfinished(folder: Path | None = None):
 
     A bad file is moved aside with a warning, like settings and scores.
     """
-    from game.sessions.session import (
-        session_from_json,  # the engine loads only when there is a file
-    )
+    from game.sessions.replay import session_from_json  # the engine loads only with a file
 
     path = (folder or data_dir()) / UNFINISHED_FILE
     try:

@@ -7,12 +7,12 @@ import pytest
 
 from game.app import App
 from game.sessions.challenge import ChallengeSession
+from game.sessions.replay import session_from_json
 from game.sessions.session import (
     ENGINE_DRAWS,
     LEGACY_DRAWS,
     CoinSession,
     RaceSession,
-    session_from_json,
 )
 from game.sessions.unknown import UnknownSession
 from sim.engine import block_outcomes, simulate

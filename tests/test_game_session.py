@@ -15,13 +15,13 @@ from game.sessions.maths import (
     percent_per_round,
     share_on_heads,
 )
+from game.sessions.replay import session_from_json
 from game.sessions.session import (
     Bot,
     CoinSession,
     RaceSession,
     competition_ranks,
     realised_growth,
-    session_from_json,
 )
 from game.sessions.worlds import PETERS_COIN, PETERS_FRACTION, ManyWorlds
 from sim.games import CoinGame, RaceGame

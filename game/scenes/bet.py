@@ -258,6 +258,21 @@ class BetScene(Scene):
     def stake_slider(self) -> UIHorizontalSlider:
         return self.stake_control.slider
 
+    def split_window(self, window: pygame.Rect, left_width: int,
+                     chart_share: float) -> tuple[pygame.Rect, pygame.Rect]:
+        """The screen's frame: the controls card at the left (``self.left``), the bankroll chart
+        (``self.bankroll_rect``, ``chart_share`` of the height) at the top right. Returns the
+        inside of the controls card and the free area under the chart."""
+        width, height = window.size
+        self.left = pygame.Rect(MARGIN, TOP_BAR, left_width, height - TOP_BAR - MARGIN)
+        right = pygame.Rect(self.left.right + MARGIN, TOP_BAR, width - self.left.right - 2 * MARGIN,
+                            height - TOP_BAR - MARGIN)
+        chart_h = int(right.height * chart_share)
+        self.bankroll_rect = pygame.Rect(right.left, right.top, right.width, chart_h)
+        bottom = pygame.Rect(right.left, self.bankroll_rect.bottom + MARGIN, right.width,
+                             right.height - chart_h - MARGIN)
+        return self.left.inflate(-24, -20), bottom
+
     def refresh(self) -> None:
         """Show the bet and auto-flip on the widgets (after a change from keys or code)."""
         if self.root is None or self.stake_control is None:

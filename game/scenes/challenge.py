@@ -19,7 +19,7 @@ import math
 
 import pygame
 
-from game.scene import MARGIN, TOP_BAR, parse_number, row, stack
+from game.scene import parse_number, row, stack
 from game.scenes.bet import BetScene, StakeControl
 from game.sessions.challenge import KELLY_NAME, OPTIMAL_NAME, ChallengeSession
 from game.ui.charts import Series, bankroll_chart
@@ -153,9 +153,7 @@ class ChallengeScene(BetScene):
 
     def layout(self, window: pygame.Rect) -> None:
         width, height = window.size
-        left_w = max(300, min(370, int(width * 0.29)))
-        self.left = pygame.Rect(MARGIN, TOP_BAR, left_w, height - TOP_BAR - MARGIN)
-        inner = self.left.inflate(-24, -20)
+        inner, bottom = self.split_window(window, max(300, min(370, int(width * 0.29))), 0.52)
         coin_h = max(96, min(170, int(height * 0.22) - 10))
         rects = stack(inner, coin_h, 40, 22, 34, 32, 26, 18, 46, 16, 32, 32, 40, gap=7)
         (self.coin_rect, self.rules_rect, self.bet_title, side_row, stake_row, slider_rect,
@@ -173,13 +171,7 @@ class ChallengeScene(BetScene):
         self.new_button = self.button(new, "New game (N)", "@small")
         self.refresh()
         self._refresh_mode()
-
-        right = pygame.Rect(self.left.right + MARGIN, TOP_BAR, width - self.left.right - 2 * MARGIN,
-                            height - TOP_BAR - MARGIN)
-        chart_h = int(right.height * 0.52)
-        self.bankroll_rect = pygame.Rect(right.left, right.top, right.width, chart_h)
-        self.compare_rect = pygame.Rect(right.left, self.bankroll_rect.bottom + MARGIN,
-                                        right.width, right.height - chart_h - MARGIN)
+        self.compare_rect = bottom
 
     def refresh(self) -> None:
         if self.root is None or self.stake_control is None:

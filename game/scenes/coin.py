@@ -19,7 +19,7 @@ import math
 import numpy as np
 import pygame
 
-from game.scene import MARGIN, TOP_BAR, parse_number, row, stack
+from game.scene import MARGIN, parse_number, row, stack
 from game.scenes.bet import BetScene, StakeControl
 from game.sessions.maths import (
     bet_decomposition,
@@ -141,9 +141,7 @@ class CoinScene(BetScene):
 
     def layout(self, window: pygame.Rect) -> None:
         width, height = window.size
-        left_w = max(300, min(380, int(width * 0.29)))
-        self.left = pygame.Rect(MARGIN, TOP_BAR, left_w, height - TOP_BAR - MARGIN)
-        inner = self.left.inflate(-24, -20)
+        inner, bottom = self.split_window(window, max(300, min(380, int(width * 0.29))), 0.56)
         coin_h = max(100, min(190, int(height * 0.24) - 20))
         rects = stack(inner, coin_h, 22, 34, 18, 26, 18, 46, 32, 16, 32, 34, 32, 18, gap=7)
         (self.coin_rect, self.bet_title, side_row, self.stake_text, slider_rect, self.share_text,
@@ -166,13 +164,6 @@ class CoinScene(BetScene):
         self.apply_button = self.button(apply, "Apply", "@small")
         self.stake_control.show_side(self.side)
         self.refresh_auto()
-
-        right = pygame.Rect(self.left.right + MARGIN, TOP_BAR, width - self.left.right - 2 * MARGIN,
-                            height - TOP_BAR - MARGIN)
-        chart_h = int(right.height * 0.56)
-        self.bankroll_rect = pygame.Rect(right.left, right.top, right.width, chart_h)
-        bottom = pygame.Rect(right.left, self.bankroll_rect.bottom + MARGIN, right.width,
-                             right.height - chart_h - MARGIN)
         self.curve_rect, self.bars_rect = row(bottom, 1, 1.2, gap=MARGIN)
 
     # -- input ------------------------------------------------------------------------------

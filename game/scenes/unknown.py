@@ -22,7 +22,7 @@ import math
 import numpy as np
 import pygame
 
-from game.scene import MARGIN, TOP_BAR, row, stack
+from game.scene import MARGIN, row, stack
 from game.scenes.bet import BetScene, StakeControl
 from game.sessions.unknown import BAND_LEVEL, BAYES_NAME, KNOWER_NAME, UnknownSession
 from game.ui.charts import Series, bankroll_chart, nice_step
@@ -108,9 +108,7 @@ class UnknownScene(BetScene):
 
     def layout(self, window: pygame.Rect) -> None:
         width, height = window.size
-        left_w = max(290, min(350, int(width * 0.27)))
-        self.left = pygame.Rect(MARGIN, TOP_BAR, left_w, height - TOP_BAR - MARGIN)
-        inner = self.left.inflate(-24, -20)
+        inner, bottom = self.split_window(window, max(290, min(350, int(width * 0.27))), 0.45)
         coin_h = max(90, min(160, int(height * 0.22) - 10))
         rects = stack(inner, coin_h, 20, 34, 18, 26, 18, 46, 32, 32, 60, gap=7)
         (self.coin_rect, self.bet_title, side_row, self.stake_text, slider_rect, self.share_text,
@@ -122,13 +120,6 @@ class UnknownScene(BetScene):
         self.reveal_button = self.button(reveal, "Reveal p (R)", "@small")
         self.new_button = self.button(new, "New game (N)", "@small")
         self.refresh()
-
-        right = pygame.Rect(self.left.right + MARGIN, TOP_BAR, width - self.left.right - 2 * MARGIN,
-                            height - TOP_BAR - MARGIN)
-        chart_h = int(right.height * 0.45)
-        self.bankroll_rect = pygame.Rect(right.left, right.top, right.width, chart_h)
-        bottom = pygame.Rect(right.left, self.bankroll_rect.bottom + MARGIN, right.width,
-                             right.height - chart_h - MARGIN)
         self.belief_rect, self.loss_rect = row(bottom, 1, 1, gap=MARGIN)
 
     def auto_label(self) -> str:

@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
 from game.sessions.maths import best_growth
 from sim.engine import block_outcomes, resolve_seed, settle
 from sim.games import CoinGame, Game, RaceGame
-from sim.strategies import AllIn, BetContext, Kelly, Shares, Strategy, parse_strategy
+from sim.strategies import AllIn, BetContext, Kelly, Shares, Strategy
 
 PLAYER = "You"
 #: the engine's block draws: round t's outcome is ``block_outcomes(game, seed, 0)[t, 0]``
@@ -319,8 +319,9 @@ class BetSession:
         """The play-through so far as plain JSON: kind, game rules, seed, bots and the bets.
 
         That is everything :meth:`replay` needs (common random numbers: the same seed gives the
-        same outcomes), so :func:`session_from_json` rebuilds it. Bots other than the defaults
-        are saved as names and strategy specs (:func:`sim.strategies.parse_strategy` reads them).
+        same outcomes), so :func:`game.sessions.replay.session_from_json` rebuilds it. Bots
+        other than the defaults are saved as names and strategy specs
+        (:func:`sim.strategies.parse_strategy` reads them).
         """
         bets = [bet if isinstance(bet, float) else list(bet) for bet in self.inputs]
         record = {"kind": self.kind, "game": asdict(self.game), "seed": int(self.seed),
@@ -404,59 +405,3 @@ class RaceSession(BetSession):
         if shares.sum() > 1.0 + 1e-9:
             raise ValueError(f"bet = {bet!r} stakes more than the whole bankroll")
         return shares
-
-
-SESSIONS = {"coin": (CoinSession, CoinGame), "race": (RaceSession, RaceGame)}
-_FIELDS = ("kind", "game", "seed", "bets")
-
-
-def _bots_from_json(data: object) -> tuple[Bot, ...] | None:
-    """Bots saved as [[name, spec], ...]; None (the default bots) when absent."""
-    if data is None:
-        return None
-    if not isinstance(data, list) or not all(
-        isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) for x in item)
-        for item in data
-    ):
-        raise ValueError(f"bots = {data!r} must be a list of [name, strategy] pairs")
-    return tuple(Bot(name, parse_strategy(spec)) for name, spec in data)
-
-
-def session_from_json(data: object) -> BetSession:
-    """Rebuild a play-through saved by :meth:`BetSession.to_json` by replaying its bets.
-
-    A record without ``draws`` was saved before the game used the engine's draws and replays
-    on :data:`LEGACY_DRAWS`, so its flips stay the ones it was played with.
-
-    Raises ValueError naming the problem when the data is not such a record (unknown kind,
-    game rules the engine rejects, a bet out of range, more bets than rounds).
-    """
-    if not isinstance(data, dict) or not (
-        {"kind", "game", "seed", "bets"} <= set(data) <= {*_FIELDS, "bots", "draws"}
-    ):
-        raise ValueError(f"session = {str(data)[:80]!r} does not have the fields kind, game, "
-                         "seed, bets (and bots, draws)")
-    draws = data.get("draws", LEGACY_DRAWS)
-    if draws not in DRAWS:
-        raise ValueError(f"draws = {str(draws)[:80]!r} must be one of {', '.join(DRAWS)}")
-    if data["kind"] not in SESSIONS:
-        raise ValueError(f"kind = {data['kind']!r} is not one of {', '.join(SESSIONS)}")
-    session_class, game_class = SESSIONS[data["kind"]]
-    rules = data["game"]
-    if not isinstance(rules, dict) or not set(rules) <= {f.name for f in fields(game_class)}:
-        raise ValueError(f"game = {rules!r} is not a {game_class.__name__}")
-    rules = {k: tuple(v) if isinstance(v, list) else v for k, v in rules.items()}
-    try:
-        game = game_class(**rules)
-    except TypeError as error:
-        raise ValueError(f"game = {rules!r}: {error}") from None
-    seed, bets = data["seed"], data["bets"]
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed = {seed!r} must be a whole number >= 0")
-    if not isinstance(bets, list) or len(bets) > game.rounds:
-        raise ValueError(f"bets must be a list of at most {game.rounds} bets")
-    session = session_class(game, seed, _bots_from_json(data.get("bots")), draws=draws)
-    for bet in bets:
-        session.bet = bet
-        session.play()  # raises ValueError if the game ended before the bets ran out
-    return session
