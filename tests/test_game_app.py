@@ -5,6 +5,7 @@ import json
 import math
 import os
 import signal
+import sys
 
 import numpy as np
 import pygame
@@ -546,3 +547,20 @@ def test_cli_bad_lesson_is_one_line_and_exit_2(tmp_path, capsys, lesson):
     assert main(["--headless", "--frames", "2", "--lesson", target]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("kelly play: error:")
+
+
+@pytest.mark.parametrize("screen", ["coin", "challenge", "unknown"])
+def test_the_bet_line_does_not_give_away_the_flip_in_the_air(app, screen, monkeypatch):
+    """While the coin spins, no amount on screen is worked out from the bankroll after it."""
+    scene = open_screen(app, screen)
+    scene.flip()
+    after = float(scene.bets.wealth[0])
+    assert scene.coin.busy and after != scene.shown_wealth()
+    amounts = []
+    module = sys.modules[type(scene).__module__]
+    monkeypatch.setattr(module, "money", lambda value: amounts.append(round(value, 2)) or "$")
+    scene.draw(app.screen)
+    assert amounts
+    assert round(after, 2) not in amounts and round(after * 0.1, 2) not in amounts
+    scene.land()
+    assert scene.shown_wealth() == after

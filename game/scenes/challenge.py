@@ -102,9 +102,10 @@ class ChallengeScene(BetScene):
         return min(round(wealth * pct) / 100.0, wealth)
 
     def play_round(self):
-        record = self.session.play()
-        self.refresh()
-        return record
+        return self.session.play()
+
+    def landed(self, record) -> None:
+        self.refresh()  # the stake kept for the next flip fits the bankroll it landed on
 
     def toss_seconds(self) -> float:
         return AUTO_PERIOD * 0.8 if self.auto else 0.6
@@ -255,7 +256,11 @@ class ChallengeScene(BetScene):
         text(surface, "Your bet", self.bet_title.topleft, 16, TEXT, bold=True)
         text(surface, "$", self.dollar_label.midright, 16, TEXT, bold=True, anchor="midright")
         side = "heads" if s.side > 0 else "tails"
-        line = f"{money(s.stake)} on {side} = {self.stake_pct:.1f}% of {money(s.wealth)}"
+        stake, wealth = s.stake, s.wealth
+        if self.revealed < s.round:  # the coin in the air carries the bet placed before it
+            stake, wealth = s.player.history[self.revealed].stake, self.shown_wealth()
+        pct = 100.0 * stake / wealth if wealth > 0 else 0.0
+        line = f"{money(stake)} on {side} = {pct:.1f}% of {money(wealth)}"
         text(surface, line, self.stake_text.topleft, fit_size(line, self.stake_text.width, 14,
                                                                bold=True), PLAYER, bold=True)
         text(surface, "Game length (M) — a change starts a new game", self.mode_title.topleft,
