@@ -329,3 +329,13 @@ def test_the_review_of_a_game_is_its_bets_in_theory_terms():
                               [(0.5, 0.5), (1.0, 0.0)])
     assert review(race).mean_divergence == math.inf  # all on one horse: D = inf
     assert bookmaker_shares((2.0, 4.0, 4.0)).tolist() == [0.5, 0.25, 0.25]
+
+
+@pytest.mark.parametrize("module", ["maths", "review", "session"])
+def test_the_session_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    found = importlib.import_module(f"game.sessions.{module}")
+    failed, tried = doctest.testmod(found, optionflags=doctest.ELLIPSIS)
+    assert tried > 0 and failed == 0
