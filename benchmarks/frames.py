@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("KELLY_DATA_DIR", str(Path(os.environ.get("TMPDIR", "/tmp")) / "kelly-bench"))
 
 from game.app import App
-from game.worlds import PETERS_COIN, PETERS_FRACTION
+from game.sessions.worlds import PETERS_COIN, PETERS_FRACTION
 
 BUDGET_MS = 1000.0 / 60
 

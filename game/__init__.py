@@ -1,6 +1,7 @@
 """Kelly, the desktop game: pygame-ce screens over the :mod:`sim` engine.
 
-``game.session`` (no pygame) holds the rules of a play-through; ``game.app`` runs the window.
+``game.sessions`` (no pygame) holds the rules of each play-through; ``game.app`` runs the
+window.
 """
 
 import os

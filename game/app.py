@@ -28,7 +28,7 @@ from game.assets import load_theme
 from game.audio import Sounds
 from game.saves import load_settings, save_unfinished, usual_mode
 from game.scenes import registry, scene_class
-from game.session import BetSession
+from game.sessions.session import BetSession
 from game.ui.coin import coin_icon
 from game.ui.style import font
 
@@ -329,10 +329,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.screenshot is not None and not args.screenshot.lower().endswith(".png"):
             raise ValueError(f"--screenshot {args.screenshot!r} must be a .png file")
         scene_class(args.screen)
-        if args.lesson is not None:  # a bad lesson file is one line and exit 2, before a window
-            from game.scenes.classroom import open_lesson
-
-            open_lesson(args.lesson)
+        if args.lesson is not None and "classroom" in registry():
+            # a bad lesson file is one line and exit 2, before a window opens
+            scene_class("classroom").check_options(lesson=args.lesson)
     except SystemExit as done:  # --help
         return int(done.code or 0)
     except ValueError as error:

@@ -276,8 +276,8 @@ def load_scores(folder: Path | None = None) -> list[Score]:
 def save_unfinished(session: dict, screen: str, folder: Path | None = None) -> Path:
     """Keep a play-through the player left mid-round, atomically, in ``last_session.json``.
 
-    ``session`` is :meth:`game.session.BetSession.to_json` (kind, game, seed, the bets so far);
-    the file adds the version, the screen it was played on and when it was left.
+    ``session`` is :meth:`game.sessions.session.BetSession.to_json` (kind, game, seed, draws,
+    the bets so far); the file adds the version, the screen it was played on and when it was left.
     """
     path = (folder or data_dir()) / UNFINISHED_FILE
     write_json(path, {"version": VERSION, "screen": screen,
@@ -290,7 +290,7 @@ def load_unfinished(folder: Path | None = None):
 
     A bad file is moved aside with a warning, like settings and scores.
     """
-    from game.session import session_from_json  # the engine loads only when there is a file
+    from game.sessions.replay import session_from_json  # the engine loads only with a file
 
     path = (folder or data_dir()) / UNFINISHED_FILE
     try:

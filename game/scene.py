@@ -10,7 +10,7 @@ state, so a scene keeps its state in plain attributes, never only in widgets.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import pygame
 import pygame_gui
@@ -21,13 +21,44 @@ from pygame_gui.elements import (
     UITextEntryLine,
 )
 
+from game.audio import Sounds
+from game.saves import Settings
 from game.ui.style import BACKGROUND, MUTED, TEXT, font, text
-
-if TYPE_CHECKING:
-    from game.app import App
 
 MARGIN = 16
 TOP_BAR = 56
+
+
+class Host(Protocol):
+    """What a scene needs of the app that runs it (:class:`game.app.App` is one).
+
+    Scenes see the app through this interface only, so :mod:`game.scenes` never imports
+    :mod:`game.app` (which imports the scenes to find them by name).
+    """
+
+    ui: pygame_gui.UIManager
+    settings: Settings
+    sounds: Sounds
+    seed: int
+    auto: bool
+    running: bool
+
+    @property
+    def size(self) -> tuple[int, int]: ...
+
+    @property
+    def depth(self) -> int: ...
+
+    @property
+    def typing(self) -> bool: ...
+
+    def new_seed(self) -> int: ...
+
+    def push(self, scene: Any, **options: Any) -> None: ...
+
+    def pop(self) -> None: ...
+
+    def pop_to(self, name: str) -> None: ...
 
 
 class Scene:
@@ -40,7 +71,7 @@ class Scene:
     #: pixels the scene keeps free at the right of the top bar (status text, Back button)
     status_width = 140
 
-    def __init__(self, app: App, **options) -> None:
+    def __init__(self, app: Host, **options) -> None:
         self.app = app
         self.ui = app.ui
         self.options = options
@@ -130,6 +161,11 @@ class Scene:
     def back(self) -> None:
         """Esc or the Back button: leave this screen."""
         self.app.pop()
+
+    @classmethod
+    def check_options(cls, **options) -> None:
+        """Raise ValueError for options this screen would refuse, before a window opens
+        (``kelly play`` turns it into one line and exit status 2)."""
 
     # -- helpers ----------------------------------------------------------------------------
 

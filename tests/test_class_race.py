@@ -1,6 +1,6 @@
 """Class play: participants from a CSV, one race on common flips, ranked results exported.
 
-The expected ranking is computed independently of game.class_race: the flips come from a
+The expected ranking is computed independently of game.sessions.class_race: the flips come from a
 separate engine run (a Kelly bettor's path rises exactly on heads), and with h heads in T flips
 a fraction f ends at W_0 (1 + b f)^h (1 - f)^(T - h); scipy ranks those wealths.
 """
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy.stats import rankdata
 
-from game.class_race import (
+from game.sessions.class_race import (
     RESULT_COLUMNS,
     ClassRace,
     Participant,

@@ -19,7 +19,6 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from game.app import App, main
-from game.class_race import ClassRace, read_participants_csv
 from game.saves import data_dir
 from game.scenes import classroom, registry
 from game.scenes.classroom import open_lesson
@@ -33,6 +32,7 @@ from game.scenes.classroom_ui import (
     projector_style,
     scale,
 )
+from game.sessions.class_race import ClassRace, read_participants_csv
 from sim.games import CoinGame
 from sim.lessons.figures import step_figure
 from sim.lessons.model import STEP_IDS, available_languages, default_lesson

@@ -5,6 +5,7 @@ import json
 import math
 import os
 import signal
+import sys
 
 import numpy as np
 import pygame
@@ -23,8 +24,8 @@ from game.saves import (
 )
 from game.scenes import registry
 from game.scenes.coin import coin_game
-from game.session import CoinSession
-from game.worlds import PETERS_FRACTION, ManyWorlds
+from game.sessions.session import CoinSession
+from game.sessions.worlds import PETERS_FRACTION, ManyWorlds
 
 SCREENS = ("menu", "coin", "worlds", "race", "results", "settings")
 
@@ -412,10 +413,10 @@ def test_settings_file_is_versioned_json(app):
 
 
 def test_results_lessons_quote_this_games_numbers():
-    from game.maths import bet_decomposition
     from game.scenes.race import PRESETS, race_game
     from game.scenes.results import lesson
-    from game.session import RaceSession
+    from game.sessions.maths import bet_decomposition
+    from game.sessions.session import RaceSession
 
     game = race_game(*PRESETS[3])
     bets = [(0.5, 0.3, 0.2), (0.2, 0.2, 0.2)]
@@ -457,7 +458,7 @@ def test_closing_the_window_mid_round_saves_the_session(app, screen):
 @pytest.mark.parametrize("screen", ["challenge", "unknown"])
 def test_closing_a_challenge_or_unknown_coin_mid_game_saves_its_bets(app, screen, monkeypatch):
     if screen == "challenge":  # keep the optimal-play solve (a background thread) out of it
-        monkeypatch.setattr("game.challenge_session.ChallengeSession.prepare_robots",
+        monkeypatch.setattr("game.sessions.challenge.ChallengeSession.prepare_robots",
                             lambda self, *args, **kwargs: None)
     scene = open_screen(app, screen)
     for _ in range(3):
@@ -546,3 +547,20 @@ def test_cli_bad_lesson_is_one_line_and_exit_2(tmp_path, capsys, lesson):
     assert main(["--headless", "--frames", "2", "--lesson", target]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("kelly play: error:")
+
+
+@pytest.mark.parametrize("screen", ["coin", "challenge", "unknown"])
+def test_the_bet_line_does_not_give_away_the_flip_in_the_air(app, screen, monkeypatch):
+    """While the coin spins, no amount on screen is worked out from the bankroll after it."""
+    scene = open_screen(app, screen)
+    scene.flip()
+    after = float(scene.bets.wealth[0])
+    assert scene.coin.busy and after != scene.shown_wealth()
+    amounts = []
+    module = sys.modules[type(scene).__module__]
+    monkeypatch.setattr(module, "money", lambda value: amounts.append(round(value, 2)) or "$")
+    scene.draw(app.screen)
+    assert amounts
+    assert round(after, 2) not in amounts and round(after * 0.1, 2) not in amounts
+    scene.land()
+    assert scene.shown_wealth() == after

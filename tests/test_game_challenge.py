@@ -7,7 +7,7 @@ import pygame
 import pytest
 
 from game.app import App
-from game.challenge_session import ChallengeSession, play_robots
+from game.sessions.challenge import ChallengeSession, play_robots
 from sim.engine import settle
 from sim.games import CoinGame
 from sim.optimal import solve
@@ -66,7 +66,7 @@ def test_bad_stake_is_refused_with_a_message(app):
 
 def independent_replay(game, seed, rounds):
     """Kelly 20% and optimal play through settle on the flips of a fresh CoinSession stream."""
-    from game.session import CoinSession
+    from game.sessions.session import CoinSession
 
     flips = CoinSession(game, seed, bots=())
     for _ in range(rounds):

@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from game.maths import (
+from game.sessions.maths import (
     best_growth,
     bet_decomposition,
     bet_growth,
@@ -15,15 +15,15 @@ from game.maths import (
     percent_per_round,
     share_on_heads,
 )
-from game.session import (
+from game.sessions.replay import session_from_json
+from game.sessions.session import (
     Bot,
     CoinSession,
     RaceSession,
     competition_ranks,
     realised_growth,
-    session_from_json,
 )
-from game.worlds import PETERS_COIN, PETERS_FRACTION, ManyWorlds
+from game.sessions.worlds import PETERS_COIN, PETERS_FRACTION, ManyWorlds
 from sim.games import CoinGame, RaceGame
 from sim.strategies import BayesKelly, FixedFraction, Kelly
 from sim.theory import coin_growth, entropy, kelly_fraction, kl_divergence
@@ -275,3 +275,67 @@ def test_bad_session_records_raise_value_error(change, problem):
     data = {**CoinSession.replay(CoinGame(p=0.6, rounds=20), 1, [0.1]).to_json(), **change}
     with pytest.raises(ValueError, match=problem):
         session_from_json(data)
+
+
+def test_many_worlds_stop_at_the_floor_as_the_old_rule_did():
+    """The engine applies the floor: the same worlds as playing frictionless and then holding
+    each world at the bankroll of the round it fell to the floor (the rule the game used)."""
+    from dataclasses import replace
+
+    from sim.engine import simulate
+
+    for fraction in (0.4, 1.0):
+        worlds = ManyWorlds(PETERS_COIN, fraction, 300, 7)
+        free = simulate(replace(worlds.game, floor=0.0), [FixedFraction(fraction)], 300, 7,
+                        record_paths=True).trajectories[0]
+        down = free <= np.log(worlds.game.floor)
+        ruined_at = np.where(down.any(axis=1), down.argmax(axis=1), worlds.rounds + 1)
+        held = free.copy()
+        for i in np.flatnonzero(ruined_at <= worlds.rounds):
+            held[i, ruined_at[i] + 1:] = held[i, ruined_at[i]]
+        assert np.array_equal(worlds.ruined_at, ruined_at)
+        finite = np.isfinite(held)
+        assert np.array_equal(np.isfinite(worlds.log_wealth), finite)
+        assert np.allclose(worlds.log_wealth[finite], held[finite], rtol=0, atol=1e-9)
+
+
+def test_many_worlds_bands_and_paths_are_the_cross_sections():
+    worlds = ManyWorlds(PETERS_COIN, 1.0, 200, 3)  # all-in: worlds go bust (W = 0)
+    bands = worlds.log_quantiles((0.05, 0.5, 0.95))
+    assert bands.shape == (3, worlds.rounds + 1) and np.all(np.isfinite(bands))
+    t = 10
+    column = np.where(np.isfinite(worlds.log_wealth[:, t]), worlds.log_wealth[:, t],
+                      np.log(worlds.game.floor) - 5)
+    assert bands[1, t] == pytest.approx(np.median(column))
+    assert np.all(np.diff(bands, axis=0) >= 0)
+    snap = worlds.snapshot(t)
+    assert np.exp(worlds.median_log_path()[t]) == pytest.approx(snap.median)
+    assert np.exp(worlds.mean_log_path()[t]) == pytest.approx(snap.mean)
+
+
+def test_the_review_of_a_game_is_its_bets_in_theory_terms():
+    from game.sessions.maths import bookmaker_shares
+    from game.sessions.review import review
+
+    coin = CoinSession.replay(COIN, 7, [0.1, -0.3, 0.2])
+    facts = review(coin)
+    assert facts.average_stake == pytest.approx(0.2)
+    assert facts.kelly_stake == pytest.approx(kelly_fraction(0.6, 1.0))
+    assert facts.stake_growth == pytest.approx(coin_growth(0.2, 0.6, 1.0))
+    divergences = [kl_divergence(np.array([0.6, 0.4]), np.array([a, 1 - a]))
+                   for a in (0.55, 0.35, 0.6)]
+    assert facts.mean_divergence == pytest.approx(np.mean(divergences))
+    race = RaceSession.replay(RaceGame(probs=(0.5, 0.5), odds=(2.0, 2.0), rounds=5), 1,
+                              [(0.5, 0.5), (1.0, 0.0)])
+    assert review(race).mean_divergence == math.inf  # all on one horse: D = inf
+    assert bookmaker_shares((2.0, 4.0, 4.0)).tolist() == [0.5, 0.25, 0.25]
+
+
+@pytest.mark.parametrize("module", ["maths", "review", "session"])
+def test_the_session_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    found = importlib.import_module(f"game.sessions.{module}")
+    failed, tried = doctest.testmod(found, optionflags=doctest.ELLIPSIS)
+    assert tried > 0 and failed == 0

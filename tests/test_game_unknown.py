@@ -5,7 +5,7 @@ import pygame
 import pytest
 
 from game.app import App
-from game.unknown_session import UnknownSession, beta_interval, hidden_p
+from game.sessions.unknown import UnknownSession, beta_interval, hidden_p
 from sim.games import CoinGame
 from sim.learning import expected_divergence
 from sim.theory import kl_divergence

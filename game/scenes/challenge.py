@@ -6,7 +6,7 @@ a bet could reach it, as in the experiment. When the game ends the screen puts t
 payout beside the paper's 61 subjects (:data:`sim.challenge.PAPER_OBSERVED`), constant Kelly
 (20%) and optimal play (:func:`sim.optimal.solve`) on the same flips, with the exact expected
 payout of optimal play V(25, 300) from the dynamic program. The robots are prepared on a
-background thread (see :class:`game.challenge_session.ChallengeSession`), so no frame waits.
+background thread (see :class:`game.sessions.challenge.ChallengeSession`), so no frame waits.
 
 Keys: Space flip, H/T side, Left/Right stake -/+1% of the bankroll (Shift: 5%), type dollars in
 the box and Enter, M switch 300 flips / 30-minute clock (starts a new game), S stop and compare,
@@ -19,10 +19,10 @@ import math
 
 import pygame
 
-from game.challenge_session import KELLY_NAME, OPTIMAL_NAME, ChallengeSession
-from game.scene import MARGIN, TOP_BAR, Scene, parse_number, row, stack
+from game.scene import parse_number, row, stack
+from game.scenes.bet import BetScene, StakeControl
+from game.sessions.challenge import KELLY_NAME, OPTIMAL_NAME, ChallengeSession
 from game.ui.charts import Series, bankroll_chart
-from game.ui.coin import CoinFlip
 from game.ui.style import (
     BAD,
     FAINT,
@@ -49,11 +49,14 @@ def clock_text(seconds: float) -> str:
     return f"{whole // 60:d}:{whole % 60:02d}"
 
 
-class ChallengeScene(Scene):
+class ChallengeScene(BetScene):
     name = "challenge"
     title = "Challenge"
     hint = "Haghani & Dewey (2016): $25, a 60% coin, at most 300 flips. What would you win?"
     status_width = 420
+    bust_text = "bust! Nothing left to bet."
+    auto_waits_for_coin = False  # auto-flip lands a coin still in the air and flips again
+    auto_slack = 1e-9
 
     def __init__(self, app, game=None, seed: int | None = None, mode: str = "flips",
                  solver=None, **options) -> None:
@@ -61,12 +64,17 @@ class ChallengeScene(Scene):
         self.game = game or HAGHANI_DEWEY
         self.mode = mode
         self.solver = solver  # tests pass a slow or tiny solver; None: sim.optimal.solve
-        self.coin = CoinFlip()
-        self.auto = app.auto
-        self.auto_clock = 0.0
         self.start_session(app.seed if seed is None else seed)
 
     # -- the game ---------------------------------------------------------------------------
+
+    @property
+    def bets(self):
+        return self.session.player
+
+    @property
+    def finished(self) -> bool:
+        return self.session.finished
 
     def start_session(self, seed: int) -> None:
         self.session = ChallengeSession(self.game, seed, self.mode)
@@ -87,49 +95,23 @@ class ChallengeScene(Scene):
             self.error = str(error)
             return
         self.error = ""
-        self._refresh_bet()
+        self.refresh()
 
     def stake_from_percent(self, pct: float) -> float:
         wealth = self.session.wealth
         return min(round(wealth * pct) / 100.0, wealth)
 
-    def flip(self) -> None:
-        s = self.session
-        if s.finished:
-            self.message, self.message_colour = "This game is over. Press N for a new one.", MUTED
-            return
-        if self.coin.busy:
-            self.land()
-        record = s.play()
-        self.coin.toss(record.outcome == 0, AUTO_PERIOD * 0.8 if self.auto else 0.6)
-        self.app.sounds.play("flip")
-        self._refresh_bet()
+    def play_round(self):
+        return self.session.play()
 
-    def land(self) -> None:
-        self.coin.finish()
-        s = self.session
-        if self.revealed == s.round:
-            return
-        self.revealed = s.round
-        record = s.player.history[-1]
-        before = s.player.wealth_paths()[0, -2]
-        change = record.wealth[0] - before
-        side = "HEADS" if record.outcome == 0 else "TAILS"
-        if s.player.ruined[0]:
-            self.message, self.message_colour = f"{side} — bust! Nothing left to bet.", BAD
-            self.app.sounds.play("bust")
-        elif s.player.capped[0]:
-            self.message = f"{side} — you hit the ${s.game.cap:,.0f} cap!"
-            self.message_colour = GOOD
-            self.app.sounds.play("win")
-        elif change > 0:
-            self.message, self.message_colour = f"{side} — you won {money(change)}", GOOD
-            self.app.sounds.play("win")
-        elif change < 0:
-            self.message, self.message_colour = f"{side} — you lost {money(-change)}", BAD
-            self.app.sounds.play("lose")
-        else:
-            self.message, self.message_colour = f"{side} — no bet, nothing changed", MUTED
+    def landed(self, record) -> None:
+        self.refresh()  # the stake kept for the next flip fits the bankroll it landed on
+
+    def toss_seconds(self) -> float:
+        return AUTO_PERIOD * 0.8 if self.auto else 0.6
+
+    def auto_period(self) -> float:
+        return AUTO_PERIOD
 
     def stop(self) -> None:
         if not self.session.finished and self.session.round > 0:
@@ -138,34 +120,49 @@ class ChallengeScene(Scene):
             self.session.stop()
             self.message, self.message_colour = "You stopped: your bankroll is your payout.", TEXT
 
-    def new_game(self, seed: int | None = None) -> None:
-        self.coin.finish()
-        self.start_session(self.app.new_seed() if seed is None else seed)
-
     def set_mode(self, mode: str) -> None:
         if mode != self.mode:
             self.mode = mode
             self.new_game()
             self._refresh_mode()
 
+    # -- the bet: kept in dollars by the session --------------------------------------------
+
+    @property
+    def side(self) -> int:
+        return self.session.side
+
+    @property
+    def stake_pct(self) -> float:
+        wealth = self.session.wealth
+        return 100.0 * self.session.stake / wealth if wealth > 0 else 0.0
+
+    def set_side(self, side: int) -> None:
+        self.place_bet(side, self.session.stake)
+
+    def set_stake(self, pct: float) -> None:
+        self.place_bet(self.side, self.stake_from_percent(min(max(pct, 0), 100)))
+
+    def slide_stake(self, pct: int) -> None:
+        self.place_bet(self.side, self.stake_from_percent(pct))
+
     # -- widgets ----------------------------------------------------------------------------
+
+    @property
+    def stake_entry(self):
+        return self.stake_control.entry
 
     def layout(self, window: pygame.Rect) -> None:
         width, height = window.size
-        left_w = max(300, min(370, int(width * 0.29)))
-        self.left = pygame.Rect(MARGIN, TOP_BAR, left_w, height - TOP_BAR - MARGIN)
-        inner = self.left.inflate(-24, -20)
+        inner, bottom = self.split_window(window, max(300, min(370, int(width * 0.29))), 0.52)
         coin_h = max(96, min(170, int(height * 0.22) - 10))
         rects = stack(inner, coin_h, 40, 22, 34, 32, 26, 18, 46, 16, 32, 32, 40, gap=7)
         (self.coin_rect, self.rules_rect, self.bet_title, side_row, stake_row, slider_rect,
          self.stake_text, flip_rect, self.mode_title, mode_row, game_row,
          self.error_rect) = rects
-        heads, tails = row(side_row, 1, 1)
-        self.heads_button = self.button(heads, "Heads (H)", "@choice")
-        self.tails_button = self.button(tails, "Tails (T)", "@choice")
         self.dollar_label, box = row(stake_row, 0.12, 1, gap=4)
-        self.stake_entry = self.entry(box, f"{self.session.stake:.2f}")
-        self.stake_slider = self.slider(slider_rect, self._stake_pct(), 0, 100)
+        self.stake_control = StakeControl(self, side_row, slider_rect, self.stake_pct,
+                                          entry_rect=box, entry_text=f"{self.session.stake:.2f}")
         self.flip_button = self.button(flip_rect, "Flip  (Space)", "@primary")
         flips, clock = row(mode_row, 1, 1)
         self.flips_button = self.button(flips, "300 flips", "@choice")
@@ -173,31 +170,14 @@ class ChallengeScene(Scene):
         stop, new = row(game_row, 1, 1)
         self.stop_button = self.button(stop, "Stop & compare (S)", "@small")
         self.new_button = self.button(new, "New game (N)", "@small")
-        self._refresh_bet()
+        self.refresh()
         self._refresh_mode()
+        self.compare_rect = bottom
 
-        right = pygame.Rect(self.left.right + MARGIN, TOP_BAR, width - self.left.right - 2 * MARGIN,
-                            height - TOP_BAR - MARGIN)
-        chart_h = int(right.height * 0.52)
-        self.bankroll_rect = pygame.Rect(right.left, right.top, right.width, chart_h)
-        self.compare_rect = pygame.Rect(right.left, self.bankroll_rect.bottom + MARGIN,
-                                        right.width, right.height - chart_h - MARGIN)
-
-    def _stake_pct(self) -> float:
-        wealth = self.session.wealth
-        return 100.0 * self.session.stake / wealth if wealth > 0 else 0.0
-
-    def _refresh_bet(self) -> None:
-        if self.root is None:
+    def refresh(self) -> None:
+        if self.root is None or self.stake_control is None:
             return
-        for button, side in ((self.heads_button, 1), (self.tails_button, -1)):
-            if side == self.session.side:
-                button.select()
-            else:
-                button.unselect()
-        self.stake_slider.set_current_value(min(max(round(self._stake_pct()), 0), 100))
-        if not self.stake_entry.is_focused:
-            self.stake_entry.set_text(f"{self.session.stake:.2f}")
+        self.stake_control.show(self.side, self.stake_pct, f"{self.session.stake:.2f}")
 
     def _refresh_mode(self) -> None:
         if self.root is None:
@@ -210,23 +190,19 @@ class ChallengeScene(Scene):
 
     # -- input ------------------------------------------------------------------------------
 
-    def on_button(self, button) -> None:
-        s = self.session
-        actions = {
-            self.heads_button: lambda: self.place_bet(1, s.stake),
-            self.tails_button: lambda: self.place_bet(-1, s.stake),
-            self.flip_button: self.flip,
+    def actions(self) -> dict:
+        return {
             self.flips_button: lambda: self.set_mode("flips"),
             self.clock_button: lambda: self.set_mode("clock"),
             self.stop_button: self.stop,
             self.new_button: self.new_game,
         }
-        if button in actions:
-            actions[button]()
 
-    def on_slider(self, slider, value) -> None:
-        if slider is self.stake_slider:
-            self.place_bet(self.session.side, self.stake_from_percent(round(value)))
+    def key_actions(self) -> dict:
+        return {
+            pygame.K_m: lambda: self.set_mode("clock" if self.mode == "flips" else "flips"),
+            pygame.K_s: self.stop,
+        }
 
     def on_text(self, entry, value) -> None:
         if entry is self.stake_entry:
@@ -235,44 +211,15 @@ class ChallengeScene(Scene):
             except ValueError as error:
                 self.error = str(error)
                 return
-            self.place_bet(self.session.side, stake)
+            self.place_bet(self.side, stake)
             self.ui.set_focus_set(None)
-            self._refresh_bet()
-
-    def on_key(self, event) -> None:
-        s = self.session
-        step = 5 if event.mod & pygame.KMOD_SHIFT else 1
-        key = event.key
-        if key == pygame.K_SPACE:
-            self.flip()
-        elif key == pygame.K_h:
-            self.place_bet(1, s.stake)
-        elif key == pygame.K_t:
-            self.place_bet(-1, s.stake)
-        elif key in (pygame.K_RIGHT, pygame.K_UP, pygame.K_LEFT, pygame.K_DOWN):
-            sign = 1 if key in (pygame.K_RIGHT, pygame.K_UP) else -1
-            pct = min(max(round(self._stake_pct()) + sign * step, 0), 100)
-            self.place_bet(s.side, self.stake_from_percent(pct))
-        elif key == pygame.K_m:
-            self.set_mode("clock" if self.mode == "flips" else "flips")
-        elif key == pygame.K_s:
-            self.stop()
-        elif key == pygame.K_n:
-            self.new_game()
-        elif key == pygame.K_a:
-            self.auto = not self.auto
+            self.refresh()
 
     # -- time -------------------------------------------------------------------------------
 
     def update(self, dt: float) -> None:
-        if self.coin.update(dt):
-            self.land()
         was_over = self.session.finished
-        if self.auto and not was_over:
-            self.auto_clock += dt
-            if self.auto_clock >= AUTO_PERIOD - 1e-9:
-                self.auto_clock = 0.0
-                self.flip()
+        super().update(dt)
         self.session.advance(dt)
         if self.session.time_up and not was_over:
             self.message, self.message_colour = "Time is up: your bankroll is your payout.", TEXT
@@ -285,16 +232,11 @@ class ChallengeScene(Scene):
         left = s.time_left
         pace = (f"{clock_text(left)} left" if left is not None else
                 f"Flip {self.revealed} of {s.game.rounds}")
-        status = f"{pace}   ·   You: {money(self._shown_wealth())}   ·   seed {s.seed}"
-        right_edge = surface.get_width() - MARGIN - (120 if self.back_button else 0)
-        text(surface, status, (right_edge, TOP_BAR // 2 + 2), 14, TEXT, anchor="midright")
+        self.draw_status(surface, f"{pace}   ·   You: {money(self.shown_wealth())}   ·   seed "
+                                  f"{s.seed}")
         self.draw_controls(surface)
         self.draw_bankrolls(surface)
         self.draw_comparison(surface)
-
-    def _shown_wealth(self) -> float:
-        paths = self.session.player.wealth_paths()[0]
-        return float(paths[self.revealed])
 
     def draw_controls(self, surface: pygame.Surface) -> None:
         s = self.session
@@ -314,7 +256,11 @@ class ChallengeScene(Scene):
         text(surface, "Your bet", self.bet_title.topleft, 16, TEXT, bold=True)
         text(surface, "$", self.dollar_label.midright, 16, TEXT, bold=True, anchor="midright")
         side = "heads" if s.side > 0 else "tails"
-        line = f"{money(s.stake)} on {side} = {self._stake_pct():.1f}% of {money(s.wealth)}"
+        stake, wealth = s.stake, s.wealth
+        if self.revealed < s.round:  # the coin in the air carries the bet placed before it
+            stake, wealth = s.player.history[self.revealed].stake, self.shown_wealth()
+        pct = 100.0 * stake / wealth if wealth > 0 else 0.0
+        line = f"{money(stake)} on {side} = {pct:.1f}% of {money(wealth)}"
         text(surface, line, self.stake_text.topleft, fit_size(line, self.stake_text.width, 14,
                                                                bold=True), PLAYER, bold=True)
         text(surface, "Game length (M) — a change starts a new game", self.mode_title.topleft,

@@ -1,8 +1,8 @@
 """Classroom mode: a teacher steps through the lesson on a projector.
 
-One idea per step (see :mod:`game.lesson`); every number on the screen is computed by
-:mod:`game.lesson_steps` from the engine and the closed forms, and every chart is the step's
-figure from :mod:`game.lesson_figures` in the high-contrast projector style, rendered at the
+One idea per step (see :mod:`sim.lessons.model`); every number on the screen is computed by
+:mod:`sim.lessons.steps` from the engine and the closed forms, and every chart is the step's
+figure from :mod:`sim.lessons.figures` in the high-contrast projector style, rendered at the
 size of the window. On the growth-curve step the Monte Carlo points drop onto the curve one by
 one.
 
@@ -170,6 +170,12 @@ def open_lesson(lesson: Lesson | str | Path | None, language: str = "en") -> Les
 class ClassroomScene(Scene):
     name = "classroom"
     title = "Classroom"
+
+    @classmethod
+    def check_options(cls, lesson: Lesson | str | Path | None = None, language: str = "en",
+                      **options) -> None:
+        """A lesson file that does not load raises ValueError (before a window opens)."""
+        open_lesson(lesson, language)
 
     def __init__(self, app, lesson: Lesson | str | Path | None = None, language: str = "en",
                  **options) -> None:

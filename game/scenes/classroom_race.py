@@ -1,10 +1,10 @@
 """Class race: every student's fraction on the same flips, with a live leaderboard.
 
 The teacher adds students one by one (A: a name, then a fraction) or imports a CSV file of
-names and fractions (I); Space starts the race. :class:`game.class_race.ClassRace` computes the
-whole race with the engine on one seed for the room; the screen reveals it flip by flip and
-ranks the class after every flip. A Kelly bettor (f* = p - (1 - p)/b, Kelly 1956) runs on the
-same flips as a yardstick but takes no rank. E exports the final standings as CSV (name,
+names and fractions (I); Space starts the race. :class:`game.sessions.class_race.ClassRace`
+computes the whole race with the engine on one seed for the room; the screen reveals it flip by
+flip and ranks the class after every flip. A Kelly bettor (f* = p - (1 - p)/b, Kelly 1956) runs
+on the same flips as a yardstick but takes no rank. E exports the final standings as CSV (name,
 fraction, final_wealth, growth, rank) beside the imported file, or in the game's data folder.
 
 Keys: A add   I import CSV   Space start/pause   Right one flip   End finish   E export
@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 import pygame
 
-from game.class_race import ClassRace, Participant, check_participants, read_participants_csv
 from game.saves import data_dir
 from game.scene import Scene
 from game.scenes.classroom import button_class
@@ -43,6 +42,12 @@ from game.scenes.classroom_ui import (
     result_path,
     scale,
     toggle_fullscreen,
+)
+from game.sessions.class_race import (
+    ClassRace,
+    Participant,
+    check_participants,
+    read_participants_csv,
 )
 from sim.games import CoinGame
 from sim.lessons.model import LABELS

@@ -19,11 +19,18 @@ import math
 import numpy as np
 import pygame
 
-from game.maths import bet_decomposition, bet_growth, kelly_bet, percent_per_round, share_on_heads
-from game.scene import MARGIN, TOP_BAR, Scene, parse_number, row, stack
-from game.session import CoinSession
+from game.scene import MARGIN, parse_number, row, stack
+from game.scenes.bet import BetScene, StakeControl
+from game.sessions.maths import (
+    bet_decomposition,
+    bet_growth,
+    growth_curve,
+    kelly_bet,
+    percent_per_round,
+    share_on_heads,
+)
+from game.sessions.session import CoinSession
 from game.ui.charts import Marker, Series, bankroll_chart, decomposition_bars, growth_curve_chart
-from game.ui.coin import CoinFlip
 from game.ui.style import (
     BAD,
     FAINT,
@@ -54,27 +61,25 @@ def odds_text(odds: float) -> str:
     return "even money" if odds == 1 else f"heads pays {odds:g} to 1"
 
 
-class CoinScene(Scene):
+class CoinScene(BetScene):
     name = "coin"
     title = "Coin"
     hint = "Bet part of your money on each flip. The robots bet on the same flips."
-    status_width = 470
+    bust_text = "bust! You lost everything."
 
     def __init__(self, app, game: CoinGame | None = None, seed: int | None = None, **options):
         super().__init__(app, **options)
         settings = app.settings
         self.game = game or coin_game(settings.p, settings.odds, settings.rounds)
-        self.side = 1  # +1 heads, -1 tails
-        self.stake_pct = 10
-        self.auto = app.auto
-        self.auto_speed = settings.auto_speed
-        self.auto_clock = 0.0
-        self.coin = CoinFlip()
         self.error = ""
         self.curve_plot: pygame.Rect | None = None
         self.start_session(app.seed if seed is None else seed)
 
     # -- the game ---------------------------------------------------------------------------
+
+    @property
+    def bets(self) -> CoinSession:
+        return self.session
 
     def start_session(self, seed: int) -> None:
         self.session = CoinSession(self.game, seed)
@@ -83,59 +88,25 @@ class CoinScene(Scene):
         self.message = "Pick a side and a stake, then flip."
         self.message_colour = MUTED
         self._paths = None
-        fractions = np.linspace(-1.0, 1.0, CURVE_POINTS)
-        if not self.game.allow_tails:
-            fractions = np.linspace(0.0, 1.0, CURVE_POINTS)
-        self.curve = (fractions, np.asarray(bet_growth(self.game, fractions)))
+        self.curve = growth_curve(self.game, CURVE_POINTS)
         self.kelly = float(kelly_bet(self.game))
 
-    @property
-    def fraction(self) -> float:
-        """The player's signed bet: + on heads, - on tails."""
-        return self.side * self.stake_pct / 100.0
-
-    def flip(self) -> None:
-        if self.session.finished:
-            self.message = "This game is over. Press N for a new one."
-            self.message_colour = MUTED
-            return
-        if self.coin.busy:
-            self.land()
+    def play_round(self):
         self.session.bet = self.fraction
-        record = self.session.play()
-        self.coin.toss(record.outcome == 0, min(0.7, 0.85 / self.auto_speed) if self.auto else 0.7)
-        self.app.sounds.play("flip")
+        return self.session.play()
+
+    def toss_seconds(self) -> float:
+        return min(0.7, 0.85 / self.auto_speed) if self.auto else 0.7
 
     def land(self) -> None:
-        """The coin has landed: show the latest round."""
-        self.coin.finish()
-        if self.revealed == self.session.round:
-            return
-        self.revealed = self.session.round
+        super().land()
         self._paths = None
-        record = self.session.history[-1]
-        before = self.session.wealth_paths()[0, -2]
-        change = record.wealth[0] - before
-        side = "HEADS" if record.outcome == 0 else "TAILS"
-        if self.session.ruined[0]:
-            self.message, self.message_colour = f"{side} — bust! You lost everything.", BAD
-            self.app.sounds.play("bust")
-        elif change > 0:
-            self.message, self.message_colour = f"{side} — you won {money(change)}", GOOD
-            self.app.sounds.play("win")
-        elif change < 0:
-            self.message, self.message_colour = f"{side} — you lost {money(-change)}", BAD
-            self.app.sounds.play("lose")
-        else:
-            self.message, self.message_colour = f"{side} — no bet, nothing changed", MUTED
+
+    def landed(self, record) -> None:
         if self.session.finished:
             self.finish_clock = RESULTS_DELAY
             self.auto = False
-            self._refresh_auto()
-
-    def new_game(self, seed: int | None = None) -> None:
-        self.coin.finish()
-        self.start_session(self.app.new_seed() if seed is None else seed)
+            self.refresh_auto()
 
     def replay(self) -> None:
         self.new_game(self.session.seed)
@@ -146,7 +117,7 @@ class CoinScene(Scene):
         self.land()
         self.finish_clock = None
         self.auto = False
-        self._refresh_auto()
+        self.refresh_auto()
         self.app.push("results", session=self.session, again=self.replay, fresh=self.new_game)
 
     def apply_coin(self) -> None:
@@ -170,20 +141,14 @@ class CoinScene(Scene):
 
     def layout(self, window: pygame.Rect) -> None:
         width, height = window.size
-        left_w = max(300, min(380, int(width * 0.29)))
-        self.left = pygame.Rect(MARGIN, TOP_BAR, left_w, height - TOP_BAR - MARGIN)
-        inner = self.left.inflate(-24, -20)
+        inner, bottom = self.split_window(window, max(300, min(380, int(width * 0.29))), 0.56)
         coin_h = max(100, min(190, int(height * 0.24) - 20))
         rects = stack(inner, coin_h, 22, 34, 18, 26, 18, 46, 32, 16, 32, 34, 32, 18, gap=7)
         (self.coin_rect, self.bet_title, side_row, self.stake_text, slider_rect, self.share_text,
          flip_rect, auto_row, self.speed_text, game_row, self.coin_title, entry_row,
          self.error_rect) = rects
-        heads, tails = row(side_row, 1, 1)
-        self.heads_button = self.button(heads, "Heads (H)", "@choice")
-        self.tails_button = self.button(tails, "Tails (T)", "@choice")
-        if not self.game.allow_tails:
-            self.tails_button.disable()
-        self.stake_slider = self.slider(slider_rect, self.stake_pct, 0, 100)
+        self.stake_control = StakeControl(self, side_row, slider_rect, self.stake_pct,
+                                          allow_tails=self.game.allow_tails, disable_tails=True)
         self.flip_button = self.button(flip_rect, "Flip  (Space)", "@primary")
         auto, speed = row(auto_row, 1, 1.2)
         self.auto_button = self.button(auto, "", "@choice")
@@ -197,92 +162,28 @@ class CoinScene(Scene):
         self.p_entry = self.entry(p_box, f"{self.game.p:g}")
         self.odds_entry = self.entry(o_box, f"{self.game.odds:g}")
         self.apply_button = self.button(apply, "Apply", "@small")
-        self._refresh_side()
-        self._refresh_auto()
-
-        right = pygame.Rect(self.left.right + MARGIN, TOP_BAR, width - self.left.right - 2 * MARGIN,
-                            height - TOP_BAR - MARGIN)
-        chart_h = int(right.height * 0.56)
-        self.bankroll_rect = pygame.Rect(right.left, right.top, right.width, chart_h)
-        bottom = pygame.Rect(right.left, self.bankroll_rect.bottom + MARGIN, right.width,
-                             right.height - chart_h - MARGIN)
+        self.stake_control.show_side(self.side)
+        self.refresh_auto()
         self.curve_rect, self.bars_rect = row(bottom, 1, 1.2, gap=MARGIN)
-
-    def _refresh_side(self) -> None:
-        for button, side in ((self.heads_button, 1), (self.tails_button, -1)):
-            if side == self.side:
-                button.select()
-            else:
-                button.unselect()
-
-    def _refresh_auto(self) -> None:
-        if self.root is None:
-            return
-        self.auto_button.set_text(f"Auto (A): {'on' if self.auto else 'off'}")
-        if self.auto:
-            self.auto_button.select()
-        else:
-            self.auto_button.unselect()
-
-    def set_stake(self, pct: int) -> None:
-        self.stake_pct = int(min(max(pct, 0), 100))
-        self.stake_slider.set_current_value(self.stake_pct)
-
-    def set_side(self, side: int) -> None:
-        if side < 0 and not self.game.allow_tails:
-            return
-        self.side = side
-        self._refresh_side()
-
-    def toggle_auto(self) -> None:
-        self.auto = not self.auto and not self.session.finished
-        self.auto_clock = 0.0
-        self._refresh_auto()
 
     # -- input ------------------------------------------------------------------------------
 
-    def on_button(self, button) -> None:
-        actions = {
-            self.heads_button: lambda: self.set_side(1),
-            self.tails_button: lambda: self.set_side(-1),
-            self.flip_button: self.flip,
-            self.auto_button: self.toggle_auto,
-            self.new_button: self.new_game,
-            self.finish_button: self.finish,
-            self.apply_button: self.apply_coin,
-        }
-        if button in actions:
-            actions[button]()
+    def actions(self) -> dict:
+        return {self.new_button: self.new_game, self.finish_button: self.finish,
+                self.apply_button: self.apply_coin}
+
+    def key_actions(self) -> dict:
+        return {pygame.K_f: self.finish}
 
     def on_slider(self, slider, value) -> None:
-        if slider is self.stake_slider:
-            self.stake_pct = round(value)
-        elif slider is self.speed_slider:
+        if slider is self.speed_slider:
             self.auto_speed = value / 4
+        else:
+            super().on_slider(slider, value)
 
     def on_text(self, entry, value) -> None:
         if entry in (self.p_entry, self.odds_entry):
             self.apply_coin()
-
-    def on_key(self, event) -> None:
-        step = 5 if event.mod & pygame.KMOD_SHIFT else 1
-        key = event.key
-        if key == pygame.K_SPACE:
-            self.flip()
-        elif key == pygame.K_h:
-            self.set_side(1)
-        elif key == pygame.K_t:
-            self.set_side(-1)
-        elif key in (pygame.K_RIGHT, pygame.K_UP):
-            self.set_stake(self.stake_pct + step)
-        elif key in (pygame.K_LEFT, pygame.K_DOWN):
-            self.set_stake(self.stake_pct - step)
-        elif key == pygame.K_a:
-            self.toggle_auto()
-        elif key == pygame.K_n:
-            self.new_game()
-        elif key == pygame.K_f:
-            self.finish()
 
     def on_click(self, position) -> None:
         plot = self.curve_plot
@@ -295,30 +196,22 @@ class CoinScene(Scene):
 
     # -- time -------------------------------------------------------------------------------
 
-    def update(self, dt: float) -> None:
-        if self.coin.update(dt):
-            self.land()
+    def advance(self, dt: float) -> bool:
+        """Count down to the results once the last flip has landed; True once they open."""
         if self.finish_clock is not None and not self.coin.busy:
             self.finish_clock -= dt
             if self.finish_clock <= 0:
                 self.finish()
-                return
-        if self.auto and not self.session.finished:
-            self.auto_clock += dt
-            if self.auto_clock >= 1.0 / self.auto_speed and not self.coin.busy:
-                self.auto_clock = 0.0
-                self.flip()
+                return True
+        return False
 
     # -- drawing ----------------------------------------------------------------------------
 
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
-        s = self.session
-        shown = float(self._wealth_paths()[0, -1])
-        status = (f"Flip {self.revealed} of {self.game.rounds}   ·   You: {money(shown)}"
-                  f"   ·   seed {s.seed}")
-        right_edge = surface.get_width() - MARGIN - (120 if self.back_button else 0)
-        text(surface, status, (right_edge, TOP_BAR // 2 + 2), 14, TEXT, anchor="midright")
+        status = (f"Flip {self.revealed} of {self.game.rounds}   ·   You: "
+                  f"{money(self.shown_wealth())}   ·   seed {self.session.seed}")
+        self.draw_status(surface, status)
         self.draw_controls(surface)
         self.draw_bankrolls(surface)
         self.draw_curve(surface)
@@ -335,7 +228,7 @@ class CoinScene(Scene):
         tally = f"heads {heads}  ·  tails {self.revealed - heads}"
         text(surface, tally, (self.coin_rect.left, self.coin_rect.top + 18), 13, FAINT)
         text(surface, "Your bet", self.bet_title.topleft, 16, TEXT, bold=True)
-        wealth = float(self.session.wealth[0])
+        wealth = self.shown_wealth()  # not the bankroll after the flip still in the air
         side = "heads" if self.side > 0 else "tails"
         text(surface, f"Stake {self.stake_pct}% on {side} = {money(wealth * self.stake_pct / 100)}",
              self.stake_text.topleft, 14, PLAYER, bold=True)

@@ -20,9 +20,9 @@ import math
 import numpy as np
 import pygame
 
-from game.maths import bet_decomposition, percent_per_round
 from game.scene import MARGIN, TOP_BAR, Scene, parse_number, row, stack
-from game.session import RaceSession
+from game.sessions.maths import bet_decomposition, bookmaker_shares, percent_per_round
+from game.sessions.session import RaceSession
 from game.ui.charts import Series, bankroll_chart, decomposition_bars, share_bars
 from game.ui.style import (
     BAD,
@@ -52,15 +52,6 @@ PRESETS = {
 }
 ROUNDS = 50
 FLASH = 0.6  # seconds the winner is highlighted
-
-
-def bookmaker_shares(odds) -> np.ndarray:
-    """The split that copies the bookmaker: r_i = 1/o_i (scaled to the bankroll if they add up to
-    more), in whole percent rounded down. With fair odds every race pays r_w o_w = 1: no gain, no
-    loss, growth 0 = D(p||r) - D(p||r) (Cover & Thomas 2006, §6.1)."""
-    prices = 1.0 / np.asarray(odds, dtype=float)
-    prices = prices / max(prices.sum(), 1.0)
-    return np.floor(prices * 100 + 1e-9) / 100
 
 
 def race_game(probs, odds) -> RaceGame:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import math
 import time
 
-import numpy as np
 import pygame
 
-from game.maths import bet_decomposition, bet_growth, percent_per_round
 from game.saves import Score, add_score, best_scores, load_scores
 from game.scene import MARGIN, TOP_BAR, Scene, row
-from game.session import BetSession, Results
+from game.sessions.maths import percent_per_round
+from game.sessions.review import review
+from game.sessions.session import BetSession, Results
 from game.ui.style import (
     BAD,
     GOOD,
@@ -49,19 +49,16 @@ def growth_text(growth: float) -> str:
 def lesson(session: BetSession, results: Results) -> str:
     """One or two sentences drawn from this game's numbers."""
     player = results.player
+    facts = review(session)
     if session.kind != "coin":
-        costs = [float(bet_decomposition(session.game, r.bet).divergence) for r in session.history]
-        cost = float(np.mean(costs))
+        cost = facts.mean_divergence
         if not math.isfinite(cost):
             return ("At least once you left a horse that could win with nothing on it and no "
                     "cash: D(p‖b) = ∞, the bet that can lose everything. Kelly bets b = p.")
         return (f"Your splits cost D(p‖b) = {cost:.4f} of growth per race on average: the gap "
                 f"between your bets b and the chances p. Kelly bets b = p and pays nothing; its "
                 f"long-run rate is {results.best_growth:+.4f} a race.")
-    stakes = np.abs([r.bet for r in session.history])
-    average = float(stakes.mean()) if len(stakes) else 0.0
-    kelly = abs(float(session.bots[0].strategy.constant_fractions(session.game)))
-    rate = float(bet_growth(session.game, min(average, 1.0)))
+    average, kelly, rate = facts.average_stake, facts.kelly_stake, facts.stake_growth
     if player.ruined:
         return (f"You went bust. You bet {average:.0%} of your money on average; Kelly bets "
                 f"{kelly:.0%}. Bet too much and one bad streak ends the game, even with an edge.")

@@ -1,6 +1,6 @@
 """The Unknown coin screen: learn p from the flips, against a Bayesian Kelly bot.
 
-p is drawn from the seed and hidden (see :mod:`game.unknown_session`). The player and the
+p is drawn from the seed and hidden (see :mod:`game.sessions.unknown`). The player and the
 Bayesian bot (Beta(1, 1) prior, bets its posterior mean q_t) bet on the same flips; Kelly who
 knows p is the yardstick, shown when p is revealed (at the end, or with R). The screen shows:
 
@@ -22,9 +22,10 @@ import math
 import numpy as np
 import pygame
 
-from game.scene import MARGIN, TOP_BAR, Scene, row, stack
+from game.scene import MARGIN, row, stack
+from game.scenes.bet import BetScene, StakeControl
+from game.sessions.unknown import BAND_LEVEL, BAYES_NAME, KNOWER_NAME, UnknownSession
 from game.ui.charts import Series, bankroll_chart, nice_step
-from game.ui.coin import CoinFlip
 from game.ui.style import (
     AXIS,
     BAD,
@@ -43,7 +44,6 @@ from game.ui.style import (
     text,
     wrapped,
 )
-from game.unknown_session import BAND_LEVEL, BAYES_NAME, KNOWER_NAME, UnknownSession
 
 BAYES_COLOUR = (255, 143, 171)
 KNOWER_COLOUR = bettor_colour("Kelly")
@@ -51,177 +51,87 @@ ML_POINT = ("The best model of the data — the least cross-entropy H(p, q) — 
             "fastest: every flip costs D(p‖q) = H(p, q) − H(p).")
 
 
-class UnknownScene(Scene):
+class UnknownScene(BetScene):
     name = "unknown"
     title = "Unknown coin"
     hint = "Nobody tells you p. Learn it from the flips, faster than the Bayes bot."
     status_width = 430
+    auto_stops_at_end = True
 
     def __init__(self, app, seed: int | None = None, rounds: int = 100, **options) -> None:
         super().__init__(app, **options)
         self.rounds = rounds
-        self.side = 1
-        self.stake_pct = 10
-        self.auto = app.auto
         self.auto_speed = max(app.settings.auto_speed, 1.0)
-        self.auto_clock = 0.0
-        self.coin = CoinFlip()
         self.start_session(app.seed if seed is None else seed)
 
     # -- the game ---------------------------------------------------------------------------
 
+    @property
+    def bets(self):
+        return self.session.coin
+
+    @property
+    def shown(self) -> int:
+        """Flips whose coin has landed."""
+        return self.revealed
+
     def start_session(self, seed: int) -> None:
         self.session = UnknownSession(seed, self.rounds)
-        self.shown = 0  # flips whose coin has landed
+        self.revealed = 0
         self._band: tuple[int, np.ndarray] | None = None
         self.message = "Guess from the flips: bet on the side you trust."
         self.message_colour = MUTED
 
-    @property
-    def fraction(self) -> float:
-        return self.side * self.stake_pct / 100.0
+    def play_round(self):
+        return self.session.play(self.fraction)
 
-    def flip(self) -> None:
-        if self.session.finished:
-            self.message, self.message_colour = "This game is over. Press N for a new one.", MUTED
-            return
-        if self.coin.busy:
-            self.land()
-        record = self.session.play(self.fraction)
-        self.coin.toss(record.outcome == 0, min(0.6, 0.8 / self.auto_speed) if self.auto else 0.6)
-        self.app.sounds.play("flip")
+    def toss_seconds(self) -> float:
+        return min(0.6, 0.8 / self.auto_speed) if self.auto else 0.6
 
-    def land(self) -> None:
-        self.coin.finish()
+    def result_line(self, record):
+        side = "HEADS" if record.outcome == 0 else "TAILS"
+        if self.session.coin.ruined[0]:
+            return f"{side} — bust!", BAD, None
+        return f"{side}", TEXT, None
+
+    def landed(self, record) -> None:
         s = self.session
-        if self.shown == s.round:
-            return
-        self.shown = s.round
-        side = "HEADS" if s.coin.history[self.shown - 1].outcome == 0 else "TAILS"
-        if s.coin.ruined[0]:
-            self.message, self.message_colour = f"{side} — bust!", BAD
-        else:
-            self.message, self.message_colour = f"{side}", TEXT
         if s.finished:
             self.auto = False
+            side = "HEADS" if record.outcome == 0 else "TAILS"
             self.message = f"{side} — game over: p was {s.p:.2f}"
 
     def reveal(self) -> None:
         self.session.reveal()
 
-    def new_game(self, seed: int | None = None) -> None:
-        self.coin.finish()
-        self.start_session(self.app.new_seed() if seed is None else seed)
-
     # -- widgets ----------------------------------------------------------------------------
 
     def layout(self, window: pygame.Rect) -> None:
         width, height = window.size
-        left_w = max(290, min(350, int(width * 0.27)))
-        self.left = pygame.Rect(MARGIN, TOP_BAR, left_w, height - TOP_BAR - MARGIN)
-        inner = self.left.inflate(-24, -20)
+        inner, bottom = self.split_window(window, max(290, min(350, int(width * 0.27))), 0.45)
         coin_h = max(90, min(160, int(height * 0.22) - 10))
         rects = stack(inner, coin_h, 20, 34, 18, 26, 18, 46, 32, 32, 60, gap=7)
         (self.coin_rect, self.bet_title, side_row, self.stake_text, slider_rect, self.share_text,
          flip_rect, auto_row, game_row, self.hint_rect) = rects
-        heads, tails = row(side_row, 1, 1)
-        self.heads_button = self.button(heads, "Heads (H)", "@choice")
-        self.tails_button = self.button(tails, "Tails (T)", "@choice")
-        self.stake_slider = self.slider(slider_rect, self.stake_pct, 0, 100)
+        self.stake_control = StakeControl(self, side_row, slider_rect, self.stake_pct)
         self.flip_button = self.button(flip_rect, "Flip  (Space)", "@primary")
         self.auto_button = self.button(auto_row, "", "@choice")
         reveal, new = row(game_row, 1, 1)
         self.reveal_button = self.button(reveal, "Reveal p (R)", "@small")
         self.new_button = self.button(new, "New game (N)", "@small")
-        self._refresh()
-
-        right = pygame.Rect(self.left.right + MARGIN, TOP_BAR, width - self.left.right - 2 * MARGIN,
-                            height - TOP_BAR - MARGIN)
-        chart_h = int(right.height * 0.45)
-        self.bankroll_rect = pygame.Rect(right.left, right.top, right.width, chart_h)
-        bottom = pygame.Rect(right.left, self.bankroll_rect.bottom + MARGIN, right.width,
-                             right.height - chart_h - MARGIN)
+        self.refresh()
         self.belief_rect, self.loss_rect = row(bottom, 1, 1, gap=MARGIN)
 
-    def _refresh(self) -> None:
-        if self.root is None:
-            return
-        for button, side in ((self.heads_button, 1), (self.tails_button, -1)):
-            if side == self.side:
-                button.select()
-            else:
-                button.unselect()
-        self.stake_slider.set_current_value(self.stake_pct)
-        self.auto_button.set_text(f"Auto-flip (A): {'on' if self.auto else 'off'}")
-        if self.auto:
-            self.auto_button.select()
-        else:
-            self.auto_button.unselect()
-
-    def set_stake(self, pct: int) -> None:
-        self.stake_pct = int(min(max(pct, 0), 100))
-        self._refresh()
-
-    def set_side(self, side: int) -> None:
-        self.side = side
-        self._refresh()
-
-    def toggle_auto(self) -> None:
-        self.auto = not self.auto and not self.session.finished
-        self.auto_clock = 0.0
-        self._refresh()
+    def auto_label(self) -> str:
+        return f"Auto-flip (A): {'on' if self.auto else 'off'}"
 
     # -- input ------------------------------------------------------------------------------
 
-    def on_button(self, button) -> None:
-        actions = {
-            self.heads_button: lambda: self.set_side(1),
-            self.tails_button: lambda: self.set_side(-1),
-            self.flip_button: self.flip,
-            self.auto_button: self.toggle_auto,
-            self.reveal_button: self.reveal,
-            self.new_button: self.new_game,
-        }
-        if button in actions:
-            actions[button]()
+    def actions(self) -> dict:
+        return {self.reveal_button: self.reveal, self.new_button: self.new_game}
 
-    def on_slider(self, slider, value) -> None:
-        if slider is self.stake_slider:
-            self.stake_pct = round(value)
-
-    def on_key(self, event) -> None:
-        step = 5 if event.mod & pygame.KMOD_SHIFT else 1
-        key = event.key
-        if key == pygame.K_SPACE:
-            self.flip()
-        elif key == pygame.K_h:
-            self.set_side(1)
-        elif key == pygame.K_t:
-            self.set_side(-1)
-        elif key in (pygame.K_RIGHT, pygame.K_UP):
-            self.set_stake(self.stake_pct + step)
-        elif key in (pygame.K_LEFT, pygame.K_DOWN):
-            self.set_stake(self.stake_pct - step)
-        elif key == pygame.K_a:
-            self.toggle_auto()
-        elif key == pygame.K_r:
-            self.reveal()
-        elif key == pygame.K_n:
-            self.new_game()
-
-    # -- time -------------------------------------------------------------------------------
-
-    def update(self, dt: float) -> None:
-        if self.coin.update(dt):
-            self.land()
-        if self.auto and not self.session.finished:
-            self.auto_clock += dt
-            if self.auto_clock >= 1.0 / self.auto_speed and not self.coin.busy:
-                self.auto_clock = 0.0
-                self.flip()
-        elif self.auto:
-            self.auto = False
-            self._refresh()
+    def key_actions(self) -> dict:
+        return {pygame.K_r: self.reveal}
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -229,11 +139,9 @@ class UnknownScene(Scene):
         super().draw(surface)
         s = self.session
         p = f"p = {s.p:.2f}" if s.revealed else "p = ?"
-        you = float(s.coin.wealth_paths()[0, self.shown])
-        status = (f"Flip {self.shown} of {s.game.rounds}   ·   {p}   ·   You: {money(you)}"
-                  f"   ·   seed {s.seed}")
-        right_edge = surface.get_width() - MARGIN - (120 if self.back_button else 0)
-        text(surface, status, (right_edge, TOP_BAR // 2 + 2), 14, TEXT, anchor="midright")
+        status = (f"Flip {self.shown} of {s.game.rounds}   ·   {p}   ·   You: "
+                  f"{money(self.shown_wealth())}   ·   seed {s.seed}")
+        self.draw_status(surface, status)
         self.draw_controls(surface)
         self.draw_bankrolls(surface)
         self.draw_beliefs(surface)
@@ -248,7 +156,7 @@ class UnknownScene(Scene):
         text(surface, f"heads {heads} · tails {self.shown - heads}", self.coin_rect.topleft, 13,
              FAINT)
         text(surface, "Your bet (even money)", self.bet_title.topleft, 16, TEXT, bold=True)
-        wealth = float(s.coin.wealth[0])
+        wealth = self.shown_wealth()  # not the bankroll after the flip still in the air
         side = "heads" if self.side > 0 else "tails"
         text(surface, f"Stake {self.stake_pct}% on {side} = {money(wealth * self.stake_pct / 100)}",
              self.stake_text.topleft, 14, PLAYER, bold=True)

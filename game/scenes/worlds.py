@@ -17,8 +17,9 @@ import math
 import numpy as np
 import pygame
 
-from game.maths import kelly_bet, percent_per_round
 from game.scene import MARGIN, TOP_BAR, Scene, row, stack
+from game.sessions.maths import kelly_bet, percent_per_round
+from game.sessions.worlds import PETERS_COIN, PETERS_FRACTION, RUIN_SHARE, ManyWorlds
 from game.ui.charts import LogAxes, short_money
 from game.ui.density import PathDensity
 from game.ui.style import (
@@ -35,7 +36,6 @@ from game.ui.style import (
     text,
     wrapped,
 )
-from game.worlds import PETERS_COIN, PETERS_FRACTION, RUIN_SHARE, ManyWorlds
 from sim.games import CoinGame
 
 PATHS = 1000
@@ -77,20 +77,15 @@ class WorldsScene(Scene):
         self.shown = 0  # rounds already drawn onto the path layer
         self.layer = None
         self._range = self._wealth_range()
-        log_w = self.worlds.log_wealth
-        self.median_path = np.median(log_w, axis=0)
-        with np.errstate(over="ignore", divide="ignore"):
-            self.mean_path = np.log(self.worlds.wealth.mean(axis=0))
-        finite = np.where(np.isfinite(log_w), log_w, np.log(self.worlds.game.floor) - 5)
-        self.bands = np.quantile(finite, BANDS, axis=0)  # (4, rounds + 1) log-wealth
+        self.median_path = self.worlds.median_log_path()
+        self.mean_path = self.worlds.mean_log_path()
+        self.bands = self.worlds.log_quantiles(BANDS)  # (4, rounds + 1) log-wealth
 
     def _wealth_range(self) -> tuple[float, float]:
         """A fixed y range for the whole run: the worlds' spread, the ruin line, both theories."""
         w = self.worlds
-        floor = math.log(w.game.floor)
-        finite = np.where(np.isfinite(w.log_wealth), w.log_wealth, floor - 5)  # bust: off-chart
-        high = np.max(np.quantile(finite, 0.995, axis=0))
-        low = np.min(np.quantile(finite, 0.005, axis=0))
+        low_path, high_path = w.log_quantiles((0.005, 0.995))
+        high, low = np.max(high_path), np.min(low_path)
         theory = np.log([float(w.theory_mean(w.rounds)), float(w.theory_median(w.rounds))])
         theory = theory[np.isfinite(theory)]
         start = math.log(w.game.start)

@@ -2,7 +2,7 @@
 decomposition growth = sum p ln o - H(p) - D(p||a) as bars.
 
 The charts only draw numbers they are given; the scenes take those numbers from the session and
-from :mod:`sim.theory` (through :mod:`game.maths`).
+from :mod:`sim.theory` (through :mod:`game.sessions.maths`).
 """
 
 from __future__ import annotations

@@ -3,12 +3,16 @@
 No pygame here: the window only renders a session and feeds it bets, so the same session runs
 headless (tests, replays) and gives the same numbers.
 
-* **Common random numbers.** One outcome is drawn per round from a ``numpy`` Generator built
-  from the seed, and the player and every bot are settled on that same outcome, so differences
-  between them are never luck.
+* **Common random numbers.** The outcomes are the engine's: path 0 of
+  :func:`sim.engine.block_outcomes` for the game and the seed (SeedSequence blocks, 32-bit
+  thresholds), so ``kelly play --seed 7`` flips what ``kelly paths --seed 7`` plays on its first
+  path. The player and every bot are settled on that same outcome, so differences between them
+  are never luck.
 * **The engine's money rules.** Every round settles all bettors at once with
   :func:`sim.engine.settle` (cap, floor, minimum bet, tick); bust or cap ends that bettor's run.
 * **Replays.** Same game, same seed and same bets give the same history (:meth:`replay`).
+  Play-throughs saved before the engine's draws were used (no ``draws`` field) replay on the
+  draws they were played with (:data:`LEGACY_DRAWS`).
 
 The bots are :mod:`sim.strategies` objects asked for their bet through
 :meth:`~sim.strategies.Strategy.fractions` with a one-path :class:`~sim.strategies.BetContext`,
@@ -19,16 +23,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from game.maths import best_growth
-from sim.engine import resolve_seed, settle
+from game.sessions.maths import best_growth
+from sim.engine import block_outcomes, resolve_seed, settle
 from sim.games import CoinGame, Game, RaceGame
-from sim.strategies import AllIn, BetContext, Kelly, Shares, Strategy, parse_strategy
+from sim.strategies import AllIn, BetContext, Kelly, Shares, Strategy
 
 PLAYER = "You"
+#: the engine's block draws: round t's outcome is ``block_outcomes(game, seed, 0)[t, 0]``
+ENGINE_DRAWS = "engine-blocks"
+#: the draws of saves made before ENGINE_DRAWS: one ``default_rng(seed).random()`` per round,
+#: classified by ``searchsorted`` on the cumulative probabilities
+LEGACY_DRAWS = "default-rng"
+DRAWS = (ENGINE_DRAWS, LEGACY_DRAWS)
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,34 @@ def realised_growth(final_wealth: float, start: float, rounds: int) -> float:
     return math.log(final_wealth / start) / rounds
 
 
+def first_path_outcomes(game: Game, seed: int) -> np.ndarray:
+    """The outcome of every round (0 = heads) on the engine's path 0 for ``seed``.
+
+    Parameters
+    ----------
+    game : Game
+        The rules; its ``rounds`` and outcome probabilities fix the draws.
+    seed : int
+        The seed, as given to :func:`sim.engine.simulate`.
+
+    Returns
+    -------
+    numpy.ndarray
+        (game.rounds,) outcome indices, uint8.
+
+    The engine draws paths in blocks of :data:`sim.engine.BLOCK_PATHS`, each from its own child
+    of ``SeedSequence(seed)`` with 32-bit thresholds; path 0 is the first column of block 0, so
+    :func:`sim.engine.simulate` (``method="paths"``) and ``kelly paths`` play these flips first.
+
+    Examples
+    --------
+    >>> from sim.games import CoinGame
+    >>> first_path_outcomes(CoinGame(p=0.6, rounds=8), 7).tolist()
+    [0, 1, 0, 0, 1, 0, 1, 1]
+    """
+    return block_outcomes(game, seed, 0)[:, 0].copy()
+
+
 def competition_ranks(values: Sequence[float]) -> list[int]:
     """Rank 1 for the largest value; equal values share the better rank (1, 2, 2, 4)."""
     return [1 + sum(other > value for other in values) for value in values]
@@ -123,16 +161,20 @@ class BetSession:
 
     kind = "bet"
 
-    def __init__(self, game: Game, seed: int | None = None, bots: Iterable[Bot] | None = None):
+    def __init__(self, game: Game, seed: int | None = None, bots: Iterable[Bot] | None = None,
+                 *, draws: str = ENGINE_DRAWS):
+        if draws not in DRAWS:
+            raise ValueError(f"draws = {draws!r} must be one of {', '.join(DRAWS)}")
         self.game = game
         self.seed = resolve_seed(seed)
+        self.draws = draws
         self.bots = tuple(self._default_bots() if bots is None else bots)
         for bot in self.bots:
             bot.strategy.constant_fractions(game)  # raises if the policy does not fit the game
             if hasattr(bot.strategy, "prepare"):
                 bot.strategy.prepare(game)
-        self._rng = np.random.default_rng(self.seed)
-        self._cumulative = np.cumsum(game.outcome_probs)[:-1]
+        self._outcomes = first_path_outcomes(game, self.seed) if draws == ENGINE_DRAWS else None
+        self._rng = np.random.default_rng(self.seed) if draws == LEGACY_DRAWS else None
         n = 1 + len(self.bots)
         self.wealth = np.full(n, float(game.start))
         self.capped = np.zeros(n, dtype=bool)
@@ -197,8 +239,11 @@ class BetSession:
     # -- playing ---------------------------------------------------------------------------
 
     def _draw_outcome(self) -> int:
-        """The next outcome: the number of cumulative probabilities at or below a uniform."""
-        return int(np.searchsorted(self._cumulative, self._rng.random(), side="right"))
+        """The next round's outcome (0 = heads): the engine's draw for path 0 of this seed."""
+        if self._outcomes is not None:
+            return int(self._outcomes[self.round])
+        cumulative = np.cumsum(self.game.outcome_probs)[:-1]
+        return int(np.searchsorted(cumulative, self._rng.random(), side="right"))
 
     def bot_bets(self) -> np.ndarray:
         """Every bot's bet for the next round, asked of its strategy with a one-path context."""
@@ -274,20 +319,22 @@ class BetSession:
         """The play-through so far as plain JSON: kind, game rules, seed, bots and the bets.
 
         That is everything :meth:`replay` needs (common random numbers: the same seed gives the
-        same outcomes), so :func:`session_from_json` rebuilds it. Bots other than the defaults
-        are saved as names and strategy specs (:func:`sim.strategies.parse_strategy` reads them).
+        same outcomes), so :func:`game.sessions.replay.session_from_json` rebuilds it. Bots
+        other than the defaults are saved as names and strategy specs
+        (:func:`sim.strategies.parse_strategy` reads them).
         """
         bets = [bet if isinstance(bet, float) else list(bet) for bet in self.inputs]
         record = {"kind": self.kind, "game": asdict(self.game), "seed": int(self.seed),
-                  "bets": bets}
+                  "draws": self.draws, "bets": bets}
         if self.bots != self._default_bots():
             record["bots"] = [[bot.name, bot.strategy.label] for bot in self.bots]
         return record
 
     @classmethod
-    def replay(cls, game: Game, seed: int, bets: Iterable, bots: Iterable[Bot] | None = None):
+    def replay(cls, game: Game, seed: int, bets: Iterable, bots: Iterable[Bot] | None = None,
+               *, draws: str = ENGINE_DRAWS):
         """A new session on ``game`` and ``seed`` that plays ``bets`` in order."""
-        session = cls(game, seed, bots)
+        session = cls(game, seed, bots, draws=draws)
         for bet in bets:
             session.bet = bet
             session.play()
@@ -299,10 +346,11 @@ class CoinSession(BetSession):
 
     kind = "coin"
 
-    def __init__(self, game: CoinGame, seed: int | None = None, bots: Iterable[Bot] | None = None):
+    def __init__(self, game: CoinGame, seed: int | None = None, bots: Iterable[Bot] | None = None,
+                 *, draws: str = ENGINE_DRAWS):
         if not isinstance(game, CoinGame):
             raise ValueError(f"game = {game!r} is not a CoinGame")
-        super().__init__(game, seed, bots)
+        super().__init__(game, seed, bots, draws=draws)
 
     def _default_bots(self) -> tuple[Bot, ...]:
         return coin_bots()
@@ -329,10 +377,11 @@ class RaceSession(BetSession):
 
     kind = "race"
 
-    def __init__(self, game: RaceGame, seed: int | None = None, bots: Iterable[Bot] | None = None):
+    def __init__(self, game: RaceGame, seed: int | None = None, bots: Iterable[Bot] | None = None,
+                 *, draws: str = ENGINE_DRAWS):
         if not isinstance(game, RaceGame):
             raise ValueError(f"game = {game!r} is not a RaceGame")
-        super().__init__(game, seed, bots)
+        super().__init__(game, seed, bots, draws=draws)
 
     def _default_bots(self) -> tuple[Bot, ...]:
         return race_bots(len(self.game.probs))
@@ -356,53 +405,3 @@ class RaceSession(BetSession):
         if shares.sum() > 1.0 + 1e-9:
             raise ValueError(f"bet = {bet!r} stakes more than the whole bankroll")
         return shares
-
-
-SESSIONS = {"coin": (CoinSession, CoinGame), "race": (RaceSession, RaceGame)}
-
-
-def _bots_from_json(data: object) -> tuple[Bot, ...] | None:
-    """Bots saved as [[name, spec], ...]; None (the default bots) when absent."""
-    if data is None:
-        return None
-    if not isinstance(data, list) or not all(
-        isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) for x in item)
-        for item in data
-    ):
-        raise ValueError(f"bots = {data!r} must be a list of [name, strategy] pairs")
-    return tuple(Bot(name, parse_strategy(spec)) for name, spec in data)
-
-
-def session_from_json(data: object) -> BetSession:
-    """Rebuild a play-through saved by :meth:`BetSession.to_json` by replaying its bets.
-
-    Raises ValueError naming the problem when the data is not such a record (unknown kind,
-    game rules the engine rejects, a bet out of range, more bets than rounds).
-    """
-    if not isinstance(data, dict) or not (
-        {"kind", "game", "seed", "bets"} <= set(data) <= {"kind", "game", "seed", "bets", "bots"}
-    ):
-        raise ValueError(
-            f"session = {data!r} does not have the fields kind, game, seed, bets (and bots)"
-        )
-    if data["kind"] not in SESSIONS:
-        raise ValueError(f"kind = {data['kind']!r} is not one of {', '.join(SESSIONS)}")
-    session_class, game_class = SESSIONS[data["kind"]]
-    rules = data["game"]
-    if not isinstance(rules, dict) or not set(rules) <= {f.name for f in fields(game_class)}:
-        raise ValueError(f"game = {rules!r} is not a {game_class.__name__}")
-    rules = {k: tuple(v) if isinstance(v, list) else v for k, v in rules.items()}
-    try:
-        game = game_class(**rules)
-    except TypeError as error:
-        raise ValueError(f"game = {rules!r}: {error}") from None
-    seed, bets = data["seed"], data["bets"]
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed = {seed!r} must be a whole number >= 0")
-    if not isinstance(bets, list) or len(bets) > game.rounds:
-        raise ValueError(f"bets must be a list of at most {game.rounds} bets")
-    session = session_class(game, seed, _bots_from_json(data.get("bots")))
-    for bet in bets:
-        session.bet = bet
-        session.play()  # raises ValueError if the game ended before the bets ran out
-    return session

@@ -1,7 +1,9 @@
 """Many worlds: one betting fraction played in a thousand parallel bankrolls (no pygame here).
 
-The engine (:func:`sim.engine.simulate` with ``record_paths=True``) plays every world on its own
-flips; the screen reveals them round by round. Two growth rates compete (Peters 2019):
+The engine (:func:`sim.engine.simulate` with ``record_paths=True``, floor applied) plays every
+world on its own flips; the screen reveals them round by round, with the bands and paths of
+:meth:`ManyWorlds.log_quantiles`, :meth:`ManyWorlds.median_log_path` and
+:meth:`ManyWorlds.mean_log_path`. Two growth rates compete (Peters 2019):
 
 * the **time average** g = sum_i p_i ln m_i, the rate at which almost every single bankroll
   grows (Kelly 1956): the median follows W_0 e^(g t);
@@ -14,11 +16,12 @@ With the +50% / -40% fair coin, ln E[m] = ln 1.05 > 0 while g = (1/2) ln 0.9 < 0
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import math
+from dataclasses import dataclass
 
 import numpy as np
 
-from game.maths import bet_growth, ensemble_rate
+from game.sessions.maths import bet_growth, ensemble_rate
 from sim.engine import resolve_seed, simulate
 from sim.games import CoinGame
 from sim.strategies import FixedFraction
@@ -43,6 +46,8 @@ class WorldsSnapshot:
 
 
 QUANTILES = (0.05, 0.25, 0.75, 0.95)
+#: a bust world (W = 0) counts this far under the floor's log in the quantiles (off a chart)
+BUST_BELOW = 5.0
 
 
 class ManyWorlds:
@@ -59,15 +64,13 @@ class ManyWorlds:
         self.game = game
         self.fraction = float(fraction)
         self.seed = resolve_seed(seed)
-        # The engine's fast path plays the constant bet without the floor; stopping at the
-        # floor is then applied to the recorded paths: a world that falls to it stays there.
-        frictionless = replace(game, floor=0.0)
-        result = simulate(
-            frictionless, [FixedFraction(self.fraction)], paths, self.seed, record_paths=True
-        )
+        # The path engine applies the floor itself: a world that falls to it stops betting and
+        # stays there (its trajectory is recorded with the floor applied).
+        result = simulate(game, [FixedFraction(self.fraction)], paths, self.seed,
+                          method="paths", record_paths=True)
         self.log_wealth = result.trajectories[0]  # (paths, rounds + 1)
-        self.ruined_at = self._ruin_rounds()
-        self._stop_at_the_floor()
+        #: the round at which each world fell to the floor (rounds + 1 if it never did)
+        self.ruined_at = np.where(result.ruined[0], result.rounds_played[0], game.rounds + 1)
         with np.errstate(over="ignore"):
             self.wealth = np.exp(self.log_wealth)
         self.time_growth = float(bet_growth(game, self.fraction))
@@ -81,20 +84,24 @@ class ManyWorlds:
     def rounds(self) -> int:
         return self.game.rounds
 
-    def _ruin_rounds(self) -> np.ndarray:
-        """The round at which each world fell to the floor (rounds + 1 if it never did)."""
-        down = self.log_wealth <= np.log(self.game.floor)
-        return np.where(down.any(axis=1), down.argmax(axis=1), self.rounds + 1)
+    def _finite_log_wealth(self) -> np.ndarray:
+        """ln W with bust worlds (W = 0) put BUST_BELOW under the floor's log (off a chart)."""
+        bust = math.log(self.game.floor) - BUST_BELOW
+        return np.where(np.isfinite(self.log_wealth), self.log_wealth, bust)
 
-    def _stop_at_the_floor(self) -> None:
-        """Hold each ruined world at the bankroll it had on the round it fell to the floor."""
-        ruined = np.flatnonzero(self.ruined_at <= self.rounds)
-        if ruined.size == 0:
-            return
-        stops = self.ruined_at[ruined]
-        frozen = self.log_wealth[ruined, stops]
-        after = np.arange(self.rounds + 1)[None, :] > stops[:, None]
-        self.log_wealth[ruined] = np.where(after, frozen[:, None], self.log_wealth[ruined])
+    def log_quantiles(self, quantiles) -> np.ndarray:
+        """(len(quantiles), rounds + 1) quantiles of ln W across the worlds, every round (bust
+        worlds count as BUST_BELOW under the floor's log)."""
+        return np.quantile(self._finite_log_wealth(), quantiles, axis=0)
+
+    def median_log_path(self) -> np.ndarray:
+        """ln of the median bankroll after every round (the typical world)."""
+        return np.median(self.log_wealth, axis=0)
+
+    def mean_log_path(self) -> np.ndarray:
+        """ln of the mean bankroll after every round (-inf once every world is bust)."""
+        with np.errstate(over="ignore", divide="ignore"):
+            return np.log(self.wealth.mean(axis=0))
 
     def snapshot(self, t: int) -> WorldsSnapshot:
         """Median, mean, share ahead and share ruined after ``t`` rounds."""

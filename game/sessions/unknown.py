@@ -2,7 +2,7 @@
 
 No pygame here. p is drawn from the seed (uniformly between 0.10 and 0.90, to the hundredth) and
 kept hidden; the player and two robots bet on the same flips of an even-money coin in a
-:class:`game.session.CoinSession`:
+:class:`game.sessions.session.CoinSession`:
 
 * the Bayesian Kelly bot (:class:`sim.strategies.BayesKelly`, Beta(1, 1) prior) bets with its
   posterior mean q_t = (1 + heads so far)/(2 + flips so far);
@@ -25,7 +25,8 @@ import math
 
 import numpy as np
 
-from game.session import Bot, CoinSession
+from game.sessions.session import Bot, CoinSession
+from sim.engine import resolve_seed
 from sim.games import CoinGame
 from sim.learning import expected_divergence
 from sim.strategies import BayesKelly, Kelly
@@ -83,8 +84,7 @@ class UnknownSession:
                  prior: tuple[float, float] = (1.0, 1.0)) -> None:
         bayes = BayesKelly(*prior)
         self.prior = (bayes.alpha, bayes.beta)
-        first = CoinSession(CoinGame(p=0.5, rounds=rounds), seed, bots=())
-        self.seed = first.seed
+        self.seed = resolve_seed(seed)
         self.p = hidden_p(self.seed)
         self.game = CoinGame(p=self.p, odds=1.0, start=100.0, rounds=rounds)
         self.coin = CoinSession(self.game, self.seed,

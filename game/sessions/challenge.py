@@ -5,7 +5,7 @@ the time, at even money, with bets in cents on either side, 30 minutes of play (
 the paper's estimate) and winnings capped at $250 — a cap the subjects were told about only when
 they came near it. :class:`ChallengeSession` keeps those rules:
 
-* the player's flips and bankroll live in a :class:`game.session.CoinSession` (the engine's
+* the player's flips and bankroll live in a :class:`game.sessions.session.CoinSession` (the engine's
   :func:`sim.engine.settle` rules: stakes rounded to the cent, a win past the cap pays up to it);
 * the player bets an amount of money on a side; the cap stays hidden until a bet could reach it
   (wealth + the bet's winnings >= cap), as in the experiment, and then stays known;
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from game.session import Bot, CoinSession
+from game.sessions.session import Bot, CoinSession
 from sim.challenge import PAPER_OBSERVED, exact_outcome
 from sim.games import HAGHANI_DEWEY, CoinGame
 from sim.optimal import OptimalPolicy, OptimalStrategy, cap_probability, solve

@@ -60,6 +60,51 @@ def bet_decomposition(game: Game, bet) -> GrowthDecomposition:
     return growth_decomposition(bet_shares(game, bet), game.outcome_probs, game.decimal_odds)
 
 
+def growth_curve(game: CoinGame, points: int) -> tuple[np.ndarray, np.ndarray]:
+    """G(f) at ``points`` evenly spaced signed fractions: [-1, 1], or [0, 1] on a heads-only coin.
+
+    Parameters
+    ----------
+    game : CoinGame
+        The coin.
+    points : int
+        How many fractions (at least 2).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        The fractions and the growth per round at each (-inf where a loss wipes the bet out).
+
+    Examples
+    --------
+    >>> fractions, growth = growth_curve(CoinGame(p=0.6), 5)
+    >>> fractions.tolist()
+    [-1.0, -0.5, 0.0, 0.5, 1.0]
+    >>> round(float(growth[2]), 6), float(growth[-1])
+    (0.0, -inf)
+    """
+    low = -1.0 if game.allow_tails else 0.0
+    fractions = np.linspace(low, 1.0, points)
+    return fractions, np.asarray(bet_growth(game, fractions))
+
+
+def bookmaker_shares(odds) -> np.ndarray:
+    """The split that copies the bookmaker: r_i = 1/o_i (scaled to the bankroll if they add up to
+    more), in whole percent rounded down. With fair odds every race pays r_w o_w = 1: no gain, no
+    loss, growth 0 = D(p||r) - D(p||r) (Cover & Thomas 2006, §6.1).
+
+    Examples
+    --------
+    >>> bookmaker_shares([2.0, 4.0, 4.0]).tolist()
+    [0.5, 0.25, 0.25]
+    >>> bookmaker_shares([1.5, 1.5]).tolist()  # an overround book: scaled to the bankroll
+    [0.5, 0.5]
+    """
+    prices = 1.0 / np.asarray(odds, dtype=float)
+    prices = prices / max(prices.sum(), 1.0)
+    return np.floor(prices * 100 + 1e-9) / 100
+
+
 def share_on_heads(game: CoinGame, fraction: float) -> float:
     """The effective share a on heads of a coin bet: (1 + b f)/(1 + b) on heads, (1 - |f|)/(1 + b)
     on tails; at even money a = (1 + f)/2 (Kelly 1956)."""
