@@ -26,7 +26,6 @@ from concurrent.futures import Executor
 import numpy as np
 
 from sim import engine
-from sim.accumulate import SimulationSummary
 from sim.games import Game
 from sim.strategies import Strategy
 
@@ -63,7 +62,7 @@ def dask_executor(scheduler: str = "local", *, workers: int | None = None) -> It
     """
     scheduler = check_scheduler(scheduler)
     if workers is not None:
-        workers = engine._positive_int("workers", workers)
+        workers = engine.positive_int("workers", workers)
     distributed = _distributed()
     with contextlib.ExitStack() as stack:
         if scheduler == "local":
@@ -114,7 +113,7 @@ def simulate_summary(
     dask_workers: int | None = None,
     rng: np.random.Generator | None = None,
     **options,
-) -> SimulationSummary:
+) -> engine.SimulationSummary:
     """:func:`sim.engine.simulate_summary` with its chunks run on the Dask cluster ``scheduler``."""
     seed = engine.resolve_seed(seed, rng)
     with dask_executor(scheduler, workers=dask_workers) as executor:

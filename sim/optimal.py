@@ -56,7 +56,7 @@ import numpy as np
 import platformdirs
 
 from sim.games import CoinGame, Game
-from sim.strategies import BetContext, Strategy
+from sim.policy import BetContext, Strategy
 
 #: environment variable naming the folder for solved tables (default: the user cache folder)
 CACHE_ENV = "KELLY_CACHE_DIR"

@@ -9,12 +9,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 
-from sim.accumulate import SimulationSummary
-from sim.engine import SimulationResult
 from sim.games import CoinGame, Game
-from sim.strategies import Strategy
+from sim.policy import Strategy
 from sim.theory import portfolio_growth
 
 Z_95 = 1.959963984540054  # two-sided 95% normal quantile
@@ -90,7 +87,7 @@ def growth_estimate(log_ratio: np.ndarray, rounds: int) -> tuple[float, float]:
     return float(rates.mean()), error
 
 
-def _mean_wealth(log_wealth: np.ndarray) -> float:
+def mean_wealth_of(log_wealth: np.ndarray) -> float:
     """Mean of e^{ln W} in log space: ln mean = m + ln(sum e^{ln W - m} / n), m = max ln W.
 
     Exact where the mean is representable; inf where it is above the largest float (e.g.
@@ -118,53 +115,118 @@ def wealth_quantiles_of(log_wealth: np.ndarray, quantiles) -> np.ndarray:
         return np.exp(np.quantile(clipped, quantiles))
 
 
-def summarize(result: SimulationResult | SimulationSummary) -> pd.DataFrame:
-    """One row per strategy with the columns of :data:`SUMMARY_COLUMNS`.
+def summary_row(
+    label: str,
+    strategy: Strategy,
+    game: Game,
+    *,
+    paths: int,
+    growth: float,
+    growth_se: float,
+    mean_wealth: float,
+    wealth_quantiles: np.ndarray,
+    p_ruin: float,
+    p_cap: float,
+    median_max_drawdown: float,
+    mean_rounds_to_cap: float,
+) -> dict:
+    """One row of the summary table (the columns of :data:`SUMMARY_COLUMNS`).
 
-    Takes the per-path arrays of :func:`sim.engine.simulate` or the merged tallies of
-    :func:`sim.engine.simulate_summary` (the same table, without keeping every path).
+    The one row builder behind both result types (:mod:`sim.results`): they measure, this
+    adds the interval, the closed form and the money rounding.
+
+    Parameters
+    ----------
+    label, strategy, game
+        The strategy's label and policy, and the rules it played.
+    paths : int
+        Paths measured.
+    growth, growth_se : float
+        Mean realised growth ln(W_T/W_0)/T and its standard error.
+    mean_wealth : float
+        Mean terminal wealth.
+    wealth_quantiles : numpy.ndarray
+        The median, then the wealth quantiles at :data:`QUANTILES`.
+    p_ruin, p_cap : float
+        Shares of paths ruined and capped.
+    median_max_drawdown, mean_rounds_to_cap : float
+        NaN where not measured (counts method, no path capped).
+
+    Returns
+    -------
+    dict
+        Column name -> value.
+
+    Examples
+    --------
+    >>> from sim.games import CoinGame
+    >>> from sim.strategies import Kelly
+    >>> row = summary_row("kelly", Kelly(), CoinGame(p=0.6), paths=4, growth=0.02,
+    ...                   growth_se=0.001, mean_wealth=200.0, wealth_quantiles=[150.0] * 5,
+    ...                   p_ruin=0.0, p_cap=0.0, median_max_drawdown=0.3,
+    ...                   mean_rounds_to_cap=float("nan"))
+    >>> list(row) == SUMMARY_COLUMNS, round(row["growth_theory"], 6)
+    (True, 0.020136)
     """
-    if isinstance(result, SimulationSummary):
-        return result.to_frame()
-    game = result.game
-    start = math.log(game.start)
-    rows = []
-    for i, (label, strategy) in enumerate(zip(result.labels, result.strategies, strict=True)):
-        log_wealth = result.log_wealth[i]
-        growth, error = growth_estimate(log_wealth - start, game.rounds)
-        wealth_quantiles = round_money(wealth_quantiles_of(log_wealth, [0.5, *QUANTILES]))
-        capped = result.capped[i]
-        rows.append({
-            "strategy": label,
-            "paths": result.paths,
-            "rounds": game.rounds,
-            "growth": growth,
-            "growth_se": error,
-            "growth_ci_low": growth - Z_95 * error if math.isfinite(growth) else growth,
-            "growth_ci_high": growth + Z_95 * error if math.isfinite(growth) else growth,
-            "growth_theory": theoretical_growth(strategy, game),
-            "mean_wealth": float(round_money(_mean_wealth(log_wealth))),
-            "median_wealth": float(wealth_quantiles[0]),
-            **{
-                f"wealth_q{round(q * 100):02d}": float(v)
-                for q, v in zip(QUANTILES, wealth_quantiles[1:], strict=True)
-            },
-            "p_ruin": float(result.ruined[i].mean()),
-            "p_cap": float(capped.mean()),
-            "median_max_drawdown": (
-                math.nan
-                if result.max_drawdown is None
-                else float(np.median(result.max_drawdown[i]))
-            ),
-            "mean_rounds_to_cap": (
-                float(result.rounds_played[i][capped].mean()) if capped.any() else math.nan
-            ),
-        })
+    wealth = round_money(wealth_quantiles)
+    finite = math.isfinite(growth)
+    return {
+        "strategy": label,
+        "paths": paths,
+        "rounds": game.rounds,
+        "growth": growth,
+        "growth_se": growth_se,
+        "growth_ci_low": growth - Z_95 * growth_se if finite else growth,
+        "growth_ci_high": growth + Z_95 * growth_se if finite else growth,
+        "growth_theory": theoretical_growth(strategy, game),
+        "mean_wealth": float(round_money(mean_wealth)),
+        "median_wealth": float(wealth[0]),
+        **{
+            f"wealth_q{round(q * 100):02d}": float(v)
+            for q, v in zip(QUANTILES, wealth[1:], strict=True)
+        },
+        "p_ruin": p_ruin,
+        "p_cap": p_cap,
+        "median_max_drawdown": median_max_drawdown,
+        "mean_rounds_to_cap": mean_rounds_to_cap,
+    }
+
+
+def summary_frame(rows: list[dict]):
+    """The summary table of :func:`summary_row` rows as a pandas DataFrame."""
+    import pandas as pd  # pandas is loaded when a table is made, not by ``import sim``
+
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
-def wealth_paths_long(result: SimulationResult, max_paths: int | None = None) -> pd.DataFrame:
-    """Recorded trajectories in long form: columns path, round, strategy, wealth."""
+def summarize(result):
+    """One row per strategy with the columns of :data:`SUMMARY_COLUMNS`.
+
+    Parameters
+    ----------
+    result : SimulationResult or SimulationSummary
+        The per-path arrays of :func:`sim.simulate` or the merged tallies of
+        :func:`sim.simulate_summary` (the same table, without keeping every path).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``result.to_frame()``.
+
+    Examples
+    --------
+    >>> from sim import CoinGame, simulate
+    >>> table = summarize(simulate(CoinGame(p=0.6, rounds=100), "kelly", paths=1024, seed=5))
+    >>> table.loc[0, "strategy"], int(table.loc[0, "paths"])
+    ('kelly', 1024)
+    """
+    return result.to_frame()
+
+
+def wealth_paths_long(result, max_paths: int | None = None):
+    """Recorded trajectories of a SimulationResult in long form: path, round, strategy, wealth."""
+    import pandas as pd
+
     if result.trajectories is None:
         raise ValueError("this result has no recorded paths; simulate with record_paths=True")
     trajectories = result.trajectories
