@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, fields
 import numpy as np
 
 from game.maths import best_growth
-from sim.engine import resolve_seed, settle
+from sim.engine import check_seed, resolve_seed, settle
 from sim.games import CoinGame, Game, RaceGame
 from sim.strategies import AllIn, BetContext, Kelly, Shares, Strategy, parse_strategy
 
@@ -397,8 +397,7 @@ def session_from_json(data: object) -> BetSession:
     except TypeError as error:
         raise ValueError(f"game = {rules!r}: {error}") from None
     seed, bets = data["seed"], data["bets"]
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed = {seed!r} must be a whole number >= 0")
+    seed = check_seed(seed)
     if not isinstance(bets, list) or len(bets) > game.rounds:
         raise ValueError(f"bets must be a list of at most {game.rounds} bets")
     session = session_class(game, seed, _bots_from_json(data.get("bots")))

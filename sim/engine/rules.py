@@ -201,7 +201,7 @@ def settle(
     >>> from sim.games import HAGHANI_DEWEY
     >>> done = settle(HAGHANI_DEWEY, np.array([25.0, 240.0]), np.array([0.123, 0.5]),
     ...               np.array([0, 0]))
-    >>> done.wealth.tolist(), done.stake.tolist(), done.capped.tolist()
+    >>> done.wealth.round(2).tolist(), done.stake.tolist(), done.capped.tolist()
     ([28.08, 250.0], [3.08, 120.0], [False, True])
     """
     wealth = np.asarray(wealth, dtype=float)
