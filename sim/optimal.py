@@ -185,9 +185,34 @@ def _remember(key: str, policy: OptimalPolicy) -> OptimalPolicy:
 def solve(game: Game, *, use_cache: bool = True, method: Method = "auto") -> OptimalPolicy:
     """Solve (or load) the optimal policy of a capped coin game with a tick.
 
-    ``method="enumerate"`` tries every stake in every round (the O(C^2) reference; never cached).
     A missing, foreign or corrupt cache file is recomputed and rewritten; an unwritable cache
     folder only gives a warning.
+
+    Parameters
+    ----------
+    game : CoinGame
+        A coin game with a cap and a tick (cap and start in whole ticks).
+    use_cache : bool, default True
+        Look in (and write to) the memory and disk caches.
+    method : {"auto", "enumerate"}
+        ``"enumerate"`` tries every stake in every round (the O(C^2) reference; never cached).
+
+    Returns
+    -------
+    OptimalPolicy
+        ``values[n, w]`` (expected payout) and ``stakes[n, w]`` (signed ticks) for n rounds left.
+
+    Raises
+    ------
+    ValueError
+        If the game is not a coin game, has no cap or tick, or its table would be too large.
+
+    Examples
+    --------
+    >>> from sim.games import CoinGame
+    >>> policy = solve(CoinGame(p=0.6, start=10, cap=20, tick=1, rounds=5), use_cache=False)
+    >>> round(policy.value(10, 5), 4), policy.bet(10, 5)
+    (13.6051, 4.0)
     """
     rules = tick_rules(game)
     key = rules_key(rules)
@@ -224,6 +249,29 @@ def fraction_stakes(game: Game, fraction: float) -> np.ndarray:
     As :func:`sim.engine.settle`: |f| w rounded to the nearest tick (numpy rounds halves to even;
     the engine, working from e^(ln W), may round an exact half the other way), at most w, raised
     to the minimum bet where the bankroll covers it; tails only if the game allows it.
+
+    Parameters
+    ----------
+    game : CoinGame
+        A coin game with a cap and a tick.
+    fraction : float
+        Signed fraction in [-1, 1] (negative: tails).
+
+    Returns
+    -------
+    numpy.ndarray
+        Stake in ticks for each wealth 0..cap/tick (0 where the game is over).
+
+    Raises
+    ------
+    ValueError
+        If the game cannot be solved in ticks or the fraction is outside [-1, 1].
+
+    Examples
+    --------
+    >>> from sim.games import CoinGame
+    >>> fraction_stakes(CoinGame(p=0.6, start=4, cap=8, tick=1, rounds=3), 0.5).tolist()
+    [0, 0, 1, 2, 2, 2, 3, 4, 0]
     """
     rules = tick_rules(game)
     if not (math.isfinite(fraction) and -1.0 <= fraction <= 1.0):
@@ -258,8 +306,33 @@ def _checked_stakes(game: Game, stakes: np.ndarray) -> tuple[TickRules, np.ndarr
 def evaluate(game: Game, stakes: np.ndarray) -> np.ndarray:
     """Exact expected payout (money) V_pi[n, w] of a policy given as signed stakes in ticks.
 
-    ``stakes`` is (C+1,) for a policy that ignores the rounds left, or (rounds+1, C+1) indexed by
-    rounds left like :attr:`OptimalPolicy.stakes`. Same recursion as the solve, without the max.
+    Same recursion as the solve, without the max.
+
+    Parameters
+    ----------
+    game : CoinGame
+        A coin game with a cap and a tick.
+    stakes : numpy.ndarray
+        Integer stakes, (C+1,) for a policy that ignores the rounds left, or (rounds+1, C+1)
+        indexed by rounds left like :attr:`OptimalPolicy.stakes`.
+
+    Returns
+    -------
+    numpy.ndarray
+        (rounds+1, C+1) expected final payout in money.
+
+    Raises
+    ------
+    ValueError
+        If the stakes have the wrong shape or type, exceed the bankroll, or bet on a side the
+        game does not allow.
+
+    Examples
+    --------
+    >>> from sim.games import CoinGame
+    >>> game = CoinGame(p=0.6, start=4, cap=8, tick=1, rounds=3)
+    >>> round(float(evaluate(game, fraction_stakes(game, 0.5))[3, 4]), 4)
+    4.672
     """
     rules, stakes = _checked_stakes(game, stakes)
     return payout(rules, evaluate_ticks(rules, stakes, terminal_shortfall(rules)))
@@ -269,6 +342,30 @@ def cap_probability(game: Game, stakes: np.ndarray) -> np.ndarray:
     """Exact probability P_pi[n, w] that a policy (signed stakes in ticks) reaches the cap.
 
     The recursion of :func:`evaluate` with the payout replaced by 1 at the cap and 0 elsewhere.
+
+    Parameters
+    ----------
+    game : CoinGame
+        A coin game with a cap and a tick.
+    stakes : numpy.ndarray
+        Integer stakes, as for :func:`evaluate`.
+
+    Returns
+    -------
+    numpy.ndarray
+        (rounds+1, C+1) probabilities.
+
+    Raises
+    ------
+    ValueError
+        As :func:`evaluate`.
+
+    Examples
+    --------
+    >>> from sim.games import CoinGame
+    >>> game = CoinGame(p=0.6, start=4, cap=8, tick=1, rounds=1)
+    >>> round(float(cap_probability(game, fraction_stakes(game, 1.0))[1, 4]), 12)  # all-in
+    0.6
     """
     rules, stakes = _checked_stakes(game, stakes)
     at_cap = np.zeros(rules.cap_ticks + 1)

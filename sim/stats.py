@@ -41,6 +41,23 @@ def round_money(values, digits: int = 12) -> np.ndarray:
 
     Wealth lives in log space in the engine, so e^{ln 250} comes back as 250.00000000000003;
     twelve significant digits remove that noise and keep far more precision than money needs.
+
+    Parameters
+    ----------
+    values : array_like
+        Amounts; non-finite ones and magnitudes beyond 1e+-280 are left as they are.
+    digits : int, default 12
+        Significant digits kept.
+
+    Returns
+    -------
+    numpy.ndarray
+        The rounded amounts.
+
+    Examples
+    --------
+    >>> float(round_money(250.00000000000003))
+    250.0
     """
     values = np.asarray(values, dtype=float)
     usable = np.isfinite(values) & (np.abs(values) > 1e-280) & (np.abs(values) < 1e280)
@@ -53,6 +70,29 @@ def constant_shares(strategy: Strategy, game: Game) -> np.ndarray | None:
     """The strategy's constant bet as race shares on the game's decimal odds, if it has one.
 
     A coin stake f on heads is the portfolio (f, 0) with cash 1 - f; a tails stake |f| is (0, |f|).
+
+    Parameters
+    ----------
+    strategy : Strategy
+        Any policy.
+    game : CoinGame or RaceGame
+        The game it plays.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        Shares per outcome, or None for an adaptive policy.
+
+    Raises
+    ------
+    ValueError
+        If the policy does not fit the game.
+
+    Examples
+    --------
+    >>> from sim import CoinGame, parse_strategy
+    >>> constant_shares(parse_strategy("fixed:0.2"), CoinGame()).tolist()
+    [0.2, 0.0]
     """
     constant = strategy.constant_fractions(game)
     if constant is None:
@@ -64,7 +104,26 @@ def constant_shares(strategy: Strategy, game: Game) -> np.ndarray | None:
 
 
 def theoretical_growth(strategy: Strategy, game: Game) -> float:
-    """G = sum_i p_i ln(b_0 + b_i o_i) for a constant bet under frictionless rules, else NaN."""
+    """G = sum_i p_i ln(b_0 + b_i o_i) for a constant bet under frictionless rules, else NaN.
+
+    Parameters
+    ----------
+    strategy : Strategy
+        Any policy.
+    game : CoinGame or RaceGame
+        The game it plays.
+
+    Returns
+    -------
+    float
+        The closed-form growth per round, NaN for adaptive policies or rules with friction.
+
+    Examples
+    --------
+    >>> from sim import CoinGame, parse_strategy
+    >>> round(theoretical_growth(parse_strategy("kelly"), CoinGame(p=0.6)), 6)
+    0.020136
+    """
     shares = constant_shares(strategy, game)
     if shares is None or not game.is_frictionless:
         return math.nan
@@ -76,6 +135,24 @@ def growth_estimate(log_ratio: np.ndarray, rounds: int) -> tuple[float, float]:
 
     A path that went bust has growth -inf; then the mean is -inf and the error undefined (NaN).
     A path at +inf (wealth past the float range in money) gives +inf; NaN gives NaN.
+
+    Parameters
+    ----------
+    log_ratio : array_like
+        ln(W_T / W_0) per path.
+    rounds : int
+        T.
+
+    Returns
+    -------
+    tuple of float
+        The mean growth per round and its standard error s / sqrt(n) (NaN for one path).
+
+    Examples
+    --------
+    >>> mean, error = growth_estimate([1.0, 3.0], rounds=10)
+    >>> round(mean, 12), round(error, 12)
+    (0.2, 0.1)
     """
     rates = np.asarray(log_ratio, dtype=float) / rounds
     if np.any(np.isnan(rates)) or (np.any(np.isposinf(rates)) and np.any(np.isneginf(rates))):
@@ -92,6 +169,22 @@ def mean_wealth_of(log_wealth: np.ndarray) -> float:
 
     Exact where the mean is representable; inf where it is above the largest float (e.g.
     10^6 rounds at huge odds), 0 when every path went bust, NaN if a path's wealth is NaN.
+
+    Parameters
+    ----------
+    log_wealth : numpy.ndarray
+        ln W per path.
+
+    Returns
+    -------
+    float
+        The mean wealth.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(mean_wealth_of(np.log([1.0, 3.0])), 12), mean_wealth_of(np.array([2000.0, -np.inf]))
+    (2.0, inf)
     """
     if np.any(np.isnan(log_wealth)):
         return math.nan
@@ -107,8 +200,28 @@ def mean_wealth_of(log_wealth: np.ndarray) -> float:
 
 
 def wealth_quantiles_of(log_wealth: np.ndarray, quantiles) -> np.ndarray:
-    """Wealth quantiles, interpolated on the log scale; a bust (ln W = -inf) counts as 0 and
-    ln W = +inf as inf (both are clipped to +-1e300 first, so interpolation never meets inf - inf).
+    """Wealth quantiles, interpolated on the log scale.
+
+    A bust (ln W = -inf) counts as 0 and ln W = +inf as inf (both are clipped to +-1e300 first,
+    so interpolation never meets inf - inf).
+
+    Parameters
+    ----------
+    log_wealth : numpy.ndarray
+        ln W per path.
+    quantiles : sequence of float
+        Levels in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        One wealth per level.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> wealth_quantiles_of(np.log([1.0, 4.0]), [0.5]).round(12).tolist()  # geometric midpoint
+    [2.0]
     """
     clipped = np.clip(log_wealth, -1e300, 1e300)
     with np.errstate(over="ignore"):
@@ -132,23 +245,18 @@ def summary_row(
 ) -> dict:
     """One row of the summary table (the columns of :data:`SUMMARY_COLUMNS`).
 
-    The one row builder behind both result types (:mod:`sim.results`): they measure, this
-    adds the interval, the closed form and the money rounding.
+    The one row builder behind both result types (:mod:`sim.results`): they measure, this adds
+    the interval, the closed form and the money rounding.
 
     Parameters
     ----------
     label, strategy, game
         The strategy's label and policy, and the rules it played.
-    paths : int
-        Paths measured.
-    growth, growth_se : float
-        Mean realised growth ln(W_T/W_0)/T and its standard error.
-    mean_wealth : float
-        Mean terminal wealth.
+    paths, growth, growth_se, mean_wealth, p_ruin, p_cap
+        Paths measured, mean growth per round with its standard error, mean wealth, shares of
+        paths ruined and capped.
     wealth_quantiles : numpy.ndarray
         The median, then the wealth quantiles at :data:`QUANTILES`.
-    p_ruin, p_cap : float
-        Shares of paths ruined and capped.
     median_max_drawdown, mean_rounds_to_cap : float
         NaN where not measured (counts method, no path capped).
 
@@ -159,12 +267,10 @@ def summary_row(
 
     Examples
     --------
-    >>> from sim.games import CoinGame
-    >>> from sim.strategies import Kelly
-    >>> row = summary_row("kelly", Kelly(), CoinGame(p=0.6), paths=4, growth=0.02,
-    ...                   growth_se=0.001, mean_wealth=200.0, wealth_quantiles=[150.0] * 5,
-    ...                   p_ruin=0.0, p_cap=0.0, median_max_drawdown=0.3,
-    ...                   mean_rounds_to_cap=float("nan"))
+    >>> from sim import CoinGame, Kelly
+    >>> row = summary_row("kelly", Kelly(), CoinGame(p=0.6), paths=4, growth=0.02, growth_se=0.001,
+    ...                   mean_wealth=200.0, wealth_quantiles=[150.0] * 5, p_ruin=0.0, p_cap=0.0,
+    ...                   median_max_drawdown=0.3, mean_rounds_to_cap=float("nan"))
     >>> list(row) == SUMMARY_COLUMNS, round(row["growth_theory"], 6)
     (True, 0.020136)
     """
@@ -224,7 +330,32 @@ def summarize(result):
 
 
 def wealth_paths_long(result, max_paths: int | None = None):
-    """Recorded trajectories of a SimulationResult in long form: path, round, strategy, wealth."""
+    """Recorded trajectories of a SimulationResult in long form: path, round, strategy, wealth.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        A run with ``record_paths=True``.
+    max_paths : int, optional
+        Keep only the first paths.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns path, round, strategy, wealth (rounded by :func:`round_money`).
+
+    Raises
+    ------
+    ValueError
+        If the result has no recorded paths.
+
+    Examples
+    --------
+    >>> from sim import CoinGame, simulate
+    >>> run = simulate(CoinGame(rounds=3), "kelly", paths=2, seed=1, record_paths=True)
+    >>> wealth_paths_long(run).shape
+    (8, 4)
+    """
     import pandas as pd
 
     if result.trajectories is None:

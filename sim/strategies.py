@@ -345,7 +345,34 @@ def _no_argument(spec: str) -> Strategy:
 
 
 def parse_strategy(spec: str) -> Strategy:
-    """Build a policy from a spec: ``kelly``, ``kelly:0.5``, ``fixed:0.2``, ``share:0.6``, ..."""
+    """Build a policy from a spec: ``kelly``, ``kelly:0.5``, ``fixed:0.2``, ``share:0.6``, ...
+
+    Parameters
+    ----------
+    spec : str
+        ``NAME`` or ``NAME:ARGUMENT``; the names and examples are in :data:`STRATEGY_EXAMPLES`.
+
+    Returns
+    -------
+    Strategy
+        The policy (its ``label`` is the spec as written).
+
+    Raises
+    ------
+    ValueError
+        For an empty or unknown name, a missing, extra or out-of-range argument.
+
+    Examples
+    --------
+    >>> parse_strategy("kelly:0.5").label
+    'kelly:0.5'
+    >>> type(parse_strategy("bayes:2,2")).__name__
+    'BayesKelly'
+    >>> parse_strategy("nope")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown strategy 'nope'; known: kelly, fixed, amount, allin, ...
+    """
     if not isinstance(spec, str) or not spec.strip():
         raise ValueError(f"strategy {spec!r} is empty; known: {', '.join(_PARSERS)}")
     name, _, argument = spec.strip().partition(":")

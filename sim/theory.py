@@ -77,7 +77,33 @@ def bernoulli(p: ArrayLike) -> np.ndarray:
 
 
 def entropy(p: ArrayLike, base: float | None = None):
-    """Shannon entropy H(p) = -sum_i p_i ln p_i (Cover & Thomas 2006, eq. 2.1)."""
+    """Shannon entropy H(p) = -sum_i p_i ln p_i (Cover & Thomas 2006, eq. 2.1).
+
+    Parameters
+    ----------
+    p : array_like
+        Distributions along the last axis (each sums to 1).
+    base : float, optional
+        Logarithm base (2 for bits); natural logarithm (nats) by default.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        H(p), one per distribution (0 ln 0 = 0).
+
+    Raises
+    ------
+    ValueError
+        If p is not a distribution along its last axis, or base is not a positive number
+        other than 1.
+
+    Examples
+    --------
+    >>> entropy([0.5, 0.5], base=2)
+    1.0
+    >>> round(entropy([0.6, 0.4]), 6)
+    0.673012
+    """
     p = _distribution("p", p)
     return _scalar_or_array(_per_base(0.0 - _xlogy(p, p).sum(axis=-1), base))  # 0, never -0
 
@@ -87,6 +113,30 @@ def cross_entropy(p: ArrayLike, q: ArrayLike, base: float | None = None):
 
     The average code length when data from p are coded with a code built for q; the gambler
     who bets shares q on outcomes drawn from p loses exactly this against sum p ln o.
+
+    Parameters
+    ----------
+    p, q : array_like
+        Distributions along the last axis (true and believed).
+    base : float, optional
+        Logarithm base (2 for bits); nats by default.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        H(p, q); +inf where some q_i = 0 with p_i > 0.
+
+    Raises
+    ------
+    ValueError
+        If p or q is not a distribution, or base is invalid.
+
+    Examples
+    --------
+    >>> cross_entropy([0.5, 0.5], [0.5, 0.5], base=2)
+    1.0
+    >>> round(cross_entropy([0.6, 0.4], [0.5, 0.5]), 6)  # ln 2
+    0.693147
     """
     p = _distribution("p", p)
     q = _distribution("q", q)
@@ -97,6 +147,30 @@ def kl_divergence(p: ArrayLike, q: ArrayLike, base: float | None = None):
     """Relative entropy D(p||q) = sum_i p_i ln(p_i / q_i) >= 0, zero iff p = q.
 
     Cover & Thomas (2006), eq. 2.26 and theorem 2.6.3 (information inequality).
+
+    Parameters
+    ----------
+    p, q : array_like
+        Distributions along the last axis.
+    base : float, optional
+        Logarithm base (2 for bits); nats by default.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        D(p||q), never negative; +inf where some q_i = 0 with p_i > 0.
+
+    Raises
+    ------
+    ValueError
+        If p or q is not a distribution, or base is invalid.
+
+    Examples
+    --------
+    >>> kl_divergence([0.6, 0.4], [0.6, 0.4])
+    0.0
+    >>> round(kl_divergence([0.6, 0.4], [0.5, 0.5]), 6)
+    0.020136
     """
     p = _distribution("p", p)
     q = _distribution("q", q)
@@ -109,7 +183,34 @@ def coin_growth(f: ArrayLike, p: ArrayLike, odds: ArrayLike = 1.0, base: float |
     """Growth per bet g(f) = p ln(1 + b f) + (1 - p) ln(1 - f) of staking f on heads at b-to-1.
 
     Kelly (1956); Thorp (2006), eq. 3.1. At even money g(f) = ln 2 - H(p, ((1 + f)/2, (1 - f)/2)).
-    All-in (f = 1) gives -inf unless p = 1.
+
+    Parameters
+    ----------
+    f : array_like
+        Fractions of the bankroll staked on heads, in [0, 1].
+    p : array_like
+        Probability of heads.
+    odds : array_like, default 1.0
+        Net odds b (heads pays b-to-1).
+    base : float, optional
+        Logarithm base; nats by default.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        g(f); all-in (f = 1) gives -inf unless p = 1.
+
+    Raises
+    ------
+    ValueError
+        If f is outside [0, 1], p is not a probability or odds are not positive.
+
+    Examples
+    --------
+    >>> round(coin_growth(0.2, 0.6), 6)
+    0.020136
+    >>> coin_growth(1.0, 0.6)
+    -inf
     """
     f = np.asarray(f, dtype=float)
     if not np.all((f >= 0) & (f <= 1)):
@@ -121,7 +222,32 @@ def coin_growth(f: ArrayLike, p: ArrayLike, odds: ArrayLike = 1.0, base: float |
 
 
 def kelly_fraction(p: ArrayLike, odds: ArrayLike = 1.0):
-    """The growth-optimal stake on heads f* = max(0, p - (1 - p)/b) (Kelly 1956; Thorp 2006)."""
+    """The growth-optimal stake on heads f* = max(0, p - (1 - p)/b) (Kelly 1956; Thorp 2006).
+
+    Parameters
+    ----------
+    p : array_like
+        Probability of heads.
+    odds : array_like, default 1.0
+        Net odds b.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        f*, 0 where the bet is not favourable.
+
+    Raises
+    ------
+    ValueError
+        If p is not a probability or odds are not positive.
+
+    Examples
+    --------
+    >>> round(kelly_fraction(0.6), 12)
+    0.2
+    >>> kelly_fraction(0.4)
+    0.0
+    """
     p = _probability("p", p)
     b = _positive("odds", odds)
     return _scalar_or_array(np.maximum(0.0, p - (1.0 - p) / b))
@@ -146,6 +272,35 @@ def portfolio_growth(b: ArrayLike, p: ArrayLike, o: ArrayLike, base: float | Non
 
     Cover & Thomas (2006), §6.1 (doubling rate) and §6.3 (cash in hand); maximal at b = p when
     the odds are fair or better (sum 1/o_i <= 1).
+
+    Parameters
+    ----------
+    b : array_like
+        Shares of the bankroll on each outcome (>= 0, summing to at most 1).
+    p : array_like
+        Outcome probabilities.
+    o : array_like
+        Decimal odds (a winning share b_i returns b_i o_i).
+    base : float, optional
+        Logarithm base; nats by default.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        W(b, p).
+
+    Raises
+    ------
+    ValueError
+        If b bets more than the bankroll or is negative, p is not a distribution, or an odd
+        is not positive.
+
+    Examples
+    --------
+    >>> portfolio_growth([0.5, 0.5], [0.5, 0.5], [2.0, 2.0])
+    0.0
+    >>> round(portfolio_growth([0.6, 0.4], [0.6, 0.4], [2.0, 2.0]), 6)
+    0.020136
     """
     b = _shares(b)
     p = _distribution("p", p)
@@ -159,6 +314,28 @@ def ensemble_growth(b: ArrayLike, p: ArrayLike, o: ArrayLike, base: float | None
 
     Always >= the time-average growth :func:`portfolio_growth` (Jensen); the gap is the
     ergodicity lesson of Peters (2019): the mean can grow while almost every path decays.
+
+    Parameters
+    ----------
+    b, p, o : array_like
+        Shares, probabilities and decimal odds, as for :func:`portfolio_growth`.
+    base : float, optional
+        Logarithm base; nats by default.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ln E[W_{t+1} / W_t].
+
+    Raises
+    ------
+    ValueError
+        As :func:`portfolio_growth`.
+
+    Examples
+    --------
+    >>> round(ensemble_growth([1.0, 0.0], [0.6, 0.4], [2.0, 2.0]), 6)  # all-in on heads
+    0.182322
     """
     b = _shares(b)
     p = _distribution("p", p)
@@ -248,6 +425,23 @@ def fractional_kelly_growth(c: ArrayLike, optimal_growth: ArrayLike):
     """Growth c (2 - c) g* of betting c times Kelly (Thorp 2006, §7, continuous approximation).
 
     Half Kelly keeps 3/4 of the optimal growth; double Kelly keeps none.
+
+    Parameters
+    ----------
+    c : array_like
+        Multiple of the Kelly stake.
+    optimal_growth : array_like
+        g*, the growth of full Kelly.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        c (2 - c) g*.
+
+    Examples
+    --------
+    >>> fractional_kelly_growth(0.5, 1.0)
+    0.75
     """
     c = np.asarray(c, dtype=float)
     return _scalar_or_array(c * (2.0 - c) * np.asarray(optimal_growth, dtype=float))
@@ -257,7 +451,29 @@ def drawdown_probability(x: ArrayLike, c: ArrayLike = 1.0):
     """P(wealth ever falls to a fraction x of its start) ~ x^(2/c - 1) betting c times Kelly.
 
     Thorp (2006), §7 (continuous approximation): full Kelly halves with probability 1/2,
-    half Kelly with probability 1/8. Valid for 0 < x <= 1 and 0 < c < 2.
+    half Kelly with probability 1/8.
+
+    Parameters
+    ----------
+    x : array_like
+        Fraction of the starting bankroll, in (0, 1].
+    c : array_like, default 1.0
+        Multiple of Kelly, in (0, 2).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        x^(2/c - 1).
+
+    Raises
+    ------
+    ValueError
+        If x is outside (0, 1] or c outside (0, 2).
+
+    Examples
+    --------
+    >>> drawdown_probability(0.5), drawdown_probability(0.5, c=0.5)
+    (0.5, 0.125)
     """
     x = np.asarray(x, dtype=float)
     c = np.asarray(c, dtype=float)
