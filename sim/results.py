@@ -32,7 +32,7 @@ _SHOWN = (
     ("growth", "growth", "{:+.5f}"),
     ("± se", "growth_se", "{:.5f}"),
     ("theory", "growth_theory", "{:+.5f}"),
-    ("median wealth", "median_wealth", "{:,.2f}"),
+    ("median wealth", "median_wealth", "money"),
     ("P(ruin)", "p_ruin", "{:.4f}"),
     ("P(cap)", "p_cap", "{:.4f}"),
 )
@@ -41,6 +41,8 @@ _SHOWN = (
 def _cell(form: str, value) -> str:
     if isinstance(value, float) and math.isnan(value):
         return "-"
+    if form == "money":  # cents up to a billion, then four significant digits
+        return f"{value:,.2f}" if abs(value) < 1e9 else f"{value:.4g}"
     return form.format(value)
 
 
@@ -68,13 +70,14 @@ def _html(head: str, rows: list[dict]) -> str:
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in cells
     )
-    return (f"<div><p>{html.escape(head)}</p><table><thead><tr>{header}</tr></thead>"
+    head = "<br>".join(html.escape(line) for line in head.split("\n"))
+    return (f"<div><p>{head}</p><table><thead><tr>{header}</tr></thead>"
             f"<tbody>{body}</tbody></table></div>")
 
 
 def _heading(result) -> str:
-    return (f"{type(result).__name__}: {result.paths:,} paths x {result.rounds:,} rounds of "
-            f"{result.game!r}, seed {result.seed}, method {result.method!r}")
+    return (f"{type(result).__name__}: {result.paths:,} paths x {result.rounds:,} rounds, "
+            f"seed {result.seed}, method {result.method!r}\n{result.game!r}")
 
 
 class _Printable:
@@ -105,8 +108,13 @@ class SimulationResult(_Printable):
     --------
     >>> from sim import CoinGame, simulate
     >>> result = simulate(CoinGame(p=0.6, rounds=50), ["kelly", "allin"], paths=1024, seed=3)
-    >>> print(repr(result).splitlines()[1])
-    strategy   growth     ± se    theory  median wealth  P(ruin)  P(cap)
+    >>> print(result)  # doctest: +NORMALIZE_WHITESPACE
+    SimulationResult: 1,024 paths x 50 rounds, seed 3, method 'counts'
+    CoinGame(start=100.0, cap=None, floor=0.0, min_bet=0.0, tick=0.0, rounds=50, p=0.6, odds=1.0,
+    allow_tails=True)
+    strategy    growth     ± se    theory  median wealth  P(ruin)  P(cap)
+    kelly     +0.01976  0.00087  +0.02014         273.68   0.0000  0.0000
+    allin         -inf        -      -inf           0.00   1.0000  0.0000
     """
 
     game: Game

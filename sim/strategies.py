@@ -368,7 +368,7 @@ def parse_strategy(spec: str) -> Strategy:
     'kelly:0.5'
     >>> type(parse_strategy("bayes:2,2")).__name__
     'BayesKelly'
-    >>> parse_strategy("nope")
+    >>> parse_strategy("nope")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     ValueError: unknown strategy 'nope'; known: kelly, fixed, amount, allin, ...
