@@ -31,7 +31,16 @@ LOG_ZERO = -1e300
 
 @dataclass(frozen=True)
 class Distribution:
-    """An exact empirical distribution: sorted distinct ``values`` with ``weights`` (counts)."""
+    """An exact empirical distribution: sorted distinct ``values`` with ``weights`` (counts).
+
+    Examples
+    --------
+    >>> a = Distribution.of([1.0, 2.0, 2.0])
+    >>> b = Distribution.of([2.0, 5.0])
+    >>> merged = a.merge(b)
+    >>> merged.values.tolist(), merged.weights.tolist(), merged.quantile(0.5).tolist()
+    ([1.0, 2.0, 5.0], [1, 3, 1], [2.0])
+    """
 
     values: np.ndarray  # float64, increasing and distinct (+-inf allowed; one NaN last, if any)
     weights: np.ndarray  # int64, > 0

@@ -45,6 +45,7 @@ from game.scenes.classroom_ui import (
     scale,
     toggle_fullscreen,
 )
+from sim.engine import check_seed
 from sim.games import CoinGame
 from sim.theory import kelly_fraction
 
@@ -115,9 +116,7 @@ class ClassRaceScene(Scene):
         self._changed()
 
     def set_seed(self, seed: int) -> None:
-        if seed < 0:
-            raise ValueError(f"seed = {seed} must be 0 or more")
-        self.seed = seed
+        self.seed = check_seed(seed)
         self._changed()
 
     def start(self) -> None:
