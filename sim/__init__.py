@@ -39,8 +39,8 @@ Optimal play of a capped coin (dynamic programming)
 solve            the exact policy maximising the expected capped payout -> OptimalPolicy
 
 Submodules: sim.engine (the Monte Carlo engine), sim.results, sim.stats, sim.accumulate,
-sim.theory, sim.games, sim.policy, sim.strategies, sim.optimal, sim.challenge, sim.learning,
-sim.distributed (Dask), sim.cli (the ``kelly`` command).
+sim.theory (information, growth), sim.games, sim.policy, sim.strategies, sim.optimal,
+sim.optimal_solver, sim.challenge, sim.learning, sim.distributed (Dask), sim.cli (``kelly``).
 
 Examples
 --------

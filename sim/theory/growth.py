@@ -1,16 +1,4 @@
-"""Closed forms for repeated bets: entropy, cross-entropy, divergence and growth rates.
-
-All functions are vectorised over numpy arrays. Distributions lie along the last axis. Results
-are in nats; pass ``base=2`` for bits. The convention 0 ln 0 = 0 holds throughout, and a zero
-probability q_i where p_i > 0 gives +inf (cross-entropy, divergence) or -inf (growth).
-
-The central identity (Kelly 1956; Cover & Thomas 2006, ch. 6): betting shares b of the bankroll
-on outcomes with probabilities p and decimal odds o grows wealth at
-
-    G(b) = sum_i p_i ln(b_i o_i) = sum_i p_i ln o_i - H(p, b) = sum_i p_i ln o_i - H(p) - D(p||b),
-
-so G is maximal, at sum_i p_i ln o_i - H(p), exactly when b = p.
-"""
+"""Growth rates of repeated bets: a coin, a race with cash, Kelly's optimum, fractional Kelly."""
 
 from __future__ import annotations
 
@@ -19,164 +7,16 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-PROBABILITY_TOLERANCE = 1e-6
-
-
-def _per_base(value: np.ndarray, base: float | None) -> np.ndarray:
-    if base is None:
-        return value
-    if not np.isfinite(base) or base <= 0 or base == 1:
-        raise ValueError(f"base = {base!r} must be a positive number other than 1")
-    return value / np.log(base)
-
-
-def _scalar_or_array(value: np.ndarray):
-    return value.item() if value.ndim == 0 else value
-
-
-def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """x ln y with 0 ln y = 0 for every y (including y = 0), elementwise."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        product = x * np.log(y)
-    return np.where(x == 0, 0.0, product)
-
-
-def _distribution(name: str, values: ArrayLike) -> np.ndarray:
-    """``values`` as a float array of distributions along the last axis, validated."""
-    array = np.asarray(values, dtype=float)
-    if array.ndim == 0:
-        raise ValueError(f"{name} = {values!r} is a single number; expected a distribution")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} = {values!r} contains NaN or infinity")
-    if np.any(array < 0):
-        raise ValueError(f"{name} = {values!r} has a negative probability")
-    totals = array.sum(axis=-1)
-    if np.any(np.abs(totals - 1.0) > PROBABILITY_TOLERANCE):
-        raise ValueError(f"{name} = {values!r} does not sum to 1 along its last axis")
-    return array
-
-
-def _probability(name: str, values: ArrayLike) -> np.ndarray:
-    array = np.asarray(values, dtype=float)
-    if not np.all((array >= 0) & (array <= 1)):  # also rejects NaN
-        raise ValueError(f"{name} = {values!r} is not a probability in [0, 1]")
-    return array
-
-
-def _positive(name: str, values: ArrayLike) -> np.ndarray:
-    array = np.asarray(values, dtype=float)
-    if not np.all((array > 0) & np.isfinite(array)):
-        raise ValueError(f"{name} = {values!r} must be finite and greater than 0")
-    return array
-
-
-def bernoulli(p: ArrayLike) -> np.ndarray:
-    """The coin's distribution (p, 1 - p) along a new last axis."""
-    p = _probability("p", p)
-    return np.stack([p, 1.0 - p], axis=-1)
-
-
-def entropy(p: ArrayLike, base: float | None = None):
-    """Shannon entropy H(p) = -sum_i p_i ln p_i (Cover & Thomas 2006, eq. 2.1).
-
-    Parameters
-    ----------
-    p : array_like
-        Distributions along the last axis (each sums to 1).
-    base : float, optional
-        Logarithm base (2 for bits); natural logarithm (nats) by default.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        H(p), one per distribution (0 ln 0 = 0).
-
-    Raises
-    ------
-    ValueError
-        If p is not a distribution along its last axis, or base is not a positive number
-        other than 1.
-
-    Examples
-    --------
-    >>> entropy([0.5, 0.5], base=2)
-    1.0
-    >>> round(entropy([0.6, 0.4]), 6)
-    0.673012
-    """
-    p = _distribution("p", p)
-    return _scalar_or_array(_per_base(0.0 - _xlogy(p, p).sum(axis=-1), base))  # 0, never -0
-
-
-def cross_entropy(p: ArrayLike, q: ArrayLike, base: float | None = None):
-    """Cross-entropy H(p, q) = -sum_i p_i ln q_i = H(p) + D(p||q).
-
-    The average code length when data from p are coded with a code built for q; the gambler
-    who bets shares q on outcomes drawn from p loses exactly this against sum p ln o.
-
-    Parameters
-    ----------
-    p, q : array_like
-        Distributions along the last axis (true and believed).
-    base : float, optional
-        Logarithm base (2 for bits); nats by default.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        H(p, q); +inf where some q_i = 0 with p_i > 0.
-
-    Raises
-    ------
-    ValueError
-        If p or q is not a distribution, or base is invalid.
-
-    Examples
-    --------
-    >>> cross_entropy([0.5, 0.5], [0.5, 0.5], base=2)
-    1.0
-    >>> round(cross_entropy([0.6, 0.4], [0.5, 0.5]), 6)  # ln 2
-    0.693147
-    """
-    p = _distribution("p", p)
-    q = _distribution("q", q)
-    return _scalar_or_array(_per_base(0.0 - _xlogy(p, q).sum(axis=-1), base))  # 0, never -0
-
-
-def kl_divergence(p: ArrayLike, q: ArrayLike, base: float | None = None):
-    """Relative entropy D(p||q) = sum_i p_i ln(p_i / q_i) >= 0, zero iff p = q.
-
-    Cover & Thomas (2006), eq. 2.26 and theorem 2.6.3 (information inequality).
-
-    Parameters
-    ----------
-    p, q : array_like
-        Distributions along the last axis.
-    base : float, optional
-        Logarithm base (2 for bits); nats by default.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        D(p||q), never negative; +inf where some q_i = 0 with p_i > 0.
-
-    Raises
-    ------
-    ValueError
-        If p or q is not a distribution, or base is invalid.
-
-    Examples
-    --------
-    >>> kl_divergence([0.6, 0.4], [0.6, 0.4])
-    0.0
-    >>> round(kl_divergence([0.6, 0.4], [0.5, 0.5]), 6)
-    0.020136
-    """
-    p = _distribution("p", p)
-    q = _distribution("q", q)
-    divergence = (_xlogy(p, p) - _xlogy(p, q)).sum(axis=-1)
-    # Rounding can leave -1e-17 where p == q; the divergence is never negative.
-    return _scalar_or_array(_per_base(np.maximum(divergence, 0.0), base))
+from sim.theory.checks import (
+    _cash,
+    _distribution,
+    _per_base,
+    _positive,
+    _probability,
+    _scalar_or_array,
+    _shares,
+    _xlogy,
+)
 
 
 def coin_growth(f: ArrayLike, p: ArrayLike, odds: ArrayLike = 1.0, base: float | None = None):
@@ -251,20 +91,6 @@ def kelly_fraction(p: ArrayLike, odds: ArrayLike = 1.0):
     p = _probability("p", p)
     b = _positive("odds", odds)
     return _scalar_or_array(np.maximum(0.0, p - (1.0 - p) / b))
-
-
-def _shares(b: ArrayLike) -> np.ndarray:
-    b = np.asarray(b, dtype=float)
-    if not np.all((b >= 0) & np.isfinite(b)):
-        raise ValueError(f"b = {b!r} must be non-negative shares of the bankroll")
-    if np.any(b.sum(axis=-1) > 1.0 + PROBABILITY_TOLERANCE):
-        raise ValueError(f"b = {b!r} bets more than the whole bankroll (shares sum above 1)")
-    return b
-
-
-def _cash(b: np.ndarray) -> np.ndarray:
-    """Cash b_0 = 1 - sum_i b_i, kept >= 0 against rounding when the shares sum to 1."""
-    return np.maximum(1.0 - b.sum(axis=-1, keepdims=True), 0.0)
 
 
 def portfolio_growth(b: ArrayLike, p: ArrayLike, o: ArrayLike, base: float | None = None):
