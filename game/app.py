@@ -31,6 +31,7 @@ from game.scenes import registry, scene_class
 from game.sessions.session import BetSession
 from game.ui.coin import coin_icon
 from game.ui.style import font
+from sim.engine import check_seed
 
 FPS = 60
 STEP = 1.0 / FPS
@@ -86,8 +87,8 @@ class App:
         self.sounds = Sounds(self.settings.sound)
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % SEED_LIMIT)
-        elif isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise ValueError(f"seed = {seed!r} must be a whole number >= 0")
+        else:
+            seed = check_seed(seed)
         self.seed = seed
         self._seeds = np.random.default_rng(seed)
         self.clock = pygame.time.Clock()

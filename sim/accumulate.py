@@ -2,7 +2,7 @@
 
 A chunk of paths is reduced where it was simulated (in the process or Dask worker that ran it)
 to a :class:`StrategyTally` per strategy; tallies merge exactly, in any order, and
-:class:`SimulationSummary` turns the merged tallies into the same table as
+:class:`sim.results.SimulationSummary` turns the merged tallies into the same table as
 :func:`sim.stats.summarize`.
 
 The central object is :class:`Distribution`, an exact empirical distribution kept as sorted
@@ -25,16 +25,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.games import Game
-from sim.strategies import Strategy
-
 #: stand-in for ln 0 when interpolating quantiles of wealth (a bust counts as wealth 0)
 LOG_ZERO = -1e300
 
 
 @dataclass(frozen=True)
 class Distribution:
-    """An exact empirical distribution: sorted distinct ``values`` with ``weights`` (counts)."""
+    """An exact empirical distribution: sorted distinct ``values`` with ``weights`` (counts).
+
+    Examples
+    --------
+    >>> a = Distribution.of([1.0, 2.0, 2.0])
+    >>> b = Distribution.of([2.0, 5.0])
+    >>> merged = a.merge(b)
+    >>> merged.values.tolist(), merged.weights.tolist(), merged.quantile(0.5).tolist()
+    ([1.0, 2.0, 5.0], [1, 3, 1], [2.0])
+    """
 
     values: np.ndarray  # float64, increasing and distinct (+-inf allowed; one NaN last, if any)
     weights: np.ndarray  # int64, > 0
@@ -210,62 +216,3 @@ class StrategyTally:
             )
         with np.errstate(over="ignore"):
             return np.exp(log_wealth.quantile(quantiles))
-
-
-@dataclass(frozen=True)
-class SimulationSummary:
-    """The per-strategy statistics of a run, without per-path arrays (see module docstring)."""
-
-    game: Game
-    labels: tuple[str, ...]
-    strategies: tuple[Strategy, ...]
-    seed: int
-    method: str
-    tallies: tuple[StrategyTally, ...]
-
-    @property
-    def paths(self) -> int:
-        return self.tallies[0].paths
-
-    @property
-    def rounds(self) -> int:
-        return self.game.rounds
-
-    def to_frame(self):
-        """One row per strategy with the columns of :data:`sim.stats.SUMMARY_COLUMNS`."""
-        import pandas as pd
-
-        from sim.stats import QUANTILES, SUMMARY_COLUMNS, Z_95, round_money, theoretical_growth
-
-        game = self.game
-        rows = []
-        for label, strategy, tally in zip(self.labels, self.strategies, self.tallies, strict=True):
-            growth, error = tally.growth(math.log(game.start), game.rounds)
-            wealth = round_money(tally.wealth_quantiles([0.5, *QUANTILES]))
-            finite = math.isfinite(growth)
-            rows.append({
-                "strategy": label,
-                "paths": tally.paths,
-                "rounds": game.rounds,
-                "growth": growth,
-                "growth_se": error,
-                "growth_ci_low": growth - Z_95 * error if finite else growth,
-                "growth_ci_high": growth + Z_95 * error if finite else growth,
-                "growth_theory": theoretical_growth(strategy, game),
-                "mean_wealth": float(round_money(tally.mean_wealth())),
-                "median_wealth": float(wealth[0]),
-                **{
-                    f"wealth_q{round(q * 100):02d}": float(v)
-                    for q, v in zip(QUANTILES, wealth[1:], strict=True)
-                },
-                "p_ruin": tally.ruined / tally.paths,
-                "p_cap": tally.capped / tally.paths,
-                "median_max_drawdown": (
-                    math.nan if tally.max_drawdown is None
-                    else float(tally.max_drawdown.quantile(0.5)[0])
-                ),
-                "mean_rounds_to_cap": (
-                    tally.rounds_to_cap / tally.capped if tally.capped else math.nan
-                ),
-            })
-        return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)

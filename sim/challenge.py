@@ -74,6 +74,25 @@ def payouts(result: SimulationResult, index: int) -> np.ndarray:
 
     The engine keeps ln W; e^(ln W) can miss a whole number of cents by 1e-15, which would put a
     path that ends exactly at $25 below the start.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        A run of a game (with a tick, or without).
+    index : int
+        The strategy's position in ``result.labels``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Final wealth per path.
+
+    Examples
+    --------
+    >>> from sim import HAGHANI_DEWEY, simulate
+    >>> money = payouts(simulate(HAGHANI_DEWEY, "fixed:0.1", paths=1024, seed=2), 0)
+    >>> bool(money.max() <= 250.0 and money.min() >= 0.0)
+    True
     """
     wealth = result.final_wealth[index]
     tick = result.game.tick
@@ -92,8 +111,28 @@ def policy_stakes(strategy: Strategy, game: CoinGame) -> np.ndarray | None:
 
 
 def exact_outcome(strategy: Strategy, game: CoinGame) -> tuple[float, float]:
-    """(E[payout], P(cap)) by exact policy evaluation (:mod:`sim.optimal`), NaN if not a grid
-    policy (adaptive strategies such as ``bayes`` or ``martingale``)."""
+    """(E[payout], P(cap)) by exact policy evaluation (:mod:`sim.optimal`).
+
+    Parameters
+    ----------
+    strategy : Strategy
+        Optimal play or a constant fraction; other policies give NaN.
+    game : CoinGame
+        A coin game with a cap and a tick.
+
+    Returns
+    -------
+    tuple of float
+        Expected payout and the probability of reaching the cap, NaN if not a grid policy
+        (adaptive strategies such as ``bayes`` or ``martingale``).
+
+    Examples
+    --------
+    >>> from sim import HAGHANI_DEWEY, parse_strategy
+    >>> mean, p_cap = exact_outcome(parse_strategy("fixed:0.1"), HAGHANI_DEWEY)
+    >>> 200 < mean < 250 and 0.9 < p_cap < 1
+    True
+    """
     stakes = policy_stakes(strategy, game)
     if stakes is None:
         return math.nan, math.nan
@@ -121,6 +160,35 @@ def challenge_table(
     ``_exact`` columns give E[payout] and P(cap) by exact policy evaluation where the strategy is
     optimal play or a constant fraction (:func:`exact_outcome`), NaN otherwise. A last row gives
     the paper's observed subjects, NaN where the paper reports nothing.
+
+    Parameters
+    ----------
+    strategies : sequence of str, default :data:`DEFAULT_STRATEGIES`
+        Strategy specs (:func:`sim.parse_strategy`).
+    paths : int, default 100_000
+        Simulated subjects per strategy.
+    seed : int, default 0
+        Seed of the common flips.
+    workers, executor, progress
+        As for :func:`sim.simulate`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per strategy, then the paper's row.
+
+    Raises
+    ------
+    ValueError
+        On a bad strategy spec or size.
+
+    Examples
+    --------
+    >>> table = challenge_table(["fixed:0.1"], paths=2048, seed=1)
+    >>> table["strategy"].tolist()
+    ['fixed:0.1', 'paper: observed subjects']
+    >>> bool(abs(table.loc[0, "mean_payout"] - table.loc[0, "mean_payout_exact"]) < 5)
+    True
     """
     game = HAGHANI_DEWEY
     result = simulate(game, list(strategies), paths, seed, workers=workers, executor=executor,

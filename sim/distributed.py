@@ -26,7 +26,6 @@ from concurrent.futures import Executor
 import numpy as np
 
 from sim import engine
-from sim.accumulate import SimulationSummary
 from sim.games import Game
 from sim.strategies import Strategy
 
@@ -35,7 +34,28 @@ _ADDRESS = re.compile(r"^(tcp|tls)://[^\s/:]+(:\d{1,5})?$|^(tcp|tls)://\[[0-9a-f
 
 
 def check_scheduler(scheduler: object) -> str:
-    """``scheduler`` as given if it is ``"local"`` or a ``tcp://HOST:PORT`` address."""
+    """``scheduler`` as given if it is ``"local"`` or a ``tcp://HOST:PORT`` address.
+
+    Parameters
+    ----------
+    scheduler : object
+        ``"local"`` (a LocalCluster on this machine) or a Dask scheduler address.
+
+    Returns
+    -------
+    str
+        The scheduler.
+
+    Raises
+    ------
+    ValueError
+        For anything else, naming the value.
+
+    Examples
+    --------
+    >>> check_scheduler("tcp://127.0.0.1:8786")
+    'tcp://127.0.0.1:8786'
+    """
     if isinstance(scheduler, str) and (scheduler == "local" or _ADDRESS.match(scheduler)):
         return scheduler
     raise ValueError(
@@ -58,12 +78,33 @@ def _distributed():
 def dask_executor(scheduler: str = "local", *, workers: int | None = None) -> Iterator[Executor]:
     """An Executor whose tasks run on the Dask cluster ``scheduler`` (see the module docstring).
 
-    ``workers`` sets the number of worker processes of a ``"local"`` cluster (default: one
-    per core); a remote cluster keeps the workers it has.
+    Parameters
+    ----------
+    scheduler : str, default "local"
+        As for :func:`check_scheduler`.
+    workers : int, optional
+        Worker processes of a ``"local"`` cluster (default: one per core); a remote cluster keeps
+        the workers it has.
+
+    Yields
+    ------
+    concurrent.futures.Executor
+        Pass it as ``executor=`` to :func:`sim.simulate` or :func:`sim.simulate_summary`.
+
+    Raises
+    ------
+    ValueError
+        On a bad scheduler or worker count, or when the optional ``dask`` extra is missing.
+
+    Examples
+    --------
+    >>> from sim import CoinGame, simulate
+    >>> with dask_executor("local", workers=2) as executor:  # doctest: +SKIP
+    ...     result = simulate(CoinGame(), "kelly", paths=10**6, seed=1, executor=executor)
     """
     scheduler = check_scheduler(scheduler)
     if workers is not None:
-        workers = engine._positive_int("workers", workers)
+        workers = engine.positive_int("workers", workers)
     distributed = _distributed()
     with contextlib.ExitStack() as stack:
         if scheduler == "local":
@@ -94,10 +135,33 @@ def simulate(
     rng: np.random.Generator | None = None,
     **options,
 ) -> engine.SimulationResult:
-    """:func:`sim.engine.simulate` with its chunks run on the Dask cluster ``scheduler``.
+    """:func:`sim.simulate` with its chunks run on the Dask cluster ``scheduler``.
 
-    ``options`` are those of :func:`sim.engine.simulate` (method, record_paths, chunk_size,
-    progress); the result equals the local one for the same seed.
+    Parameters
+    ----------
+    game, strategies, paths, seed, rng
+        As for :func:`sim.simulate`.
+    scheduler : str, default "local"
+        As for :func:`check_scheduler`.
+    dask_workers : int, optional
+        Worker processes of a local cluster.
+    **options
+        The other keywords of :func:`sim.simulate` (method, record_paths, chunk_size, progress).
+
+    Returns
+    -------
+    SimulationResult
+        Equal to the local result for the same seed.
+
+    Raises
+    ------
+    ValueError
+        As :func:`sim.simulate` and :func:`dask_executor`.
+
+    Examples
+    --------
+    >>> from sim import CoinGame
+    >>> result = simulate(CoinGame(), "kelly", paths=10**5, seed=1)  # doctest: +SKIP
     """
     seed = engine.resolve_seed(seed, rng)
     with dask_executor(scheduler, workers=dask_workers) as executor:
@@ -114,8 +178,29 @@ def simulate_summary(
     dask_workers: int | None = None,
     rng: np.random.Generator | None = None,
     **options,
-) -> SimulationSummary:
-    """:func:`sim.engine.simulate_summary` with its chunks run on the Dask cluster ``scheduler``."""
+) -> engine.SimulationSummary:
+    """:func:`sim.simulate_summary` with its chunks run on the Dask cluster ``scheduler``.
+
+    Parameters
+    ----------
+    game, strategies, paths, seed, rng, scheduler, dask_workers, **options
+        As for :func:`simulate`.
+
+    Returns
+    -------
+    SimulationSummary
+        Equal to the local summary for the same seed.
+
+    Raises
+    ------
+    ValueError
+        As :func:`simulate`.
+
+    Examples
+    --------
+    >>> from sim import CoinGame
+    >>> summary = simulate_summary(CoinGame(), "kelly", paths=10**7, seed=1)  # doctest: +SKIP
+    """
     seed = engine.resolve_seed(seed, rng)
     with dask_executor(scheduler, workers=dask_workers) as executor:
         return engine.simulate_summary(

@@ -131,7 +131,22 @@ class BankrollRules:
 
 @dataclass(frozen=True, kw_only=True)
 class CoinGame(BankrollRules):
-    """A coin landing heads with probability ``p``; heads pays ``odds``-to-1, tails 1/odds-to-1."""
+    """A coin landing heads with probability ``p``; heads pays ``odds``-to-1, tails 1/odds-to-1.
+
+    The bankroll rules (start, cap, floor, min_bet, tick, rounds) are those of
+    :class:`BankrollRules`; ``allow_tails`` permits bets on tails. Bad values raise ValueError
+    naming them.
+
+    Examples
+    --------
+    >>> coin = CoinGame(p=0.6, odds=1.0, rounds=300)
+    >>> coin.outcome_probs.tolist(), coin.decimal_odds.tolist(), coin.is_frictionless
+    ([0.6, 0.4], [2.0, 2.0], True)
+    >>> CoinGame(p=1.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: p = 1.5 is not a probability; expected a number in [0, 1]
+    """
 
     p: float = 0.6
     odds: float = 1.0
@@ -170,7 +185,17 @@ class CoinGame(BankrollRules):
 
 @dataclass(frozen=True, kw_only=True)
 class RaceGame(BankrollRules):
-    """K outcomes ("horses") with probabilities ``probs`` and decimal odds ``odds``."""
+    """K outcomes ("horses") with probabilities ``probs`` and decimal odds ``odds``.
+
+    A winning share b_i of the bankroll returns b_i o_i; what is not bet is kept as cash.
+    The bankroll rules are those of :class:`BankrollRules`.
+
+    Examples
+    --------
+    >>> race = RaceGame(probs=(0.5, 0.3, 0.2), odds=(2.0, 4.0, 5.0), names=("a", "b", "c"))
+    >>> race.outcome_names, race.decimal_odds.tolist()
+    (('a', 'b', 'c'), [2.0, 4.0, 5.0])
+    """
 
     probs: tuple[float, ...]
     odds: tuple[float, ...]

@@ -12,27 +12,8 @@ ticks w = 0..C (C = cap/tick, 25,001 states for the $25/$250 preset in cents) an
               (1-p) V(min(w + floor(s/b), C), n-1) + p V(w - s, n-1)     on tails at 1/b-to-1,
 
 the same rules as :func:`sim.engine.settle` (stakes in whole ticks, payouts floored to a tick, a
-win past the cap pays only up to it). V(w, n) is the exact expected payout of optimal play.
-
-**The fast exact step (even money).** Write Ṽ for V(·, n-1) held at V(C) beyond the cap. If Ṽ
-is concave, the objective phi(s) = p Ṽ(w + s) + (1-p) Ṽ(w - s) of a heads stake is a sum of
-concave functions of s (likewise for tails), so its increments never increase: the smallest best
-stake is the first s whose increment is <= 0, found by a bisection vectorised over all w,
-O(C log C) per round instead of O(C^2). Concavity carries from round to round: with x = w + s
-and y = w - s, V(w, n) = h(2w) where h(z) = max_{x+y=z} p Ṽ(x) + (1-p) Ṽ(y) is the max-plus
-convolution of two concave sequences, which is concave (its hypograph is the Minkowski sum of
-theirs); the constraint s >= 0 never binds for the favoured side because swapping x and y cannot
-help the side with the smaller probability. The argument needs x + y = 2w, i.e. even money; at
-other odds the floored payouts w + floor(b s) break concavity after the first round (checked:
-2-to-1 and 1-to-2 both fail it). Every round checks concavity numerically and otherwise
-enumerates every stake, O(C^2) per round (other odds, floors, minimum bets).
-
-**Numerics.** The recursion runs on the shortfall U = C - V (same averaging, min for max): near
-the cap the best stakes differ by amounts far below the rounding of V ~ C, but not of U. Far from
-the cap the payout is flat to about 1e-12 over a range of stakes (from $25 with 300 flips left,
-every stake from $0.65 to $4.13 is optimal to 12 significant digits); a larger stake is chosen only
-when it lowers U by more than :data:`TIE_TOLERANCE` of U, so the reported stake is the smallest
-optimal one rather than whichever one rounding favours.
+win past the cap pays only up to it). V(w, n) is the exact expected payout of optimal play;
+:mod:`sim.optimal_solver` holds the dynamic program (and why its fast step is exact).
 
 Solved tables are cached in the user's cache folder (``KELLY_CACHE_DIR`` overrides it), keyed by
 a hash of the rules; only the stakes are stored, and the values are recomputed from them by exact
@@ -50,265 +31,29 @@ import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import platformdirs
 
-from sim.games import CoinGame, Game
-from sim.strategies import BetContext, Strategy
+from sim.games import Game
+from sim.optimal_solver import (
+    Method,
+    TickRules,
+    absorbing_zero,
+    evaluate_ticks,
+    payout,
+    solve_tables,
+    stake_dtype,
+    terminal_shortfall,
+    tick_rules,
+)
+from sim.policy import BetContext, Strategy
 
 #: environment variable naming the folder for solved tables (default: the user cache folder)
 CACHE_ENV = "KELLY_CACHE_DIR"
 #: bump when the solver's arithmetic or the file layout changes, so old files are not reused
 CACHE_VERSION = 2
-#: the largest table (rounds + 1) x (cap/tick + 1) a solve may build (stakes and values in memory)
-MAX_TABLE_CELLS = 40_000_000
-#: rounding allowed in the convexity check of the fast step, relative to the shortfall
-CONVEXITY_TOLERANCE = 1e-12
-#: a larger stake must lower the shortfall U(w) by more than this share of it to be preferred:
-#: far from the cap the expected payout is flat to 1e-12 over a range of stakes, and without it
-#: rounding noise, not the rules, would pick among them
-TIE_TOLERANCE = 1e-13
-#: rounding guard for floor(b s), the same one the engine applies before flooring to a tick
-FLOOR_GUARD = 1e-9
 _MEMORY_SLOTS = 4
-
-Method = Literal["auto", "enumerate"]
-
-
-@dataclass(frozen=True)
-class TickRules:
-    """A capped coin game in whole ticks: what the dynamic program needs to know."""
-
-    p: float
-    odds: float
-    allow_tails: bool
-    tick: float
-    cap_ticks: int  # C
-    min_stake: int  # M >= 1: the least stake in ticks
-    live_from: int  # wealth below this many ticks is ruined (absorbing)
-    rounds: int
-
-    @property
-    def sides(self) -> list[tuple[int, float, float, float]]:
-        """(sign, probability of winning, probability of losing, net odds) of each allowed side."""
-        q = 1.0 - self.p
-        sides = [(1, self.p, q, self.odds)]
-        if self.allow_tails:
-            sides.append((-1, q, self.p, 1.0 / self.odds))
-        return sides
-
-
-def _whole_ticks(name: str, amount: float, tick: float) -> int:
-    ticks = amount / tick
-    whole = round(ticks)
-    if abs(ticks - whole) > 1e-6 * max(1.0, abs(ticks)):
-        raise ValueError(
-            f"{name} = {amount:g} is not a whole number of ticks (tick = {tick:g}); "
-            "optimal play needs it to be"
-        )
-    return int(whole)
-
-
-def tick_rules(game: Game) -> TickRules:
-    """The game's rules in ticks, or a ValueError naming the rule optimal play needs."""
-    if not isinstance(game, CoinGame):
-        raise ValueError(
-            f"optimal play is solved for coin games only, not {type(game).__name__}"
-        )
-    if game.cap is None:
-        raise ValueError(
-            "optimal play needs a cap: the game has cap = None (the dynamic program runs over "
-            "wealth 0..cap; set e.g. cap=250)"
-        )
-    if game.tick <= 0:
-        raise ValueError(
-            f"optimal play needs a tick > 0: the game has tick = {game.tick:g} (the dynamic "
-            "program counts wealth in whole ticks; set e.g. tick=0.01)"
-        )
-    tick = game.tick
-    cap_ticks = _whole_ticks("cap", game.cap, tick)
-    _whole_ticks("start", game.start, tick)
-    min_stake = max(1, _whole_ticks("min_bet", game.min_bet, tick))
-    cells = (game.rounds + 1) * (cap_ticks + 1)
-    if cells > MAX_TABLE_CELLS:
-        raise ValueError(
-            f"rounds = {game.rounds} with cap/tick = {cap_ticks} needs a table of {cells:,} "
-            f"cells; the limit is {MAX_TABLE_CELLS:,} (use fewer rounds or a coarser tick)"
-        )
-    floor_ticks = math.floor(game.floor / tick + FLOOR_GUARD)
-    return TickRules(
-        p=game.p,
-        odds=game.odds,
-        allow_tails=game.allow_tails,
-        tick=tick,
-        cap_ticks=cap_ticks,
-        min_stake=min_stake,
-        live_from=max(min_stake, floor_ticks + 1),
-        rounds=game.rounds,
-    )
-
-
-def _gain(odds: float, stake: np.ndarray | int) -> np.ndarray:
-    """Ticks won by ``stake`` ticks at net ``odds``: floor(odds x stake), as the engine floors."""
-    return np.floor(odds * np.asarray(stake, dtype=float) + FLOOR_GUARD).astype(np.int64)
-
-
-def _terminal_shortfall(rules: TickRules) -> np.ndarray:
-    """U(w, 0) = C - w: the shortfall from the cap when no round is left."""
-    return (rules.cap_ticks - np.arange(rules.cap_ticks + 1)).astype(float)
-
-
-def _expected(
-    prev: np.ndarray, stakes: np.ndarray, rules: TickRules, terminal: np.ndarray
-) -> np.ndarray:
-    """One round of policy evaluation: E[f(next wealth)] for signed stakes (ticks) per wealth.
-
-    ``terminal`` holds f where the game has ended (ruined states and the cap). The solve and
-    :func:`evaluate` both use this, so cached stakes reproduce the values exactly.
-    """
-    cap = rules.cap_ticks
-    wealth = np.arange(cap + 1)
-    out = prev.copy()  # stake 0 keeps the wealth
-    for sign, p_win, p_lose, odds in rules.sides:
-        rows = np.flatnonzero(stakes * sign > 0)
-        if rows.size == 0:
-            continue
-        size = np.abs(stakes[rows]).astype(np.int64)
-        win = np.minimum(wealth[rows] + _gain(odds, size), cap)
-        out[rows] = p_win * prev[win] + p_lose * prev[wealth[rows] - size]
-    out[: rules.live_from] = terminal[: rules.live_from]
-    out[cap] = terminal[cap]
-    return out
-
-
-def _is_convex(shortfall: np.ndarray) -> bool:
-    """Whether U, held at 0 beyond the cap, is convex up to rounding (relative to its size)."""
-    slopes = np.diff(shortfall)
-    bends = np.diff(slopes)
-    return bool(
-        np.all(bends >= -CONVEXITY_TOLERANCE * shortfall[:-2])
-        and (slopes.size == 0 or slopes[-1] <= 0.0)
-    )
-
-
-def _first_non_decrease(prev: np.ndarray, p_win: float, p_lose: float) -> np.ndarray:
-    """Per wealth w, the smallest stake s in [0, w] with phi(s+1) - phi(s) >= -eps U(w).
-
-    phi(s) = p_win U(min(w + s, C)) + p_lose U(w - s) is convex in s when U is, so its increments
-    never decrease and this s minimises phi up to eps = :data:`TIE_TOLERANCE`: the smallest stake
-    beyond which a larger one gains less than rounding. A bisection, vectorised over w; its first
-    probe, s = 0, settles every lane of a side without an edge.
-    """
-    cap = prev.size - 1
-    wealth = np.arange(cap + 1)
-    slack = -TIE_TOLERANCE * prev
-    low = np.zeros(cap + 1, dtype=np.int64)
-    high = wealth.copy()
-    high[cap] = 0
-    probe = low.copy()
-    while True:
-        rows = np.flatnonzero(low < high)
-        if rows.size == 0:
-            return low
-        s = probe[rows]
-        w = wealth[rows]
-        up = prev[np.minimum(w + s + 1, cap)] - prev[np.minimum(w + s, cap)]
-        down = prev[w - s - 1] - prev[w - s]
-        stop = p_win * up + p_lose * down >= slack[w]
-        high[rows] = np.where(stop, s, high[rows])
-        low[rows] = np.where(stop, low[rows], s + 1)
-        probe = (low + high) // 2
-
-
-def _best_stakes_convex(prev: np.ndarray, rules: TickRules) -> np.ndarray | None:
-    """Optimal signed stakes by the convex search at even money, or None where it does not apply
-    (other odds, floors, minimum bets, or a U that is not convex)."""
-    cap = rules.cap_ticks
-    if rules.odds != 1.0 or rules.live_from != 1 or rules.min_stake != 1 or not _is_convex(prev):
-        return None
-    wealth = np.arange(cap + 1)
-    best = prev.copy()
-    stakes = np.zeros(cap + 1, dtype=np.int64)
-    for sign, p_win, p_lose, _ in rules.sides:
-        s = _first_non_decrease(prev, p_win, p_lose)
-        value = p_win * prev[np.minimum(wealth + s, cap)] + p_lose * prev[wealth - s]
-        better = (s > 0) & (value < best - TIE_TOLERANCE * prev)
-        best = np.where(better, value, best)
-        stakes = np.where(better, sign * s, stakes)
-    return stakes
-
-
-def _best_stakes_enumerated(prev: np.ndarray, rules: TickRules) -> np.ndarray:
-    """Optimal signed stakes by trying every stake s = M..C-1 for every wealth (O(C^2))."""
-    cap = rules.cap_ticks
-    wealth = np.arange(cap + 1)
-    best = prev.copy()
-    stakes = np.zeros(cap + 1, dtype=np.int64)
-    for stake in range(rules.min_stake, cap):
-        rows = slice(stake, cap)  # wealth that covers the stake, below the cap
-        lose = prev[: cap - stake]
-        for sign, p_win, p_lose, odds in rules.sides:
-            win = prev[np.minimum(wealth[rows] + int(_gain(odds, stake)), cap)]
-            value = p_win * win + p_lose * lose
-            better = value < best[rows] - TIE_TOLERANCE * prev[rows]
-            best[rows] = np.where(better, value, best[rows])
-            stakes[rows] = np.where(better, sign * stake, stakes[rows])
-    return stakes
-
-
-def _stake_dtype(cap_ticks: int) -> np.dtype:
-    return np.dtype(np.int16) if cap_ticks <= np.iinfo(np.int16).max else np.dtype(np.int32)
-
-
-def _absorbing_zero(stakes: np.ndarray, rules: TickRules) -> np.ndarray:
-    stakes[: rules.live_from] = 0
-    stakes[rules.cap_ticks] = 0
-    return stakes
-
-
-def _solve_tables(rules: TickRules, method: Method) -> tuple[np.ndarray, np.ndarray, int]:
-    """Shortfalls U = C - V (ticks) and signed stakes (ticks) for n = 0..T rounds left, and the
-    number of rounds solved by enumeration.
-
-    The recursion runs on the shortfall from the cap, U(w, n) = C - V(w, n), which obeys the same
-    averaging (p + (1 - p) = 1) with a min instead of a max; near the cap, where the best bets
-    differ by tiny amounts, U keeps full relative precision while V = C - U would round them away.
-    """
-    if method not in ("auto", "enumerate"):
-        raise ValueError(f"method = {method!r}; expected 'auto' or 'enumerate'")
-    cap, rounds = rules.cap_ticks, rules.rounds
-    shortfall = np.empty((rounds + 1, cap + 1))
-    stakes = np.zeros((rounds + 1, cap + 1), dtype=_stake_dtype(cap))
-    terminal = _terminal_shortfall(rules)
-    shortfall[0] = terminal
-    enumerated = 0
-    for n in range(1, rounds + 1):
-        prev = shortfall[n - 1]
-        best = _best_stakes_convex(prev, rules) if method == "auto" else None
-        if best is None:
-            best = _best_stakes_enumerated(prev, rules)
-            enumerated += 1
-        stakes[n] = _absorbing_zero(best, rules)
-        shortfall[n] = _expected(prev, stakes[n], rules, terminal)
-    return shortfall, stakes, enumerated
-
-
-def _evaluate_ticks(rules: TickRules, stakes: np.ndarray, terminal: np.ndarray) -> np.ndarray:
-    """E[f(final wealth)] per (rounds left, wealth) of a policy given as signed stakes."""
-    table = np.empty((rules.rounds + 1, rules.cap_ticks + 1))
-    table[0] = terminal
-    for n in range(1, rules.rounds + 1):
-        row = stakes[n] if stakes.ndim == 2 else stakes
-        table[n] = _expected(table[n - 1], row, rules, terminal)
-    return table
-
-
-def _payout(rules: TickRules, shortfall: np.ndarray) -> np.ndarray:
-    """Money V = (C - U) x tick."""
-    return (rules.cap_ticks - shortfall) * rules.tick
-
 
 @dataclass(frozen=True, eq=False)
 class OptimalPolicy:
@@ -402,7 +147,7 @@ def _load(path: Path, key: str, rules: TickRules) -> tuple[np.ndarray, int] | No
             enumerated = int(data["enumerated_rounds"])
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None
-    if stakes.shape != shape or stakes.dtype != _stake_dtype(rules.cap_ticks):
+    if stakes.shape != shape or stakes.dtype != stake_dtype(rules.cap_ticks):
         return None
     wealth = np.arange(rules.cap_ticks + 1)
     if np.any(np.abs(stakes.astype(np.int64)) > wealth) or (
@@ -440,20 +185,45 @@ def _remember(key: str, policy: OptimalPolicy) -> OptimalPolicy:
 def solve(game: Game, *, use_cache: bool = True, method: Method = "auto") -> OptimalPolicy:
     """Solve (or load) the optimal policy of a capped coin game with a tick.
 
-    ``method="enumerate"`` tries every stake in every round (the O(C^2) reference; never cached).
     A missing, foreign or corrupt cache file is recomputed and rewritten; an unwritable cache
     folder only gives a warning.
+
+    Parameters
+    ----------
+    game : CoinGame
+        A coin game with a cap and a tick (cap and start in whole ticks).
+    use_cache : bool, default True
+        Look in (and write to) the memory and disk caches.
+    method : {"auto", "enumerate"}
+        ``"enumerate"`` tries every stake in every round (the O(C^2) reference; never cached).
+
+    Returns
+    -------
+    OptimalPolicy
+        ``values[n, w]`` (expected payout) and ``stakes[n, w]`` (signed ticks) for n rounds left.
+
+    Raises
+    ------
+    ValueError
+        If the game is not a coin game, has no cap or tick, or its table would be too large.
+
+    Examples
+    --------
+    >>> from sim.games import CoinGame
+    >>> policy = solve(CoinGame(p=0.6, start=10, cap=20, tick=1, rounds=5), use_cache=False)
+    >>> round(policy.value(10, 5), 4), policy.bet(10, 5)
+    (13.6051, 4.0)
     """
     rules = tick_rules(game)
     key = rules_key(rules)
 
     def policy(stakes: np.ndarray, shortfall: np.ndarray, enumerated: int) -> OptimalPolicy:
         return OptimalPolicy(
-            rules.tick, rules.cap_ticks, _payout(rules, shortfall), stakes, enumerated
+            rules.tick, rules.cap_ticks, payout(rules, shortfall), stakes, enumerated
         )
 
     if method != "auto" or not use_cache:
-        shortfall, stakes, enumerated = _solve_tables(rules, method)
+        shortfall, stakes, enumerated = solve_tables(rules, method)
         return policy(stakes, shortfall, enumerated)
     if key in _MEMORY:
         _MEMORY.move_to_end(key)
@@ -462,9 +232,9 @@ def solve(game: Game, *, use_cache: bool = True, method: Method = "auto") -> Opt
     cached = _load(path, key, rules)
     if cached is not None:
         stakes, enumerated = cached
-        shortfall = _evaluate_ticks(rules, stakes, _terminal_shortfall(rules))
+        shortfall = evaluate_ticks(rules, stakes, terminal_shortfall(rules))
         return _remember(key, policy(stakes, shortfall, enumerated))
-    shortfall, stakes, enumerated = _solve_tables(rules, method)
+    shortfall, stakes, enumerated = solve_tables(rules, method)
     _save(path, key, stakes, enumerated)
     return _remember(key, policy(stakes, shortfall, enumerated))
 
@@ -479,6 +249,29 @@ def fraction_stakes(game: Game, fraction: float) -> np.ndarray:
     As :func:`sim.engine.settle`: |f| w rounded to the nearest tick (numpy rounds halves to even;
     the engine, working from e^(ln W), may round an exact half the other way), at most w, raised
     to the minimum bet where the bankroll covers it; tails only if the game allows it.
+
+    Parameters
+    ----------
+    game : CoinGame
+        A coin game with a cap and a tick.
+    fraction : float
+        Signed fraction in [-1, 1] (negative: tails).
+
+    Returns
+    -------
+    numpy.ndarray
+        Stake in ticks for each wealth 0..cap/tick (0 where the game is over).
+
+    Raises
+    ------
+    ValueError
+        If the game cannot be solved in ticks or the fraction is outside [-1, 1].
+
+    Examples
+    --------
+    >>> from sim.games import CoinGame
+    >>> fraction_stakes(CoinGame(p=0.6, start=4, cap=8, tick=1, rounds=3), 0.5).tolist()
+    [0, 0, 1, 2, 2, 2, 3, 4, 0]
     """
     rules = tick_rules(game)
     if not (math.isfinite(fraction) and -1.0 <= fraction <= 1.0):
@@ -490,7 +283,7 @@ def fraction_stakes(game: Game, fraction: float) -> np.ndarray:
     size = np.where(size < rules.min_stake, 0, size)
     if fraction < 0 and not rules.allow_tails:
         size = np.zeros_like(size)
-    return _absorbing_zero(np.sign(fraction).astype(np.int64) * size, rules)
+    return absorbing_zero(np.sign(fraction).astype(np.int64) * size, rules)
 
 
 def _checked_stakes(game: Game, stakes: np.ndarray) -> tuple[TickRules, np.ndarray]:
@@ -513,22 +306,71 @@ def _checked_stakes(game: Game, stakes: np.ndarray) -> tuple[TickRules, np.ndarr
 def evaluate(game: Game, stakes: np.ndarray) -> np.ndarray:
     """Exact expected payout (money) V_pi[n, w] of a policy given as signed stakes in ticks.
 
-    ``stakes`` is (C+1,) for a policy that ignores the rounds left, or (rounds+1, C+1) indexed by
-    rounds left like :attr:`OptimalPolicy.stakes`. Same recursion as the solve, without the max.
+    Same recursion as the solve, without the max.
+
+    Parameters
+    ----------
+    game : CoinGame
+        A coin game with a cap and a tick.
+    stakes : numpy.ndarray
+        Integer stakes, (C+1,) for a policy that ignores the rounds left, or (rounds+1, C+1)
+        indexed by rounds left like :attr:`OptimalPolicy.stakes`.
+
+    Returns
+    -------
+    numpy.ndarray
+        (rounds+1, C+1) expected final payout in money.
+
+    Raises
+    ------
+    ValueError
+        If the stakes have the wrong shape or type, exceed the bankroll, or bet on a side the
+        game does not allow.
+
+    Examples
+    --------
+    >>> from sim.games import CoinGame
+    >>> game = CoinGame(p=0.6, start=4, cap=8, tick=1, rounds=3)
+    >>> round(float(evaluate(game, fraction_stakes(game, 0.5))[3, 4]), 4)
+    4.672
     """
     rules, stakes = _checked_stakes(game, stakes)
-    return _payout(rules, _evaluate_ticks(rules, stakes, _terminal_shortfall(rules)))
+    return payout(rules, evaluate_ticks(rules, stakes, terminal_shortfall(rules)))
 
 
 def cap_probability(game: Game, stakes: np.ndarray) -> np.ndarray:
     """Exact probability P_pi[n, w] that a policy (signed stakes in ticks) reaches the cap.
 
     The recursion of :func:`evaluate` with the payout replaced by 1 at the cap and 0 elsewhere.
+
+    Parameters
+    ----------
+    game : CoinGame
+        A coin game with a cap and a tick.
+    stakes : numpy.ndarray
+        Integer stakes, as for :func:`evaluate`.
+
+    Returns
+    -------
+    numpy.ndarray
+        (rounds+1, C+1) probabilities.
+
+    Raises
+    ------
+    ValueError
+        As :func:`evaluate`.
+
+    Examples
+    --------
+    >>> from sim.games import CoinGame
+    >>> game = CoinGame(p=0.6, start=4, cap=8, tick=1, rounds=1)
+    >>> round(float(cap_probability(game, fraction_stakes(game, 1.0))[1, 4]), 12)  # all-in
+    0.6
     """
     rules, stakes = _checked_stakes(game, stakes)
     at_cap = np.zeros(rules.cap_ticks + 1)
     at_cap[rules.cap_ticks] = 1.0
-    return _evaluate_ticks(rules, stakes, at_cap)
+    return evaluate_ticks(rules, stakes, at_cap)
 
 
 # --------------------------------------------------------------------------------------------

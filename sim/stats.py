@@ -9,12 +9,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pandas as pd
 
-from sim.accumulate import SimulationSummary
-from sim.engine import SimulationResult
 from sim.games import CoinGame, Game
-from sim.strategies import Strategy
+from sim.policy import Strategy
 from sim.theory import portfolio_growth
 
 Z_95 = 1.959963984540054  # two-sided 95% normal quantile
@@ -44,6 +41,23 @@ def round_money(values, digits: int = 12) -> np.ndarray:
 
     Wealth lives in log space in the engine, so e^{ln 250} comes back as 250.00000000000003;
     twelve significant digits remove that noise and keep far more precision than money needs.
+
+    Parameters
+    ----------
+    values : array_like
+        Amounts; non-finite ones and magnitudes beyond 1e+-280 are left as they are.
+    digits : int, default 12
+        Significant digits kept.
+
+    Returns
+    -------
+    numpy.ndarray
+        The rounded amounts.
+
+    Examples
+    --------
+    >>> float(round_money(250.00000000000003))
+    250.0
     """
     values = np.asarray(values, dtype=float)
     usable = np.isfinite(values) & (np.abs(values) > 1e-280) & (np.abs(values) < 1e280)
@@ -56,6 +70,29 @@ def constant_shares(strategy: Strategy, game: Game) -> np.ndarray | None:
     """The strategy's constant bet as race shares on the game's decimal odds, if it has one.
 
     A coin stake f on heads is the portfolio (f, 0) with cash 1 - f; a tails stake |f| is (0, |f|).
+
+    Parameters
+    ----------
+    strategy : Strategy
+        Any policy.
+    game : CoinGame or RaceGame
+        The game it plays.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        Shares per outcome, or None for an adaptive policy.
+
+    Raises
+    ------
+    ValueError
+        If the policy does not fit the game.
+
+    Examples
+    --------
+    >>> from sim import CoinGame, parse_strategy
+    >>> constant_shares(parse_strategy("fixed:0.2"), CoinGame()).tolist()
+    [0.2, 0.0]
     """
     constant = strategy.constant_fractions(game)
     if constant is None:
@@ -67,7 +104,26 @@ def constant_shares(strategy: Strategy, game: Game) -> np.ndarray | None:
 
 
 def theoretical_growth(strategy: Strategy, game: Game) -> float:
-    """G = sum_i p_i ln(b_0 + b_i o_i) for a constant bet under frictionless rules, else NaN."""
+    """G = sum_i p_i ln(b_0 + b_i o_i) for a constant bet under frictionless rules, else NaN.
+
+    Parameters
+    ----------
+    strategy : Strategy
+        Any policy.
+    game : CoinGame or RaceGame
+        The game it plays.
+
+    Returns
+    -------
+    float
+        The closed-form growth per round, NaN for adaptive policies or rules with friction.
+
+    Examples
+    --------
+    >>> from sim import CoinGame, parse_strategy
+    >>> round(theoretical_growth(parse_strategy("kelly"), CoinGame(p=0.6)), 6)
+    0.020136
+    """
     shares = constant_shares(strategy, game)
     if shares is None or not game.is_frictionless:
         return math.nan
@@ -79,6 +135,24 @@ def growth_estimate(log_ratio: np.ndarray, rounds: int) -> tuple[float, float]:
 
     A path that went bust has growth -inf; then the mean is -inf and the error undefined (NaN).
     A path at +inf (wealth past the float range in money) gives +inf; NaN gives NaN.
+
+    Parameters
+    ----------
+    log_ratio : array_like
+        ln(W_T / W_0) per path.
+    rounds : int
+        T.
+
+    Returns
+    -------
+    tuple of float
+        The mean growth per round and its standard error s / sqrt(n) (NaN for one path).
+
+    Examples
+    --------
+    >>> mean, error = growth_estimate([1.0, 3.0], rounds=10)
+    >>> round(mean, 12), round(error, 12)
+    (0.2, 0.1)
     """
     rates = np.asarray(log_ratio, dtype=float) / rounds
     if np.any(np.isnan(rates)) or (np.any(np.isposinf(rates)) and np.any(np.isneginf(rates))):
@@ -90,11 +164,27 @@ def growth_estimate(log_ratio: np.ndarray, rounds: int) -> tuple[float, float]:
     return float(rates.mean()), error
 
 
-def _mean_wealth(log_wealth: np.ndarray) -> float:
+def mean_wealth_of(log_wealth: np.ndarray) -> float:
     """Mean of e^{ln W} in log space: ln mean = m + ln(sum e^{ln W - m} / n), m = max ln W.
 
     Exact where the mean is representable; inf where it is above the largest float (e.g.
     10^6 rounds at huge odds), 0 when every path went bust, NaN if a path's wealth is NaN.
+
+    Parameters
+    ----------
+    log_wealth : numpy.ndarray
+        ln W per path.
+
+    Returns
+    -------
+    float
+        The mean wealth.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(mean_wealth_of(np.log([1.0, 3.0])), 12), mean_wealth_of(np.array([2000.0, -np.inf]))
+    (2.0, inf)
     """
     if np.any(np.isnan(log_wealth)):
         return math.nan
@@ -110,61 +200,164 @@ def _mean_wealth(log_wealth: np.ndarray) -> float:
 
 
 def wealth_quantiles_of(log_wealth: np.ndarray, quantiles) -> np.ndarray:
-    """Wealth quantiles, interpolated on the log scale; a bust (ln W = -inf) counts as 0 and
-    ln W = +inf as inf (both are clipped to +-1e300 first, so interpolation never meets inf - inf).
+    """Wealth quantiles, interpolated on the log scale.
+
+    A bust (ln W = -inf) counts as 0 and ln W = +inf as inf (both are clipped to +-1e300 first,
+    so interpolation never meets inf - inf).
+
+    Parameters
+    ----------
+    log_wealth : numpy.ndarray
+        ln W per path.
+    quantiles : sequence of float
+        Levels in [0, 1].
+
+    Returns
+    -------
+    numpy.ndarray
+        One wealth per level.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> wealth_quantiles_of(np.log([1.0, 4.0]), [0.5]).round(12).tolist()  # geometric midpoint
+    [2.0]
     """
     clipped = np.clip(log_wealth, -1e300, 1e300)
     with np.errstate(over="ignore"):
         return np.exp(np.quantile(clipped, quantiles))
 
 
-def summarize(result: SimulationResult | SimulationSummary) -> pd.DataFrame:
-    """One row per strategy with the columns of :data:`SUMMARY_COLUMNS`.
+def summary_row(
+    label: str,
+    strategy: Strategy,
+    game: Game,
+    *,
+    paths: int,
+    growth: float,
+    growth_se: float,
+    mean_wealth: float,
+    wealth_quantiles: np.ndarray,
+    p_ruin: float,
+    p_cap: float,
+    median_max_drawdown: float,
+    mean_rounds_to_cap: float,
+) -> dict:
+    """One row of the summary table (the columns of :data:`SUMMARY_COLUMNS`).
 
-    Takes the per-path arrays of :func:`sim.engine.simulate` or the merged tallies of
-    :func:`sim.engine.simulate_summary` (the same table, without keeping every path).
+    The one row builder behind both result types (:mod:`sim.results`): they measure, this adds
+    the interval, the closed form and the money rounding.
+
+    Parameters
+    ----------
+    label, strategy, game
+        The strategy's label and policy, and the rules it played.
+    paths, growth, growth_se, mean_wealth, p_ruin, p_cap
+        Paths measured, mean growth per round with its standard error, mean wealth, shares of
+        paths ruined and capped.
+    wealth_quantiles : numpy.ndarray
+        The median, then the wealth quantiles at :data:`QUANTILES`.
+    median_max_drawdown, mean_rounds_to_cap : float
+        NaN where not measured (counts method, no path capped).
+
+    Returns
+    -------
+    dict
+        Column name -> value.
+
+    Examples
+    --------
+    >>> from sim import CoinGame, Kelly
+    >>> row = summary_row("kelly", Kelly(), CoinGame(p=0.6), paths=4, growth=0.02, growth_se=0.001,
+    ...                   mean_wealth=200.0, wealth_quantiles=[150.0] * 5, p_ruin=0.0, p_cap=0.0,
+    ...                   median_max_drawdown=0.3, mean_rounds_to_cap=float("nan"))
+    >>> list(row) == SUMMARY_COLUMNS, round(row["growth_theory"], 6)
+    (True, 0.020136)
     """
-    if isinstance(result, SimulationSummary):
-        return result.to_frame()
-    game = result.game
-    start = math.log(game.start)
-    rows = []
-    for i, (label, strategy) in enumerate(zip(result.labels, result.strategies, strict=True)):
-        log_wealth = result.log_wealth[i]
-        growth, error = growth_estimate(log_wealth - start, game.rounds)
-        wealth_quantiles = round_money(wealth_quantiles_of(log_wealth, [0.5, *QUANTILES]))
-        capped = result.capped[i]
-        rows.append({
-            "strategy": label,
-            "paths": result.paths,
-            "rounds": game.rounds,
-            "growth": growth,
-            "growth_se": error,
-            "growth_ci_low": growth - Z_95 * error if math.isfinite(growth) else growth,
-            "growth_ci_high": growth + Z_95 * error if math.isfinite(growth) else growth,
-            "growth_theory": theoretical_growth(strategy, game),
-            "mean_wealth": float(round_money(_mean_wealth(log_wealth))),
-            "median_wealth": float(wealth_quantiles[0]),
-            **{
-                f"wealth_q{round(q * 100):02d}": float(v)
-                for q, v in zip(QUANTILES, wealth_quantiles[1:], strict=True)
-            },
-            "p_ruin": float(result.ruined[i].mean()),
-            "p_cap": float(capped.mean()),
-            "median_max_drawdown": (
-                math.nan
-                if result.max_drawdown is None
-                else float(np.median(result.max_drawdown[i]))
-            ),
-            "mean_rounds_to_cap": (
-                float(result.rounds_played[i][capped].mean()) if capped.any() else math.nan
-            ),
-        })
+    wealth = round_money(wealth_quantiles)
+    finite = math.isfinite(growth)
+    return {
+        "strategy": label,
+        "paths": paths,
+        "rounds": game.rounds,
+        "growth": growth,
+        "growth_se": growth_se,
+        "growth_ci_low": growth - Z_95 * growth_se if finite else growth,
+        "growth_ci_high": growth + Z_95 * growth_se if finite else growth,
+        "growth_theory": theoretical_growth(strategy, game),
+        "mean_wealth": float(round_money(mean_wealth)),
+        "median_wealth": float(wealth[0]),
+        **{
+            f"wealth_q{round(q * 100):02d}": float(v)
+            for q, v in zip(QUANTILES, wealth[1:], strict=True)
+        },
+        "p_ruin": p_ruin,
+        "p_cap": p_cap,
+        "median_max_drawdown": median_max_drawdown,
+        "mean_rounds_to_cap": mean_rounds_to_cap,
+    }
+
+
+def summary_frame(rows: list[dict]):
+    """The summary table of :func:`summary_row` rows as a pandas DataFrame."""
+    import pandas as pd  # pandas is loaded when a table is made, not by ``import sim``
+
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
-def wealth_paths_long(result: SimulationResult, max_paths: int | None = None) -> pd.DataFrame:
-    """Recorded trajectories in long form: columns path, round, strategy, wealth."""
+def summarize(result):
+    """One row per strategy with the columns of :data:`SUMMARY_COLUMNS`.
+
+    Parameters
+    ----------
+    result : SimulationResult or SimulationSummary
+        The per-path arrays of :func:`sim.simulate` or the merged tallies of
+        :func:`sim.simulate_summary` (the same table, without keeping every path).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``result.to_frame()``.
+
+    Examples
+    --------
+    >>> from sim import CoinGame, simulate
+    >>> table = summarize(simulate(CoinGame(p=0.6, rounds=100), "kelly", paths=1024, seed=5))
+    >>> table.loc[0, "strategy"], int(table.loc[0, "paths"])
+    ('kelly', 1024)
+    """
+    return result.to_frame()
+
+
+def wealth_paths_long(result, max_paths: int | None = None):
+    """Recorded trajectories of a SimulationResult in long form: path, round, strategy, wealth.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        A run with ``record_paths=True``.
+    max_paths : int, optional
+        Keep only the first paths.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns path, round, strategy, wealth (rounded by :func:`round_money`).
+
+    Raises
+    ------
+    ValueError
+        If the result has no recorded paths.
+
+    Examples
+    --------
+    >>> from sim import CoinGame, simulate
+    >>> run = simulate(CoinGame(rounds=3), "kelly", paths=2, seed=1, record_paths=True)
+    >>> wealth_paths_long(run).shape
+    (8, 4)
+    """
+    import pandas as pd
+
     if result.trajectories is None:
         raise ValueError("this result has no recorded paths; simulate with record_paths=True")
     trajectories = result.trajectories

@@ -22,49 +22,29 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.games import CoinGame, Game, RaceGame
+from sim.games import CoinGame, Game
+from sim.optimal import OptimalStrategy
+from sim.policy import BetContext, Strategy, coin_multipliers, race_multipliers
 from sim.theory import kelly_shares
 
-
-@dataclass(frozen=True)
-class BetContext:
-    """What a policy may look at before a round: the state of every path, never the future."""
-
-    game: Game
-    round: int  # rounds already played (0 before the first flip)
-    log_wealth: np.ndarray  # (paths,) natural log of the bankroll
-    counts: np.ndarray | None  # (paths, K) how often each outcome has come up, if requested
-    last_stake: np.ndarray  # (paths,) money staked in the previous round (0 before the first)
-    last_won: np.ndarray  # (paths,) True where the previous round raised the bankroll
-
-    @property
-    def wealth(self) -> np.ndarray:
-        with np.errstate(over="ignore"):
-            return np.exp(self.log_wealth)
-
-    @property
-    def rounds_left(self) -> int:
-        return self.game.rounds - self.round
-
-    @property
-    def paths(self) -> int:
-        return self.log_wealth.shape[0]
-
-
-def coin_multipliers(game: CoinGame, fraction: float) -> np.ndarray:
-    """Wealth multipliers (heads, tails) of staking a signed fraction on a coin.
-
-    f >= 0 on heads at b-to-1: (1 + b f, 1 - f); f < 0 on tails at 1/b-to-1: (1 - |f|, 1 + |f|/b).
-    """
-    b = game.odds
-    if fraction >= 0:
-        return np.array([1.0 + b * fraction, 1.0 - fraction])
-    return np.array([1.0 + fraction, 1.0 - fraction / b])
-
-
-def race_multipliers(game: RaceGame, shares: np.ndarray) -> np.ndarray:
-    """Wealth multipliers b_0 + b_i o_i for shares b and cash b_0 = 1 - sum b."""
-    return 1.0 - shares.sum() + shares * game.decimal_odds
+__all__ = [
+    "STRATEGY_EXAMPLES",
+    "AllIn",
+    "BayesKelly",
+    "BetContext",
+    "ConstantStrategy",
+    "FixedAmount",
+    "FixedFraction",
+    "Kelly",
+    "Martingale",
+    "OptimalStrategy",
+    "Shares",
+    "Strategy",
+    "coin_fraction_for_share",
+    "coin_multipliers",
+    "parse_strategy",
+    "race_multipliers",
+]
 
 
 def coin_fraction_for_share(game: CoinGame, share: float) -> float:
@@ -79,34 +59,6 @@ def coin_fraction_for_share(game: CoinGame, share: float) -> float:
     if heads_multiplier >= 1.0:
         return (heads_multiplier - 1.0) / b
     return -(1.0 - heads_multiplier)
-
-
-class Strategy:
-    """Base class: subclasses set ``label`` and implement :meth:`fractions`."""
-
-    label: str = "strategy"
-    #: whether :attr:`BetContext.counts` must be filled for this policy
-    needs_counts: bool = False
-
-    def fractions(self, ctx: BetContext) -> np.ndarray:
-        """Signed coin fractions (paths,) or race shares (paths, K) for this round."""
-        raise NotImplementedError
-
-    def constant_fractions(self, game: Game) -> np.ndarray | float | None:
-        """The fraction (coin) or shares (race) if they never change, else None."""
-        return None
-
-    def multipliers(self, game: Game) -> np.ndarray | None:
-        """Constant per-outcome wealth multipliers, or None for an adaptive policy."""
-        constant = self.constant_fractions(game)
-        if constant is None:
-            return None
-        if isinstance(game, CoinGame):
-            return coin_multipliers(game, float(constant))
-        return race_multipliers(game, np.asarray(constant, dtype=float))
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.label}>"
 
 
 class ConstantStrategy(Strategy):
@@ -345,8 +297,6 @@ def _one_number(spec: str, text: str) -> float:
 def _optimal(spec: str, argument: str | None) -> Strategy:
     if argument is not None:
         raise ValueError(f"strategy {spec!r}: 'optimal' takes no argument")
-    from sim.optimal import OptimalStrategy  # the dynamic program is heavy; load it on demand
-
     return OptimalStrategy()
 
 
@@ -395,7 +345,34 @@ def _no_argument(spec: str) -> Strategy:
 
 
 def parse_strategy(spec: str) -> Strategy:
-    """Build a policy from a spec: ``kelly``, ``kelly:0.5``, ``fixed:0.2``, ``share:0.6``, ..."""
+    """Build a policy from a spec: ``kelly``, ``kelly:0.5``, ``fixed:0.2``, ``share:0.6``, ...
+
+    Parameters
+    ----------
+    spec : str
+        ``NAME`` or ``NAME:ARGUMENT``; the names and examples are in :data:`STRATEGY_EXAMPLES`.
+
+    Returns
+    -------
+    Strategy
+        The policy (its ``label`` is the spec as written).
+
+    Raises
+    ------
+    ValueError
+        For an empty or unknown name, a missing, extra or out-of-range argument.
+
+    Examples
+    --------
+    >>> parse_strategy("kelly:0.5").label
+    'kelly:0.5'
+    >>> type(parse_strategy("bayes:2,2")).__name__
+    'BayesKelly'
+    >>> parse_strategy("nope")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown strategy 'nope'; known: kelly, fixed, amount, allin, ...
+    """
     if not isinstance(spec, str) or not spec.strip():
         raise ValueError(f"strategy {spec!r} is empty; known: {', '.join(_PARSERS)}")
     name, _, argument = spec.strip().partition(":")

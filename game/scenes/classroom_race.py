@@ -49,6 +49,7 @@ from game.sessions.class_race import (
     check_participants,
     read_participants_csv,
 )
+from sim.engine import check_seed
 from sim.games import CoinGame
 from sim.lessons.model import LABELS
 from sim.theory import kelly_fraction
@@ -120,9 +121,7 @@ class ClassRaceScene(Scene):
         self._changed()
 
     def set_seed(self, seed: int) -> None:
-        if seed < 0:
-            raise ValueError(f"seed = {seed} must be 0 or more")
-        self.seed = seed
+        self.seed = check_seed(seed)
         self._changed()
 
     def start(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import fields
 
 from game.sessions.session import DRAWS, LEGACY_DRAWS, BetSession, Bot, CoinSession, RaceSession
+from sim.engine import check_seed
 from sim.games import CoinGame, RaceGame
 from sim.strategies import parse_strategy
 
@@ -58,8 +59,7 @@ def session_from_json(data: object) -> BetSession:
     except TypeError as error:
         raise ValueError(f"game = {rules!r}: {error}") from None
     seed, bets = data["seed"], data["bets"]
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed = {seed!r} must be a whole number >= 0")
+    seed = check_seed(seed)
     if not isinstance(bets, list) or len(bets) > game.rounds:
         raise ValueError(f"bets must be a list of at most {game.rounds} bets")
     session = session_class(game, seed, _bots_from_json(data.get("bots")), draws=draws)

@@ -1,16 +1,4 @@
-"""Closed forms for repeated bets: entropy, cross-entropy, divergence and growth rates.
-
-All functions are vectorised over numpy arrays. Distributions lie along the last axis. Results
-are in nats; pass ``base=2`` for bits. The convention 0 ln 0 = 0 holds throughout, and a zero
-probability q_i where p_i > 0 gives +inf (cross-entropy, divergence) or -inf (growth).
-
-The central identity (Kelly 1956; Cover & Thomas 2006, ch. 6): betting shares b of the bankroll
-on outcomes with probabilities p and decimal odds o grows wealth at
-
-    G(b) = sum_i p_i ln(b_i o_i) = sum_i p_i ln o_i - H(p, b) = sum_i p_i ln o_i - H(p) - D(p||b),
-
-so G is maximal, at sum_i p_i ln o_i - H(p), exactly when b = p.
-"""
+"""Growth rates of repeated bets: a coin, a race with cash, Kelly's optimum, fractional Kelly."""
 
 from __future__ import annotations
 
@@ -19,97 +7,50 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-PROBABILITY_TOLERANCE = 1e-6
-
-
-def _per_base(value: np.ndarray, base: float | None) -> np.ndarray:
-    if base is None:
-        return value
-    if not np.isfinite(base) or base <= 0 or base == 1:
-        raise ValueError(f"base = {base!r} must be a positive number other than 1")
-    return value / np.log(base)
-
-
-def _scalar_or_array(value: np.ndarray):
-    return value.item() if value.ndim == 0 else value
-
-
-def _xlogy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """x ln y with 0 ln y = 0 for every y (including y = 0), elementwise."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        product = x * np.log(y)
-    return np.where(x == 0, 0.0, product)
-
-
-def _distribution(name: str, values: ArrayLike) -> np.ndarray:
-    """``values`` as a float array of distributions along the last axis, validated."""
-    array = np.asarray(values, dtype=float)
-    if array.ndim == 0:
-        raise ValueError(f"{name} = {values!r} is a single number; expected a distribution")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} = {values!r} contains NaN or infinity")
-    if np.any(array < 0):
-        raise ValueError(f"{name} = {values!r} has a negative probability")
-    totals = array.sum(axis=-1)
-    if np.any(np.abs(totals - 1.0) > PROBABILITY_TOLERANCE):
-        raise ValueError(f"{name} = {values!r} does not sum to 1 along its last axis")
-    return array
-
-
-def _probability(name: str, values: ArrayLike) -> np.ndarray:
-    array = np.asarray(values, dtype=float)
-    if not np.all((array >= 0) & (array <= 1)):  # also rejects NaN
-        raise ValueError(f"{name} = {values!r} is not a probability in [0, 1]")
-    return array
-
-
-def _positive(name: str, values: ArrayLike) -> np.ndarray:
-    array = np.asarray(values, dtype=float)
-    if not np.all((array > 0) & np.isfinite(array)):
-        raise ValueError(f"{name} = {values!r} must be finite and greater than 0")
-    return array
-
-
-def bernoulli(p: ArrayLike) -> np.ndarray:
-    """The coin's distribution (p, 1 - p) along a new last axis."""
-    p = _probability("p", p)
-    return np.stack([p, 1.0 - p], axis=-1)
-
-
-def entropy(p: ArrayLike, base: float | None = None):
-    """Shannon entropy H(p) = -sum_i p_i ln p_i (Cover & Thomas 2006, eq. 2.1)."""
-    p = _distribution("p", p)
-    return _scalar_or_array(_per_base(0.0 - _xlogy(p, p).sum(axis=-1), base))  # 0, never -0
-
-
-def cross_entropy(p: ArrayLike, q: ArrayLike, base: float | None = None):
-    """Cross-entropy H(p, q) = -sum_i p_i ln q_i = H(p) + D(p||q).
-
-    The average code length when data from p are coded with a code built for q; the gambler
-    who bets shares q on outcomes drawn from p loses exactly this against sum p ln o.
-    """
-    p = _distribution("p", p)
-    q = _distribution("q", q)
-    return _scalar_or_array(_per_base(0.0 - _xlogy(p, q).sum(axis=-1), base))  # 0, never -0
-
-
-def kl_divergence(p: ArrayLike, q: ArrayLike, base: float | None = None):
-    """Relative entropy D(p||q) = sum_i p_i ln(p_i / q_i) >= 0, zero iff p = q.
-
-    Cover & Thomas (2006), eq. 2.26 and theorem 2.6.3 (information inequality).
-    """
-    p = _distribution("p", p)
-    q = _distribution("q", q)
-    divergence = (_xlogy(p, p) - _xlogy(p, q)).sum(axis=-1)
-    # Rounding can leave -1e-17 where p == q; the divergence is never negative.
-    return _scalar_or_array(_per_base(np.maximum(divergence, 0.0), base))
+from sim.theory.checks import (
+    _cash,
+    _distribution,
+    _per_base,
+    _positive,
+    _probability,
+    _scalar_or_array,
+    _shares,
+    _xlogy,
+)
 
 
 def coin_growth(f: ArrayLike, p: ArrayLike, odds: ArrayLike = 1.0, base: float | None = None):
     """Growth per bet g(f) = p ln(1 + b f) + (1 - p) ln(1 - f) of staking f on heads at b-to-1.
 
     Kelly (1956); Thorp (2006), eq. 3.1. At even money g(f) = ln 2 - H(p, ((1 + f)/2, (1 - f)/2)).
-    All-in (f = 1) gives -inf unless p = 1.
+
+    Parameters
+    ----------
+    f : array_like
+        Fractions of the bankroll staked on heads, in [0, 1].
+    p : array_like
+        Probability of heads.
+    odds : array_like, default 1.0
+        Net odds b (heads pays b-to-1).
+    base : float, optional
+        Logarithm base; nats by default.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        g(f); all-in (f = 1) gives -inf unless p = 1.
+
+    Raises
+    ------
+    ValueError
+        If f is outside [0, 1], p is not a probability or odds are not positive.
+
+    Examples
+    --------
+    >>> round(coin_growth(0.2, 0.6), 6)
+    0.020136
+    >>> coin_growth(1.0, 0.6)
+    -inf
     """
     f = np.asarray(f, dtype=float)
     if not np.all((f >= 0) & (f <= 1)):
@@ -121,24 +62,35 @@ def coin_growth(f: ArrayLike, p: ArrayLike, odds: ArrayLike = 1.0, base: float |
 
 
 def kelly_fraction(p: ArrayLike, odds: ArrayLike = 1.0):
-    """The growth-optimal stake on heads f* = max(0, p - (1 - p)/b) (Kelly 1956; Thorp 2006)."""
+    """The growth-optimal stake on heads f* = max(0, p - (1 - p)/b) (Kelly 1956; Thorp 2006).
+
+    Parameters
+    ----------
+    p : array_like
+        Probability of heads.
+    odds : array_like, default 1.0
+        Net odds b.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        f*, 0 where the bet is not favourable.
+
+    Raises
+    ------
+    ValueError
+        If p is not a probability or odds are not positive.
+
+    Examples
+    --------
+    >>> round(kelly_fraction(0.6), 12)
+    0.2
+    >>> kelly_fraction(0.4)
+    0.0
+    """
     p = _probability("p", p)
     b = _positive("odds", odds)
     return _scalar_or_array(np.maximum(0.0, p - (1.0 - p) / b))
-
-
-def _shares(b: ArrayLike) -> np.ndarray:
-    b = np.asarray(b, dtype=float)
-    if not np.all((b >= 0) & np.isfinite(b)):
-        raise ValueError(f"b = {b!r} must be non-negative shares of the bankroll")
-    if np.any(b.sum(axis=-1) > 1.0 + PROBABILITY_TOLERANCE):
-        raise ValueError(f"b = {b!r} bets more than the whole bankroll (shares sum above 1)")
-    return b
-
-
-def _cash(b: np.ndarray) -> np.ndarray:
-    """Cash b_0 = 1 - sum_i b_i, kept >= 0 against rounding when the shares sum to 1."""
-    return np.maximum(1.0 - b.sum(axis=-1, keepdims=True), 0.0)
 
 
 def portfolio_growth(b: ArrayLike, p: ArrayLike, o: ArrayLike, base: float | None = None):
@@ -146,6 +98,35 @@ def portfolio_growth(b: ArrayLike, p: ArrayLike, o: ArrayLike, base: float | Non
 
     Cover & Thomas (2006), §6.1 (doubling rate) and §6.3 (cash in hand); maximal at b = p when
     the odds are fair or better (sum 1/o_i <= 1).
+
+    Parameters
+    ----------
+    b : array_like
+        Shares of the bankroll on each outcome (>= 0, summing to at most 1).
+    p : array_like
+        Outcome probabilities.
+    o : array_like
+        Decimal odds (a winning share b_i returns b_i o_i).
+    base : float, optional
+        Logarithm base; nats by default.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        W(b, p).
+
+    Raises
+    ------
+    ValueError
+        If b bets more than the bankroll or is negative, p is not a distribution, or an odd
+        is not positive.
+
+    Examples
+    --------
+    >>> portfolio_growth([0.5, 0.5], [0.5, 0.5], [2.0, 2.0])
+    0.0
+    >>> round(portfolio_growth([0.6, 0.4], [0.6, 0.4], [2.0, 2.0]), 6)
+    0.020136
     """
     b = _shares(b)
     p = _distribution("p", p)
@@ -159,6 +140,28 @@ def ensemble_growth(b: ArrayLike, p: ArrayLike, o: ArrayLike, base: float | None
 
     Always >= the time-average growth :func:`portfolio_growth` (Jensen); the gap is the
     ergodicity lesson of Peters (2019): the mean can grow while almost every path decays.
+
+    Parameters
+    ----------
+    b, p, o : array_like
+        Shares, probabilities and decimal odds, as for :func:`portfolio_growth`.
+    base : float, optional
+        Logarithm base; nats by default.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ln E[W_{t+1} / W_t].
+
+    Raises
+    ------
+    ValueError
+        As :func:`portfolio_growth`.
+
+    Examples
+    --------
+    >>> round(ensemble_growth([1.0, 0.0], [0.6, 0.4], [2.0, 2.0]), 6)  # all-in on heads
+    0.182322
     """
     b = _shares(b)
     p = _distribution("p", p)
@@ -248,6 +251,23 @@ def fractional_kelly_growth(c: ArrayLike, optimal_growth: ArrayLike):
     """Growth c (2 - c) g* of betting c times Kelly (Thorp 2006, §7, continuous approximation).
 
     Half Kelly keeps 3/4 of the optimal growth; double Kelly keeps none.
+
+    Parameters
+    ----------
+    c : array_like
+        Multiple of the Kelly stake.
+    optimal_growth : array_like
+        g*, the growth of full Kelly.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        c (2 - c) g*.
+
+    Examples
+    --------
+    >>> fractional_kelly_growth(0.5, 1.0)
+    0.75
     """
     c = np.asarray(c, dtype=float)
     return _scalar_or_array(c * (2.0 - c) * np.asarray(optimal_growth, dtype=float))
@@ -257,7 +277,29 @@ def drawdown_probability(x: ArrayLike, c: ArrayLike = 1.0):
     """P(wealth ever falls to a fraction x of its start) ~ x^(2/c - 1) betting c times Kelly.
 
     Thorp (2006), §7 (continuous approximation): full Kelly halves with probability 1/2,
-    half Kelly with probability 1/8. Valid for 0 < x <= 1 and 0 < c < 2.
+    half Kelly with probability 1/8.
+
+    Parameters
+    ----------
+    x : array_like
+        Fraction of the starting bankroll, in (0, 1].
+    c : array_like, default 1.0
+        Multiple of Kelly, in (0, 2).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        x^(2/c - 1).
+
+    Raises
+    ------
+    ValueError
+        If x is outside (0, 1] or c outside (0, 2).
+
+    Examples
+    --------
+    >>> drawdown_probability(0.5), drawdown_probability(0.5, c=0.5)
+    (0.5, 0.125)
     """
     x = np.asarray(x, dtype=float)
     c = np.asarray(c, dtype=float)

@@ -1,0 +1,147 @@
+"""Check a request and split it into chunks of whole path blocks, before any work is done.
+
+Validation (strategies, method, sizes), the memory limits (:data:`MAX_RESULT_BYTES`,
+:data:`MAX_RECORD_BYTES`) and the chunk plan live here, so a request that cannot run is refused
+with one ValueError before a single path is drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.engine.draws import BLOCK_PATHS, resolve_seed
+from sim.engine.kernels import Chunk
+from sim.games import Game
+from sim.policy import Strategy
+from sim.strategies import parse_strategy
+
+#: paths per chunk of the path method: large enough to amortise numpy's per-call cost,
+#: small enough that a tile of outcomes and the per-path state stay in the L2 cache
+DEFAULT_CHUNK_PATHS = 16_384
+#: paths per chunk of the counts method (16 bytes of counts per path)
+DEFAULT_COUNTS_CHUNK_PATHS = 262_144
+#: larger chunk sizes are treated as this one (results do not depend on the chunk size)
+MAX_CHUNK_PATHS = 1 << 20
+#: the largest trajectory array ``record_paths=True`` may allocate
+MAX_RECORD_BYTES = 2 * 1024**3
+#: the largest per-path result (or summary tally) a run may keep
+MAX_RESULT_BYTES = 2 * 1024**3
+
+
+def validate_strategies(game: Game, strategies) -> tuple[Strategy, ...]:
+    """Strategies (or spec strings) as a tuple of Strategy objects that fit ``game``."""
+    if isinstance(strategies, (str, Strategy)):
+        strategies = [strategies]
+    parsed = tuple(parse_strategy(s) if isinstance(s, str) else s for s in strategies)
+    if not parsed:
+        raise ValueError("no strategy given; name at least one, e.g. 'kelly'")
+    for strategy in parsed:
+        if not isinstance(strategy, Strategy):
+            raise ValueError(f"strategy {strategy!r:.80} is not a Strategy or a spec string")
+        strategy.constant_fractions(game)  # raises if the policy does not fit the game
+        if hasattr(strategy, "prepare"):
+            strategy.prepare(game)
+    return parsed
+
+
+def choose_method(game: Game, strategies: Sequence[Strategy], method: str, record: bool) -> str:
+    """The method to run: ``"counts"`` where it is exact and allowed, else ``"paths"``."""
+    exact_ok = game.is_frictionless and all(s.multipliers(game) is not None for s in strategies)
+    if method == "auto":
+        return "counts" if exact_ok and not record else "paths"
+    if method == "counts":
+        if not exact_ok:
+            raise ValueError(
+                "method 'counts' needs frictionless rules (no cap, floor, min_bet or tick) "
+                "and constant-fraction strategies"
+            )
+        if record:
+            raise ValueError("method 'counts' cannot record paths; use method 'paths'")
+    elif method != "paths":
+        raise ValueError(f"method = {method!r:.80}; expected 'auto', 'paths' or 'counts'")
+    return method
+
+
+def positive_int(name: str, value) -> int:
+    """``value`` as an int if it is a whole number >= 1, else ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} = {value!r:.80} must be a whole number of at least 1")
+    return int(value)
+
+
+def _gib(size: float) -> str:
+    return f"{size / 1024**3:.1f} GiB"
+
+
+def _check_record(game: Game, n_strategies: int, paths: int) -> None:
+    needed = n_strategies * paths * (game.rounds + 1) * 8
+    if needed > MAX_RECORD_BYTES:
+        raise ValueError(
+            f"recording {paths} paths x {game.rounds + 1} rounds x {n_strategies} "
+            f"strategies needs {_gib(needed)}; the limit is {_gib(MAX_RECORD_BYTES)} "
+            "(record fewer paths or rounds)"
+        )
+
+
+def check_memory(game: Game, strategies: Sequence[Strategy], paths: int, method: str,
+                 record: bool, summary: bool) -> None:
+    """Refuse, before any work, a run whose kept results would exceed the limits."""
+    n_strategies = len(strategies)
+    if record:
+        _check_record(game, n_strategies, paths)
+    if summary:
+        # worst case: every path a distinct value (8 bytes) with its count (8 bytes), for the
+        # terminal wealth and, on the path method, the drawdown too
+        k = len(game.outcome_probs)
+        distinct = paths if method == "paths" else min(paths, math.comb(game.rounds + k - 1, k - 1))
+        needed = n_strategies * distinct * (32 if method == "paths" else 16)
+        what = "a summary"
+    else:
+        # log-wealth and ruin per path; the path method adds drawdown, rounds and cap
+        needed = n_strategies * paths * (26 if method == "paths" else 9)
+        what = "per-path results"
+    if needed > MAX_RESULT_BYTES:
+        hint = (
+            "use fewer paths or strategies" if summary
+            else "use simulate_summary (statistics merged per chunk) or fewer paths"
+        )
+        raise ValueError(
+            f"{paths} paths x {n_strategies} strategies with method {method!r} would keep "
+            f"{_gib(needed)} of {what}; the limit is {_gib(MAX_RESULT_BYTES)} ({hint})"
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A checked request: its strategies, seed, method and chunks."""
+
+    strategies: tuple[Strategy, ...]
+    seed: int
+    method: str
+    chunks: list[Chunk]
+
+
+def plan(game, strategies, paths, seed, rng, method, record, chunk_size, summary) -> Plan:
+    """Validate a request and split it into chunks of whole blocks."""
+    strategies = validate_strategies(game, strategies)
+    paths = positive_int("paths", paths)
+    seed = resolve_seed(seed, rng)
+    method = choose_method(game, strategies, method, record)
+    if chunk_size is None:
+        chunk_size = DEFAULT_COUNTS_CHUNK_PATHS if method == "counts" else DEFAULT_CHUNK_PATHS
+    chunk_size = min(positive_int("chunk_size", chunk_size), MAX_CHUNK_PATHS)
+    check_memory(game, strategies, paths, method, record, summary)
+    total_blocks = -(-paths // BLOCK_PATHS)
+    per_chunk = -(-chunk_size // BLOCK_PATHS)
+    chunks = []
+    for first in range(0, total_blocks, per_chunk):
+        n_blocks = min(per_chunk, total_blocks - first)
+        kept = min(n_blocks * BLOCK_PATHS, paths - first * BLOCK_PATHS)
+        chunks.append(
+            Chunk(game, strategies, seed, first, n_blocks, kept, method, record, summary)
+        )
+    return Plan(strategies, seed, method, chunks)
