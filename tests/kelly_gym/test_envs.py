@@ -33,7 +33,7 @@ from kelly_gym.vector import CoinflipUnknownVectorEnv, CoinflipVectorEnv
 from sim.engine import settle
 from sim.games import HAGHANI_DEWEY
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def play(env, seed, steps=None, action_seed=7):
