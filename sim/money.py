@@ -33,7 +33,7 @@ __all__ = ["SIGNIFICANT_DIGITS", "format_money", "money_locale"]
 
 SIGNIFICANT_DIGITS = 3
 CENTS_BELOW = 1000.0
-POWER_FROM = 1e15
+POWER_FROM_EXPONENT = 15  # from $10^15 on, a power of ten
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
@@ -50,11 +50,6 @@ def money_locale(tag: str) -> Locale:
         return Locale.parse(tag.replace("-", "_"))
     except (UnknownLocaleError, ValueError) as error:
         raise ValueError(f"unknown locale {tag[:40]!r}") from error
-
-
-def _significant(value: float, digits: int) -> float:
-    exponent = math.floor(math.log10(abs(value)))
-    return round(value, digits - 1 - exponent)
 
 
 def _plain_dollar(text: str) -> str:
@@ -104,13 +99,13 @@ def format_money(value: float, *, locale: str = "en", cents: bool = True) -> str
         pattern = "¤#,##0" if whole else "¤#,##0.00"
         text = format_currency(size, "USD", format=pattern, locale=where, currency_digits=False)
         return sign + _plain_dollar(text)
-    rounded = _significant(size, SIGNIFICANT_DIGITS)
-    if rounded >= POWER_FROM:
-        exponent = math.floor(math.log10(rounded))
-        mantissa = rounded / 10.0**exponent
-        if round(mantissa, SIGNIFICANT_DIGITS - 1) >= 10:  # 9.995 rounds up a decade
-            mantissa, exponent = mantissa / 10, exponent + 1
+    exponent = math.floor(math.log10(size))
+    mantissa = round(size / 10.0**exponent, SIGNIFICANT_DIGITS - 1)
+    if mantissa >= 10:  # 9.995 rounds up a decade
+        mantissa, exponent = mantissa / 10, exponent + 1
+    if exponent >= POWER_FROM_EXPONENT:
         power = str(exponent).translate(_SUPERSCRIPT)
         return f"{sign}${mantissa:.{SIGNIFICANT_DIGITS}g}×10{power}"
+    rounded = round(mantissa * 10.0**exponent, SIGNIFICANT_DIGITS - 1 - exponent)
     text = format_compact_currency(rounded, "USD", locale=where, fraction_digits=SIGNIFICANT_DIGITS)
     return sign + _plain_dollar(text)
