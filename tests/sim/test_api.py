@@ -13,7 +13,9 @@ def test_every_public_name_resolves():
 
 
 def test_the_analyses_are_the_analysis_module_functions():
-    assert sim.sweep is analysis.sweep and sim.challenge is analysis.challenge
+    for name in ("sweep", "paths", "race", "challenge"):
+        function = getattr(sim, name)
+        assert (function.__module__, function.__name__) == (analysis.__name__, name)
 
 
 def test_unknown_attribute_is_an_attribute_error():
