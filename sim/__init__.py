@@ -39,7 +39,7 @@ Analyses (the tables behind ``kelly sweep | paths | race | challenge``; load pan
 sweep            growth against the fraction staked: theory, Monte Carlo, the cross-entropy split
 paths            several strategies on the same flips, trajectories for a fan chart
 race             a horse race: growth split as sum p ln o - H(p) - D(p||b)
-challenge        the Haghani-Dewey capped coin game, one row per strategy and the paper's subjects
+challenge_table  the Haghani-Dewey capped coin game, one row per strategy and the paper's subjects
 
 Optimal play of a capped coin (dynamic programming)
 ---------------------------------------------------
@@ -95,8 +95,9 @@ from sim.theory import (
     portfolio_growth,
 )
 
-#: the analyses, imported on first use so ``import sim`` stays light (no pandas)
-_ANALYSES = ("challenge", "paths", "race", "sweep")
+#: the analyses, imported on first use so ``import sim`` stays light (no pandas); the challenge
+#: table keeps its long name because ``sim.challenge`` is the module that computes it
+_ANALYSES = ("paths", "race", "sweep")
 
 
 def __getattr__(name: str):
@@ -104,6 +105,10 @@ def __getattr__(name: str):
         from sim import analysis
 
         return getattr(analysis, name)
+    if name == "challenge_table":
+        from sim.challenge import challenge_table
+
+        return challenge_table
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
 
@@ -118,6 +123,7 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 __all__ = [
     *_ANALYSES,
+    "challenge_table",
     "HAGHANI_DEWEY",
     "AllIn",
     "BayesKelly",

@@ -13,9 +13,10 @@ def test_every_public_name_resolves():
 
 
 def test_the_analyses_are_the_analysis_module_functions():
-    for name in ("sweep", "paths", "race", "challenge"):
+    for name in ("sweep", "paths", "race"):
         function = getattr(sim, name)
         assert (function.__module__, function.__name__) == (analysis.__name__, name)
+    assert sim.challenge_table.__module__ == "sim.challenge"
 
 
 def test_unknown_attribute_is_an_attribute_error():

@@ -54,7 +54,7 @@ def _imports(module: str, path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             target = _resolve(module, path, node)
             submodules = {f"{target}.{alias.name}" for alias in node.names} & MODULES.keys()
-            # `from pkg import sub` runs pkg.sub; pkg's own __init__ counts only when names come from it
+            # `from pkg import sub` runs pkg.sub; pkg's __init__ counts when names come from it
             names.update(submodules)
             if len(submodules) < len(node.names):
                 names.add(target)
