@@ -194,10 +194,10 @@ def outputs_family() -> list[Case]:
         (folder / "f.png").write_bytes(b"old")
 
     cases = [
-        Case("outputs", "--out in a read-only folder", [*SWEEP, "--out", "{dir}/ro/t.csv"],
-             names="ro/t.csv", setup=read_only, quick=True, unprivileged=True),
-        Case("outputs", "--plot in a read-only folder", [*SWEEP, "--plot", "{dir}/ro/f.png"],
-             names="ro/f.png", setup=read_only, unprivileged=True),
+        Case("outputs", "--out in a read-only folder", [*SWEEP, "--out", "{ro}/t.csv"],
+             names="t.csv", setup=read_only, quick=True),
+        Case("outputs", "--plot in a read-only folder", [*SWEEP, "--plot", "{ro}/f.png"],
+             names="f.png", setup=read_only),
         Case("outputs", "--out over a 0600 file", [*SWEEP, "--out", "out.csv"], expect="ok",
              setup=existing(0o600), check=_mode_kept(0o600), quick=True),
         Case("outputs", "--out over a 0640 file", [*SWEEP, "--out", "out.csv"], expect="ok",
@@ -215,17 +215,17 @@ def outputs_family() -> list[Case]:
         Case("outputs", "--out /dev/full", [*SWEEP, "--out", "/dev/full"], names="/dev/full"),
         Case("outputs", "--paths-out into a missing folder",
              [*PATHS, "--paths-out", "{dir}/nope/p.csv"], names="nope"),
-        Case("outputs", "play --screenshot in a missing folder",
+        Case("outputs", "play --screenshot in a read-only folder",
              ["-m", "sim", "play", "--headless", "--frames", "2", "--screenshot",
-              "{dir}/nope/s.png"], names="nope", timeout=20),
+              "{ro}/s.png"], names="s.png", timeout=20),
     ]
 
     def class_folder(folder: Path) -> None:
         read_only(folder)
 
     export = Case("outputs", "class-race export into a read-only folder",
-                  [PROBE, "export", "{dir}/ro"], names="ro", setup=class_folder, quick=True,
-                  unprivileged=True)
+                  [PROBE, "export", "{ro}"], names="results.csv", setup=class_folder,
+                  quick=True)
     return [*cases, export]
 
 
