@@ -44,6 +44,7 @@ MAX_LINE = 300  # characters in "one short stderr line"
 EXPECTATIONS = ("ok", "usage", "clean", "signal")
 
 Check = Callable[[Path, "Result"], list[str]]
+LIVE: set[int] = set()  # process groups of running cases, killed if the harness is stopped
 
 
 @dataclass
@@ -118,6 +119,7 @@ def execute(case: Case, folder: Path) -> Result:
         preexec_fn=_limits,
     )
     timed_out = False
+    LIVE.add(process.pid)
     try:
         if case.send is not None:
             signum, delay = case.send
@@ -131,8 +133,18 @@ def execute(case: Case, folder: Path) -> Result:
         _kill_group(process)
         stdout, stderr = process.communicate()
     _kill_group(process)  # stray workers of a finished run
+    LIVE.discard(process.pid)
     return Result(process.returncode, stdout.decode(errors="replace"),
                   stderr.decode(errors="replace"), time.monotonic() - started, timed_out)
+
+
+def kill_live() -> None:
+    """Kill every case still running (the harness itself was interrupted)."""
+    for group in list(LIVE):
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 def _hidden_files(folder: Path) -> set[str]:

@@ -212,7 +212,10 @@ def outputs_family() -> list[Case]:
         Case("outputs", "repeated --out", [*SWEEP, "--out", "a.csv", "--out", "b.csv"],
              expect="clean", names="--out", check=_both_or_refused, quick=True),
         Case("outputs", "--out a folder", [*SWEEP, "--out", "{dir}/data"], names="data"),
-        Case("outputs", "--out /dev/full", [*SWEEP, "--out", "/dev/full"], names="/dev/full"),
+        # never "--out /dev/full" itself: as root, a writer that replaces its destination
+        # would replace the device node
+        Case("outputs", "--out a symlink to /dev/full", [*SWEEP, "--out", "full.csv"],
+             names="full.csv", setup=lambda d: (d / "full.csv").symlink_to("/dev/full")),
         Case("outputs", "--paths-out into a missing folder",
              [*PATHS, "--paths-out", "{dir}/nope/p.csv"], names="nope"),
         Case("outputs", "play --screenshot in a read-only folder",

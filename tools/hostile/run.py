@@ -22,7 +22,7 @@ sys.path[:0] = [str(HERE), str(HERE.parents[1])]
 
 import files_families  # noqa: E402
 import input_families  # noqa: E402
-from harness import Case, run_case  # noqa: E402
+from harness import Case, kill_live, run_case  # noqa: E402
 
 
 def all_families(quick: bool) -> dict[str, list[Case]]:
@@ -54,19 +54,27 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unknown family {sorted(unknown)}; known: {', '.join(families)}")
         families = {name: families[name] for name in args.family}
     started = time.monotonic()
+    try:
+        rows, failures = _run(families, args.quick, args.jobs)
+    finally:
+        kill_live()
+    _report(rows, failures, time.monotonic() - started, args.quick)
+    return 1 if failures else 0
+
+
+def _run(families: dict[str, list[Case]], quick: bool, jobs: int):
     failures: list[tuple[str, str, list[str]]] = []
     rows = []
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
         for name, cases in families.items():
-            chosen = [case for case in cases if case.quick or not args.quick]
+            chosen = [case for case in cases if case.quick or not quick]
             outcomes = list(pool.map(run_case, chosen))
             paired = zip(chosen, outcomes, strict=True)
             failed = [(case, problems) for case, problems in paired if problems]
             rows.append((name, len(chosen), len(chosen) - len(failed), len(failed)))
             failures += [(name, case.name, problems) for case, problems in failed]
             print(f"  {name}: {len(chosen) - len(failed)}/{len(chosen)} handled", flush=True)
-    _report(rows, failures, time.monotonic() - started, args.quick)
-    return 1 if failures else 0
+    return rows, failures
 
 
 def _report(rows, failures, seconds: float, quick: bool) -> None:
