@@ -65,6 +65,8 @@ class Case:
     check: Check | None = None
     timeout: float = 8.0
     send: tuple[int, float] | None = None  # (signal, seconds after start)
+    send_when: str | None = None  # ... or seconds after a file matching this glob appears
+    group: bool = False  # signal the whole process group (Ctrl-C in a terminal does)
     quick: bool = False  # part of --quick
     env: dict[str, str] = field(default_factory=dict)
 
@@ -122,11 +124,7 @@ def execute(case: Case, folder: Path) -> Result:
     LIVE.add(process.pid)
     try:
         if case.send is not None:
-            signum, delay = case.send
-            try:
-                process.wait(timeout=delay)
-            except subprocess.TimeoutExpired:
-                process.send_signal(signum)
+            _signal_later(case, process, folder)
         stdout, stderr = process.communicate(timeout=case.timeout)
     except subprocess.TimeoutExpired:
         timed_out = True
@@ -136,6 +134,24 @@ def execute(case: Case, folder: Path) -> Result:
     LIVE.discard(process.pid)
     return Result(process.returncode, stdout.decode(errors="replace"),
                   stderr.decode(errors="replace"), time.monotonic() - started, timed_out)
+
+
+def _signal_later(case: Case, process: subprocess.Popen, folder: Path) -> None:
+    """Send the case's signal at its moment (after start, or after its file appears)."""
+    signum, delay = case.send
+    if case.send_when is not None:
+        deadline = time.monotonic() + case.timeout
+        while not any(folder.glob(case.send_when)):
+            if process.poll() is not None or time.monotonic() > deadline:
+                return
+            time.sleep(0.01)
+    try:
+        process.wait(timeout=delay)
+    except subprocess.TimeoutExpired:
+        if case.group:
+            os.killpg(process.pid, signum)
+        else:
+            process.send_signal(signum)
 
 
 def kill_live() -> None:

@@ -300,20 +300,24 @@ def _whole_output(name: str) -> Callable[[Path, Result], list[str]]:
 
 
 def signals_family(quick: bool) -> list[Case]:
-    big = ["-m", "sim", "paths", "--paths", "4000", "--rounds", "1500", "--paths-out", "P.csv",
-           "--paths-out-max", "4000", "--strategy", "kelly", "--workers", "2"]
+    """Ctrl-C (SIGINT to the process group) and SIGTERM (to the process) at random moments:
+    during the imports, during the run, and while --paths-out is being written."""
+    big = ["-m", "sim", "paths", "--paths", "2000", "--rounds", "1000", "--paths-out", "P.csv",
+           "--paths-out-max", "2000", "--strategy", "kelly", "--workers", "2"]
     sweep = ["-m", "sim", "sweep", "--paths", "20000", "--rounds", "300", "--workers", "2"]
     cases = []
-    count = 4 if quick else 12
-    for i in range(count):
+    for i in range(4 if quick else 12):
         signum = signal.SIGINT if i % 2 == 0 else signal.SIGTERM
-        early = i % 3 == 0  # during imports
-        for label, argv, check in (("sweep", sweep, None),
-                                   ("paths --paths-out", big, _whole_output("P.csv"))):
-            name = f"{signum.name} #{i} during {label}"
-            moment = signal_moment(name, 0.05, 0.6) if early else signal_moment(name, 0.6, 4.0)
-            cases.append(Case("signals", f"{name} at {moment:.2f}s", argv, expect="signal",
-                              send=(signum, moment), check=check, timeout=30, quick=True))
+        phase = ("imports", "run", "write")[i % 3]
+        name = f"{signum.name} #{i} during the {phase}"
+        low, high = {"imports": (0.05, 0.5), "run": (0.6, 3.0), "write": (0.0, 0.3)}[phase]
+        moment = signal_moment(name, low, high)
+        argv, check = (big, _whole_output("P.csv")) if phase == "write" or i % 2 else (sweep,
+                                                                                      None)
+        cases.append(Case("signals", f"{name} ({' '.join(argv[2:3])}, +{moment:.2f}s)", argv,
+                          expect="signal", send=(signum, moment), check=check, timeout=60,
+                          send_when=".P.csv.*" if phase == "write" else None,
+                          group=signum == signal.SIGINT, quick=True))
     for i in range(2 if quick else 6):
         moment = signal_moment(f"write_loop {i}", 0.5, 2.0)
         cases.append(Case("signals", f"SIGTERM during settings writes at {moment:.2f}s",
