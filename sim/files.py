@@ -189,7 +189,8 @@ def read_bytes(path: str | os.PathLike, kind: FileKind, *, missing_ok: bool = Fa
     Raises
     ------
     UnreadableFile
-        Missing (unless ``missing_ok``), not a regular file, too big, or unreadable.
+        Missing (unless ``missing_ok``; "cannot be read (no such file)"), not a regular file,
+        too big, or unreadable ("cannot be read (Permission denied)").
 
     Examples
     --------
@@ -204,11 +205,11 @@ def read_bytes(path: str | os.PathLike, kind: FileKind, *, missing_ok: bool = Fa
     except FileNotFoundError:
         if missing_ok:
             return None
-        raise UnreadableFile(kind, path, "does not exist") from None
+        raise UnreadableFile(kind, path, "cannot be read (no such file)") from None
     except OSError as error:
         if error.errno == errno.EISDIR:
             raise UnreadableFile(kind, path, _not_regular(stat.S_IFDIR)) from None
-        raise UnreadableFile(kind, path, f"cannot be opened ({_os_problem(error)})") from None
+        raise UnreadableFile(kind, path, f"cannot be read ({_os_problem(error)})") from None
     try:
         return _read_open(handle, path, kind)
     finally:
