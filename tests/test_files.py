@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim import files
 from sim.files import (
     CACHE,
     CLASS_LIST,
@@ -42,6 +41,7 @@ from sim.files import (
     read_text,
     write_json,
     write_text,
+    writing,
 )
 
 POSIX = os.name == "posix"
@@ -109,7 +109,7 @@ def test_a_file_that_grows_while_read_is_cut_at_the_limit(tmp_path, monkeypatch)
         def __init__(self, info):
             self.st_mode, self.st_size = info.st_mode, 10
 
-    monkeypatch.setattr(files.os, "fstat", lambda fd: Smaller(real_fstat(fd)))
+    monkeypatch.setattr(os, "fstat", lambda fd: Smaller(real_fstat(fd)))
     with pytest.raises(UnreadableFile, match="grew past the limit of 100 bytes"):
         read_bytes(path, FileKind("class list", 100))
 
@@ -344,7 +344,7 @@ def test_a_failure_inside_keeps_the_old_file_and_no_temporary(tmp_path):
     with pytest.raises(ValueError, match="Out of range float"):
         write_json(out, {"growth": float("nan")})
     assert out.read_text() == "old" and hidden(tmp_path) == []
-    assert files._PENDING == {}
+    assert writing._PENDING == {}
 
 
 def test_atomic_path_keeps_the_extension_for_writers_that_look(tmp_path):
@@ -376,7 +376,7 @@ def test_a_full_disk_mid_write_is_unwritable_file(tmp_path, monkeypatch):
     def no_space(*_args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(files.os, "fsync", no_space)
+    monkeypatch.setattr(os, "fsync", no_space)
     with pytest.raises(UnwritableFile, match="No space left on device"):
         write_text(tmp_path / "t.txt", "x")
     assert hidden(tmp_path) == [] and not (tmp_path / "t.txt").exists()

@@ -1,172 +1,34 @@
-"""Reading and writing the program's files safely: one loader, one atomic writer.
-
-Every file the program reads (saves, lessons, configs, class lists, the optimal-play cache)
-goes through :func:`read_bytes`, which
-
-* opens without blocking (``O_NONBLOCK``), so a FIFO in place of a file cannot hang the program,
-  then checks with ``fstat`` on the open descriptor that it is a regular file (a symlink to
-  ``/dev/zero`` is refused, not read forever);
-* refuses a file larger than its kind's limit (:class:`FileKind`), and reads at most that many
-  bytes even if the file grows while it is read.
-
-On top of it, :func:`read_text` strips a UTF-8 byte-order mark and names the file, line and
-column of a byte that is not UTF-8; :func:`parse_json` and :func:`parse_toml` check the nesting
-depth *before* the recursive parsers run (a bracket pre-scan that skips strings and comments)
-and again on the result (TOML's dotted keys nest without brackets), so ``RecursionError`` never
-escapes; JSON's ``NaN`` and ``Infinity`` are refused unless asked for. Every problem is an
-:class:`UnreadableFile` (a ``ValueError``) whose message is one short line naming the file and
-the problem; values are quoted through :func:`excerpt`, never whole.
-
-Writes go through :func:`atomic_write` / :func:`atomic_path`: a temporary file in the
-destination's folder, ``fsync``, then :func:`os.replace`. An existing destination keeps its
-permission bits (a 0600 file stays 0600); a symlinked destination is written through (its target
-is replaced, the link stays). The temporary file is removed on every way out: an exception,
-Ctrl-C (``KeyboardInterrupt``) and SIGTERM/SIGHUP, whose handler (installed by the first write,
-in the main thread, only over the default action) removes this process's pending temporary
-files before the signal takes its usual course (Python runs handlers between bytecodes, so a
-signal that lands inside a long C call, e.g. a big ``to_csv``, is handled when it returns). An
-existing destination that is not a regular file is refused, never replaced. Problems are
-:class:`UnwritableFile`.
-
-:func:`move_aside` renames a damaged file to ``NAME.corrupt-YYYYmmddTHHMMSS`` (never deleting,
-never overwriting an earlier one).
-"""
+"""Reading: regular files only, bounded sizes and depths, BOM and UTF-8, JSON/TOML/CSV/.npz,
+and moving a damaged file aside (see :mod:`sim.files`)."""
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import errno
 import io
 import json
 import os
 import re
-import reprlib
-import signal
 import stat
 import sys
-import tempfile
-import threading
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-__all__ = [
-    "CACHE", "CLASS_LIST", "CONFIG", "LESSON", "SCORES", "SESSION", "SETTINGS", "FileError",
-    "FileKind", "UnreadableFile", "UnwritableFile", "atomic_path", "atomic_write", "csv_rows",
-    "excerpt", "load_json", "load_npz", "load_toml", "move_aside", "parse_json", "parse_toml",
-    "read_bytes", "read_text", "write_bytes", "write_json", "write_text",
-]
-
-MiB = 2**20
-
-
-@dataclass(frozen=True)
-class FileKind:
-    """What a file is for, in words for messages, and the limits it is read under.
-
-    Attributes
-    ----------
-    label : str
-        How messages call it, e.g. ``"lesson file"``.
-    max_bytes : int
-        Largest size accepted (for the cache also the largest uncompressed member).
-    max_depth : int
-        Deepest nesting of lists and tables accepted (JSON and TOML).
-    """
-
-    label: str
-    max_bytes: int
-    max_depth: int = 16
-
-
-SETTINGS = FileKind("settings file", 64 * 1024, 8)
-SCORES = FileKind("high-score file", 2 * MiB, 8)
-SESSION = FileKind("saved session", 4 * MiB, 8)
-LESSON = FileKind("lesson file", 1_000_000, 16)
-CONFIG = FileKind("config", 1 * MiB, 16)
-CLASS_LIST = FileKind("class list", 1 * MiB, 0)
-CACHE = FileKind("optimal-play cache", 1024 * MiB, 0)
-
-
-class FileError(ValueError):
-    """A file problem: ``str(error)`` is one short line naming the file and the problem."""
-
-    def __init__(self, kind: FileKind | None, path: str | os.PathLike, problem: str):
-        self.path = Path(path)
-        self.problem = problem
-        label = f"{kind.label} " if kind is not None else ""
-        super().__init__(f"{label}{excerpt(str(path))}: {problem}")
-
-
-class UnreadableFile(FileError):
-    """The file cannot be read as what it should be (missing, not a regular file, too big, not
-    UTF-8, not valid JSON/TOML, nested too deep, ...)."""
-
-
-class UnwritableFile(FileError):
-    """The destination cannot be written (no such folder, read-only, disk full, ...)."""
-
-
-# -- messages ----------------------------------------------------------------------------------
-
-_REPR = reprlib.Repr()
-_REPR.maxlevel, _REPR.maxlist, _REPR.maxtuple, _REPR.maxdict = 2, 4, 4, 4
-
-
-def excerpt(value: object, limit: int = 80) -> str:
-    """``repr(value)`` cut to about ``limit`` characters, for quoting bad values in errors.
-
-    Parameters
-    ----------
-    value : object
-        Whatever was given; strings are quoted like ``repr`` does, on one line.
-    limit : int
-        Characters of the value kept.
-
-    Returns
-    -------
-    str
-        The quote, with the full length added when it was cut.
-
-    Examples
-    --------
-    >>> excerpt("0.5")
-    "'0.5'"
-    >>> excerpt("x" * 1000, limit=5)
-    "'xxxxx…' (1,000 characters)"
-    """
-    if isinstance(value, str):
-        if len(value) <= limit:
-            return repr(value)
-        quoted = repr(value[:limit])
-        return f"{quoted[:-1]}…{quoted[-1]} ({len(value):,} characters)"
-    _REPR.maxstring = _REPR.maxother = max(limit, 8)
-    text = _REPR.repr(value)
-    return text if len(text) <= limit + 20 else text[:limit] + "…"
-
-
-def _os_problem(error: OSError) -> str:
-    return error.strerror or type(error).__name__
-
-
-# -- reading -----------------------------------------------------------------------------------
-
-_KIND_OF_MODE = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
-                 (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
-                 (stat.S_ISSOCK, "a socket"))
-
-
-def _not_regular(mode: int) -> str:
-    what = next((words for test, words in _KIND_OF_MODE if test(mode)), "not a regular file")
-    return f"is {what}, not a regular file"
+from sim.files.errors import (
+    CLASS_LIST,
+    FileKind,
+    MiB,
+    UnreadableFile,
+    _not_regular,
+    _os_problem,
+)
 
 
 def read_bytes(path: str | os.PathLike, kind: FileKind, *, missing_ok: bool = False
@@ -194,10 +56,12 @@ def read_bytes(path: str | os.PathLike, kind: FileKind, *, missing_ok: bool = Fa
 
     Examples
     --------
-    >>> read_bytes("/dev/zero", CONFIG)
-    Traceback (most recent call last):
-    ...
-    sim.files.UnreadableFile: config '/dev/zero': is a device, not a regular file
+    >>> from sim.files import CONFIG
+    >>> try:
+    ...     read_bytes("/dev/zero", CONFIG)
+    ... except UnreadableFile as error:
+    ...     print(error)
+    config '/dev/zero': is a device, not a regular file
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
@@ -266,6 +130,7 @@ def read_text(path: str | os.PathLike, kind: FileKind, *, missing_ok: bool = Fal
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "a.toml"
     >>> _ = path.write_bytes(b"\\xef\\xbb\\xbfp = 0.5\\n")
+    >>> from sim.files import CONFIG
     >>> read_text(path, CONFIG)
     'p = 0.5\\n'
     """
@@ -335,12 +200,14 @@ def parse_json(text: str, path: str | os.PathLike, kind: FileKind, *, allow_nan:
 
     Examples
     --------
+    >>> from sim.files import SETTINGS
     >>> parse_json('{"a": [1, 2]}', "s.json", SETTINGS)
     {'a': [1, 2]}
-    >>> parse_json('{"a": NaN}', "s.json", SETTINGS)
-    Traceback (most recent call last):
-    ...
-    sim.files.UnreadableFile: settings file 's.json': is not valid JSON: NaN is not allowed
+    >>> try:
+    ...     parse_json('{"a": NaN}', "s.json", SETTINGS)
+    ... except UnreadableFile as error:
+    ...     print(error)
+    settings file 's.json': is not valid JSON: NaN is not allowed
     """
     if _bracket_depth(text, _JSON_TOKENS, kind.max_depth) > kind.max_depth:
         raise _too_deep(kind, path, kind.max_depth)
@@ -367,12 +234,14 @@ def parse_toml(text: str, path: str | os.PathLike, kind: FileKind, *, allow_nan:
 
     Examples
     --------
+    >>> from sim.files import CONFIG
     >>> parse_toml("p = 0.5", "c.toml", CONFIG)
     {'p': 0.5}
-    >>> parse_toml("a" + ".a" * 40 + " = 1", "c.toml", CONFIG)
-    Traceback (most recent call last):
-    ...
-    sim.files.UnreadableFile: config 'c.toml': is nested more than 16 deep
+    >>> try:
+    ...     parse_toml("a" + ".a" * 40 + " = 1", "c.toml", CONFIG)
+    ... except UnreadableFile as error:
+    ...     print(error)
+    config 'c.toml': is nested more than 16 deep
     """
     if _bracket_depth(text, _TOML_TOKENS, kind.max_depth) > kind.max_depth:
         raise _too_deep(kind, path, kind.max_depth)
@@ -417,10 +286,11 @@ def csv_rows(text: str, source: str | os.PathLike, kind: FileKind = CLASS_LIST
     --------
     >>> list(csv_rows("name,fraction\\nAnn,0.5\\n", "c.csv"))
     [(1, ['name', 'fraction']), (2, ['Ann', '0.5'])]
-    >>> list(csv_rows("a\\n" + "x" * 200_000 + "\\n", "c.csv"))
-    Traceback (most recent call last):
-    ...
-    sim.files.UnreadableFile: class list 'c.csv': line 2: field larger than field limit (131072)
+    >>> try:
+    ...     list(csv_rows("a\\n" + "x" * 200_000 + "\\n", "c.csv"))
+    ... except UnreadableFile as error:
+    ...     print(error)
+    class list 'c.csv': line 2: field larger than field limit (131072)
     """
     reader = csv.reader(io.StringIO(text, newline=""))
     while True:
@@ -542,184 +412,3 @@ def move_aside(path: str | os.PathLike) -> Path | None:
             pass
         return target
     return None
-
-
-# -- atomic writing ----------------------------------------------------------------------------
-
-_PENDING: dict[str, int] = {}  # temporary file -> the pid that made it
-_HANDLED_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
-                         if hasattr(signal, name))
-_installed = False
-
-
-def _remove_pending() -> None:
-    me = os.getpid()
-    for temporary, owner in list(_PENDING.items()):
-        if owner == me:  # a forked worker must not remove its parent's files
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            _PENDING.pop(temporary, None)
-
-
-def _on_signal(signum, _frame) -> None:
-    """Remove this process's temporary files, then let the signal do what it did before."""
-    _remove_pending()
-    signal.signal(signum, signal.SIG_DFL)
-    os.kill(os.getpid(), signum)
-
-
-def _install_signal_cleanup() -> None:
-    global _installed
-    if _installed or threading.current_thread() is not threading.main_thread():
-        return
-    for signum in _HANDLED_SIGNALS:
-        if signal.getsignal(signum) is signal.SIG_DFL:  # never replace someone's own handler
-            signal.signal(signum, _on_signal)
-    _installed = True
-
-
-@contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold SIGINT/SIGTERM/SIGHUP for a few lines so a temporary file is never unregistered."""
-    held = {signal.SIGINT, *_HANDLED_SIGNALS}
-    block = hasattr(signal, "pthread_sigmask")
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if block else None
-    try:
-        yield
-    finally:
-        if block:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def _destination(path: str | os.PathLike) -> Path:
-    """Where the bytes go: through a symlink to its target (the link itself stays)."""
-    path = Path(path)
-    return Path(os.path.realpath(path)) if path.is_symlink() else path
-
-
-def _new_file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def _mode_for(path: str | os.PathLike, target: Path) -> int:
-    """The permission bits the new content gets: the existing file's, else the umask's.
-
-    An existing destination that is not a regular file (a device, a FIFO, a folder) is refused:
-    replacing it would destroy it (as root, ``--out /dev/null`` would replace the device).
-    """
-    try:
-        info = os.stat(target)
-    except OSError:
-        return _new_file_mode()
-    if not stat.S_ISREG(info.st_mode):
-        raise UnwritableFile(None, path, f"cannot be written: it {_not_regular(info.st_mode)}")
-    return stat.S_IMODE(info.st_mode)
-
-
-@contextlib.contextmanager
-def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; when the block ends normally it replaces
-    ``path`` atomically, otherwise (exception, Ctrl-C, SIGTERM) it is removed.
-
-    ``suffix`` keeps an extension on the temporary name for writers that look at it
-    (matplotlib, pandas). The destination keeps its permission bits and symlinks are written
-    through.
-
-    Raises
-    ------
-    UnwritableFile
-        The temporary file cannot be made or cannot replace the destination.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "t.txt"
-    >>> with atomic_path(out) as temporary:
-    ...     _ = temporary.write_text("whole")
-    >>> out.read_text()
-    'whole'
-    """
-    target = _destination(path)
-    mode = _mode_for(path, target)
-    _install_signal_cleanup()
-    try:
-        with _signals_held():
-            handle, temporary = tempfile.mkstemp(dir=target.parent or ".",
-                                                 prefix=f".{target.name}.",
-                                                 suffix=suffix or ".tmp")
-            _PENDING[temporary] = os.getpid()
-    except OSError as error:
-        raise UnwritableFile(None, path, f"cannot be written ({_os_problem(error)})") from None
-    os.close(handle)
-    try:
-        yield Path(temporary)
-        _commit(temporary, target, mode)
-    except OSError as error:
-        raise UnwritableFile(None, path, f"cannot be written ({_os_problem(error)})") from None
-    finally:
-        with _signals_held():
-            if _PENDING.pop(temporary, None) is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-
-
-def _commit(temporary: str, target: Path, mode: int) -> None:
-    with open(temporary, "rb+") as written:
-        os.fsync(written.fileno())
-    os.chmod(temporary, mode)
-    with _signals_held():
-        os.replace(temporary, target)
-        _PENDING.pop(temporary, None)
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
-        with contextlib.suppress(OSError):
-            folder = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
-            try:
-                os.fsync(folder)
-            finally:
-                os.close(folder)
-
-
-@contextlib.contextmanager
-def atomic_write(path: str | os.PathLike, binary: bool = False, encoding: str = "utf-8",
-                 newline: str | None = None) -> Iterator[IO]:
-    """Yield an open file; on a normal exit its content replaces ``path`` atomically.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "t.txt"
-    >>> with atomic_write(out) as stream:
-    ...     _ = stream.write("whole")
-    >>> out.read_text()
-    'whole'
-    """
-    with atomic_path(path) as temporary:
-        if binary:
-            with open(temporary, "wb") as stream:
-                yield stream
-        else:
-            with open(temporary, "w", encoding=encoding, newline=newline) as stream:
-                yield stream
-
-
-def write_bytes(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` atomically (see :func:`atomic_path`); returns ``path``."""
-    with atomic_write(path, binary=True) as stream:
-        stream.write(data)
-    return Path(path)
-
-
-def write_text(path: str | os.PathLike, text: str, newline: str | None = None) -> Path:
-    """Write UTF-8 ``text`` atomically; returns ``path``."""
-    with atomic_write(path, newline=newline) as stream:
-        stream.write(text)
-    return Path(path)
-
-
-def write_json(path: str | os.PathLike, data: Any) -> Path:
-    """Write ``data`` as indented JSON atomically (NaN and infinities refused with ValueError
-    before anything is written); returns ``path``."""
-    text = json.dumps(data, indent=2, allow_nan=False) + "\n"
-    return write_text(path, text)
