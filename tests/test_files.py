@@ -3,6 +3,7 @@ move_aside, excerpt and the one atomic writer (modes, symlinks, signals)."""
 
 from __future__ import annotations
 
+import doctest
 import io
 import json
 import os
@@ -18,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from sim import text_template
 from sim.files import (
     CACHE,
     CLASS_LIST,
@@ -30,6 +32,7 @@ from sim.files import (
     atomic_path,
     atomic_write,
     csv_rows,
+    errors,
     excerpt,
     load_json,
     load_npz,
@@ -39,6 +42,7 @@ from sim.files import (
     parse_toml,
     read_bytes,
     read_text,
+    reading,
     write_json,
     write_text,
     writing,
@@ -429,3 +433,10 @@ def test_the_signal_handler_is_not_installed_over_someone_elses():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=60)
     assert done.stdout.strip() == "True", done.stderr
+
+
+@pytest.mark.parametrize("module", [errors, reading, writing, text_template])
+def test_the_docstring_examples_run(module):
+    failures, tried = doctest.testmod(module)
+    assert failures == 0
+    assert tried > 0 or module is errors

@@ -116,25 +116,24 @@ def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[
     target = _destination(path)
     mode = _mode_for(path, target)
     _install_signal_cleanup()
-    try:
+    temporary: str | None = None
+    try:  # one try from the temporary's birth: a Ctrl-C landing anywhere still removes it
         with _signals_held():
             handle, temporary = tempfile.mkstemp(dir=target.parent or ".",
                                                  prefix=f".{target.name}.",
                                                  suffix=suffix or ".tmp")
             _PENDING[temporary] = os.getpid()
-    except OSError as error:
-        raise UnwritableFile(None, path, f"cannot be written ({_os_problem(error)})") from None
-    os.close(handle)
-    try:
+            os.close(handle)
         yield Path(temporary)
         _commit(temporary, target, mode)
     except OSError as error:
         raise UnwritableFile(None, path, f"cannot be written ({_os_problem(error)})") from None
     finally:
-        with _signals_held():
-            if _PENDING.pop(temporary, None) is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+        if temporary is not None:
+            with _signals_held():
+                if _PENDING.pop(temporary, None) is not None:
+                    with contextlib.suppress(OSError):
+                        os.unlink(temporary)
 
 
 def _commit(temporary: str, target: Path, mode: int) -> None:
