@@ -440,3 +440,16 @@ def test_the_docstring_examples_run(module):
     failures, tried = doctest.testmod(module)
     assert failures == 0
     assert tried > 0 or module is errors
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_worker_never_removes_its_parents_temporary(tmp_path):
+    with atomic_write(tmp_path / "t.txt") as stream:
+        stream.write("parent's")
+        child = os.fork()
+        if child == 0:  # a worker process cleaning up on its own SIGTERM
+            writing._remove_pending()
+            os._exit(0)
+        os.waitpid(child, 0)
+        assert len(hidden(tmp_path)) == 1
+    assert (tmp_path / "t.txt").read_text() == "parent's"

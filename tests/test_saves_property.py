@@ -127,8 +127,23 @@ def _nest(value, depth: int):
     return value
 
 
+@st.composite
+def leaf_mutation(draw, data: bytes) -> bytes:
+    """Replace one leaf (a field of a score, a setting, a bet) by a hostile value."""
+    tree = json.loads(data)
+    holder, key, node = None, None, tree
+    while isinstance(node, (dict, list)) and node:
+        keys = list(node) if isinstance(node, dict) else list(range(len(node)))
+        holder, key = node, draw(st.sampled_from(keys))
+        node = node[key]
+    if holder is None:
+        return data
+    holder[key] = draw(st.sampled_from(HOSTILE_VALUES))
+    return json.dumps(tree).encode()
+
+
 def mutation(data: bytes):
-    return st.one_of(byte_mutation(data), value_mutation(data))
+    return st.one_of(byte_mutation(data), value_mutation(data), leaf_mutation(data))
 
 
 # -- the property --------------------------------------------------------------------------------
@@ -173,7 +188,7 @@ def test_any_mutation_of_settings_loads_or_is_moved_aside_intact(file, data):
 
 
 @pytest.mark.xfail(strict=False, reason=KNOWN_FAILURE + ": scores with a NaN or a wrong type")
-@KNOWN_FAILING
+@settings(KNOWN_FAILING, max_examples=250)  # a NaN in a score's field is one draw in ~100
 @given(file=st.tuples(st.just(saves.SCORES_FILE), st.lists(scores_values, max_size=8)),
        data=st.data())
 def test_any_mutation_of_scores_loads_or_is_moved_aside_intact(file, data):
