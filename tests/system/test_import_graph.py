@@ -166,6 +166,21 @@ def test_the_game_and_the_gym_layer_stand_side_by_side(lower, upper):
     assert offenders == []
 
 
+def test_scenes_and_sessions_never_import_the_app():
+    offenders = sorted((m, t) for m, t in _package_edges(GRAPH)
+                       if m.startswith(("game.scene", "game.sessions")) and t == "game.app")
+    assert offenders == []
+
+
+def test_sessions_never_import_pygame():
+    # the play-throughs are pure: the tests and the CLI run them without a window
+    offenders = sorted(
+        module for module, path in MODULES.items() if module.startswith("game.sessions")
+        and any(name.split(".")[0] in {"pygame", "pygame_gui"} for name in _imports(module, path))
+    )
+    assert offenders == []
+
+
 def test_no_module_is_too_long():
     long = {module: lines for module, path in MODULES.items()
             if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
