@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import sim
 import sim.cli.challenge as challenge
+import sim.cli.gym_baselines as gym_baselines
 import sim.cli.paths as paths
 import sim.cli.play as play
 import sim.cli.race as race
@@ -18,7 +19,7 @@ from sim.cli.options import EXIT_INTERRUPTED, EXIT_USAGE, PROG, Formatter, Parse
 from sim.config import apply_config
 
 #: the subcommands in the order ``kelly --help`` lists them
-SUBCOMMANDS = (sweep, paths, race, challenge, report, play)
+SUBCOMMANDS = (sweep, paths, race, challenge, report, gym_baselines, play)
 COMMANDS = tuple(module.NAME for module in SUBCOMMANDS)
 RUNNERS = {module.NAME: module.run for module in SUBCOMMANDS}
 
