@@ -91,6 +91,7 @@ def _csv(path):
 
 def _export(folder):
     from game.class_race import ClassRace, Participant
+
     from sim.games import CoinGame
 
     race = ClassRace([Participant("Ann", 0.2), Participant("Bo", 0.5)],
