@@ -39,7 +39,7 @@ def quote(value: object) -> str:
     >>> len(quote(list(range(100))))
     80
     """
-    text = repr(value.tolist() if isinstance(value, np.ndarray) else value)
+    text = repr(value.tolist() if isinstance(value, (np.ndarray, np.generic)) else value)
     return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 3] + "..."
 
 
