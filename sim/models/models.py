@@ -144,7 +144,8 @@ class FrequencyTable(CountingModel):
 
     def fit(self, races: Races) -> None:
         levels = np.arange(1, self.bins) / self.bins
-        self.edges = [np.quantile(races.features[:, j], levels) for j in self._columns(races.features)]
+        columns = self._columns(races.features)
+        self.edges = [np.quantile(races.features[:, j], levels) for j in columns]
         codes = self._cells(races.features)
         self.cells, index = np.unique(codes, return_inverse=True)
         self.counts = np.zeros((self.cells.size, races.horses))
