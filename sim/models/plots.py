@@ -23,18 +23,25 @@ from matplotlib.figure import Figure
 TRAIN_COLOUR = "#1f77b4"
 TEST_COLOUR = "#d62728"
 REFERENCE_COLOUR = "#7f7f7f"
+#: curves with at most this many points get a dot per point
+DOTTED_POINTS = 60
 
 
 def _curve(axes, steps: np.ndarray, values: np.ndarray, colour: str, label: str,
-           bust_at_top: bool) -> None:
-    """Plot the finite values; mark infinite ones (bust) with crosses at the panel's edge."""
+           bust_at_top: bool, first_bust_only: bool = False) -> None:
+    """Plot the finite values; mark infinite ones (bust) with crosses at the panel's edge.
+
+    Short curves get a dot per step, so a finite step between two busts still shows.
+    """
     finite = np.isfinite(values)
-    axes.plot(steps, np.where(finite, values, np.nan), color=colour, label=label)
-    if not finite.all():
-        edge = 1.0 if bust_at_top else 0.0
-        axes.scatter(steps[~finite], np.full((~finite).sum(), edge), marker="x", color=colour,
-                     transform=axes.get_xaxis_transform(), clip_on=False,
-                     label=f"{label}: bust (infinite loss)")
+    axes.plot(steps, np.where(finite, values, np.nan), color=colour, label=label,
+              marker="." if steps.size <= DOTTED_POINTS else None)
+    busts = np.flatnonzero(~finite)
+    if busts.size:
+        busts = busts[:1] if first_bust_only else busts
+        axes.scatter(steps[busts], np.full(busts.size, 1.0 if bust_at_top else 0.0), marker="x",
+                     s=60, color=colour, transform=axes.get_xaxis_transform(), clip_on=False,
+                     label=f"{label}: bust (infinite loss)", zorder=3)
 
 
 def _loss_panel(axes, curve: pd.DataFrame) -> None:
@@ -69,7 +76,8 @@ def _bankroll_panel(axes, paths: dict[str, np.ndarray]) -> None:
     for (split, path), colour in zip(paths.items(), (TRAIN_COLOUR, TEST_COLOUR), strict=False):
         wealth = np.concatenate([[0.0], np.cumsum(path)])
         races = np.arange(wealth.size)
-        _curve(axes, races, wealth, colour, f"{split} races", bust_at_top=False)
+        _curve(axes, races, wealth, colour, f"{split} races", bust_at_top=False,
+               first_bust_only=True)
     axes.axhline(0.0, color=REFERENCE_COLOUR, linewidth=0.8)
     axes.set_xlabel("race")
     axes.set_ylabel("ln(bankroll / start)")
