@@ -165,6 +165,18 @@ def _probability(name: str, value: object) -> float:
     return number
 
 
+def _prior(prior: ArrayLike) -> np.ndarray:
+    try:
+        p = np.asarray(prior, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"prior = {quote(prior)} is not a list of probabilities") from None
+    if p.ndim != 1 or p.size < 2 or not np.all(np.isfinite(p) & (p >= 0)):
+        raise ValueError(f"prior = {quote(prior)} must list at least 2 outcome probabilities")
+    if abs(float(p.sum()) - 1.0) > PROBABILITY_TOLERANCE:
+        raise ValueError(f"prior = {quote(prior)} sums to {p.sum():.6g}; it must sum to 1")
+    return p / p.sum()
+
+
 def tip_joint(accuracy: float, prior: ArrayLike = (0.5, 0.5)) -> np.ndarray:
     """The joint table of a symmetric tip: it names the winner with probability ``accuracy``,
     otherwise one of the other outcomes, each as likely.
@@ -196,10 +208,7 @@ def tip_joint(accuracy: float, prior: ArrayLike = (0.5, 0.5)) -> np.ndarray:
     ValueError: accuracy = 1.5 is not a probability in [0, 1]
     """
     q = _probability("accuracy", accuracy)
-    p = np.asarray(prior, dtype=float)
-    if p.ndim != 1 or p.size < 2:
-        raise ValueError(f"prior = {quote(prior)} must list at least 2 outcome probabilities")
-    joint_distribution(p[:, None])  # validates the prior as a one-signal table
+    p = _prior(prior)
     m = p.size
     channel = np.full((m, m), (1.0 - q) / (m - 1))
     np.fill_diagonal(channel, q)
