@@ -51,7 +51,16 @@ def number_list(name: str, text: str) -> list[float]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``kelly wire``'s options to ``parser``."""
+    """Add ``kelly wire``'s options to ``parser``.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> options = parser.parse_args(["--joint", "0.4,0.1;0.1,0.4"])
+    >>> options.joint, options.accuracy, options.paths, options.cash
+    ('0.4,0.1;0.1,0.4', None, 10000, True)
+    """
     signal = parser.add_mutually_exclusive_group()
     signal.add_argument("--accuracy", metavar="Q[,Q...]",
                         help=f"a symmetric tip right with probability Q, in [0, 1]; several "

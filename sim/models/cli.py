@@ -55,7 +55,16 @@ def _numbers(name: str, text: str | None, kind=float):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``kelly learn``'s options to ``parser``."""
+    """Add ``kelly learn``'s options to ``parser``.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> options = parser.parse_args(["--dataset", "iris", "--model", "smoothed"])
+    >>> options.dataset, options.model, options.smoothing, options.steps
+    ('iris', 'smoothed', 1.0, 100)
+    """
     parser.add_argument("--dataset", default="synthetic",
                         help=f"races to learn from: {', '.join(DATASETS)} (default: synthetic)")
     parser.add_argument("--model", default="softmax",
