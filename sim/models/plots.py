@@ -5,7 +5,8 @@ Drawn on :class:`matplotlib.figure.Figure` directly (no pyplot, no display); sav
 
 1. cross-entropy (log loss) per training step on the training and the test races, with the
    break-even line sum p ln o (ln m at fair m-for-1 odds: a loss above it loses money) and, for
-   synthetic races, the floor H(p) that the true chances would reach (the gap is D(p||q));
+   synthetic races, the expected test loss H(p) + D(p||q) beside H(p), the true chances'
+   expected loss (the gap is the divergence D(p||q));
 2. growth per race of the bettor who stakes the model's q, = log odds - cross-entropy
    (Kelly 1956; Cover & Thomas 2006, ch. 6);
 3. that bettor's bankroll race by race with the final model, on the training and test races.
@@ -28,14 +29,14 @@ DOTTED_POINTS = 60
 
 
 def _curve(axes, steps: np.ndarray, values: np.ndarray, colour: str, label: str,
-           bust_at_top: bool, first_bust_only: bool = False) -> None:
+           bust_at_top: bool, first_bust_only: bool = False, linestyle: str = "-") -> None:
     """Plot the finite values; mark infinite ones (bust) with crosses at the panel's edge.
 
     Short curves get a dot per step, so a finite step between two busts still shows.
     """
     finite = np.isfinite(values)
     axes.plot(steps, np.where(finite, values, np.nan), color=colour, label=label,
-              marker="." if steps.size <= DOTTED_POINTS else None)
+              linestyle=linestyle, marker="." if steps.size <= DOTTED_POINTS else None)
     busts = np.flatnonzero(~finite)
     if busts.size:
         busts = busts[:1] if first_bust_only else busts
@@ -51,9 +52,12 @@ def _loss_panel(axes, curve: pd.DataFrame) -> None:
                f"{split} races", bust_at_top=True)
     axes.axhline(curve["test_log_odds"].iloc[-1], color=REFERENCE_COLOUR, linestyle="--",
                  label="break-even: sum p ln o")
-    if "test_entropy" in curve:
+    if "test_divergence" in curve:  # synthetic races: the expected loss H(p) + D(p||q)
+        expected = (curve["test_entropy"] + curve["test_divergence"]).to_numpy(dtype=float)
+        _curve(axes, steps, expected, TEST_COLOUR, "test, expected: H(p) + D(p||q)",
+               bust_at_top=True, linestyle=":")
         axes.axhline(curve["test_entropy"].iloc[-1], color=REFERENCE_COLOUR, linestyle=":",
-                     label="floor H(p) of the true chances")
+                     label="H(p): the true chances' expected loss")
     axes.set_xlabel("training step")
     axes.set_ylabel("cross-entropy (nats per race)")
     axes.set_title("Loss: what the model gives up")
