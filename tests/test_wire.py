@@ -313,3 +313,12 @@ def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_wire_command_writes_parquet(tmp_path):
+    pytest.importorskip("pyarrow")
+    table = tmp_path / "wire.parquet"
+    args = _parse("--accuracy", "0.7", "--paths", "100", "--rounds", "5", "--out", str(table),
+                  "-q")
+    assert sim.wire_cli.run(None, args) == 0
+    assert pd.read_parquet(table)["with_theory"].iloc[0] == pytest.approx(tip_capacity(0.7))
