@@ -27,9 +27,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from sim.information import check_odds, fair_odds, quote
+from sim.files import excerpt
 from sim.models.datasets import Races
 from sim.models.models import Model
+from sim.theory.side_information import check_odds, fair_odds
 
 #: the identity growth = log_odds - cross_entropy must hold to this relative precision
 IDENTITY_TOLERANCE = 1e-9
@@ -50,11 +51,11 @@ def beliefs(q: ArrayLike, horses: int) -> np.ndarray:
     """
     array = np.asarray(q, dtype=float)
     if array.ndim != 2 or array.shape[1] != horses:
-        raise ValueError(f"q = {quote(q)} must be a table with one column per horse ({horses})")
+        raise ValueError(f"q = {excerpt(q)} must be a table with one column per horse ({horses})")
     if not np.all(np.isfinite(array) & (array >= 0)):
-        raise ValueError(f"q = {quote(q)} must hold probabilities (finite, 0 or more)")
+        raise ValueError(f"q = {excerpt(q)} must hold probabilities (finite, 0 or more)")
     if np.any(np.abs(array.sum(axis=1) - 1.0) > 1e-6):
-        raise ValueError(f"q = {quote(q)} has a row that does not sum to 1")
+        raise ValueError(f"q = {excerpt(q)} has a row that does not sum to 1")
     return array
 
 
@@ -202,7 +203,7 @@ def learning_curve(model: Model, train: Races, test: Races, steps: int,
     True
     """
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
-        raise ValueError(f"steps = {quote(steps)} is not a whole number")
+        raise ValueError(f"steps = {excerpt(steps)} is not a whole number")
     if not 1 <= steps <= MAX_STEPS:
         raise ValueError(f"steps = {steps} must be at least 1 and at most {MAX_STEPS:,}")
     if train.horses != test.horses:
