@@ -194,6 +194,38 @@ def simulate_wire(
                    trajectories[0], trajectories[1])
 
 
+def path_draws(joint: ArrayLike, rounds: int, seed: int = 0,
+               odds: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The outcomes and signals of path 0 of :func:`simulate_wire` (the game's flips and tips).
+
+    The outcomes are the engine's block draws and do not depend on the signal's table; the
+    signals come from the same uniform draws whatever the table, so changing a tip's accuracy
+    keeps the flips (common random numbers).
+
+    Examples
+    --------
+    >>> outcomes, tips = path_draws(tip_joint(1.0), rounds=5, seed=3)
+    >>> bool((outcomes == tips).all())  # a perfect tip names every winner
+    True
+    """
+    table = joint_distribution(joint)
+    o = fair_odds(table.shape[0]) if odds is None else check_odds(odds, table.shape[0])
+    rounds = _count("rounds", rounds, 1, MAX_ROUNDS)
+    seed = resolve_seed(seed)
+    game = RaceGame(probs=tuple(table.sum(axis=1)), odds=tuple(o), rounds=rounds)
+    outcomes = block_outcomes(game, seed, 0)[:, 0].astype(int)
+    thresholds = _signal_thresholds(table)
+    rng = np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(0, SIGNAL_STREAM)))
+    )
+    signals = np.empty(rounds, dtype=int)
+    for start in range(0, rounds, SPAN_ROUNDS):  # the same spans of draws as :func:`_block`
+        x = outcomes[start:start + SPAN_ROUNDS]
+        draws = rng.random((x.shape[0], BLOCK_PATHS))[:, 0]
+        signals[start:start + x.shape[0]] = (draws[:, None] >= thresholds[x]).sum(axis=-1)
+    return outcomes, signals
+
+
 def _mean_and_error(values: np.ndarray) -> tuple[float, float]:
     mean = float(values.mean())
     if values.size < 2 or not np.all(np.isfinite(values)):

@@ -30,6 +30,8 @@ MENU = (
     MenuEntry("race", "Race", "Split your money over several horses. Best split: their chances."),
     MenuEntry("challenge", "Challenge", "Haghani & Dewey's $25 coin: beat their subjects?"),
     MenuEntry("unknown", "Unknown coin", "Learn p from the flips: the best model grows fastest."),
+    MenuEntry("wire", "Private wire", "A tip right 60% of the time: what is it worth a flip?"),
+    MenuEntry("learn", "Learn to bet", "A model is a gambler: overfitting is overbetting."),
     MenuEntry("classroom", "Classroom", "A lesson to project: step through it, race the class."),
     MenuEntry("results", "High scores", "Your best games, with the seeds to replay them."),
     MenuEntry("settings", "Settings", "Sound, auto-flip speed, the default coin."),
