@@ -73,7 +73,7 @@ def _losses(axis, r: LearningResult, labels: Mapping[str, str], s: FigureStyle) 
     axis.set_ylim(0, top)
     axis.set_xlabel(labels["step_axis"])
     axis.set_ylabel(labels["loss_axis"])
-    axis.legend(loc="lower right", fontsize=s.font_size * 0.7)
+    axis.legend(loc="lower right", fontsize=s.font_size * 0.55, ncols=2)
     _grid(axis)
 
 
