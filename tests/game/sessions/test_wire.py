@@ -79,7 +79,7 @@ def test_restart_replays_from_flip_zero_and_bad_values_are_named():
     play_all(session)
     session.restart()
     assert session.round == 0 and session.growth() == (0.0, 0.0)
-    with pytest.raises(ValueError, match="1.5"):
+    with pytest.raises(ValueError, match=r"accuracy = 1\.5"):
         session.set_accuracy(1.5)
     with pytest.raises(ValueError, match="flip = 9"):
         session.record(9)
