@@ -138,7 +138,8 @@ def _race_section(out: Path, seed: int, workers: int, progress: ProgressFactory)
         f"{kelly['growth_mc']:.4f}), while {worst['strategy']} pays D = "
         f"{worst['divergence']:.4f} and grows at only {worst['growth_theory']:.4f}."
     )
-    summary = table[["strategy", "bets", "cash", "growth_theory", "growth_mc", "entropy",
+    bets = [column for column in table.columns if column.startswith("bet_")]
+    summary = table[["strategy", *bets, "cash", "growth_theory", "growth_mc", "entropy",
                      "divergence", "cross_entropy"]]
     return Section("A horse race: entropy and divergence", "race.png", "race.csv", sentence,
                    summary)
