@@ -63,9 +63,32 @@ def _fan_legend(figure: Figure, game, theory_shown: bool) -> None:
                   fontsize=9, frameon=False)
 
 
+SHORT_LIVED = 0.5  # a panel whose paths are all bust before this share of the bets is zoomed
+
+
+def _last_alive(log_wealth: np.ndarray) -> int:
+    """The last round at which some path is not bust (ln W > -inf); -1 if none ever is."""
+    alive = np.flatnonzero((~np.isneginf(log_wealth)).any(axis=0))
+    return int(alive[-1]) if alive.size else -1
+
+
+def _wealth_limits(bands: list[np.ndarray], game, upto: int) -> tuple[float, float]:
+    """A log axis from the bands' positive wealth up to round ``upto``, start (and cap) shown."""
+    # wealth past the largest float (inf after exp) is drawn at the top edge
+    positive = np.concatenate([b[:, : upto + 1][(b[:, : upto + 1] > 0)
+                                                & np.isfinite(b[:, : upto + 1])] for b in bands]
+                              + [np.array([game.start])])
+    top = min(max(float(positive.max()), game.cap or 0.0) * 1.6, 1e250)
+    bottom = max(float(positive.min()) / 1.6, game.start * 1e-4)
+    if game.floor > 0:
+        bottom = min(bottom, game.floor / 1.6)
+    return bottom, top
+
+
 def _fan_panel(axis, result: SimulationResult, i: int, bands: np.ndarray,
-               limits: tuple[float, float], samples: int) -> bool:
-    """One strategy's panel of the fan chart; True if it draws the theory line."""
+               limits: tuple[float, float], samples: int, last: int | None = None) -> bool:
+    """One strategy's panel of the fan chart; True if it draws the theory line. With ``last``
+    (the round by which every path was bust) the x axis ends a little after it."""
     game, label = result.game, result.labels[i]
     bottom, top = limits
     rounds = np.arange(game.rounds + 1)
@@ -80,8 +103,11 @@ def _fan_panel(axis, result: SimulationResult, i: int, bands: np.ndarray,
         axis.plot(rounds, np.clip(path, bottom, top), color=tint, linewidth=0.6, alpha=0.6)
     axis.plot(rounds, q50, color=tint, linewidth=2.0)
     if np.any(bands[0] <= 0):
-        axis.text(0.99, 0.015, "paths at 0 (bust) lie on the bottom edge",
-                  transform=axis.transAxes, ha="right", va="bottom", fontsize=8, color="0.3")
+        note = "paths at 0 (bust) lie on the bottom edge"
+        if last is not None:
+            note = f"every path bust by bet {last + 1}; {note}"
+        axis.text(0.99, 0.015, note, transform=axis.transAxes, ha="right", va="bottom",
+                  fontsize=8, color="0.3")
     growth = theoretical_growth(result.strategies[i], game)
     stats = [f"P(ruin) = {float(result.ruined[i].mean()):.0%}"]
     if math.isfinite(growth):
@@ -101,6 +127,8 @@ def _fan_panel(axis, result: SimulationResult, i: int, bands: np.ndarray,
     axis.set_title(",  ".join(stats), loc="right", fontsize=9, color="0.25")
     axis.set_yscale("log")
     axis.set_ylim(bottom, top)
+    end = game.rounds if last is None else min(game.rounds, max(10, math.ceil(1.3 * (last + 1))))
+    axis.set_xlim(-0.02 * end, 1.02 * end)
     axis.yaxis.set_major_formatter(FuncFormatter(money_tick))
     axis.grid(alpha=0.25, which="major")
     return theory_shown
@@ -140,19 +168,20 @@ def fan_figure(
     columns = 2 if count == 4 else min(count, 3)
     rows = math.ceil(count / columns)
     figure = Figure(figsize=(4.8 * columns + 0.6, 3.6 * rows + 1.3), layout="constrained")
-    axes = figure.subplots(rows, columns, sharex=True, sharey=True, squeeze=False).ravel()
+    axes = figure.subplots(rows, columns, squeeze=False).ravel()
     bands = [_quantile_bands(result.trajectories[i], [0.05, 0.25, 0.5, 0.75, 0.95])
              for i in range(count)]
-    # wealth past the largest float (inf after exp) is drawn at the top edge
-    positive = np.concatenate([b[(b > 0) & np.isfinite(b)] for b in bands]
-                              + [np.array([game.start])])
-    top = min(max(float(positive.max()), game.cap or 0.0) * 1.6, 1e250)
-    bottom = max(float(positive.min()) / 1.6, game.start * 1e-4)
-    if game.floor > 0:
-        bottom = min(bottom, game.floor / 1.6)
+    # panels share one wealth axis, except those whose paths all went bust early: each of
+    # those gets the bets and wealth it had, instead of a long empty line along the bottom
+    ends = [_last_alive(result.trajectories[i]) for i in range(count)]
+    short = [end < SHORT_LIVED * game.rounds for end in ends]
+    lasting = [b for b, brief in zip(bands, short, strict=True) if not brief] or bands
+    shared = _wealth_limits(lasting, game, game.rounds)
     theory_shown = False
     for i, axis in enumerate(axes[:count]):
-        theory_shown |= _fan_panel(axis, result, i, bands[i], (bottom, top), samples)
+        last = ends[i] if short[i] else None
+        limits = shared if last is None else _wealth_limits([bands[i]], game, last + 1)
+        theory_shown |= _fan_panel(axis, result, i, bands[i], limits, samples, last)
     for axis in axes[count:]:
         axis.set_visible(False)
     for axis in axes[(rows - 1) * columns:]:

@@ -141,5 +141,7 @@ def _sweep_cross_entropy_panel(lower, game: CoinGame, grid: np.ndarray) -> None:
         r"the same curve read as a cross-entropy:  $G = \sum p \ln o - H(p, a)$,"
         r"  $H(p, a) = H(p) + D(p\|a)$", fontsize=10.5,
     )
-    lower.legend(loc="best", fontsize=8, ncol=2, framealpha=0.92)
+    # under the axes: the cross-entropy rises steeply to a corner, and 'best' then covers it
+    lower.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=8, ncol=3,
+                 frameon=False)
     lower.grid(alpha=0.25)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.image import imread
 
 from sim.analysis import race as race_table
@@ -155,3 +156,34 @@ def test_bust_and_adaptive_strategies_are_labelled_not_drawn_as_numbers(tmp_path
     texts = " ".join(t.get_text() for axis in figure.axes for t in axis.texts)
     assert "no closed" in texts and "bust" in texts and "D = ∞" in texts
     assert len(figure.axes[0].containers[0]) == 1  # a theory bar for the optimum only
+
+
+def _overlap(first, second) -> bool:
+    return (first.x0 < second.x1 and second.x0 < first.x1
+            and first.y0 < second.y1 and second.y0 < first.y1)
+
+
+def test_sweep_lower_legend_sits_below_the_panel_not_on_the_curve(coin_sweep):
+    game, table = coin_sweep
+    figure = sweep_figure(table, game, paths=400)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)  # lays the figure out (constrained layout)
+    _, lower = figure.axes
+    legend = lower.get_legend().get_window_extent(renderer)
+    assert not _overlap(legend, lower.get_window_extent(renderer))
+    assert legend.y1 <= lower.get_window_extent(renderer).y0
+
+
+def test_fan_panel_of_a_strategy_bust_early_is_zoomed_to_its_bets():
+    game = CoinGame(p=0.6, rounds=300)
+    result = _paths_result(game, ["kelly", "kelly:0.5", "allin"])
+    figure = fan_figure(result, samples=2)
+    kelly, half, allin = figure.axes[:3]
+    assert kelly.get_ylim() == half.get_ylim()  # lasting strategies share one wealth axis
+    assert kelly.get_xlim()[1] > 300
+    last = int(np.flatnonzero((~np.isneginf(result.trajectories[2])).any(axis=0))[-1])
+    assert last < 30
+    assert 10 <= allin.get_xlim()[1] < 2 * (last + 1) + 2  # the bets it lived, not 300 empty
+    assert allin.get_ylim()[1] < kelly.get_ylim()[1]
+    notes = " ".join(text.get_text() for text in allin.texts)
+    assert f"every path bust by bet {last + 1}" in notes
