@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.games import HAGHANI_DEWEY, CoinGame
-from sim.plots.common import colour
+from sim.plots.common import colour, money_label
 
 
 def challenge_figure(
@@ -23,8 +23,8 @@ def challenge_figure(
     x = np.arange(len(labels))
     figure = Figure(figsize=(max(8.0, 1.2 * len(labels) + 4), 4.8), layout="constrained")
     money, chances = figure.subplots(1, 2)
-    capped = f", winnings capped at \\${cap:g}" if cap is not None else ""
-    figure.suptitle(f"The Haghani–Dewey coin: \\${game.start:g} to start, p = {game.p:g}, "
+    capped = f", winnings capped at {money_label(cap)}" if cap is not None else ""
+    figure.suptitle(f"The Haghani–Dewey coin: {money_label(game.start)} to start, p = {game.p:g}, "
                     f"{game.rounds} flips{capped}", fontsize=12, fontweight="bold")
     width = 0.38
 
@@ -41,8 +41,8 @@ def challenge_figure(
     bars(money, width / 2, "median_payout", colour(1), "median payout")
     if cap is not None:
         money.axhline(cap, color="black", linestyle="--", linewidth=1,
-                      label=f"cap \\${cap:g}")
-    money.axhline(game.start, color="0.4", linewidth=0.8, label=f"start \\${game.start:g}")
+                      label=f"cap {money_label(cap)}")
+    money.axhline(game.start, color="0.4", linewidth=0.8, label=f"start {money_label(game.start)}")
     money.set_xticks(x, labels, rotation=25, ha="right")
     money.set_ylabel("payout (\\$)")
     money.set_ylim(0, (cap or float(np.nanmax(rows["mean_payout"]))) * 1.25)

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 
+from sim.money import format_money
+
 NATS = "nats per bet"
 #: colours per strategy, in order (matplotlib's tab10, colour-blind friendlier than the default
 #: cycle's neighbours when few strategies are shown)
@@ -33,3 +35,13 @@ def money_tick(value: float, _position=None) -> str:
     if value >= 1e9 or value < 1e-3:
         return f"$10^{{{round(math.log10(value))}}}$"
     return f"{value:,.10g}"
+
+
+def money_label(value: float) -> str:
+    """An amount in a title or legend: :func:`sim.money.format_money` (the one formatter; no
+    ``.00`` on whole amounts), its ``$`` escaped so matplotlib does not read math.
+
+    >>> print(money_label(250), money_label(0.5), money_label(1.41e9))
+    \\$250 \\$0.50 \\$1.41B
+    """
+    return format_money(value, cents=False).replace("$", r"\$")

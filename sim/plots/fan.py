@@ -12,11 +12,11 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from sim.engine import SimulationResult
 from sim.games import CoinGame
-from sim.plots.common import colour, money_tick
+from sim.plots.common import colour, money_label, money_tick
 from sim.stats import theoretical_growth
 
 BAND_ROUNDS = 256  # rounds per slice: np.quantile copies its input, so slice the trajectories
@@ -53,23 +53,27 @@ def _fan_legend(figure: Figure, game, theory_shown: bool) -> None:
                               label=r"theory $W_0\,e^{Gt}$ (the median's long-run path)"))
     if game.cap is not None:
         handles.append(Line2D([], [], color="black", linestyle="--", linewidth=1.1,
-                              label=f"cap {money_tick(game.cap)}"))
+                              label=f"cap {money_label(game.cap)}"))
     if game.floor > 0:
         handles.append(Line2D([], [], color=colour(3), linestyle="--", linewidth=1.0,
-                              label=f"floor {money_tick(game.floor)}"))
+                              label=f"floor {money_label(game.floor)}"))
     handles.append(Line2D([], [], color="0.4", linewidth=0.8,
-                          label=f"start {money_tick(game.start)}"))
+                          label=f"start {money_label(game.start)}"))
     figure.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 4),
                   fontsize=9, frameon=False)
 
 
-SHORT_LIVED = 0.5  # a panel whose paths are all bust before this share of the bets is zoomed
+SHORT_LIVED = 0.5  # a panel whose paths all end before this share of the bets is zoomed
 
 
-def _last_alive(log_wealth: np.ndarray) -> int:
-    """The last round at which some path is not bust (ln W > -inf); -1 if none ever is."""
-    alive = np.flatnonzero((~np.isneginf(log_wealth)).any(axis=0))
-    return int(alive[-1]) if alive.size else -1
+def _last_playing(log_wealth: np.ndarray, cap: float | None) -> int:
+    """The last round at which some path is still betting: not bust (ln W > -inf) and below
+    the cap, if there is one."""
+    playing = ~np.isneginf(log_wealth)
+    if cap is not None:
+        playing &= log_wealth < math.log(cap) - 1e-12
+    rounds = np.flatnonzero(playing.any(axis=0))
+    return int(rounds[-1]) if rounds.size else 0
 
 
 def _wealth_limits(bands: list[np.ndarray], game, upto: int) -> tuple[float, float]:
@@ -88,7 +92,7 @@ def _wealth_limits(bands: list[np.ndarray], game, upto: int) -> tuple[float, flo
 def _fan_panel(axis, result: SimulationResult, i: int, bands: np.ndarray,
                limits: tuple[float, float], samples: int, last: int | None = None) -> bool:
     """One strategy's panel of the fan chart; True if it draws the theory line. With ``last``
-    (the round by which every path was bust) the x axis ends a little after it."""
+    (the round by which every path had ended) the x axis ends a little after it."""
     game, label = result.game, result.labels[i]
     bottom, top = limits
     rounds = np.arange(game.rounds + 1)
@@ -105,7 +109,8 @@ def _fan_panel(axis, result: SimulationResult, i: int, bands: np.ndarray,
     if np.any(bands[0] <= 0):
         note = "paths at 0 (bust) lie on the bottom edge"
         if last is not None:
-            note = f"every path bust by bet {last + 1}; {note}"
+            ended = "bust or at the cap" if game.cap is not None else "bust"
+            note = f"every path {ended} by bet {last + 1}\n{note}"
         axis.text(0.99, 0.015, note, transform=axis.transAxes, ha="right", va="bottom",
                   fontsize=8, color="0.3")
     growth = theoretical_growth(result.strategies[i], game)
@@ -130,6 +135,9 @@ def _fan_panel(axis, result: SimulationResult, i: int, bands: np.ndarray,
     end = game.rounds if last is None else min(game.rounds, max(10, math.ceil(1.3 * (last + 1))))
     axis.set_xlim(-0.02 * end, 1.02 * end)
     axis.yaxis.set_major_formatter(FuncFormatter(money_tick))
+    axis.yaxis.set_minor_formatter(NullFormatter())  # a short range would label 2×10¹, 3×10¹...
+    if top / bottom < 1e3:  # under three decades: 1-2-5 steps, so the axis has numbers on it
+        axis.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     axis.grid(alpha=0.25, which="major")
     return theory_shown
 
@@ -141,7 +149,7 @@ def _fan_title(result: SimulationResult, total_paths: int | None) -> str:
         f"the first {result.paths:,} of {total_paths:,} paths"
     )
     rules = [f"p = {game.p:g}" if isinstance(game, CoinGame) else "race",
-             f"start {money_tick(game.start)}"]
+             f"start {money_label(game.start)}"]
     if isinstance(game, CoinGame) and game.odds != 1:
         rules.insert(1, f"{game.odds:g}-to-1")
     if game.tick > 0:
@@ -171,9 +179,9 @@ def fan_figure(
     axes = figure.subplots(rows, columns, squeeze=False).ravel()
     bands = [_quantile_bands(result.trajectories[i], [0.05, 0.25, 0.5, 0.75, 0.95])
              for i in range(count)]
-    # panels share one wealth axis, except those whose paths all went bust early: each of
-    # those gets the bets and wealth it had, instead of a long empty line along the bottom
-    ends = [_last_alive(result.trajectories[i]) for i in range(count)]
+    # panels share one wealth axis, except those whose paths all ended early (bust or at the
+    # cap): each of those gets the bets it played, not a long empty stretch after them
+    ends = [_last_playing(result.trajectories[i], game.cap) for i in range(count)]
     short = [end < SHORT_LIVED * game.rounds for end in ends]
     lasting = [b for b, brief in zip(bands, short, strict=True) if not brief] or bands
     shared = _wealth_limits(lasting, game, game.rounds)
