@@ -187,3 +187,14 @@ def test_fan_panel_of_a_strategy_bust_early_is_zoomed_to_its_bets():
     assert allin.get_ylim()[1] < kelly.get_ylim()[1]
     notes = " ".join(text.get_text() for text in allin.texts)
     assert f"every path bust by bet {last + 1}" in notes
+
+
+def test_fan_panel_whose_paths_all_reach_the_cap_or_bust_is_zoomed_too():
+    game = CoinGame(p=0.6, start=25, cap=250, tick=0.01, rounds=300)
+    result = _paths_result(game, ["kelly:0.5", "allin"])
+    half, allin = fan_figure(result, samples=2).axes[:2]
+    assert half.get_xlim()[1] > 300
+    assert allin.get_xlim()[1] < 30  # all-in: bust or capped within a few flips
+    assert "bust or at the cap" in " ".join(text.get_text() for text in allin.texts)
+    labels = [tick.get_text() for tick in allin.get_yticklabels() if tick.get_text()]
+    assert len(labels) >= 2, labels  # a short log axis still has numbers on it
