@@ -46,12 +46,20 @@ def _race_split_panel(split_axis, rows: pd.DataFrame, x: np.ndarray, labels: lis
     split_axis.bar(x[known], divergence[known], 0.6, bottom=h[known], color=colour(4),
                    label="D(p‖b̃): paid for betting b̃ ≠ p")
     gap = log_odds - cross
+    # kept cash earns a term of its own at unfair odds: G = Σ p ln o + cash_term − H(p, b̃)
+    cash_term = (rows["cash_term"].to_numpy(dtype=float) if "cash_term" in rows
+                 else np.zeros(len(x)))
+    with_cash = np.abs(np.nan_to_num(cash_term)) > 1e-12
     split_axis.bar(x[known], gap[known], 0.6, bottom=cross[known], color=colour(2), alpha=0.45,
-                   label="G = Σ p ln o − H(p, b̃)")
+                   label="Σ p ln o − H(p, b̃) (G before the cash term)" if with_cash.any()
+                   else "G = Σ p ln o − H(p, b̃)")
     split_axis.axhline(log_odds, color="black", linestyle="--", linewidth=1.2,
                        label=f"Σ p ln o = {log_odds:.4f}")
     for i in np.flatnonzero(known):
-        split_axis.text(x[i], max(cross[i], log_odds), f"G = {gap[i]:.4f}\nD = {divergence[i]:.4f}",
+        lines = f"G = {gap[i] + np.nan_to_num(cash_term[i]):.4f}\nD = {divergence[i]:.4f}"
+        if with_cash[i]:
+            lines += f"\ncash term {cash_term[i]:+.4f}"
+        split_axis.text(x[i], max(cross[i], log_odds), lines,
                         ha="center", va="bottom", fontsize=8)
     for i in np.flatnonzero(np.isposinf(cross)):
         split_axis.text(x[i], log_odds, "D = ∞:\nno money on\na possible\nwinner",
@@ -65,7 +73,9 @@ def _race_split_panel(split_axis, rows: pd.DataFrame, x: np.ndarray, labels: lis
     split_axis.set_ylabel(f"nats per race{axis_note}")
     split_axis.set_title("the same growth as a cross-entropy:  H(p, b̃) = H(p) + D(p‖b̃)",
                          fontsize=10)
-    split_axis.legend(fontsize=8, loc="upper left", framealpha=0.92)
+    # under the strategy names: above the bars it would cover their G and D labels
+    split_axis.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.24), ncol=2,
+                      frameon=False)
     split_axis.grid(alpha=0.25, axis="y")
 
 

@@ -198,3 +198,16 @@ def test_fan_panel_whose_paths_all_reach_the_cap_or_bust_is_zoomed_too():
     assert "bust or at the cap" in " ".join(text.get_text() for text in allin.texts)
     labels = [tick.get_text() for tick in allin.get_yticklabels() if tick.get_text()]
     assert len(labels) >= 2, labels  # a short log axis still has numbers on it
+
+
+def test_race_split_labels_say_the_growth_the_table_says_with_cash_kept():
+    # favourable odds (sum 1/o < 1): half Kelly keeps cash, which earns a cash term of its own
+    game = RaceGame(probs=(0.5, 0.3, 0.2), odds=(2, 4, 6), rounds=100)
+    strategies = race_strategies(game, [parse_strategy("kelly"), parse_strategy("kelly:0.5")])
+    table = race_table(game, strategies, 200, seed=0)
+    assert abs(table.loc[1, "cash_term"]) > 0.01
+    _, split_axis = race_figure(table, game).axes
+    labels = [text.get_text() for text in split_axis.texts if text.get_text().startswith("G =")]
+    shown = [float(label.split("\n")[0].removeprefix("G = ")) for label in labels]
+    np.testing.assert_allclose(shown, table["growth_theory"], atol=5e-5)
+    assert "cash term" in labels[1] and "cash term" not in labels[0]
