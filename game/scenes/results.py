@@ -13,7 +13,7 @@ import time
 
 import pygame
 
-from game.saves import Score, add_score, best_scores, load_scores
+from game.saves import Score, Settings, add_score, best_scores, load_scores
 from game.scene import MARGIN, TOP_BAR, Scene, row
 from game.sessions.maths import percent_per_round
 from game.sessions.review import review
@@ -30,6 +30,7 @@ from game.ui.style import (
     text,
     wrapped,
 )
+from sim.cli.options import replay_command
 
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
 
@@ -201,8 +202,10 @@ class ResultsScene(Scene):
         game = session.game
         about = (f"p = {game.p:g}, b = {game.odds:g}" if kind == "coin" else
                  f"{len(game.probs)} outcomes")
+        rules = {"p": game.p, "odds": game.odds} if kind == "coin" else None
+        usual = vars(Settings()) if self.app.settings == Settings() else None  # else spell out
         text(surface, f"Seed {results.seed} ({about}). Replay these flips: R here, or "
-             f"kelly play --seed {results.seed} --screen {kind}", (inner.left, y), 13, MUTED)
+             + replay_command(results.seed, kind, rules, usual), (inner.left, y), 13, MUTED)
         y += 26
         wrapped(surface, lesson(session, results),
                 pygame.Rect(inner.left, y, inner.width, inner.bottom - y), 15, TEXT)

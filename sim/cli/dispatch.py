@@ -66,7 +66,9 @@ def parse(argv: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace,
     if args.command not in (None, "play") and config:
         apply_config(sub[args.command], args.config, args.command, COMMANDS)
         args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "play":
+    if args.command == "play":  # the game parses its tokens itself (checked here already)
+        extra = argv[argv.index("play") + 1:]
+    elif extra:
         where = f"{PROG} {args.command}" if args.command else PROG
         raise UsageError(f"unrecognized arguments: {' '.join(extra)} (see '{where} --help')")
     return parser, args, extra
