@@ -9,6 +9,7 @@ from sim.cli.context import RunContext, check_outputs
 from sim.cli.limits import check_work
 from sim.cli.options import add_coin, add_common, add_force, add_outputs, fraction_grid
 from sim.games import CoinGame
+from sim.i18n import gettext as _
 from sim.strategies import FixedFraction
 
 NAME = "sweep"
@@ -42,11 +43,13 @@ def run(ctx: RunContext, args: argparse.Namespace) -> int:
     check_outputs(args)
     check_work(game, [FixedFraction(float(f)) for f in args.fractions], args.paths,
                force=args.force)
-    with ctx.simulation(f"sweep of {len(args.fractions)} fractions", args.paths) as simulation:
+    task = _("sweep of {count} fractions").format(count=len(args.fractions))
+    with ctx.simulation(task, args.paths) as simulation:
         table = sweep(game, args.fractions, args.paths, args.seed, **simulation.options())
-    ctx.emit_table(table, args.out, f"Growth against the fraction (p = {args.p:g}, odds "
-                                     f"{args.odds:g}-to-1, {args.rounds} bets, {args.paths} "
-                                     "paths; nats per bet)")
+    title = _("Growth against the fraction (p = {p}, odds {odds}-to-1, {rounds} bets, {paths} "
+              "paths; nats per bet)").format(p=f"{args.p:g}", odds=f"{args.odds:g}",
+                                             rounds=args.rounds, paths=args.paths)
+    ctx.emit_table(table, args.out, title)
     if args.plot:
         from sim.plots import sweep_figure
 
