@@ -24,15 +24,18 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UITextEntryLine
 
-from game.assets import load_theme
+from game.assets import asset, load_theme
 from game.audio import Sounds
 from game.saves import load_settings, save_unfinished, usual_mode
 from game.scenes import registry, scene_class
 from game.sessions.session import BetSession
 from game.ui.coin import coin_icon
-from game.ui.style import font
+from game.ui.style import CJK_FONT, font
 from sim.engine import check_seed
+from sim.i18n import N_, is_cjk, language_tag, set_language, system_language
+from sim.i18n import gettext as _
 
+CAPTION = N_("Kelly — the betting game that teaches cross-entropy")
 FPS = 60
 STEP = 1.0 / FPS
 DEFAULT_SIZE = (1280, 720)
@@ -48,6 +51,20 @@ def use_dummy_drivers() -> None:
     """Make SDL draw into memory and play no sound (before pygame opens the display)."""
     os.environ["SDL_VIDEODRIVER"] = "dummy"
     os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+
+def theme_for(language: str) -> dict:
+    """The widgets' theme (assets/theme.json) with the face of ``language``: every block's
+    font becomes the CJK subset for Chinese (regular and bold alike: it has one weight)."""
+    theme = load_theme()
+    if not is_cjk(language):
+        return theme
+    path = str(asset("fonts", CJK_FONT))
+    for block in theme.values():
+        face = block.get("font") if isinstance(block, dict) else None
+        if isinstance(face, dict):
+            face.update(name="notosanstc", regular_path=path, bold_path=path)
+    return theme
 
 
 def _bet_session(scene) -> BetSession | None:
@@ -70,6 +87,7 @@ class App:
         fullscreen: bool = False,
         classroom: bool = False,
         auto: bool = False,
+        language: str | None = None,
     ) -> None:
         if headless:
             use_dummy_drivers()
@@ -81,9 +99,11 @@ class App:
         size = (0, 0) if fullscreen else _at_least(size)
         pygame.display.set_icon(coin_icon())
         self.screen = pygame.display.set_mode(size, self.flags)
-        pygame.display.set_caption("Kelly — the betting game that teaches cross-entropy")
-        self.ui = pygame_gui.UIManager(self.size, load_theme())
         self.settings = load_settings()
+        # --lang, else the language saved in Settings, else the system locale's
+        self.language = set_language(language or self.settings.language or system_language())
+        pygame.display.set_caption(_(CAPTION))
+        self.ui = pygame_gui.UIManager(self.size, theme_for(self.language))
         self.sounds = Sounds(self.settings.sound)
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % SEED_LIMIT)
@@ -115,6 +135,18 @@ class App:
     def typing(self) -> bool:
         """True while a text box has the keyboard focus (hotkeys are off)."""
         return any(isinstance(e, UITextEntryLine) for e in self.ui.get_focus_set() or ())
+
+    def set_language(self, tag: str) -> None:
+        """Switch the whole game to language ``tag`` now: the widgets' fonts, and every screen
+        on the stack rebuilt (their text is translated as it is drawn), no restart."""
+        self.language = set_language(tag)
+        pygame.display.set_caption(_(CAPTION))
+        self.ui.get_theme().load_theme(theme_for(self.language))
+        for scene in self.stack[:-1]:  # rebuilt hidden, shown again when they come back
+            scene.build()
+            scene.pause()
+        if self.stack:
+            self.scene.build()
 
     def new_seed(self) -> int:
         """The seed of the next new game: drawn from the app's seed, so a run is replayable."""
@@ -272,7 +304,8 @@ class _Parser(argparse.ArgumentParser):
 def _size(value: str) -> tuple[int, int]:
     match = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", value)
     if not match:
-        raise argparse.ArgumentTypeError(f"--size {value!r} is not WIDTHxHEIGHT, e.g. 1280x720")
+        raise argparse.ArgumentTypeError(
+            _("--size {value} is not WIDTHxHEIGHT, e.g. 1280x720").format(value=repr(value)))
     return int(match[1]), int(match[2])
 
 
@@ -280,9 +313,10 @@ def _positive(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a whole number").format(value=repr(value))) from None
     if number < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} must be at least 1")
+        raise argparse.ArgumentTypeError(_("{value} must be at least 1").format(value=repr(value)))
     return number
 
 
@@ -290,10 +324,19 @@ def _seed(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"seed {value!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(
+            _("seed {value} is not a whole number").format(value=repr(value))) from None
     if number < 0:
-        raise argparse.ArgumentTypeError(f"seed {value!r} must be 0 or more")
+        raise argparse.ArgumentTypeError(
+            _("seed {value} must be 0 or more").format(value=repr(value)))
     return number
+
+
+def _language(value: str) -> str:
+    try:
+        return language_tag(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -319,6 +362,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"window size (default 1280x720, least {MIN_SIZE[0]}x{MIN_SIZE[1]})")
     parser.add_argument("--auto", action="store_true",
                         help="start auto-flip / auto-run on the first screen (demos, screenshots)")
+    parser.add_argument("--lang", type=_language, metavar="TAG",
+                        help="language of every screen: en or zh-TW (default: the one saved in "
+                             "Settings, else the system locale's when it is one of them, else en)")
     return parser
 
 
@@ -328,7 +374,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.screenshot is not None and not args.screenshot.lower().endswith(".png"):
-            raise ValueError(f"--screenshot {args.screenshot!r} must be a .png file")
+            raise ValueError(_("--screenshot {path} must be a .png file")
+                             .format(path=repr(args.screenshot)))
         scene_class(args.screen)
         if args.lesson is not None and "classroom" in registry():
             # a bad lesson file is one line and exit 2, before a window opens
@@ -336,15 +383,16 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as done:  # --help
         return int(done.code or 0)
     except ValueError as error:
-        print(f"kelly play: error: {error}", file=sys.stderr)
+        print(_("kelly play: error: {error}").format(error=error), file=sys.stderr)
         return 2
 
     try:
         app = App(size=args.size, seed=args.seed, headless=args.headless,
-                  fullscreen=args.fullscreen, classroom=args.classroom, auto=args.auto)
+                  fullscreen=args.fullscreen, classroom=args.classroom, auto=args.auto,
+                  language=args.lang)
     except pygame.error as error:
-        print(f"kelly play: error: cannot open a window ({error}); try --headless",
-              file=sys.stderr)
+        print(_("kelly play: error: cannot open a window ({error}); try --headless")
+              .format(error=error), file=sys.stderr)
         return 1
     def terminate(signum, frame) -> None:  # SIGTERM: leave the loop at the next frame
         app.running = False
@@ -374,10 +422,11 @@ def main(argv: list[str] | None = None) -> int:
             app.screenshot(args.screenshot)
     except KeyboardInterrupt:
         app.save_unfinished()
-        print("kelly play: interrupted", file=sys.stderr)
+        print(_("kelly play: interrupted"), file=sys.stderr)
         return 130
     except OSError as error:
-        print(f"kelly play: error: cannot write {args.screenshot}: {error}", file=sys.stderr)
+        print(_("kelly play: error: cannot write {path}: {error}")
+              .format(path=args.screenshot, error=error), file=sys.stderr)
         return 1
     finally:
         signal.signal(signal.SIGTERM, previous)

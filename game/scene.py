@@ -42,6 +42,7 @@ class Host(Protocol):
     seed: int
     auto: bool
     running: bool
+    language: str  # the current language tag (sim.i18n)
 
     @property
     def size(self) -> tuple[int, int]: ...
@@ -59,6 +60,8 @@ class Host(Protocol):
     def pop(self) -> None: ...
 
     def pop_to(self, name: str) -> None: ...
+
+    def set_language(self, tag: str) -> None: ...
 
 
 class Scene:

@@ -61,6 +61,8 @@ __all__ = [
     "format_number",
     "format_percent",
     "gettext",
+    "is_cjk",
+    "language_name",
     "language_tag",
     "ngettext",
     "set_language",
@@ -311,3 +313,27 @@ def format_percent(value: float, digits: int = 0, tag: str | None = None) -> str
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
     return _numbers.format_percent(value, format=pattern, locale=babel_locale(tag),
                                    decimal_quantization=True)
+
+
+def is_cjk(tag: str | None = None) -> bool:
+    """Whether a language is written in Chinese, Japanese or Korean (it needs a CJK font and
+    CJK line breaking).
+
+    Examples
+    --------
+    >>> is_cjk("zh-TW"), is_cjk("en")
+    (True, False)
+    """
+    return (tag or current_language()).split("-")[0].lower() in ("zh", "ja", "ko")
+
+
+def language_name(tag: str) -> str:
+    """The name of a language in itself (CLDR, through Babel), for a language menu.
+
+    Examples
+    --------
+    >>> language_name("en"), language_name("zh-TW")
+    ('English', '中文 (繁體, 台灣)')
+    """
+    where = babel_locale(language_tag(tag))
+    return where.get_display_name(where) or tag
