@@ -368,6 +368,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _start_options(screen: str, lesson: str | None, language: str) -> dict:
+    """The first screen's options: the classroom's lesson (--lesson, else the game's language)."""
+    if screen != "classroom":
+        return {}
+    from sim.lessons import available_languages
+
+    if lesson:
+        return {"lesson": lesson}
+    return {"language": language} if language in available_languages() else {}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the game; returns the exit status (2 for bad arguments, with one line on stderr)."""
     parser = build_parser()
@@ -408,8 +419,7 @@ def main(argv: list[str] | None = None) -> int:
         start = ("classroom" if (args.classroom or args.lesson) and "classroom" in registry()
                  else args.screen)
         if start != "menu":
-            app.push(start, **({"lesson": args.lesson} if start == "classroom" and args.lesson
-                               else {}))
+            app.push(start, **_start_options(start, args.lesson, app.language))
         frames = args.frames if args.frames or not args.headless else HEADLESS_FRAMES
         app.run(frames=frames)
         if stopped:

@@ -35,13 +35,14 @@ from sim.i18n import N_, format_percent, ngettext
 from sim.i18n import gettext as _
 
 ORDINALS = {1: N_("1st"), 2: N_("2nd"), 3: N_("3rd")}
+OTHER_ORDINAL = N_("{n}th")
 #: the screens' names in the high-score titles (the menu's labels)
 KIND_NAMES = {"coin": N_("Coin"), "race": N_("Race"), "worlds": N_("Many worlds"),
               "challenge": N_("Challenge"), "unknown": N_("Unknown coin")}
 
 
 def ordinal(n: int) -> str:
-    return _(ORDINALS.get(n, N_("{n}th"))).format(n=n)
+    return _(ORDINALS.get(n, OTHER_ORDINAL)).format(n=n)
 
 
 def growth_text(growth: float) -> str:
@@ -89,7 +90,8 @@ def lesson(session: BetSession, results: Results) -> str:
                     "{kelly}.")
     rest = _("At that stake the long-run rate is {rate} a flip against Kelly's {best}. Luck "
              "decides one game; the rate decides the long run.")
-    return " ".join((compare, rest)).format(
+    # two sentences: a space between them in English, none in Chinese
+    return _("{compare} {rest}").format(compare=compare, rest=rest).format(
         average=format_percent(average), kelly=format_percent(kelly), rate=f"{rate:+.4f}",
         best=f"{results.best_growth:+.4f}")
 

@@ -43,7 +43,10 @@ class Parser(argparse.ArgumentParser):
         self.hint = hint
 
     def error(self, message: str):  # type: ignore[override]
-        raise UsageError(f"{message} (see '{self.prog} --help')" if self.hint else message)
+        if self.hint:
+            message = _("{message} (see '{command} --help')").format(message=message,
+                                                                    command=self.prog)
+        raise UsageError(message)
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter):
