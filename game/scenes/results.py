@@ -234,11 +234,11 @@ class ResultsScene(Scene):
         game = session.game
         about = (f"p = {game.p:g}, b = {game.odds:g}" if kind == "coin" else
                  outcomes_text(len(game.probs)))
-        text(surface, _("Seed {seed} ({about}). Replay these flips: R here, or {command}").format(
-             seed=results.seed, about=about,
-             command=f"kelly play --seed {results.seed} --screen {kind}"),
-             (inner.left, y), 13, MUTED)
-        y += 26
+        replay = _("Seed {seed} ({about}). Replay these flips: R here, or {command}").format(
+            seed=results.seed, about=about,
+            command=f"kelly play --seed {results.seed} --screen {kind}")
+        used = wrapped(surface, replay, pygame.Rect(inner.left, y, inner.width, 40), 13, MUTED)
+        y += max(26, used + 8)  # two lines when the window is narrow
         wrapped(surface, lesson(session, results),
                 pygame.Rect(inner.left, y, inner.width, inner.bottom - y), 15, TEXT)
 
