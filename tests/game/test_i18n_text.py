@@ -42,8 +42,8 @@ def test_paragraphs_and_blank_lines_are_kept():
     assert break_lines("一\n\n二", 10, len) == ["一", "", "二"]
 
 
-CHINESE = st.text(alphabet=st.sampled_from(list("機率下注比例凱利硬幣") + list("，。、：？！」）「（")
-                  + [" ", "a", "b"]), max_size=60)
+LETTERS = [*"機率下注比例凱利硬幣", *"，。、：？！」）「（", " ", "a", "b"]
+CHINESE = st.text(alphabet=st.sampled_from(LETTERS), max_size=60)
 
 
 @given(CHINESE, st.integers(min_value=3, max_value=20))
