@@ -32,7 +32,14 @@ from game.sessions.session import BetSession
 from game.ui.coin import coin_icon
 from game.ui.style import CJK_FONT, font
 from sim.engine import check_seed
-from sim.i18n import N_, is_cjk, language_tag, set_language, system_language
+from sim.i18n import (
+    N_,
+    available_languages,
+    is_cjk,
+    language_tag,
+    set_language,
+    system_language,
+)
 from sim.i18n import gettext as _
 
 CAPTION = N_("Kelly — the betting game that teaches cross-entropy")
@@ -363,8 +370,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--auto", action="store_true",
                         help="start auto-flip / auto-run on the first screen (demos, screenshots)")
     parser.add_argument("--lang", type=_language, metavar="TAG",
-                        help="language of every screen: en or zh-TW (default: the one saved in "
-                             "Settings, else the system locale's when it is one of them, else en)")
+                        help=f"language of every screen: {', '.join(available_languages())} "
+                             "(default: the one saved in Settings, else the system locale's "
+                             "when it is one of them, else en)")
     return parser
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.cli.limits import MAX_COUNT_WORK, MAX_ROUND_WORK, MAX_SOLVE_WORK
 from sim.i18n import gettext as _
-from sim.i18n import language_tag, set_language
+from sim.i18n import available_languages, language_tag, set_language
 from sim.strategies import STRATEGY_EXAMPLES, parse_strategy
 
 PROG = "kelly"
@@ -322,8 +322,8 @@ def choose_language(argv: list[str]) -> None:
 def add_language(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -> None:
     """``--lang TAG``: the language of messages (given before or after the subcommand)."""
     parser.add_argument("--lang", type=language, default=default, metavar="TAG",
-                        help="language of messages and help: en or zh-TW (default: the "
-                             "system locale when it is one of them, else en)")
+                        help=f"language of messages: {', '.join(available_languages())} "
+                             "(default: the system locale when it is one of them, else en)")
 
 
 # --------------------------------------------------------------------------------------------
