@@ -17,8 +17,8 @@ import textwrap
 import numpy as np
 
 from sim.cli.limits import MAX_COUNT_WORK, MAX_ROUND_WORK, MAX_SOLVE_WORK
-from sim.i18n import gettext as _
 from sim.i18n import available_languages, language_tag, set_language
+from sim.i18n import gettext as _
 from sim.strategies import STRATEGY_EXAMPLES, parse_strategy
 
 PROG = "kelly"
