@@ -24,22 +24,15 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UITextEntryLine
 
-from game.assets import asset, load_theme
 from game.audio import Sounds
+from game.language import start_options, theme_for
 from game.saves import load_settings, save_unfinished, usual_mode
 from game.scenes import registry, scene_class
 from game.sessions.session import BetSession
 from game.ui.coin import coin_icon
-from game.ui.style import CJK_FONT, font
+from game.ui.style import font
 from sim.engine import check_seed
-from sim.i18n import (
-    N_,
-    available_languages,
-    is_cjk,
-    language_tag,
-    set_language,
-    system_language,
-)
+from sim.i18n import N_, available_languages, language_tag, set_language, system_language
 from sim.i18n import gettext as _
 
 CAPTION = N_("Kelly — the betting game that teaches cross-entropy")
@@ -58,20 +51,6 @@ def use_dummy_drivers() -> None:
     """Make SDL draw into memory and play no sound (before pygame opens the display)."""
     os.environ["SDL_VIDEODRIVER"] = "dummy"
     os.environ["SDL_AUDIODRIVER"] = "dummy"
-
-
-def theme_for(language: str) -> dict:
-    """The widgets' theme (assets/theme.json) with the face of ``language``: every block's
-    font becomes the CJK subset for Chinese (regular and bold alike: it has one weight)."""
-    theme = load_theme()
-    if not is_cjk(language):
-        return theme
-    path = str(asset("fonts", CJK_FONT))
-    for block in theme.values():
-        face = block.get("font") if isinstance(block, dict) else None
-        if isinstance(face, dict):
-            face.update(name="notosanstc", regular_path=path, bold_path=path)
-    return theme
 
 
 def _bet_session(scene) -> BetSession | None:
@@ -376,17 +355,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _start_options(screen: str, lesson: str | None, language: str) -> dict:
-    """The first screen's options: the classroom's lesson (--lesson, else the game's language)."""
-    if screen != "classroom":
-        return {}
-    from sim.lessons import available_languages
-
-    if lesson:
-        return {"lesson": lesson}
-    return {"language": language} if language in available_languages() else {}
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the game; returns the exit status (2 for bad arguments, with one line on stderr)."""
     parser = build_parser()
@@ -427,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
         start = ("classroom" if (args.classroom or args.lesson) and "classroom" in registry()
                  else args.screen)
         if start != "menu":
-            app.push(start, **_start_options(start, args.lesson, app.language))
+            app.push(start, **start_options(start, args.lesson, app.language))
         frames = args.frames if args.frames or not args.headless else HEADLESS_FRAMES
         app.run(frames=frames)
         if stopped:

@@ -44,10 +44,9 @@ def drawn(monkeypatch):
 
 def english_words(texts) -> set[str]:
     found: set[str] = set()
-    for line in texts:
-        line = COMMAND.sub("", line)
-        words = (w for w in line.split() if "/" not in w and "\\" not in w)  # folder paths
-        for word in words:
+    drawn = COMMAND.sub("", " ".join(texts))  # joined: a wrapped command spans two lines
+    for word in drawn.split():
+        if "/" not in word and "\\" not in word:  # folder paths
             found |= set(re.findall(r"[A-Za-z]{2,}", word)) - KEY_NAMES
     return found
 
