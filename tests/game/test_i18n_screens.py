@@ -162,3 +162,31 @@ def test_the_font_has_every_character_of_the_chinese_catalogue():
         characters.update("".join(texts))
     missing = sorted(c for c in characters if not c.isspace() and ord(c) not in cmap)
     assert missing == []
+
+
+def test_the_classrooms_l_key_switches_the_whole_game(drawn):
+    app = App(headless=True, seed=1, size=(1280, 720), language="en")
+    try:
+        show(app, "menu")
+        show(app, "classroom")
+        assert app.scene.lesson.language == "en"
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_l, mod=0,
+                                             unicode="l", scancode=0))
+        app.run(frames=2)
+        assert app.scene.lesson.language == "zh-TW" and app.language == "zh-TW"
+        app.pop()
+        app.run(frames=1)
+        assert any("課堂" in t for t in widget_texts(app))  # the menu behind it follows
+    finally:
+        app.close()
+
+
+def test_the_menu_opens_the_classroom_in_the_games_language():
+    app = App(headless=True, seed=1, size=(1280, 720), language="zh-TW")
+    try:
+        show(app, "menu")
+        app.scene.open([e.scene for e in app.scene.entries].index("classroom"))
+        assert app.scene.name == "classroom" and app.scene.lesson.language == "zh-TW"
+    finally:
+        app.close()
+        i18n.set_language("en")
