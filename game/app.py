@@ -128,9 +128,8 @@ class App:
         self.language = set_language(tag)
         pygame.display.set_caption(_(CAPTION))
         self.ui.get_theme().load_theme(theme_for(self.language))
-        for scene in self.stack[:-1]:  # rebuilt hidden, shown again when they come back
-            scene.build()
-            scene.pause()
+        for scene in self.stack[:-1]:  # Scene.resume rebuilds them when they come back
+            scene._built_for = None
         if self.stack:
             self.scene.build()
 

@@ -118,6 +118,7 @@ def test_switching_language_redraws_every_screen_without_restart(drawn):
         drawn.clear()
         app.run(frames=2)
         assert any("硬幣" in t for t in widget_texts(app)) and english_words(drawn) == set()
+        assert app.scene.back_button is None  # rebuilt as the bottom screen: no Back
     finally:
         app.close()
 
