@@ -52,8 +52,9 @@ def english_words(texts) -> set[str]:
 
 
 def widget_texts(app) -> list[str]:
+    """The text of the widgets on screen (a screen below the top one keeps hidden widgets)."""
     return [e.text for e in app.ui.get_sprite_group().sprites()
-            if isinstance(getattr(e, "text", None), str)]
+            if isinstance(getattr(e, "text", None), str) and getattr(e, "visible", True)]
 
 
 def finished_coin(app) -> CoinSession:
