@@ -24,8 +24,8 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UITextEntryLine
 
-from game.assets import load_theme
 from game.audio import Sounds
+from game.language import start_options, theme_for
 from game.saves import Settings, load_settings, save_unfinished, usual_mode
 from game.scenes import registry, scene_class
 from game.sessions.session import BetSession
@@ -40,7 +40,10 @@ from sim.cli.options import (
     add_play_options,
 )
 from sim.engine import check_seed
+from sim.i18n import N_, set_language, system_language
+from sim.i18n import gettext as _
 
+CAPTION = N_("Kelly — the betting game that teaches cross-entropy")
 FPS = 60
 STEP = 1.0 / FPS
 DEFAULT_SIZE = WINDOW_SIZE
@@ -109,6 +112,7 @@ class App:
         classroom: bool = False,
         auto: bool = False,
         rules: dict[str, float] | None = None,
+        language: str | None = None,
     ) -> None:
         if headless:
             use_dummy_drivers()
@@ -128,10 +132,12 @@ class App:
         size = (0, 0) if fullscreen else _at_least(size)
         pygame.display.set_icon(coin_icon())
         self.screen = pygame.display.set_mode(size, self.flags)
-        pygame.display.set_caption("Kelly — the betting game that teaches cross-entropy")
-        self.ui = pygame_gui.UIManager(self.size, load_theme())
         # --p/--odds: the Coin screen's first coin for this run (saved only from Settings)
         self.settings = replace(load_settings(), **(rules or {}))
+        # --lang, else the language saved in Settings, else the system locale's
+        self.language = set_language(language or self.settings.language or system_language())
+        pygame.display.set_caption(_(CAPTION))
+        self.ui = pygame_gui.UIManager(self.size, theme_for(self.language))
         self.sounds = Sounds(self.settings.sound)
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % SEED_LIMIT)
@@ -163,6 +169,17 @@ class App:
     def typing(self) -> bool:
         """True while a text box has the keyboard focus (hotkeys are off)."""
         return any(isinstance(e, UITextEntryLine) for e in self.ui.get_focus_set() or ())
+
+    def set_language(self, tag: str) -> None:
+        """Switch the whole game to language ``tag`` now: the widgets' fonts, and every screen
+        on the stack rebuilt (their text is translated as it is drawn), no restart."""
+        self.language = set_language(tag)
+        pygame.display.set_caption(_(CAPTION))
+        self.ui.get_theme().load_theme(theme_for(self.language))
+        for scene in self.stack[:-1]:  # Scene.resume rebuilds them when they come back
+            scene._built_for = None
+        if self.stack:
+            self.scene.build()
 
     def new_seed(self) -> int:
         """The seed of the next new game: drawn from the app's seed, so a run is replayable."""
@@ -335,7 +352,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
         rules = _first_rules(args)
         if args.screenshot is not None and not args.screenshot.lower().endswith(".png"):
-            raise ValueError(f"--screenshot {args.screenshot!r} must be a .png file")
+            raise ValueError(_("--screenshot {path} must be a .png file")
+                             .format(path=repr(args.screenshot)))
         scene_class(args.screen)
         if args.lesson is not None and "classroom" in registry():
             # a bad lesson file is one line and exit 2, before a window opens
@@ -343,16 +361,18 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as done:  # --help
         return int(done.code or 0)
     except ValueError as error:
-        print(f"kelly play: error: {error}", file=sys.stderr)
+        print(_("kelly play: error: {error}").format(error=error), file=sys.stderr)
         return 2
 
     try:
         app = App(size=args.size, seed=args.seed, headless=args.headless,
                   fullscreen=args.fullscreen, classroom=args.classroom, auto=args.auto,
-                  rules=rules)
+                  rules=rules, language=getattr(args, "lang", None))
     except pygame.error as error:  # no display, or SDL could not open one: exit 2, one line
-        reason = str(error) if isinstance(error, NoWindow) else f"cannot open a window ({error})"
-        print(f"kelly play: error: {reason}; try --headless", file=sys.stderr)
+        reason = (str(error) if isinstance(error, NoWindow)
+                  else _("cannot open a window ({error})").format(error=error))
+        print(_("kelly play: error: {reason}; try --headless").format(reason=reason),
+              file=sys.stderr)
         return 2
     def terminate(signum, frame) -> None:  # SIGTERM: leave the loop at the next frame
         app.running = False
@@ -368,8 +388,7 @@ def main(argv: list[str] | None = None) -> int:
         start = ("classroom" if (args.classroom or args.lesson) and "classroom" in registry()
                  else args.screen)
         if start != "menu":
-            app.push(start, **({"lesson": args.lesson} if start == "classroom" and args.lesson
-                               else {}))
+            app.push(start, **start_options(start, args.lesson, app.language))
         frames = args.frames if args.frames or not args.headless else HEADLESS_FRAMES
         app.run(frames=frames)
         if stopped:
@@ -382,10 +401,11 @@ def main(argv: list[str] | None = None) -> int:
             app.screenshot(args.screenshot)
     except KeyboardInterrupt:
         app.save_unfinished()
-        print("kelly play: interrupted", file=sys.stderr)
+        print(_("kelly play: interrupted"), file=sys.stderr)
         return 130
     except OSError as error:
-        print(f"kelly play: error: cannot write {args.screenshot}: {error}", file=sys.stderr)
+        print(_("kelly play: error: cannot write {path}: {error}")
+              .format(path=args.screenshot, error=error), file=sys.stderr)
         return 1
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -17,6 +17,8 @@ import textwrap
 import numpy as np
 
 from sim.cli.limits import MAX_COUNT_WORK, MAX_ROUND_WORK, MAX_SOLVE_WORK
+from sim.i18n import available_languages, language_tag, set_language
+from sim.i18n import gettext as _
 from sim.strategies import STRATEGY_EXAMPLES, parse_strategy
 
 PROG = "kelly"
@@ -41,7 +43,10 @@ class Parser(argparse.ArgumentParser):
         self.hint = hint
 
     def error(self, message: str):  # type: ignore[override]
-        raise UsageError(f"{message} (see '{self.prog} --help')" if self.hint else message)
+        if self.hint:
+            message = _("{message} (see '{command} --help')").format(message=message,
+                                                                    command=self.prog)
+        raise UsageError(message)
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter):
@@ -105,9 +110,11 @@ def parse_number(name: str, text: str) -> float:
     try:
         number = float(value) / scale
     except ValueError:
-        raise ValueError(f"{name} = {_quoted(text)} is not a number") from None
+        raise ValueError(_("{name} = {value} is not a number")
+                         .format(name=name, value=_quoted(text))) from None
     if not math.isfinite(number):
-        raise ValueError(f"{name} = {_quoted(text)} is not a finite number")
+        raise ValueError(_("{name} = {value} is not a finite number")
+                         .format(name=name, value=_quoted(text)))
     return number
 
 
@@ -116,9 +123,11 @@ def finite(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a number").format(value=repr(text))) from None
     if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; expected a finite number")
+        raise argparse.ArgumentTypeError(
+            _("{value} is not allowed; expected a finite number").format(value=repr(text)))
     return value
 
 
@@ -126,10 +135,12 @@ def _whole(text: str, least: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a whole number").format(value=repr(text))) from None
     if value < least:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not allowed; expected a whole number of at least {least}"
+            _("{value} is not allowed; expected a whole number of at least {least}")
+            .format(value=repr(text), least=least)
         )
     return value
 
@@ -157,7 +168,7 @@ def window_size(text: str) -> tuple[int, int]:
     match = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", str(text))
     if not match:
         raise argparse.ArgumentTypeError(
-            f"--size {_quoted(text)} is not WIDTHxHEIGHT, e.g. 1280x720"
+            _("--size {value} is not WIDTHxHEIGHT, e.g. 1280x720").format(value=_quoted(text))
         )
     return int(match[1]), int(match[2])
 
@@ -189,17 +200,20 @@ def number_list(text: str) -> list[float]:
     for position, item in enumerate(items, start=1):
         if not item:
             raise argparse.ArgumentTypeError(
-                f"{text!r}: item {position} is empty; expected numbers separated by commas"
+                _("{value}: item {position} is empty; expected numbers separated by commas")
+                .format(value=repr(text), position=position)
             )
         try:
             value = float(item)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"{text!r}: item {position} ({item!r}) is not a number"
+                _("{value}: item {position} ({item}) is not a number")
+                .format(value=repr(text), position=position, item=repr(item))
             ) from None
         if not math.isfinite(value):
             raise argparse.ArgumentTypeError(
-                f"{text!r}: item {position} ({item!r}) is not a finite number"
+                _("{value}: item {position} ({item}) is not a finite number")
+                .format(value=repr(text), position=position, item=repr(item))
             )
         values.append(value)
     return values
@@ -207,7 +221,8 @@ def number_list(text: str) -> list[float]:
 
 def _outside(text: str, fraction: float) -> argparse.ArgumentTypeError:
     return argparse.ArgumentTypeError(
-        f"{text!r}: fraction {fraction:g} is outside [0, 1] (the share of the bankroll bet)"
+        _("{value}: fraction {fraction} is outside [0, 1] (the share of the bankroll bet)")
+        .format(value=repr(text), fraction=f"{fraction:g}")
     )
 
 
@@ -216,17 +231,20 @@ def _grid_range(text: str) -> np.ndarray:
     parts = text.split(":")
     if len(parts) != 3:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not START:STOP:STEP (e.g. 0:0.99:0.01) or a list (e.g. 0,0.1,0.2)"
+            _("{value} is not START:STOP:STEP (e.g. 0:0.99:0.01) or a list (e.g. 0,0.1,0.2)")
+            .format(value=repr(text))
         )
     numbers = [number_list(part) for part in parts]
     if any(len(values) != 1 for values in numbers):
         raise argparse.ArgumentTypeError(
-            f"{text!r}: START, STOP and STEP must be one number each (e.g. 0:0.99:0.01)"
+            _("{value}: START, STOP and STEP must be one number each (e.g. 0:0.99:0.01)")
+            .format(value=repr(text))
         )
     start, stop, step = (values[0] for values in numbers)
     if step <= 0 or stop < start:
         raise argparse.ArgumentTypeError(
-            f"{text!r}: STEP must be greater than 0 and STOP at least START"
+            _("{value}: STEP must be greater than 0 and STOP at least START")
+            .format(value=repr(text))
         )
     for end in (start, stop):
         if not 0 <= end <= 1:
@@ -235,7 +253,8 @@ def _grid_range(text: str) -> np.ndarray:
     count = math.floor(span + 1e-9) + 1 if span < MAX_GRID_POINTS else math.inf
     if count > MAX_GRID_POINTS:
         raise argparse.ArgumentTypeError(
-            f"{text!r} gives {span + 1:.4g} fractions; at most {MAX_GRID_POINTS} are allowed"
+            _("{value} gives {count} fractions; at most {limit} are allowed")
+            .format(value=repr(text), count=f"{span + 1:.4g}", limit=MAX_GRID_POINTS)
         )
     return np.round(start + step * np.arange(count), 12)
 
@@ -265,7 +284,8 @@ def strategy_spec(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from None
     except ImportError as error:
         raise argparse.ArgumentTypeError(
-            f"strategy {text!r} is not available here ({error})"
+            _("strategy {value} is not available here ({error})")
+            .format(value=repr(text), error=error)
         ) from None
     return str(text).strip()
 
@@ -275,6 +295,36 @@ def optional_amount(text: str) -> float | None:
     if str(text).strip().lower() in {"none", "off", ""}:
         return None
     return finite(text)
+
+
+def language(text: str) -> str:
+    """A shipped language tag for ``--lang`` (``en``, ``zh-TW``), made the current language."""
+    try:
+        return set_language(language_tag(text))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def choose_language(argv: list[str]) -> None:
+    """Set the language of ``--lang TAG`` / ``--lang=TAG`` anywhere in ``argv`` (before a
+    ``--``), before the parser is built, so help and errors are in it; else keep the
+    system's. Raises ValueError naming an unknown tag and the shipped ones."""
+    for position, item in enumerate(argv):
+        if item == "--":
+            return
+        if item.startswith("--lang="):
+            set_language(item.split("=", 1)[1])
+            return
+        if item == "--lang" and position + 1 < len(argv):
+            set_language(argv[position + 1])
+            return
+
+
+def add_language(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -> None:
+    """``--lang TAG``: the language of messages (given before or after the subcommand)."""
+    parser.add_argument("--lang", type=language, default=default, metavar="TAG",
+                        help=f"language of messages: {', '.join(available_languages())} "
+                             "(default: the system locale when it is one of them, else en)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -290,7 +340,7 @@ WORK_HELP = (
 
 
 def add_common(parser: argparse.ArgumentParser, seed: bool = True) -> None:
-    """--config, --seed, --workers, --scheduler/--dask and -q/--quiet."""
+    """--config, --seed, --workers, --scheduler/--dask, -q/--quiet and --lang."""
     parser.add_argument("--config", metavar="FILE.toml",
                         help="read options from a TOML file; flags given here win")
     if seed:
@@ -307,6 +357,7 @@ def add_common(parser: argparse.ArgumentParser, seed: bool = True) -> None:
                             help="same as --scheduler local")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress bar and no 'wrote FILE' notes on stderr")
+    add_language(parser)
 
 
 def add_force(parser: argparse.ArgumentParser) -> None:
@@ -369,6 +420,7 @@ def add_play_options(parser: argparse.ArgumentParser) -> None:
                              f"{MIN_WINDOW[0]}x{MIN_WINDOW[1]})")
     parser.add_argument("--auto", action="store_true",
                         help="start auto-flip / auto-run on the first screen (demos, screenshots)")
+    add_language(parser)
 
 
 def replay_command(seed: int, screen: str, rules: dict[str, float] | None = None,

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from sim.cli.context import RunContext
 from sim.cli.options import EXIT_USAGE, add_play_options
 from sim.config import read_config
+from sim.i18n import gettext as _
 
 NAME = "play"
 HELP = "open the game"
@@ -66,7 +67,8 @@ def config_flags(path: str) -> list[str]:
             for item in value:
                 flags += [flag, str(item)]
         elif isinstance(value, dict):
-            raise ValueError(f"config {path!r}: {key!r} is a table; 'kelly play' takes plain keys")
+            raise ValueError(_("config {path}: {key} is a table; 'kelly play' takes plain keys")
+                             .format(path=repr(path), key=repr(key)))
         else:
             flags += [flag, str(value)]
     return flags
@@ -76,8 +78,10 @@ def run(ctx: RunContext, args: argparse.Namespace) -> int:
     try:
         from game.app import main as play_main
     except ImportError as error:
-        raise ValueError(f"the game is not available ({error})") from None
+        raise ValueError(_("the game is not available ({error})").format(error=error)) from None
     forwarded = (config_flags(args.config) if args.config else []) + game_arguments(ctx.extra)
+    if getattr(args, "lang", None) and "--lang" not in forwarded:  # `kelly --lang TAG play`
+        forwarded += ["--lang", args.lang]
     try:
         status = play_main(forwarded)
     except SystemExit as done:  # the game's own argparse: --help, bad flags

@@ -12,6 +12,7 @@ from sim.cli.context import RunContext, check_outputs
 from sim.cli.limits import check_work
 from sim.cli.options import add_coin, add_common, add_force, add_outputs, fraction_grid
 from sim.games import CoinGame
+from sim.i18n import gettext as _
 from sim.strategies import FixedFraction
 from sim.theory import kelly_fraction
 
@@ -51,13 +52,16 @@ def run(ctx: RunContext, args: argparse.Namespace) -> int:
     check_outputs(args)
     check_work(game, [FixedFraction(float(f)) for f in args.fractions], args.paths,
                force=args.force)
-    with ctx.simulation(f"sweep of {len(args.fractions)} fractions", args.paths) as simulation:
+    task = _("sweep of {count} fractions").format(count=len(args.fractions))
+    with ctx.simulation(task, args.paths) as simulation:
         table = sweep(game, args.fractions, args.paths, args.seed, **simulation.options())
-    title = (f"Growth against the fraction (p = {args.p:g}, odds {args.odds:g}-to-1, "
-             f"{args.rounds} bets, {args.paths} paths; nats per bet)")
+    title = _("Growth against the fraction (p = {p}, odds {odds}-to-1, {rounds} bets, {paths} "
+              "paths; nats per bet)").format(p=f"{args.p:g}", odds=f"{args.odds:g}",
+                                             rounds=args.rounds, paths=args.paths)
     if args.plot and not args.out and not args.table and len(table) > SHORT_ROWS:
         short = sweep_summary(table, game)
-        title += f": {len(short)} of {len(table)} rows (all: --table or --out FILE.csv)"
+        title += _(": {shown} of {total} rows (all: --table or --out FILE.csv)").format(
+            shown=len(short), total=len(table))
         ctx.emit_table(short, None, title)
     else:
         ctx.emit_table(table, args.out, title)
