@@ -81,6 +81,8 @@ _SUM_BYTES = np.uint64(0x0101010101010101)  # sum of the 8 bytes of a word -> th
 _TOP_BYTE = np.uint64(56)
 #: a bankroll of more than 2^53 ticks (minimum bets, floors) cannot be changed by their rounding
 _EXACT_MONEY = 2.0**53
+#: chunks whose strategies have a compiled form run in sim.jit's kernels; KELLY_JIT=0 keeps numpy
+_JIT = os.environ.get("KELLY_JIT", "1") != "0"
 
 
 @dataclass(frozen=True)
@@ -608,6 +610,14 @@ def _paths_chunk(chunk: _Chunk) -> dict[str, np.ndarray]:
     log_start = math.log(game.start)
     generators = [block_generator(chunk.seed, chunk.first_block + i) for i in range(chunk.n_blocks)]
     thresholds = outcome_thresholds(game)
+    if _JIT and not record:
+        from sim.jit.dispatch import play_chunk  # sim.jit never imports sim.engine
+
+        spans = [(g * GROUP_ROUNDS, groups, width) for g, groups, width in _group_spans(rounds)]
+        compiled = play_chunk(game, chunk.strategies, n, chunk.paths,
+                              lambda out: _draw_groups(generators, thresholds, out), spans)
+        if compiled is not None:
+            return compiled
 
     trajectories = None
     if record:  # kept paths only, one array for all strategies: returned without a copy

@@ -1,0 +1,12 @@
+"""The layout of the kernels' inputs: strategy kinds, rule indices, path states (no numba here,
+so deciding whether a chunk can be compiled does not import it)."""
+
+# strategy kinds
+CONSTANT, AMOUNT, MARTINGALE, BAYES, OPTIMAL = 0, 1, 2, 3, 4
+# indices into the rules vector (sim.jit.runner.rules_vector)
+ODDS, TICK, MIN_BET, CAP, FLOOR, SMALLEST, RICH, TAILS, ROUNDS, INV_TICK = range(10)
+RULES_SIZE = 10
+# path status
+PLAYING, CAPPED, RUINED = 0, 1, 2
+#: the engine's guard before flooring to a tick (absorbs the rounding of w / tick)
+GUARD = 1e-9
