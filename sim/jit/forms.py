@@ -33,7 +33,8 @@ class CompiledForm:
 
     kind: int
     params: np.ndarray
-    optimal: np.ndarray = field(default_factory=lambda: _NO_TABLE)  # sim.optimal's signed stakes (rounds left, wealth ticks)
+    #: sim.optimal's signed stakes in ticks (rounds left, wealth ticks); a dummy otherwise
+    optimal: np.ndarray = field(default_factory=lambda: _NO_TABLE)
 
     @property
     def constant(self) -> bool:

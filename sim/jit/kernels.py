@@ -1,22 +1,26 @@
 """The compiled round-by-round kernels: every path of a chunk over one tile of outcomes.
 
 Each kernel takes the chunk's outcome tile (groups, paths, width) as the engine draws it (round
-t = first_round + j * width + offset is ``tile[j, path, offset]``), plays every path through all
-the tile's rounds with its state in registers, and writes the state back, so a chunk costs one
-call per tile and strategy. The arithmetic repeats :func:`sim.engine.settle` and the strategies'
-``fractions`` operation for operation (same IEEE double operations in the same order, no
-fastmath), which is what makes the results equal to the numpy engine's (see
-:mod:`sim.jit.runner` for where and why they can differ).
+t = first_round + j * width + offset is ``tile[j, path, offset]``) and steps blocks of
+:data:`~sim.jit.layout.BLOCK` paths side by side through the tile's rounds, so a chunk costs
+one call per tile and strategy. The arithmetic repeats :func:`sim.engine.settle` and the
+strategies' ``fractions`` operation for operation (same IEEE double operations in the same
+order, no fastmath; ``error_model="numpy"`` so a division by zero gives inf as in numpy).
 
-* ``*_rules_tile`` (caps, floors, minimum bets, ticks) keep the bankroll in money. The wealth a
-  strategy sees before a round is ``seen``: the numpy engine keeps ln W and sees e^(ln W), so for
-  a bankroll of k whole ticks the runner passes numpy's own ``exp(log(k * tick))`` as a table
-  (``seen_table``); without a tick, or past the table, the kernel's money is used.
-* ``*_free_tile`` (frictionless rules) keep ln W, as the numpy engine does, and add
-  ln(multiplier) every round.
+* :func:`coin_table_tile`: a constant fraction or a fixed amount under a cap and a tick is a
+  function of the bankroll in ticks alone, so each round is a table look-up
+  (:func:`coin_transition_table`, settled from numpy's own seen wealth e^(ln W)).
+* :func:`coin_rules_tile` / :func:`race_rules_tile` (caps, floors, minimum bets, ticks) keep the
+  bankroll in money. The numpy engine keeps ln W and settles e^(ln W), an ulp or so from the
+  money; only a stake of half a tick (or a bankroll equal to the minimum bet) can tell them
+  apart, and there the coin kernel settles numpy's seen value from ``seen_table``
+  (``np.exp(np.log(k * tick))``); the race kernel always does.
+* :func:`coin_free_tile` / :func:`race_free_tile` (frictionless rules) keep ln W, as numpy
+  does, and add ln(multiplier) every round.
 
-Rules, parameters and state are plain arrays (indices in :mod:`sim.jit.layout`) so every kernel has one signature
-and :func:`sim.jit.runner.warm_up` can compile or load all of them ahead of use.
+Helpers take scalars and tuples only (arrays passed to an inlined helper cost a reference count
+per call); rules, parameters and state are plain arrays (indices in :mod:`sim.jit.layout`), so
+each kernel has one signature and :func:`sim.jit.runner.warm_up` compiles or loads all of them.
 """
 
 from __future__ import annotations
@@ -25,75 +29,116 @@ import math
 
 from sim.jit import cache as _cache  # noqa: F401  (sets NUMBA_CACHE_DIR before numba loads)
 
-import numpy as np  # noqa: E402
-from numba import njit  # noqa: E402
+# isort: split
+import numpy as np
+from numba import njit
 
-from sim.jit.layout import (  # noqa: E402
+from sim.jit.layout import (  # isort: skip
     AMOUNT,
     BAYES,
+    BLOCK,
     CAP,
     CAPPED,
     CONSTANT,
     FLOOR,
     GUARD,
+    INV_ODDS,
     INV_TICK,
     MARTINGALE,
     MIN_BET,
+    OPTIMAL,
     ODDS,
     PLAYING,
     RICH,
     ROUNDS,
     RUINED,
     SMALLEST,
+    START_SEEN,
     TAILS,
     TICK,
 )
 
 
-@njit(cache=True, nogil=True)
-def _bin(hist, band_low, band_scale, row, value):
-    """Count ``value`` in row ``row`` of a histogram with under- (0) and overflow (last) bins."""
-    bins = hist.shape[1] - 2
-    position = (value - band_low[row]) * band_scale[row]
+def _rules(rules):
+    """The rules vector as a tuple of scalars: helpers take it by value (no reference counts)."""
+    return (rules[ODDS], rules[TICK], rules[MIN_BET], rules[CAP], rules[FLOOR],
+            rules[SMALLEST], rules[RICH], rules[TAILS], rules[ROUNDS], rules[INV_TICK],
+            rules[INV_ODDS], rules[START_SEEN])
+
+
+rules_tuple = njit(cache=True, nogil=True, error_model="numpy")(_rules)
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _bin_of(value, low, scale, bins):
+    """The histogram column of ``value``: 0 below, bins + 1 above, else 1 + its bin."""
+    position = (value - low) * scale
     if not position >= 0.0:  # also -inf (ruin) and nan
-        hist[row, 0] += 1
-    elif position >= bins:
-        hist[row, bins + 1] += 1
-    else:
-        hist[row, 1 + int(position)] += 1
+        return 0
+    if position >= bins:
+        return bins + 1
+    return 1 + int(position)
 
 
-@njit(cache=True, nogil=True)
-def _coin_fraction(kind, params, rules, optimal, t, wealth, heads, last_stake, last_won):
-    """The signed coin fraction of a strategy, as its numpy ``fractions`` computes it."""
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _coin_fraction(kind, p0, p1, r, t, wealth, heads, last_stake, last_won, table_stake):
+    """The signed coin fraction of a strategy, as its numpy ``fractions`` computes it.
+
+    ``table_stake`` is optimal play's stake in ticks for this wealth and round (else 0).
+    """
     if kind == CONSTANT:
-        return params[0]
+        return p0
     if kind == AMOUNT:
-        return min(1.0, params[0] / wealth) if wealth > 0 else 0.0
+        return min(1.0, p0 / wealth) if wealth > 0 else 0.0
     if kind == MARTINGALE:
-        stake = params[0] if (t == 0 or last_won) else 2.0 * last_stake
+        stake = p0 if (t == 0 or last_won) else 2.0 * last_stake
         if not stake > 0:
-            stake = params[0]
+            stake = p0
         return min(1.0, stake / wealth) if wealth > 0 else 0.0
     if kind == BAYES:
-        odds = rules[ODDS]
-        q = (params[0] + heads) / (params[1] + t)
+        odds = r[ODDS]
+        q = (p0 + heads) / (p1 + t)
         up = max(q - (1.0 - q) / odds, 0.0)
-        down = max((1.0 - q) - q * odds, 0.0) if rules[TAILS] > 0 else 0.0
+        down = max((1.0 - q) - q * odds, 0.0) if r[TAILS] > 0 else 0.0
         return up if up >= down else -down
-    # OPTIMAL: the stake table of sim.optimal, indexed by rounds left and wealth in ticks
-    tick = rules[TICK]
-    ticks = min(max(np.rint(wealth / tick), 0.0), optimal.shape[1] - 1.0)
-    stake = optimal[int(rules[ROUNDS]) - t, int(ticks)] * tick
+    stake = table_stake * r[TICK]  # OPTIMAL
     return stake / wealth if wealth > 0 else 0.0
 
 
-@njit(cache=True, nogil=True)
-def _coin_settle(rules, fraction, wealth, outcome):
-    """One coin round in money (sim.engine.settle): new wealth, stake, status."""
-    odds, tick, min_bet = rules[ODDS], rules[TICK], rules[MIN_BET]
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _optimal_index(r, wealth, cap_ticks):
+    """Wealth in ticks as sim.optimal.OptimalPolicy.fractions indexes its table."""
+    return int(min(max(np.rint(wealth / r[TICK]), 0.0), cap_ticks))
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _close_whole(r, new, size):
+    """The end of settle for a payout already floored to a tick: cap and ruin."""
+    new = max(new, 0.0)
+    if new >= r[CAP]:
+        return r[CAP], size, CAPPED
+    smallest = r[SMALLEST]
+    if new <= r[FLOOR] or new <= 0 or (smallest > 0 and new < smallest):
+        return new, size, RUINED
+    return new, size, PLAYING
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _close(r, new, size):
+    """Floor the payout to a tick, apply the cap, and decide ruin (the end of settle)."""
+    tick = r[TICK]
+    if tick > 0:
+        new = np.floor(new / tick + GUARD) * tick
+    return _close_whole(r, new, size)
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _coin_settle(r, fraction, wealth, outcome):
+    """One coin round in money (sim.engine.settle, operation for operation): wealth, stake,
+    status."""
+    odds, tick, min_bet = r[ODDS], r[TICK], r[MIN_BET]
     stake = min(max(fraction * wealth, -wealth), wealth)
-    if rules[TAILS] == 0:
+    if r[TAILS] == 0:
         stake = max(stake, 0.0)
     size = abs(stake)
     if tick > 0:
@@ -105,94 +150,144 @@ def _coin_settle(rules, fraction, wealth, outcome):
             size = 0.0
     on_heads = size if stake > 0 else 0.0
     on_tails = size if stake < 0 else 0.0
-    if outcome == 0:
-        new = wealth + odds * on_heads - on_tails
-    else:
-        new = wealth - on_heads + on_tails / odds
-    return _close(rules, new, size)
+    # both sides, then a select: the flip is unpredictable, a branch on it would mispredict
+    if_heads = wealth + odds * on_heads - on_tails
+    if_tails = wealth - on_heads + on_tails / odds
+    return _close(r, if_heads if outcome == 0 else if_tails, size)
 
 
-@njit(cache=True, nogil=True)
-def _close(rules, new, size):
-    """Floor the payout to a tick, apply the cap, and decide ruin (the end of settle)."""
-    tick = rules[TICK]
-    if tick > 0:
-        new = np.floor(new / tick + GUARD) * tick
-    new = max(new, 0.0)
-    if new >= rules[CAP]:
-        return rules[CAP], size, CAPPED
-    smallest = rules[SMALLEST]
-    if new <= rules[FLOOR] or new <= 0 or (smallest > 0 and new < smallest):
-        return new, size, RUINED
-    return new, size, PLAYING
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _coin_settle_ticks(r, fraction, wealth, outcome):
+    """:func:`_coin_settle` for whole ticks, multiplying by 1/tick instead of dividing.
+
+    ``wealth`` is exact money (k x tick); the numpy engine settles e^(ln W), an ulp or so away.
+    That changes nothing, because every rounding here is a floor with a 1e-9 guard or a rint,
+    except a stake of (nearly) half a tick, which rint may send either way, and a bankroll
+    equal to the minimum bet. For those the last value is False and the caller settles numpy's
+    seen wealth exactly as numpy does.
+    """
+    odds, min_bet, inv_tick, tick = r[ODDS], r[MIN_BET], r[INV_TICK], r[TICK]
+    stake = min(max(fraction * wealth, -wealth), wealth)
+    if r[TAILS] == 0:
+        stake = max(stake, 0.0)
+    ticks = abs(stake) * inv_tick
+    whole = np.rint(ticks)
+    clear = abs(abs(ticks - whole) - 0.5) > 1e-6
+    if min_bet > 0:
+        clear = clear and abs(wealth - min_bet) > 1e-9 * min_bet
+    size = min(whole, np.rint(wealth * inv_tick)) * tick
+    if min_bet > 0:
+        if size > 0 and size < min_bet and wealth >= min_bet:
+            size = min_bet
+        if size < min_bet:
+            size = 0.0
+    on_heads = size if stake > 0 else 0.0
+    on_tails = size if stake < 0 else 0.0
+    if_heads = wealth + odds * on_heads - on_tails
+    if_tails = wealth - on_heads + on_tails * r[INV_ODDS]
+    new = np.floor((if_heads if outcome == 0 else if_tails) * inv_tick + GUARD) * tick
+    new, size, state = _close_whole(r, new, size)
+    return new, size, state, clear
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _coin_multiplier(odds, fraction, outcome):
     on_heads = max(fraction, 0.0)
     on_tails = max(-fraction, 0.0)
-    if outcome == 0:
-        return 1.0 + odds * on_heads - on_tails
-    return 1.0 - on_heads + on_tails / odds
+    if_heads = 1.0 + odds * on_heads - on_tails
+    if_tails = 1.0 - on_heads + on_tails / odds
+    return if_heads if outcome == 0 else if_tails
 
 
-@njit(cache=True, nogil=True)
-def _coin_rich(rules, fraction, wealth, outcome):
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _coin_rich(r, fraction, wealth, outcome):
     """A round past 2^53 ticks (no cap): the rules can no longer change the stake."""
-    low = -1.0 if rules[TAILS] > 0 else 0.0
+    low = -1.0 if r[TAILS] > 0 else 0.0
     bet = min(max(fraction, low), 1.0)
-    new = wealth * _coin_multiplier(rules[ODDS], bet, outcome)
-    ruined = new <= max(rules[FLOOR], rules[SMALLEST]) or new == 0.0
+    new = wealth * _coin_multiplier(r[ODDS], bet, outcome)
+    ruined = new <= max(r[FLOOR], r[SMALLEST]) or new == 0.0
     return new, abs(bet) * wealth, RUINED if ruined else PLAYING
 
 
-@njit(cache=True, nogil=True)
-def _seen(new, rules, seen_table):
-    """The wealth the numpy engine sees next round: e^(ln W) from the table for whole ticks."""
-    if rules[TICK] > 0:
-        ticks = np.rint(new * rules[INV_TICK])
-        if ticks < seen_table.shape[0]:
-            return seen_table[int(ticks)]
-    return new
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _seen_index(r, wealth):
+    """The row of the seen table for a bankroll of whole ticks."""
+    return int(np.rint(wealth * r[INV_TICK]))
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _drawdown(top, low, wealth):
+    """New running peak and lowest wealth / peak (a max, not a branch on the flip)."""
+    top = max(top, wealth)
+    if wealth < low * top:  # a new lowest share of the peak: rare, so one division
+        low = min(low, wealth / top)
+    return top, low
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def coin_rules_tile(tile, groups, width, first_round, kind, params, rules, optimal, seen_table,
-                    money, seen, peak, ratio, last_stake, last_won, played, status, heads,
+                    money, peak, ratio, last_stake, last_won, played, status, heads,
                     hist, band_low, band_scale):
     """Play every path of a coin chunk through one tile under caps, floors, minimums, ticks.
 
+    Paths go in blocks of :data:`BLOCK`, the tile's rounds inside, the block's paths innermost:
+    a path's round depends on its last one, so stepping a block side by side keeps independent
+    chains in flight while their state and outcomes stay in L1. Helpers take scalars only.
     ``ratio`` is the lowest wealth / running peak so far (max drawdown = 1 - ratio).
     """
+    r = rules_tuple(rules)
+    p0, p1 = params[0], params[-1]
     banded = hist.shape[0] > 0
-    for i in range(tile.shape[1]):
-        wealth, sees, top, low = money[i], seen[i], peak[i], ratio[i]
-        stake, won, rounds, state, h = last_stake[i], last_won[i], played[i], status[i], heads[i]
+    bins = hist.shape[1] - 2
+    ticked = r[TICK] > 0
+    cap_ticks = optimal.shape[1] - 1.0
+    table_size = seen_table.shape[0]
+    paths = tile.shape[1]
+    for first in range(0, paths, BLOCK):
+        last = min(first + BLOCK, paths)
         for j in range(groups):
             for offset in range(width):
                 t = first_round + j * width + offset
-                outcome = tile[j, i, offset]
-                if state == PLAYING:
-                    f = _coin_fraction(kind, params, rules, optimal, t, sees, h, stake, won)
-                    if sees > rules[RICH]:
-                        wealth, stake, state = _coin_rich(rules, f, sees, outcome)
-                    else:
-                        wealth, stake, state = _coin_settle(rules, f, sees, outcome)
-                    won = wealth > sees
-                    rounds += 1
-                    sees = _seen(wealth, rules, seen_table)
-                    if wealth > top:
-                        top = wealth
-                    elif wealth < top:
-                        low = min(low, wealth / top)
-                h += outcome == 0
-                if banded:
-                    _bin(hist, band_low, band_scale, t + 1, math.log(wealth))
-        money[i], seen[i], peak[i], ratio[i] = wealth, sees, top, low
-        last_stake[i], last_won[i], played[i], status[i], heads[i] = stake, won, rounds, state, h
+                left = int(r[ROUNDS]) - t
+                for i in range(first, last):
+                    outcome = tile[j, i, offset]
+                    if status[i] == PLAYING:
+                        wealth = money[i]
+                        table_stake = 0
+                        if kind == OPTIMAL:
+                            table_stake = optimal[left, _optimal_index(r, wealth, cap_ticks)]
+                        f = _coin_fraction(kind, p0, p1, r, t, wealth, heads[i], last_stake[i],
+                                           last_won[i], table_stake)
+                        if wealth > r[RICH]:
+                            new, stake, state = _coin_rich(r, f, wealth, outcome)
+                        elif ticked:
+                            new, stake, state, clear = _coin_settle_ticks(r, f, wealth, outcome)
+                            if not clear:  # half a tick: settle what numpy sees, as numpy does
+                                sees = wealth
+                                row = _seen_index(r, wealth)
+                                if t == 0:
+                                    sees = r[START_SEEN]
+                                elif row < table_size:
+                                    sees = seen_table[row]
+                                if kind == OPTIMAL:
+                                    table_stake = optimal[left,
+                                                          _optimal_index(r, sees, cap_ticks)]
+                                f = _coin_fraction(kind, p0, p1, r, t, sees, heads[i],
+                                                   last_stake[i], last_won[i], table_stake)
+                                new, stake, state = _coin_settle(r, f, sees, outcome)
+                        else:
+                            new, stake, state = _coin_settle(r, f, wealth, outcome)
+                        money[i], last_stake[i], status[i] = new, stake, state
+                        last_won[i] = new > wealth
+                        played[i] += 1
+                        peak[i], ratio[i] = _drawdown(peak[i], ratio[i], new)
+                    heads[i] += outcome == 0
+                    if banded:
+                        hist[t + 1, _bin_of(math.log(money[i]), band_low[t + 1],
+                                            band_scale[t + 1], bins)] += 1
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def coin_free_tile(tile, groups, width, first_round, kind, params, rules, log_mult, optimal,
                    log_wealth, peak, drop, last_stake, last_won, played, status, heads,
                    hist, band_low, band_scale):
@@ -201,104 +296,57 @@ def coin_free_tile(tile, groups, width, first_round, kind, params, rules, log_mu
     ``kind == CONSTANT`` adds ``log_mult[outcome]`` (used for fan-chart bands only; the engine
     plays constant bets from the win counts).
     """
+    r = rules_tuple(rules)
+    p0, p1 = params[0], params[-1]
     banded = hist.shape[0] > 0
-    odds = rules[ODDS]
+    bins = hist.shape[1] - 2
+    odds = r[ODDS]
     uses_wealth = kind == AMOUNT or kind == MARTINGALE
-    for i in range(tile.shape[1]):
-        lw, top, fall = log_wealth[i], peak[i], drop[i]
-        stake, won, rounds, state, h = last_stake[i], last_won[i], played[i], status[i], heads[i]
+    paths = tile.shape[1]
+    for first in range(0, paths, BLOCK):
+        last = min(first + BLOCK, paths)
         for j in range(groups):
             for offset in range(width):
                 t = first_round + j * width + offset
-                outcome = tile[j, i, offset]
-                if state == PLAYING:
-                    if kind == CONSTANT:
-                        lw = lw + log_mult[outcome]
-                    else:
-                        wealth = math.exp(lw) if uses_wealth else 0.0
-                        f = _coin_fraction(kind, params, rules, optimal, t, wealth, h, stake, won)
-                        multiplier = _coin_multiplier(odds, f, outcome)
-                        stake = abs(f) * wealth
-                        won = multiplier > 1.0
-                        lw = lw + math.log(multiplier)
-                    rounds += 1
-                    if lw == -math.inf:
-                        state = RUINED
-                    top = max(top, lw)
-                    fall = max(fall, top - lw)
-                h += outcome == 0
-                if banded:
-                    _bin(hist, band_low, band_scale, t + 1, lw)
-        log_wealth[i], peak[i], drop[i] = lw, top, fall
-        last_stake[i], last_won[i], played[i], status[i], heads[i] = stake, won, rounds, state, h
+                for i in range(first, last):
+                    outcome = tile[j, i, offset]
+                    lw = log_wealth[i]
+                    if status[i] == PLAYING:
+                        if kind == CONSTANT:
+                            lw = lw + log_mult[outcome]
+                        else:
+                            wealth = math.exp(lw) if uses_wealth else 0.0
+                            f = _coin_fraction(kind, p0, p1, r, t, wealth, heads[i],
+                                               last_stake[i], last_won[i], 0)
+                            multiplier = _coin_multiplier(odds, f, outcome)
+                            last_stake[i] = abs(f) * wealth
+                            last_won[i] = multiplier > 1.0
+                            lw = lw + math.log(multiplier)
+                        log_wealth[i] = lw
+                        played[i] += 1
+                        if lw == -math.inf:
+                            status[i] = RUINED
+                        top = max(peak[i], lw)
+                        peak[i] = top
+                        drop[i] = max(drop[i], top - lw)
+                    heads[i] += outcome == 0
+                    if banded:
+                        hist[t + 1, _bin_of(lw, band_low[t + 1], band_scale[t + 1], bins)] += 1
 
 
-@njit(cache=True, nogil=True)
-def _race_shares(kind, params, t, counts, path, out):
-    """Race shares into ``out``: constant shares, or the Dirichlet posterior mean (Bayes)."""
-    k = out.shape[0]
-    if kind == CONSTANT:
-        for i in range(k):
-            out[i] = params[i]
-    else:  # BAYES at fair or generous odds: bet the belief
-        for i in range(k):
-            out[i] = (params[0] + counts[i, path]) / (params[1] + t)
-
-
-@njit(cache=True, nogil=True)
-def _sequential_sum(values):
-    total = 0.0
-    for value in values:
-        total += value
-    return total
-
-
-@njit(cache=True, nogil=True)
-def _race_settle(rules, odds, stakes, wealth, outcome):
-    """One race round in money (sim.engine.settle); ``stakes`` holds the shares on entry."""
-    tick, min_bet = rules[TICK], rules[MIN_BET]
-    for i in range(stakes.shape[0]):
-        s = max(stakes[i] * wealth, 0.0)
-        if tick > 0:
-            s = np.floor(s / tick + GUARD) * tick
-        if min_bet > 0 and s > 0 and s < min_bet:
-            s = min_bet
-        stakes[i] = s
-    total = _sequential_sum(stakes)
-    if total > wealth:  # never stake more than the bankroll
-        scale = wealth / total
-        for i in range(stakes.shape[0]):
-            s = stakes[i] * scale
-            stakes[i] = np.floor(s / tick + GUARD) * tick if tick > 0 else s
-    staked = _sequential_sum(stakes)
-    new = wealth - staked + stakes[outcome] * odds[outcome]
-    return _close(rules, new, staked)
-
-
-@njit(cache=True, nogil=True)
-def _race_multiplier(odds, shares, outcome):
-    return 1.0 - _sequential_sum(shares) + shares[outcome] * odds[outcome]
-
-
-@njit(cache=True, nogil=True)
-def _race_rich(rules, odds, shares, wealth, outcome):
-    total = 0.0
-    for i in range(shares.shape[0]):
-        shares[i] = max(shares[i], 0.0)
-        total += shares[i]
-    for i in range(shares.shape[0]):
-        shares[i] = shares[i] / max(total, 1.0)
-    new = wealth * _race_multiplier(odds, shares, outcome)
-    ruined = new <= max(rules[FLOOR], rules[SMALLEST]) or new == 0.0
-    return new, _sequential_sum(shares) * wealth, RUINED if ruined else PLAYING
-
-
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def race_rules_tile(tile, groups, width, first_round, kind, params, rules, odds, seen_table,
-                    money, seen, peak, ratio, played, status, counts, scratch,
+                    money, seen, peak, ratio, played, status, counts, stakes,
                     hist, band_low, band_scale):
-    """Play every path of a race chunk through one tile under caps, floors, minimums, ticks."""
+    """Play every path of a race chunk through one tile under caps, floors, minimums, ticks.
+
+    Path by path (a race's K stakes keep the core busy); ``stakes`` is scratch of K.
+    """
+    r = rules_tuple(rules)
+    tick, min_bet = r[TICK], r[MIN_BET]
     banded = hist.shape[0] > 0
+    bins = hist.shape[1] - 2
+    k = odds.shape[0]
     for i in range(tile.shape[1]):
         wealth, sees, top, low = money[i], seen[i], peak[i], ratio[i]
         rounds, state = played[i], status[i]
@@ -307,30 +355,67 @@ def race_rules_tile(tile, groups, width, first_round, kind, params, rules, odds,
                 t = first_round + j * width + offset
                 outcome = tile[j, i, offset]
                 if state == PLAYING:
-                    _race_shares(kind, params, t, counts, i, scratch)
-                    if sees > rules[RICH]:
-                        wealth, _, state = _race_rich(rules, odds, scratch, sees, outcome)
+                    for h in range(k):  # the shares: constant, or the posterior mean (Bayes)
+                        if kind == CONSTANT:
+                            stakes[h] = params[h]
+                        else:
+                            stakes[h] = (params[0] + counts[h, i]) / (params[1] + t)
+                    if sees > r[RICH]:  # past 2^53 ticks: the rules cannot change the stakes
+                        total = 0.0
+                        for h in range(k):
+                            total += max(stakes[h], 0.0)
+                        cash, win = 1.0, 0.0
+                        for h in range(k):
+                            share = max(stakes[h], 0.0) / max(total, 1.0)
+                            cash -= share
+                            if h == outcome:
+                                win = share * odds[h]
+                        wealth = sees * (cash + win)
+                        lowest = max(r[FLOOR], r[SMALLEST])
+                        state = RUINED if wealth <= lowest or wealth == 0.0 else PLAYING
                     else:
-                        wealth, _, state = _race_settle(rules, odds, scratch, sees, outcome)
+                        total = 0.0
+                        for h in range(k):
+                            s = max(stakes[h] * sees, 0.0)
+                            if tick > 0:
+                                s = np.floor(s / tick + GUARD) * tick
+                            if min_bet > 0 and s > 0 and s < min_bet:
+                                s = min_bet
+                            stakes[h] = s
+                            total += s
+                        if total > sees:  # never stake more than the bankroll
+                            scale = sees / total
+                            for h in range(k):
+                                s = stakes[h] * scale
+                                stakes[h] = np.floor(s / tick + GUARD) * tick if tick > 0 else s
+                        staked = 0.0
+                        for h in range(k):
+                            staked += stakes[h]
+                        new = sees - staked + stakes[outcome] * odds[outcome]
+                        wealth, _, state = _close(r, new, staked)
                     rounds += 1
-                    sees = _seen(wealth, rules, seen_table)
-                    if wealth > top:
-                        top = wealth
-                    elif wealth < top:
-                        low = min(low, wealth / top)
+                    sees = wealth
+                    if tick > 0:
+                        row = _seen_index(r, wealth)
+                        if row < seen_table.shape[0]:
+                            sees = seen_table[row]
+                    top, low = _drawdown(top, low, wealth)
                 counts[outcome, i] += 1
                 if banded:
-                    _bin(hist, band_low, band_scale, t + 1, math.log(wealth))
+                    hist[t + 1, _bin_of(math.log(wealth), band_low[t + 1], band_scale[t + 1],
+                                        bins)] += 1
         money[i], seen[i], peak[i], ratio[i] = wealth, sees, top, low
         played[i], status[i] = rounds, state
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def race_free_tile(tile, groups, width, first_round, kind, params, odds, log_mult,
-                   log_wealth, peak, drop, played, status, counts, scratch,
+                   log_wealth, peak, drop, played, status, counts, stakes,
                    hist, band_low, band_scale):
     """Play every path of a race chunk through one tile under frictionless rules, in ln W."""
     banded = hist.shape[0] > 0
+    bins = hist.shape[1] - 2
+    k = odds.shape[0]
     for i in range(tile.shape[1]):
         lw, top, fall, rounds, state = log_wealth[i], peak[i], drop[i], played[i], status[i]
         for j in range(groups):
@@ -340,9 +425,12 @@ def race_free_tile(tile, groups, width, first_round, kind, params, odds, log_mul
                 if state == PLAYING:
                     if kind == CONSTANT:
                         lw = lw + log_mult[outcome]
-                    else:
-                        _race_shares(kind, params, t, counts, i, scratch)
-                        lw = lw + math.log(_race_multiplier(odds, scratch, outcome))
+                    else:  # Bayes at fair or generous odds bets its belief
+                        total = 0.0
+                        for h in range(k):
+                            stakes[h] = (params[0] + counts[h, i]) / (params[1] + t)
+                            total += stakes[h]
+                        lw = lw + math.log(1.0 - total + stakes[outcome] * odds[outcome])
                     rounds += 1
                     if lw == -math.inf:
                         state = RUINED
@@ -350,5 +438,63 @@ def race_free_tile(tile, groups, width, first_round, kind, params, odds, log_mul
                     fall = max(fall, top - lw)
                 counts[outcome, i] += 1
                 if banded:
-                    _bin(hist, band_low, band_scale, t + 1, lw)
+                    hist[t + 1, _bin_of(lw, band_low[t + 1], band_scale[t + 1], bins)] += 1
         log_wealth[i], peak[i], drop[i], played[i], status[i] = lw, top, fall, rounds, state
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def coin_transition_table(kind, params, rules, seen_table, next_ticks, next_status):
+    """Where one round takes a bankroll of k whole ticks, for a policy that looks only at k.
+
+    A constant fraction or a fixed amount under a cap and a tick is a function of the wealth
+    alone, so its round is a look-up: ``next_ticks[outcome, k]`` and ``next_status[outcome, k]``
+    come from :func:`_coin_settle` on numpy's own seen wealth ``seen_table[k]``, exactly the
+    numbers the numpy engine computes for that bankroll.
+    """
+    r = rules_tuple(rules)
+    p0, p1 = params[0], params[-1]
+    for k in range(next_ticks.shape[1]):
+        sees = seen_table[k]
+        f = _coin_fraction(kind, p0, p1, r, 1, sees, 0, 0.0, False, 0)
+        for outcome in range(2):
+            new, _, state = _coin_settle(r, f, sees, outcome)
+            next_ticks[outcome, k] = int(np.rint(new * r[INV_TICK])) if state != CAPPED else k
+            next_status[outcome, k] = state
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def coin_table_tile(tile, groups, width, first_round, kind, params, rules, next_ticks,
+                    next_status, ticks, peak, ratio, played, status, hist, band_low, band_scale):
+    """Play a coin chunk through one tile by table look-up (see :func:`coin_transition_table`).
+
+    Round 0 starts from the start, which need not be whole ticks: it is settled directly.
+    """
+    r = rules_tuple(rules)
+    tick = r[TICK]
+    banded = hist.shape[0] > 0
+    bins = hist.shape[1] - 2
+    paths = tile.shape[1]
+    start = r[START_SEEN]
+    f = _coin_fraction(kind, params[0], params[-1], r, 0, start, 0, 0.0, False, 0)
+    for first in range(0, paths, BLOCK):
+        last = min(first + BLOCK, paths)
+        for j in range(groups):
+            for offset in range(width):
+                t = first_round + j * width + offset
+                for i in range(first, last):
+                    outcome = tile[j, i, offset]
+                    if status[i] == PLAYING:
+                        if t == 0:
+                            new, _, state = _coin_settle(r, f, start, outcome)
+                            k = int(np.rint(new * r[INV_TICK]))
+                        else:
+                            k = next_ticks[outcome, ticks[i]]
+                            state = next_status[outcome, ticks[i]]
+                        ticks[i], status[i] = k, state
+                        played[i] += 1
+                        wealth = r[CAP] if state == CAPPED else k * tick
+                        peak[i], ratio[i] = _drawdown(peak[i], ratio[i], wealth)
+                    if banded:
+                        wealth = r[CAP] if status[i] == CAPPED else ticks[i] * tick
+                        hist[t + 1, _bin_of(math.log(wealth), band_low[t + 1],
+                                            band_scale[t + 1], bins)] += 1

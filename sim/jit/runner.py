@@ -71,6 +71,8 @@ def rules_vector(game: Game) -> np.ndarray:
     rules[layout.TAILS] = float(bool(getattr(game, "allow_tails", True)))
     rules[layout.ROUNDS] = game.rounds
     rules[layout.INV_TICK] = 1.0 / game.tick if game.tick > 0 else 0.0
+    rules[layout.INV_ODDS] = 1.0 / game.odds if isinstance(game, CoinGame) else 0.0
+    rules[layout.START_SEEN] = _start_seen(game)
     return rules
 
 
@@ -124,7 +126,7 @@ class _RulesPlayer:
         if self.coin:
             kernels.coin_rules_tile(
                 tile, groups, width, first, form.kind, form.params, self.rules, form.optimal,
-                self.table, self.money, self.seen, self.peak, self.ratio, self.last_stake,
+                self.table, self.money, self.peak, self.ratio, self.last_stake,
                 self.last_won, self.played, self.status, self.heads, *band,
             )
         else:
@@ -147,6 +149,58 @@ class _RulesPlayer:
             "ruined": (self.status == layout.RUINED) | (log_wealth == -np.inf),
             "rounds_played": self.played,
         }
+
+
+@functools.lru_cache(maxsize=16)
+def _transitions(rules: bytes, kind: int, params: bytes, tick: float, size: int):
+    next_ticks = np.zeros((2, size), dtype=np.int64)
+    next_status = np.zeros((2, size), dtype=np.int64)
+    kernels.coin_transition_table(kind, np.frombuffer(params), np.frombuffer(rules),
+                                  seen_table(tick, size), next_ticks, next_status)
+    return next_ticks, next_status
+
+
+class _TablePlayer:
+    """A constant fraction or fixed amount on a coin with a cap and a tick: a look-up per round
+    (bit for bit what numpy computes, by construction: the table is settled from numpy's seen
+    wealth)."""
+
+    def __init__(self, game: Game, form: CompiledForm, paths: int) -> None:
+        self.game, self.form = game, form
+        self.rules = rules_vector(game)
+        size = _seen_table(game).shape[0]
+        self.next_ticks, self.next_status = _transitions(
+            self.rules.tobytes(), form.kind, form.params.tobytes(), game.tick, size)
+        self.ticks = np.zeros(paths, dtype=np.int64)
+        self.peak = np.full(paths, game.start)
+        self.ratio = np.ones(paths)
+        self.played = np.zeros(paths, dtype=np.int64)
+        self.status = np.zeros(paths, dtype=np.int64)
+
+    @staticmethod
+    def fits(game: Game, form: CompiledForm) -> bool:
+        return (
+            form.kind in (layout.CONSTANT, layout.AMOUNT)
+            and isinstance(game, CoinGame)
+            and game.cap is not None
+            and game.tick > 0
+            and game.cap / game.tick + 2 <= MAX_SEEN_TICKS
+        )
+
+    def tile(self, tile: np.ndarray, span: Span, band=(_NO_HIST, _NO_BAND, _NO_BAND)) -> None:
+        first, groups, width = span
+        kernels.coin_table_tile(
+            tile, groups, width, first, self.form.kind, self.form.params, self.rules,
+            self.next_ticks, self.next_status, self.ticks, self.peak, self.ratio, self.played,
+            self.status, *band,
+        )
+
+    def log_wealth(self) -> np.ndarray:
+        money = np.where(self.status == layout.CAPPED, self.game.cap, self.ticks * self.game.tick)
+        with np.errstate(divide="ignore"):
+            return np.log(money)
+
+    finish = _RulesPlayer.finish
 
 
 class _FreePlayer:
@@ -213,7 +267,7 @@ def _constant_multipliers(game: Game, form: CompiledForm) -> np.ndarray:
     return 1.0 - form.params.sum() + form.params * game.decimal_odds
 
 
-Player = _RulesPlayer | _FreePlayer
+Player = _RulesPlayer | _TablePlayer | _FreePlayer
 
 
 def players_for(game: Game, strategies: Sequence[Strategy], paths: int,
@@ -226,8 +280,12 @@ def players_for(game: Game, strategies: Sequence[Strategy], paths: int,
     forms = chunk_forms(game, strategies, allow_constant)
     if forms is None:
         return None
-    player = _FreePlayer if game.is_frictionless else _RulesPlayer
-    return [player(game, form, paths) for form in forms]
+    if game.is_frictionless:
+        return [_FreePlayer(game, form, paths) for form in forms]
+    return [
+        (_TablePlayer if _TablePlayer.fits(game, form) else _RulesPlayer)(game, form, paths)
+        for form in forms
+    ]
 
 
 def tile_buffer(spans: Sequence[Span], paths: int) -> np.ndarray:
