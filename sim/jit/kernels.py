@@ -227,7 +227,7 @@ def _drawdown(top, low, wealth):
 @njit(cache=True, nogil=True, error_model="numpy")
 def coin_rules_tile(tile, groups, width, first_round, kind, params, rules, optimal, seen_table,
                     money, peak, ratio, last_stake, last_won, played, status, heads,
-                    hist, band_low, band_scale):
+                    hist, band_low, band_scale, band_paths):
     """Play every path of a coin chunk through one tile under caps, floors, minimums, ticks.
 
     Paths go in blocks of :data:`BLOCK`, the tile's rounds inside, the block's paths innermost:
@@ -282,7 +282,7 @@ def coin_rules_tile(tile, groups, width, first_round, kind, params, rules, optim
                         played[i] += 1
                         peak[i], ratio[i] = _drawdown(peak[i], ratio[i], new)
                     heads[i] += outcome == 0
-                    if banded:
+                    if banded and i < band_paths:
                         hist[t + 1, _bin_of(math.log(money[i]), band_low[t + 1],
                                             band_scale[t + 1], bins)] += 1
 
@@ -290,7 +290,7 @@ def coin_rules_tile(tile, groups, width, first_round, kind, params, rules, optim
 @njit(cache=True, nogil=True, error_model="numpy")
 def coin_free_tile(tile, groups, width, first_round, kind, params, rules, log_mult, optimal,
                    log_wealth, peak, drop, last_stake, last_won, played, status, heads,
-                   hist, band_low, band_scale):
+                   hist, band_low, band_scale, band_paths):
     """Play every path of a coin chunk through one tile under frictionless rules, in ln W.
 
     ``kind == CONSTANT`` adds ``log_mult[outcome]`` (used for fan-chart bands only; the engine
@@ -330,14 +330,14 @@ def coin_free_tile(tile, groups, width, first_round, kind, params, rules, log_mu
                         peak[i] = top
                         drop[i] = max(drop[i], top - lw)
                     heads[i] += outcome == 0
-                    if banded:
+                    if banded and i < band_paths:
                         hist[t + 1, _bin_of(lw, band_low[t + 1], band_scale[t + 1], bins)] += 1
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def race_rules_tile(tile, groups, width, first_round, kind, params, rules, odds, seen_table,
                     money, seen, peak, ratio, played, status, counts, stakes,
-                    hist, band_low, band_scale):
+                    hist, band_low, band_scale, band_paths):
     """Play every path of a race chunk through one tile under caps, floors, minimums, ticks.
 
     Path by path (a race's K stakes keep the core busy); ``stakes`` is scratch of K.
@@ -401,7 +401,7 @@ def race_rules_tile(tile, groups, width, first_round, kind, params, rules, odds,
                             sees = seen_table[row]
                     top, low = _drawdown(top, low, wealth)
                 counts[outcome, i] += 1
-                if banded:
+                if banded and i < band_paths:
                     hist[t + 1, _bin_of(math.log(wealth), band_low[t + 1], band_scale[t + 1],
                                         bins)] += 1
         money[i], seen[i], peak[i], ratio[i] = wealth, sees, top, low
@@ -411,7 +411,7 @@ def race_rules_tile(tile, groups, width, first_round, kind, params, rules, odds,
 @njit(cache=True, nogil=True, error_model="numpy")
 def race_free_tile(tile, groups, width, first_round, kind, params, odds, log_mult,
                    log_wealth, peak, drop, played, status, counts, stakes,
-                   hist, band_low, band_scale):
+                   hist, band_low, band_scale, band_paths):
     """Play every path of a race chunk through one tile under frictionless rules, in ln W."""
     banded = hist.shape[0] > 0
     bins = hist.shape[1] - 2
@@ -437,7 +437,7 @@ def race_free_tile(tile, groups, width, first_round, kind, params, odds, log_mul
                     top = max(top, lw)
                     fall = max(fall, top - lw)
                 counts[outcome, i] += 1
-                if banded:
+                if banded and i < band_paths:
                     hist[t + 1, _bin_of(lw, band_low[t + 1], band_scale[t + 1], bins)] += 1
         log_wealth[i], peak[i], drop[i], played[i], status[i] = lw, top, fall, rounds, state
 
@@ -464,7 +464,8 @@ def coin_transition_table(kind, params, rules, seen_table, next_ticks, next_stat
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def coin_table_tile(tile, groups, width, first_round, kind, params, rules, next_ticks,
-                    next_status, ticks, peak, ratio, played, status, hist, band_low, band_scale):
+                    next_status, ticks, peak, ratio, played, status,
+                    hist, band_low, band_scale, band_paths):
     """Play a coin chunk through one tile by table look-up (see :func:`coin_transition_table`).
 
     Round 0 starts from the start, which need not be whole ticks: it is settled directly.
@@ -494,7 +495,7 @@ def coin_table_tile(tile, groups, width, first_round, kind, params, rules, next_
                         played[i] += 1
                         wealth = r[CAP] if state == CAPPED else k * tick
                         peak[i], ratio[i] = _drawdown(peak[i], ratio[i], wealth)
-                    if banded:
+                    if banded and i < band_paths:
                         wealth = r[CAP] if status[i] == CAPPED else ticks[i] * tick
                         hist[t + 1, _bin_of(math.log(wealth), band_low[t + 1],
                                             band_scale[t + 1], bins)] += 1

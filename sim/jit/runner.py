@@ -52,6 +52,8 @@ EXACT_MONEY = 2.0**53
 KEYS = ("log_wealth", "max_drawdown", "capped", "ruined", "rounds_played")
 _NO_HIST = np.zeros((0, 2), dtype=np.int64)
 _NO_BAND = np.zeros(0)
+#: (histogram, lowest edge per round, bins per unit of ln W, paths to count): none
+_NO_BANDS = (_NO_HIST, _NO_BAND, _NO_BAND, 0)
 
 Draw = Callable[[np.ndarray], None]
 Span = tuple[int, int, int]  # (first round, groups, width) of a tile
@@ -120,7 +122,7 @@ class _RulesPlayer:
             self.counts = np.zeros((len(self.odds), paths), dtype=np.int64)
             self.scratch = np.zeros(len(self.odds))
 
-    def tile(self, tile: np.ndarray, span: Span, band=(_NO_HIST, _NO_BAND, _NO_BAND)) -> None:
+    def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
         first, groups, width = span
         form = self.form
         if self.coin:
@@ -187,7 +189,7 @@ class _TablePlayer:
             and game.cap / game.tick + 2 <= MAX_SEEN_TICKS
         )
 
-    def tile(self, tile: np.ndarray, span: Span, band=(_NO_HIST, _NO_BAND, _NO_BAND)) -> None:
+    def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
         first, groups, width = span
         kernels.coin_table_tile(
             tile, groups, width, first, self.form.kind, self.form.params, self.rules,
@@ -230,7 +232,7 @@ class _FreePlayer:
             self.counts = np.zeros((len(self.odds), paths), dtype=np.int64)
             self.scratch = np.zeros(len(self.odds))
 
-    def tile(self, tile: np.ndarray, span: Span, band=(_NO_HIST, _NO_BAND, _NO_BAND)) -> None:
+    def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
         first, groups, width = span
         form = self.form
         if self.coin:
@@ -358,10 +360,11 @@ def warm_up() -> None:
     race = RaceGame(probs=(0.5, 0.5), odds=(2.0, 2.0), rounds=2)
     capped_race = RaceGame(probs=(0.5, 0.5), odds=(2.0, 2.0), rounds=2, cap=200.0, tick=0.01)
     for game, strategy in (
-        (HAGHANI_DEWEY, Kelly()),
-        (CoinGame(rounds=2), BayesKelly()),
-        (capped_race, Kelly()),
-        (race, BayesKelly()),
+        (HAGHANI_DEWEY, Kelly()),  # the transition table
+        (HAGHANI_DEWEY, BayesKelly()),  # coin rules in money
+        (CoinGame(rounds=2), BayesKelly()),  # frictionless coin
+        (capped_race, Kelly()),  # race rules
+        (race, BayesKelly()),  # frictionless race
     ):
         players = players_for(game, [strategy], 2)
         tile = tile_buffer(spans, 2)
