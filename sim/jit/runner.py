@@ -1,35 +1,37 @@
 """Play a whole chunk of the path engine with the compiled kernels, or say it cannot.
 
-:func:`play_chunk` is what :mod:`sim.engine` calls (unless ``KELLY_JIT=0``): given the chunk's
-draw function and its tiles of rounds it returns the same dict as the numpy round-by-round
-loop (``log_wealth``, ``max_drawdown``, ``capped``, ``ruined``, ``rounds_played``; strategies x
-kept paths), or None when some strategy has no compiled form (:mod:`sim.jit.forms`), the game is
-frictionless and a strategy is constant (the engine's byte tables are faster), or money could
-overflow (no cap and start x best multiplier^rounds past 1e300).
+:func:`play_chunk` is what :mod:`sim.engine` calls (through :mod:`sim.jit.dispatch`, unless
+``KELLY_JIT=0``): given the chunk's draw function and its tiles of rounds it returns the same
+dict as the numpy round-by-round loop (``log_wealth``, ``max_drawdown``, ``capped``,
+``ruined``, ``rounds_played``; strategies x kept paths), or None when numpy must play the chunk
+(:func:`sim.jit.forms.chunk_forms`). Each strategy gets a player: a transition table for a
+constant fraction or a fixed amount under a cap and a tick, money for other rules, ln W for
+frictionless ones.
 
 **Equality with the numpy engine** (tests/test_jit_equivalence.py). The outcomes are the same
-draws; the kernels repeat the numpy operations in the same order. Where they can differ:
+draws and the kernels repeat the numpy operations in the same order. Where they can differ:
 
-* With a tick, the numpy engine keeps ln W and sees e^(ln W) each round, which misses k x tick by
-  an ulp or so; a stake of exactly half a tick (fixed:0.1 on $25.05) then rounds whichever way
-  that ulp says. The kernel looks the seen value up in a table of numpy's own
-  ``np.exp(np.log(k * tick))`` (:func:`seen_table`), so wealth is equal to the cent, bit for bit,
-  while the bankroll stays below :data:`MAX_SEEN_TICKS` ticks (always under a cap of up to
-  that many ticks). Above it the kernel uses its exact money, and a half-tick tie may round the
-  other way.
-* Without a tick (cap, floor or minimum bet in continuous money), the numpy round trip
-  e^(ln W) adds about an ulp per round that the kernel's money does not: wealth agrees to a
-  relative 1e-12 over 10^4 rounds, and a cap, floor or minimum is decided differently only
-  within that distance of it.
+* With a tick, the numpy engine keeps ln W and settles e^(ln W), which misses k x tick by an
+  ulp or so; a stake of exactly half a tick (fixed:0.1 on $25.05) then rounds whichever way that
+  ulp says. The transition tables are settled from numpy's own ``np.exp(np.log(k * tick))``
+  (:func:`seen_table`), and the money kernels settle that value whenever a stake is within
+  1e-6 of half a tick or the bankroll equals the minimum bet, so wealth is equal to the cent,
+  bit for bit, while the bankroll stays below :data:`MAX_SEEN_TICKS` ticks (always under a cap
+  of up to that many ticks). Above it a half-tick tie may round the other way.
+* Without a tick (cap, floor or minimum bet in continuous money), numpy's round trip e^(ln W)
+  adds about an ulp per round that the kernel's money does not: wealth agrees to a relative
+  1e-12 over 10^4 rounds (or 1e-10 of the start for what is left after losing nearly all), and
+  a cap, floor or minimum is decided differently only within that distance of it; a bankroll
+  fallen to dust (below 1e-9 of the start) may be declared ruined a round apart.
 * Frictionless adaptive strategies add ln(multiplier) per round, as numpy does, but with the C
   library's log and exp, which differ from numpy's SIMD ones by an ulp on some inputs (AVX-512):
-  same relative 1e-12 bound.
-* Drawdowns are tracked as the lowest wealth / running peak in money (numpy: the largest
-  ln(peak) - ln W): equal to about 1e-15.
+  the same relative 1e-12.
+* Drawdowns under rules are tracked as the lowest wealth / running peak in money (numpy: the
+  largest ln(peak) - ln W): equal to 1e-12.
 * Paths past 2^53 ticks, minimum bets or floors without a cap are settled as numpy settles them
   (the rules can no longer change a stake) but in money: relative 1e-12.
 * A race whose chunk has a path over its bankroll re-rounds every path's stakes in numpy (an
-  idempotent floor below 2^22 ticks); the kernel re-rounds only the paths that were over.
+  idempotent floor below about 2^22 ticks); the kernel re-rounds only the paths that were over.
 """
 
 from __future__ import annotations
