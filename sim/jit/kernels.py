@@ -54,6 +54,7 @@ from sim.jit.layout import (  # isort: skip
     RUINED,
     SMALLEST,
     START_SEEN,
+    STATUS_SHIFT,
     TAILS,
     TICK,
 )
@@ -443,28 +444,28 @@ def race_free_tile(tile, groups, width, first_round, kind, params, odds, log_mul
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def coin_transition_table(kind, params, rules, seen_table, next_ticks, next_status):
+def coin_transition_table(kind, params, rules, seen_table, table):
     """Where one round takes a bankroll of k whole ticks, for a policy that looks only at k.
 
     A constant fraction or a fixed amount under a cap and a tick is a function of the wealth
-    alone, so its round is a look-up: ``next_ticks[outcome, k]`` and ``next_status[outcome, k]``
-    come from :func:`_coin_settle` on numpy's own seen wealth ``seen_table[k]``, exactly the
+    alone, so its round is a look-up: ``table[outcome, k]`` = next ticks + status x 2^STATUS_SHIFT,
+    settled by :func:`_coin_settle` from numpy's own seen wealth ``seen_table[k]``, exactly the
     numbers the numpy engine computes for that bankroll.
     """
     r = rules_tuple(rules)
     p0, p1 = params[0], params[-1]
-    for k in range(next_ticks.shape[1]):
+    for k in range(table.shape[1]):
         sees = seen_table[k]
         f = _coin_fraction(kind, p0, p1, r, 1, sees, 0, 0.0, False, 0)
         for outcome in range(2):
             new, _, state = _coin_settle(r, f, sees, outcome)
-            next_ticks[outcome, k] = int(np.rint(new * r[INV_TICK])) if state != CAPPED else k
-            next_status[outcome, k] = state
+            ticks = int(np.rint(new * r[INV_TICK])) if state != CAPPED else k
+            table[outcome, k] = ticks + (state << STATUS_SHIFT)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def coin_table_tile(tile, groups, width, first_round, kind, params, rules, next_ticks,
-                    next_status, ticks, peak, ratio, played, status,
+def coin_table_tile(tile, groups, width, first_round, kind, params, rules, table,
+                    ticks, peak, ratio, played, status,
                     hist, band_low, band_scale, band_paths):
     """Play a coin chunk through one tile by table look-up (see :func:`coin_transition_table`).
 
@@ -476,6 +477,7 @@ def coin_table_tile(tile, groups, width, first_round, kind, params, rules, next_
     bins = hist.shape[1] - 2
     paths = tile.shape[1]
     start = r[START_SEEN]
+    mask = (1 << STATUS_SHIFT) - 1
     f = _coin_fraction(kind, params[0], params[-1], r, 0, start, 0, 0.0, False, 0)
     for first in range(0, paths, BLOCK):
         last = min(first + BLOCK, paths)
@@ -489,10 +491,12 @@ def coin_table_tile(tile, groups, width, first_round, kind, params, rules, next_
                             new, _, state = _coin_settle(r, f, start, outcome)
                             k = int(np.rint(new * r[INV_TICK]))
                         else:
-                            k = next_ticks[outcome, ticks[i]]
-                            state = next_status[outcome, ticks[i]]
-                        ticks[i], status[i] = k, state
+                            code = table[outcome, ticks[i]]
+                            k, state = code & mask, code >> STATUS_SHIFT
+                        ticks[i] = k
                         played[i] += 1
+                        if state != PLAYING:
+                            status[i] = state
                         wealth = r[CAP] if state == CAPPED else k * tick
                         peak[i], ratio[i] = _drawdown(peak[i], ratio[i], wealth)
                     if banded and i < band_paths:

@@ -156,12 +156,11 @@ class _RulesPlayer:
 
 
 @functools.lru_cache(maxsize=16)
-def _transitions(rules: bytes, kind: int, params: bytes, tick: float, size: int):
-    next_ticks = np.zeros((2, size), dtype=np.int64)
-    next_status = np.zeros((2, size), dtype=np.int64)
+def _transitions(rules: bytes, kind: int, params: bytes, tick: float, size: int) -> np.ndarray:
+    table = np.zeros((2, size), dtype=np.int32)  # 2 x 25,002 x 4 bytes under HD rules: L2
     kernels.coin_transition_table(kind, np.frombuffer(params), np.frombuffer(rules),
-                                  seen_table(tick, size), next_ticks, next_status)
-    return next_ticks, next_status
+                                  seen_table(tick, size), table)
+    return table
 
 
 class _TablePlayer:
@@ -173,7 +172,7 @@ class _TablePlayer:
         self.game, self.form = game, form
         self.rules = rules_vector(game)
         size = _seen_table(game).shape[0]
-        self.next_ticks, self.next_status = _transitions(
+        self.table = _transitions(
             self.rules.tobytes(), form.kind, form.params.tobytes(), game.tick, size)
         self.ticks = np.zeros(paths, dtype=np.int64)
         self.peak = np.full(paths, game.start)
@@ -188,14 +187,14 @@ class _TablePlayer:
             and isinstance(game, CoinGame)
             and game.cap is not None
             and game.tick > 0
-            and game.cap / game.tick + 2 <= MAX_SEEN_TICKS
+            and game.cap / game.tick + 2 <= min(MAX_SEEN_TICKS, 1 << layout.STATUS_SHIFT)
         )
 
     def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
         first, groups, width = span
         kernels.coin_table_tile(
             tile, groups, width, first, self.form.kind, self.form.params, self.rules,
-            self.next_ticks, self.next_status, self.ticks, self.peak, self.ratio, self.played,
+            self.table, self.ticks, self.peak, self.ratio, self.played,
             self.status, *band,
         )
 
