@@ -470,6 +470,7 @@ def coin_table_tile(tile, groups, width, first_round, kind, params, rules, table
     """Play a coin chunk through one tile by table look-up (see :func:`coin_transition_table`).
 
     Round 0 starts from the start, which need not be whole ticks: it is settled directly.
+    ``played`` is written only when a path stops (the runner fills in the rest).
     """
     r = rules_tuple(rules)
     tick = r[TICK]
@@ -494,11 +495,11 @@ def coin_table_tile(tile, groups, width, first_round, kind, params, rules, table
                             code = table[outcome, ticks[i]]
                             k, state = code & mask, code >> STATUS_SHIFT
                         ticks[i] = k
-                        played[i] += 1
-                        if state != PLAYING:
+                        if state != PLAYING:  # rounds played: counted once, when it stops
                             status[i] = state
-                        wealth = r[CAP] if state == CAPPED else k * tick
-                        peak[i], ratio[i] = _drawdown(peak[i], ratio[i], wealth)
+                            played[i] = t + 1
+                        if state != CAPPED:  # the cap is above every peak: no new low
+                            peak[i], ratio[i] = _drawdown(peak[i], ratio[i], k * tick)
                     if banded and i < band_paths:
                         wealth = r[CAP] if status[i] == CAPPED else ticks[i] * tick
                         hist[t + 1, _bin_of(math.log(wealth), band_low[t + 1],

@@ -14,4 +14,4 @@ STATUS_SHIFT = 28
 #: the engine's guard before flooring to a tick (absorbs the rounding of w / tick)
 GUARD = 1e-9
 #: paths stepped side by side in a kernel (their state and outcomes stay in L1)
-BLOCK = 64
+BLOCK = 256

@@ -203,7 +203,9 @@ class _TablePlayer:
         with np.errstate(divide="ignore"):
             return np.log(money)
 
-    finish = _RulesPlayer.finish
+    def finish(self) -> dict[str, np.ndarray]:
+        self.played = np.where(self.status == layout.PLAYING, self.game.rounds, self.played)
+        return _RulesPlayer.finish(self)
 
 
 class _FreePlayer:
