@@ -504,3 +504,35 @@ def coin_table_tile(tile, groups, width, first_round, kind, params, rules, table
                         wealth = r[CAP] if status[i] == CAPPED else ticks[i] * tick
                         hist[t + 1, _bin_of(math.log(wealth), band_low[t + 1],
                                             band_scale[t + 1], bins)] += 1
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def coin_scale_tile(tile, groups, width, first_round, multipliers, rules,
+                    money, peak, ratio, played, status,
+                    hist, band_low, band_scale, band_paths):
+    """A constant fraction with a cap or floor but no tick and no minimum bet: each round
+    multiplies the bankroll by ``multipliers[outcome]`` (numpy: w + b f w or w - f w; the two
+    differ by an ulp, within the bound of the money kernels). ``played`` is written when a path
+    stops."""
+    r = rules_tuple(rules)
+    cap, floor = r[CAP], r[FLOOR]
+    banded = hist.shape[0] > 0
+    bins = hist.shape[1] - 2
+    paths = tile.shape[1]
+    for first in range(0, paths, BLOCK):
+        last = min(first + BLOCK, paths)
+        for j in range(groups):
+            for offset in range(width):
+                t = first_round + j * width + offset
+                for i in range(first, last):
+                    if status[i] == PLAYING:
+                        wealth = money[i] * multipliers[tile[j, i, offset]]
+                        if wealth >= cap:
+                            wealth, status[i], played[i] = cap, CAPPED, t + 1
+                        elif wealth <= floor or wealth <= 0:
+                            status[i], played[i] = RUINED, t + 1
+                        money[i] = wealth
+                        peak[i], ratio[i] = _drawdown(peak[i], ratio[i], wealth)
+                    if banded and i < band_paths:
+                        hist[t + 1, _bin_of(math.log(money[i]), band_low[t + 1],
+                                            band_scale[t + 1], bins)] += 1

@@ -208,6 +208,35 @@ class _TablePlayer:
         return _RulesPlayer.finish(self)
 
 
+class _ScalePlayer(_RulesPlayer):
+    """A constant fraction under a cap or floor, without a tick or minimum bet: a multiply."""
+
+    def __init__(self, game: Game, form: CompiledForm, paths: int) -> None:
+        super().__init__(game, form, paths)
+        fraction = float(form.params[0])
+        if fraction < 0 and not game.allow_tails:
+            fraction = 0.0
+        self.multipliers = _constant_multipliers(game, fraction)
+
+    @staticmethod
+    def fits(game: Game, form: CompiledForm) -> bool:
+        return (
+            form.kind == layout.CONSTANT and isinstance(game, CoinGame)
+            and game.tick == 0 and game.min_bet == 0
+        )
+
+    def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
+        first, groups, width = span
+        kernels.coin_scale_tile(
+            tile, groups, width, first, self.multipliers, self.rules, self.money, self.peak,
+            self.ratio, self.played, self.status, *band,
+        )
+
+    def finish(self) -> dict[str, np.ndarray]:
+        self.played = np.where(self.status == layout.PLAYING, self.game.rounds, self.played)
+        return _RulesPlayer.finish(self)
+
+
 class _FreePlayer:
     """One strategy under frictionless rules: ln W per path, as the numpy engine keeps it."""
 
@@ -264,15 +293,15 @@ class _FreePlayer:
         }
 
 
-def _constant_multipliers(game: Game, form: CompiledForm) -> np.ndarray:
+def _constant_multipliers(game: Game, form: CompiledForm | float) -> np.ndarray:
     if isinstance(game, CoinGame):
-        f = float(form.params[0])
+        f = form if isinstance(form, float) else float(form.params[0])
         b = game.odds
         return np.array([1.0 + b * f, 1.0 - f]) if f >= 0 else np.array([1.0 + f, 1.0 - f / b])
     return 1.0 - form.params.sum() + form.params * game.decimal_odds
 
 
-Player = _RulesPlayer | _TablePlayer | _FreePlayer
+Player = _RulesPlayer | _TablePlayer | _ScalePlayer | _FreePlayer
 
 
 def players_for(game: Game, strategies: Sequence[Strategy], paths: int,
@@ -287,10 +316,14 @@ def players_for(game: Game, strategies: Sequence[Strategy], paths: int,
         return None
     if game.is_frictionless:
         return [_FreePlayer(game, form, paths) for form in forms]
-    return [
-        (_TablePlayer if _TablePlayer.fits(game, form) else _RulesPlayer)(game, form, paths)
-        for form in forms
-    ]
+    return [_rules_player(game, form)(game, form, paths) for form in forms]
+
+
+def _rules_player(game: Game, form: CompiledForm) -> type:
+    for player in (_TablePlayer, _ScalePlayer):
+        if player.fits(game, form):
+            return player
+    return _RulesPlayer
 
 
 def tile_buffer(spans: Sequence[Span], paths: int) -> np.ndarray:
@@ -365,6 +398,7 @@ def warm_up() -> None:
     for game, strategy in (
         (HAGHANI_DEWEY, Kelly()),  # the transition table
         (HAGHANI_DEWEY, BayesKelly()),  # coin rules in money
+        (CoinGame(cap=1000.0, rounds=2), Kelly()),  # a constant multiplier
         (CoinGame(rounds=2), BayesKelly()),  # frictionless coin
         (capped_race, Kelly()),  # race rules
         (race, BayesKelly()),  # frictionless race
