@@ -61,3 +61,13 @@ def test_bad_probabilities_and_edges_are_refused():
         bands.quantiles([1.5])
     with pytest.raises(ValueError, match="edges"):
         simulate_bands(HAGHANI_DEWEY, "kelly", 10, seed=1, edges=(np.zeros(3), np.ones(3)))
+
+
+def test_an_executor_gives_the_same_counts():
+    from concurrent.futures import ProcessPoolExecutor
+
+    here = simulate_bands(HAGHANI_DEWEY, "bayes", 3000, seed=3, chunk_size=1024)
+    with ProcessPoolExecutor(2) as pool:
+        there = simulate_bands(HAGHANI_DEWEY, "bayes", 3000, seed=3, chunk_size=1024,
+                               executor=pool)
+    np.testing.assert_array_equal(here.counts, there.counts)

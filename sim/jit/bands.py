@@ -17,7 +17,9 @@ records for its fan chart.
 from __future__ import annotations
 
 import math
+from concurrent.futures import Executor
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -134,9 +136,30 @@ def sample_edges(log_wealth: np.ndarray, bins: int = DEFAULT_BINS,
     return low, (spread * (1 + 2 * margin)) / bins
 
 
+def chunk_counts(game: Game, strategy: Strategy, seed: int, first_block: int, n_blocks: int,
+                 keep: int, low: np.ndarray, width: np.ndarray, bins: int) -> np.ndarray:
+    """The histograms (rounds 1..T; row 0 left empty) of blocks [first_block, + n_blocks), of
+    which the first ``keep`` paths count: one unit of work for a process pool or Dask."""
+    n = n_blocks * BLOCK_PATHS
+    counts = np.zeros((game.rounds + 1, bins + 2), dtype=np.int64)
+    players = players_for(game, [strategy], n, allow_constant=True)
+    if players is None:
+        raise ValueError(f"strategy {strategy.label!r} has no compiled form in this game")
+    spans = [(g * GROUP_ROUNDS, groups, w) for g, groups, w in _group_spans(game.rounds)]
+    thresholds = outcome_thresholds(game)
+    generators = [block_generator(seed, first_block + i) for i in range(n_blocks)]
+    tile = tile_buffer(spans, n)
+    band = (counts, low, 1.0 / width, keep)
+    for span in spans:
+        _draw_groups(generators, thresholds, tile[: span[1], :, : span[2]])
+        players[0].tile(tile, span, band)
+    return counts
+
+
 def simulate_bands(game: Game, strategy: Strategy | str, paths: int, seed: int | None = None,
                    *, edges: tuple[np.ndarray, np.ndarray] | None = None,
-                   bins: int = DEFAULT_BINS, chunk_size: int = 16_384) -> LogWealthBands:
+                   bins: int = DEFAULT_BINS, chunk_size: int = 16_384,
+                   executor: Executor | None = None) -> LogWealthBands:
     """The per-round ln W histograms of ``paths`` paths (the engine's draws for ``seed``).
 
     Parameters
@@ -149,6 +172,8 @@ def simulate_bands(game: Game, strategy: Strategy | str, paths: int, seed: int |
         (low, width) per round, e.g. from :func:`sample_edges`; default :func:`game_edges`.
     bins, chunk_size
         Bins per round; paths per chunk (the result does not depend on it).
+    executor
+        Runs the chunks (:func:`chunk_counts`) elsewhere, e.g. a process pool or a Dask client.
 
     Returns
     -------
@@ -157,7 +182,7 @@ def simulate_bands(game: Game, strategy: Strategy | str, paths: int, seed: int |
     Raises
     ------
     ValueError
-        If the strategy has no compiled form in this game.
+        If the strategy has no compiled form in this game, or the edges do not fit.
 
     Examples
     --------
@@ -173,25 +198,29 @@ def simulate_bands(game: Game, strategy: Strategy | str, paths: int, seed: int |
     low, width = np.ascontiguousarray(low, dtype=float), np.ascontiguousarray(width, dtype=float)
     if low.shape != (rows,) or width.shape != (rows,) or np.any(~(width > 0)):
         raise ValueError(f"edges must be two arrays of {rows} numbers with widths > 0")
-    counts = np.zeros((rows, bins + 2), dtype=np.int64)
-    spans = [(g * GROUP_ROUNDS, groups, w) for g, groups, w in _group_spans(game.rounds)]
-    thresholds = outcome_thresholds(game)
     total_blocks = -(-paths // BLOCK_PATHS)
     per_chunk = max(1, -(-chunk_size // BLOCK_PATHS))
+    work = []
     for first in range(0, total_blocks, per_chunk):
         n_blocks = min(per_chunk, total_blocks - first)
-        n = n_blocks * BLOCK_PATHS
-        keep = min(n, paths - first * BLOCK_PATHS)
-        players = players_for(game, [strategy], n, allow_constant=True)
-        if players is None:
-            raise ValueError(f"strategy {strategy.label!r} has no compiled form in this game")
-        generators = [block_generator(seed, first + i) for i in range(n_blocks)]
-        tile = tile_buffer(spans, n)
-        band = (counts, low, 1.0 / width, keep)
-        for span in spans:
-            _draw_groups(generators, thresholds, tile[: span[1], :, : span[2]])
-            players[0].tile(tile, span, band)
+        keep = min(n_blocks * BLOCK_PATHS, paths - first * BLOCK_PATHS)
+        work.append((first, n_blocks, keep))
+    run = partial(_chunk, game, strategy, seed, low, width, bins)
+    counts = sum((executor or _Here()).map(run, work))
     start = (math.log(game.start) - low[0]) / width[0]
     column = 0 if start < 0 else (bins + 1 if start >= bins else 1 + int(start))
     counts[0, column] = paths
     return LogWealthBands(low, width, counts)
+
+
+def _chunk(game, strategy, seed, low, width, bins, item) -> np.ndarray:
+    first, n_blocks, keep = item
+    return chunk_counts(game, strategy, seed, first, n_blocks, keep, low, width, bins)
+
+
+class _Here:
+    """map() in this process."""
+
+    @staticmethod
+    def map(fn, items):
+        return map(fn, items)
