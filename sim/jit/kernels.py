@@ -158,17 +158,18 @@ def _coin_settle(r, fraction, wealth, outcome):
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _coin_settle_ticks(r, fraction, wealth, outcome):
+def _coin_settle_ticks(r, amount, wealth, outcome):
     """:func:`_coin_settle` for whole ticks, multiplying by 1/tick instead of dividing.
 
     ``wealth`` is exact money (k x tick); the numpy engine settles e^(ln W), an ulp or so away.
     That changes nothing, because every rounding here is a floor with a 1e-9 guard or a rint,
     except a stake of (nearly) half a tick, which rint may send either way, and a bankroll
     equal to the minimum bet. For those the last value is False and the caller settles numpy's
-    seen wealth exactly as numpy does.
+    seen wealth exactly as numpy does. ``amount`` is the signed stake before the rules
+    (fraction x wealth; optimal play's table stake in money).
     """
     odds, min_bet, inv_tick, tick = r[ODDS], r[MIN_BET], r[INV_TICK], r[TICK]
-    stake = min(max(fraction * wealth, -wealth), wealth)
+    stake = min(max(amount, -wealth), wealth)
     if r[TAILS] == 0:
         stake = max(stake, 0.0)
     ticks = abs(stake) * inv_tick
@@ -254,15 +255,16 @@ def coin_rules_tile(tile, groups, width, first_round, kind, params, rules, optim
                     outcome = tile[j, i, offset]
                     if status[i] == PLAYING:
                         wealth = money[i]
-                        table_stake = 0
-                        if kind == OPTIMAL:
-                            table_stake = optimal[left, _optimal_index(r, wealth, cap_ticks)]
-                        f = _coin_fraction(kind, p0, p1, r, t, wealth, heads[i], last_stake[i],
-                                           last_won[i], table_stake)
-                        if wealth > r[RICH]:
-                            new, stake, state = _coin_rich(r, f, wealth, outcome)
-                        elif ticked:
-                            new, stake, state, clear = _coin_settle_ticks(r, f, wealth, outcome)
+                        if ticked and wealth <= r[RICH]:
+                            if kind == OPTIMAL:  # whole ticks: the table's stake, no division
+                                row = min(_seen_index(r, wealth), optimal.shape[1] - 1)
+                                amount = optimal[left, row] * r[TICK]
+                            else:
+                                amount = wealth * _coin_fraction(
+                                    kind, p0, p1, r, t, wealth, heads[i], last_stake[i],
+                                    last_won[i], 0)
+                            new, stake, state, clear = _coin_settle_ticks(r, amount, wealth,
+                                                                          outcome)
                             if not clear:  # half a tick: settle what numpy sees, as numpy does
                                 sees = wealth
                                 row = _seen_index(r, wealth)
@@ -270,6 +272,7 @@ def coin_rules_tile(tile, groups, width, first_round, kind, params, rules, optim
                                     sees = r[START_SEEN]
                                 elif row < table_size:
                                     sees = seen_table[row]
+                                table_stake = 0
                                 if kind == OPTIMAL:
                                     table_stake = optimal[left,
                                                           _optimal_index(r, sees, cap_ticks)]
@@ -277,7 +280,15 @@ def coin_rules_tile(tile, groups, width, first_round, kind, params, rules, optim
                                                    last_stake[i], last_won[i], table_stake)
                                 new, stake, state = _coin_settle(r, f, sees, outcome)
                         else:
-                            new, stake, state = _coin_settle(r, f, wealth, outcome)
+                            table_stake = 0
+                            if kind == OPTIMAL:
+                                table_stake = optimal[left, _optimal_index(r, wealth, cap_ticks)]
+                            f = _coin_fraction(kind, p0, p1, r, t, wealth, heads[i],
+                                               last_stake[i], last_won[i], table_stake)
+                            if wealth > r[RICH]:
+                                new, stake, state = _coin_rich(r, f, wealth, outcome)
+                            else:
+                                new, stake, state = _coin_settle(r, f, wealth, outcome)
                         money[i], last_stake[i], status[i] = new, stake, state
                         last_won[i] = new > wealth
                         played[i] += 1
