@@ -547,3 +547,43 @@ def coin_scale_tile(tile, groups, width, first_round, multipliers, rules,
                     if banded and i < band_paths:
                         hist[t + 1, _bin_of(math.log(money[i]), band_low[t + 1],
                                             band_scale[t + 1], bins)] += 1
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def coin_optimal_tile(tile, groups, width, first_round, rules, optimal,
+                      ticks, peak, ratio, played, status,
+                      hist, band_low, band_scale, band_paths):
+    """Optimal play at even money without a minimum bet, in whole ticks: the table's stake s
+    moves the bankroll k to k + s or k - s.
+
+    The numpy engine stakes (s x tick / e^(ln W)) x e^(ln W), which rounds back to s ticks, and
+    floors the payout with a guard, which gives k +- s; the cap, floor and smallest bet are
+    compared in money as numpy compares them. ``played`` is written when a path stops.
+    """
+    r = rules_tuple(rules)
+    tick = r[TICK]
+    banded = hist.shape[0] > 0
+    bins = hist.shape[1] - 2
+    paths = tile.shape[1]
+    rounds = int(r[ROUNDS])
+    for first in range(0, paths, BLOCK):
+        last = min(first + BLOCK, paths)
+        for j in range(groups):
+            for offset in range(width):
+                t = first_round + j * width + offset
+                stakes = optimal[rounds - t]
+                for i in range(first, last):
+                    if status[i] == PLAYING:
+                        k = ticks[i]
+                        s = stakes[k]
+                        k = k + s if tile[j, i, offset] == 0 else k - s
+                        ticks[i] = k
+                        _, _, state = _close_whole(r, k * tick, 0.0)
+                        if state != PLAYING:
+                            status[i], played[i] = state, t + 1
+                        if state != CAPPED:
+                            peak[i], ratio[i] = _drawdown(peak[i], ratio[i], k * tick)
+                    if banded and i < band_paths:
+                        wealth = r[CAP] if status[i] == CAPPED else ticks[i] * tick
+                        hist[t + 1, _bin_of(math.log(wealth), band_low[t + 1],
+                                            band_scale[t + 1], bins)] += 1

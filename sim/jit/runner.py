@@ -208,6 +208,30 @@ class _TablePlayer:
         return _RulesPlayer.finish(self)
 
 
+class _OptimalPlayer(_TablePlayer):
+    """Optimal play at even money without a minimum bet: k +- the table's stake per round."""
+
+    def __init__(self, game: Game, form: CompiledForm, paths: int) -> None:
+        self.game, self.form = game, form
+        self.rules = rules_vector(game)
+        self.ticks = np.full(paths, round(game.start / game.tick), dtype=np.int64)
+        self.peak = np.full(paths, game.start)
+        self.ratio = np.ones(paths)
+        self.played = np.zeros(paths, dtype=np.int64)
+        self.status = np.zeros(paths, dtype=np.int64)
+
+    @staticmethod
+    def fits(game: Game, form: CompiledForm) -> bool:
+        return form.kind == layout.OPTIMAL and game.odds == 1.0 and game.min_bet == 0
+
+    def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
+        first, groups, width = span
+        kernels.coin_optimal_tile(
+            tile, groups, width, first, self.rules, self.form.optimal, self.ticks, self.peak,
+            self.ratio, self.played, self.status, *band,
+        )
+
+
 class _ScalePlayer(_RulesPlayer):
     """A constant fraction under a cap or floor, without a tick or minimum bet: a multiply."""
 
@@ -301,7 +325,7 @@ def _constant_multipliers(game: Game, form: CompiledForm | float) -> np.ndarray:
     return 1.0 - form.params.sum() + form.params * game.decimal_odds
 
 
-Player = _RulesPlayer | _TablePlayer | _ScalePlayer | _FreePlayer
+Player = _RulesPlayer | _TablePlayer | _OptimalPlayer | _ScalePlayer | _FreePlayer
 
 
 def players_for(game: Game, strategies: Sequence[Strategy], paths: int,
@@ -320,7 +344,7 @@ def players_for(game: Game, strategies: Sequence[Strategy], paths: int,
 
 
 def _rules_player(game: Game, form: CompiledForm) -> type:
-    for player in (_TablePlayer, _ScalePlayer):
+    for player in (_TablePlayer, _OptimalPlayer, _ScalePlayer):
         if player.fits(game, form):
             return player
     return _RulesPlayer
@@ -390,6 +414,7 @@ def warm_up() -> None:
     >>> warm_up()
     """
     from sim.games import HAGHANI_DEWEY, RaceGame
+    from sim.optimal import OptimalStrategy
     from sim.strategies import BayesKelly, Kelly
 
     spans = [(0, 1, 2)]
@@ -398,6 +423,7 @@ def warm_up() -> None:
     for game, strategy in (
         (HAGHANI_DEWEY, Kelly()),  # the transition table
         (HAGHANI_DEWEY, BayesKelly()),  # coin rules in money
+        (CoinGame(start=1.0, cap=2.0, tick=0.5, rounds=2), OptimalStrategy()),  # k +- stake
         (CoinGame(cap=1000.0, rounds=2), Kelly()),  # a constant multiplier
         (CoinGame(rounds=2), BayesKelly()),  # frictionless coin
         (capped_race, Kelly()),  # race rules
