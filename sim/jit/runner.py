@@ -43,7 +43,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from sim.games import CoinGame, Game
-from sim.jit import kernels, layout
+from sim.jit import kernels, layout, lookups, race
 from sim.jit.forms import CompiledForm, chunk_forms
 from sim.strategies import Strategy
 
@@ -134,7 +134,7 @@ class _RulesPlayer:
                 self.last_won, self.played, self.status, self.heads, *band,
             )
         else:
-            kernels.race_rules_tile(
+            race.race_rules_tile(
                 tile, groups, width, first, form.kind, form.params, self.rules, self.odds,
                 self.table, self.money, self.seen, self.peak, self.ratio, self.played,
                 self.status, self.counts, self.scratch, *band,
@@ -158,7 +158,7 @@ class _RulesPlayer:
 @functools.lru_cache(maxsize=16)
 def _transitions(rules: bytes, kind: int, params: bytes, tick: float, size: int) -> np.ndarray:
     table = np.zeros((2, size), dtype=np.int32)  # 2 x 25,002 x 4 bytes under HD rules: L2
-    kernels.coin_transition_table(kind, np.frombuffer(params), np.frombuffer(rules),
+    lookups.coin_transition_table(kind, np.frombuffer(params), np.frombuffer(rules),
                                   seen_table(tick, size), table)
     return table
 
@@ -192,7 +192,7 @@ class _TablePlayer:
 
     def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
         first, groups, width = span
-        kernels.coin_table_tile(
+        lookups.coin_table_tile(
             tile, groups, width, first, self.form.kind, self.form.params, self.rules,
             self.table, self.ticks, self.peak, self.ratio, self.played,
             self.status, *band,
@@ -226,7 +226,7 @@ class _OptimalPlayer(_TablePlayer):
 
     def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
         first, groups, width = span
-        kernels.coin_optimal_tile(
+        lookups.coin_optimal_tile(
             tile, groups, width, first, self.rules, self.form.optimal, self.ticks, self.peak,
             self.ratio, self.played, self.status, *band,
         )
@@ -251,7 +251,7 @@ class _ScalePlayer(_RulesPlayer):
 
     def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
         first, groups, width = span
-        kernels.coin_scale_tile(
+        lookups.coin_scale_tile(
             tile, groups, width, first, self.multipliers, self.rules, self.money, self.peak,
             self.ratio, self.played, self.status, *band,
         )
@@ -298,7 +298,7 @@ class _FreePlayer:
                 self.played, self.status, self.heads, *band,
             )
         else:
-            kernels.race_free_tile(
+            race.race_free_tile(
                 tile, groups, width, first, form.kind, form.params, self.odds, self.log_mult,
                 self.lw, self.peak, self.drop, self.played, self.status, self.counts,
                 self.scratch, *band,
