@@ -36,6 +36,7 @@ from kelly_gym.rules import (
     heads_threshold,
     race_game,
     race_shares,
+    refuse_known_p,
     reward_mode,
     rewards,
     shown,
@@ -223,9 +224,7 @@ class CoinflipUnknownEnv(CoinflipEnv):
     def __init__(self, game: CoinGame | None = None, *, prior_alpha: float = DEFAULT_PRIOR[0],
                  prior_beta: float = DEFAULT_PRIOR[1], reward: str = "wealth",
                  render_mode: str | None = None, **rules) -> None:
-        if "p" in rules:
-            raise ValueError(f"p = {shown(rules['p'])}: the unknown coin draws p from its "
-                             "prior; set prior_alpha and prior_beta instead")
+        refuse_known_p(rules)
         self.prior = beta_prior(prior_alpha, prior_beta)
         self.p: float | None = None
         super().__init__(game, reward=reward, render_mode=render_mode, **rules)

@@ -38,23 +38,34 @@ from kelly_gym.rules import (
     coin_game,
     draw_outcomes,
     heads_threshold,
+    refuse_known_p,
     reward_mode,
     rewards,
     shown,
     wealth_high,
 )
 from sim.engine import outcome_thresholds, settle
-from sim.games import CoinGame
+from sim.games import CoinGame, is_whole_number
 
 #: the most episodes one vector env holds (about 50 bytes of state each)
 MAX_ENVS = 10_000_000
 
 
-def _num_envs(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not (
-        1 <= value <= MAX_ENVS
-    ):
-        raise ValueError(f"num_envs = {shown(value)} must be a whole number in [1, {MAX_ENVS:,}]")
+def env_count(name: str, value: object) -> int:
+    """``value`` as an int if it is a whole number in [1, :data:`MAX_ENVS`] (episodes held at
+    once), else a ValueError naming ``name``.
+
+    Examples
+    --------
+    >>> env_count("num_envs", 8)
+    8
+    >>> env_count("episodes", 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: episodes = 0 must be a whole number in [1, 10,000,000]
+    """
+    if not is_whole_number(value) or not 1 <= value <= MAX_ENVS:
+        raise ValueError(f"{name} = {shown(value)} must be a whole number in [1, {MAX_ENVS:,}]")
     return int(value)
 
 
@@ -93,7 +104,7 @@ class CoinflipVectorEnv(VectorEnv):
         if render_mode is not None:
             raise ValueError(f"render_mode = {shown(render_mode)}: the vector env does not "
                              "render; render a single kelly/Coinflip-v1 env")
-        self.num_envs = _num_envs(num_envs)
+        self.num_envs = env_count("num_envs", num_envs)
         self.game = coin_game(game, **rules)
         self.reward = reward_mode(reward)
         self.prior = None if prior is None else beta_prior(*prior)
@@ -179,8 +190,6 @@ class CoinflipUnknownVectorEnv(CoinflipVectorEnv):
     def __init__(self, num_envs: int = 1, game: CoinGame | None = None, *,
                  prior_alpha: float = DEFAULT_PRIOR[0], prior_beta: float = DEFAULT_PRIOR[1],
                  reward: str = "wealth", render_mode: str | None = None, **rules) -> None:
-        if "p" in rules:
-            raise ValueError(f"p = {shown(rules['p'])}: the unknown coin draws p from its "
-                             "prior; set prior_alpha and prior_beta instead")
+        refuse_known_p(rules)
         super().__init__(num_envs, game, reward=reward, prior=(prior_alpha, prior_beta),
                          render_mode=render_mode, **rules)
