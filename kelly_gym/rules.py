@@ -22,6 +22,7 @@ import dataclasses
 import math
 
 import numpy as np
+from gymnasium import spaces
 
 from sim.engine import DRAW_SCALE, smallest_bet
 from sim.games import HAGHANI_DEWEY, CoinGame, RaceGame, is_number
@@ -192,8 +193,34 @@ def log_floor(game) -> float:
     return least / 2 if least > 0 else game.start * 2.0**-52
 
 
+def observation_space(game, counts: bool) -> spaces.Box:
+    """Box of [wealth, rounds left], and the heads and tails seen with ``counts``: from 0 to
+    :func:`wealth_high` and the game's rounds.
+
+    Examples
+    --------
+    >>> observation_space(HAGHANI_DEWEY, counts=True).high.tolist()
+    [250.0, 300.0, 300.0, 300.0]
+    """
+    rounds = game.rounds
+    high = [wealth_high(game), rounds] + ([rounds, rounds] if counts else [])
+    return spaces.Box(low=np.zeros(len(high)), high=np.array(high, dtype=np.float64),
+                      dtype=np.float64)
+
+
 # --------------------------------------------------------------------------------------------
 # Actions
+
+
+def coin_action_space(game: CoinGame) -> spaces.Box:
+    """Box of one signed fraction of wealth: [-1, 1], or [0, 1] when tails bets are not allowed.
+
+    Examples
+    --------
+    >>> coin_action_space(CoinGame(allow_tails=False)).low.tolist()
+    [0.0]
+    """
+    return spaces.Box(-1.0 if game.allow_tails else 0.0, 1.0, shape=(1,), dtype=np.float64)
 
 
 def _as_array(action: object, width: int) -> np.ndarray:

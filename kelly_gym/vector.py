@@ -27,22 +27,22 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
-from gymnasium import spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from kelly_gym.rules import (
     DEFAULT_PRIOR,
     beta_prior,
+    coin_action_space,
     coin_fractions,
     coin_game,
     draw_outcomes,
     heads_threshold,
+    observation_space,
     refuse_known_p,
     reward_mode,
     rewards,
     shown,
-    wealth_high,
 )
 from sim.engine import outcome_thresholds, settle
 from sim.games import CoinGame, is_whole_number
@@ -111,18 +111,13 @@ class CoinflipVectorEnv(VectorEnv):
         self.observe_counts = self.prior is not None if observe_counts is None else bool(
             observe_counts)
         self.render_mode = None
-        low = -1.0 if self.game.allow_tails else 0.0
-        self.single_action_space = spaces.Box(low, 1.0, shape=(1,), dtype=np.float64)
+        self.single_action_space = coin_action_space(self.game)
         self.action_space = batch_space(self.single_action_space, self.num_envs)
-        rounds = self.game.rounds
-        high = [wealth_high(self.game), rounds] + ([rounds, rounds] if self.observe_counts else [])
-        self.single_observation_space = spaces.Box(
-            low=np.zeros(len(high)), high=np.array(high, dtype=np.float64), dtype=np.float64
-        )
+        self.single_observation_space = observation_space(self.game, self.observe_counts)
         self.observation_space = batch_space(self.single_observation_space, self.num_envs)
         n = self.num_envs
         self.wealth = np.full(n, self.game.start)
-        self.rounds_left = np.full(n, rounds, dtype=np.int64)
+        self.rounds_left = np.full(n, self.game.rounds, dtype=np.int64)
         self.heads = np.zeros(n, dtype=np.int64)
         self.tails = np.zeros(n, dtype=np.int64)
         self.p = np.full(n, self.game.p)
