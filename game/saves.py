@@ -29,6 +29,8 @@ from pathlib import Path
 
 import platformdirs
 
+from sim.i18n import language_tag
+
 VERSION = 1
 SETTINGS_FILE = "settings.json"
 SCORES_FILE = "scores.json"
@@ -54,6 +56,7 @@ class Settings:
     p: float = 0.6  # default chance of heads on the Coin screen
     odds: float = 1.0  # default net odds on heads (b-to-1)
     rounds: int = 100  # flips per coin game
+    language: str = ""  # a shipped tag ("en", "zh-TW"); "" follows the system locale
 
     def __post_init__(self) -> None:
         if not isinstance(self.sound, bool):
@@ -65,6 +68,10 @@ class Settings:
             raise ValueError(f"rounds = {self.rounds!r} must be a whole number")
         if not 10 <= self.rounds <= 1000:
             raise ValueError(f"rounds = {self.rounds} must be between 10 and 1000")
+        if not isinstance(self.language, str):
+            raise ValueError(f"language = {self.language!r} must be a language tag")
+        if self.language:
+            object.__setattr__(self, "language", language_tag(self.language))
 
 
 def _check_number(name: str, value: object, low: float, high: float) -> None:

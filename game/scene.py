@@ -24,6 +24,7 @@ from pygame_gui.elements import (
 from game.audio import Sounds
 from game.saves import Settings
 from game.ui.style import BACKGROUND, MUTED, TEXT, font, text
+from sim.i18n import gettext as _
 
 MARGIN = 16
 TOP_BAR = 56
@@ -42,6 +43,7 @@ class Host(Protocol):
     seed: int
     auto: bool
     running: bool
+    language: str  # the current language tag (sim.i18n)
 
     @property
     def size(self) -> tuple[int, int]: ...
@@ -59,6 +61,8 @@ class Host(Protocol):
     def pop(self) -> None: ...
 
     def pop_to(self, name: str) -> None: ...
+
+    def set_language(self, tag: str) -> None: ...
 
 
 class Scene:
@@ -111,7 +115,7 @@ class Scene:
         self.back_button = None
         if self.app.depth > 1:
             self.back_button = self.button(
-                pygame.Rect(width - MARGIN - 110, 10, 110, 36), "◀ Back (Esc)", "@small"
+                pygame.Rect(width - MARGIN - 110, 10, 110, 36), _("◀ Back (Esc)"), "@small"
             )
         self.layout(pygame.Rect(0, 0, width, height))
 

@@ -2,7 +2,8 @@
 
 Keyboard: Up/Down (or Tab) move the highlight, Enter or Space opens it, 1-9 open directly,
 Esc quits. Entries whose screen is not installed are left out, so screens added later only
-need their module and one line in ``MENU``.
+need their module and one line in ``MENU``. Labels and hints are message ids, translated as
+they are drawn, so a language switch shows at once.
 """
 
 from __future__ import annotations
@@ -15,33 +16,41 @@ from game.scene import MARGIN, Scene
 from game.scenes import registry
 from game.ui.coin import CoinFlip
 from game.ui.style import MUTED, PLAYER, TEXT, font, text, wrapped
+from sim.i18n import N_, current_language
+from sim.i18n import gettext as _
+from sim.lessons import available_languages as lesson_languages
 
 
 @dataclass(frozen=True)
 class MenuEntry:
     scene: str  # a name from the scene registry; "quit" closes the game
-    label: str
+    label: str  # message ids (English): shown through _()
     hint: str
 
 
 MENU = (
-    MenuEntry("coin", "Coin", "Bet on a biased coin against four robots. How much is too much?"),
-    MenuEntry("worlds", "Many worlds", "1,000 bankrolls, one strategy: why the average misleads."),
-    MenuEntry("race", "Race", "Split your money over several horses. Best split: their chances."),
-    MenuEntry("challenge", "Challenge", "Haghani & Dewey's $25 coin: beat their subjects?"),
-    MenuEntry("unknown", "Unknown coin", "Learn p from the flips: the best model grows fastest."),
-    MenuEntry("wire", "Private wire", "A tip right 60% of the time: what is it worth a flip?"),
-    MenuEntry("learn", "Learn to bet", "A model is a gambler: overfitting is overbetting."),
-    MenuEntry("classroom", "Classroom", "A lesson to project: step through it, race the class."),
-    MenuEntry("results", "High scores", "Your best games, with the seeds to replay them."),
-    MenuEntry("settings", "Settings", "Sound, auto-flip speed, the default coin."),
-    MenuEntry("quit", "Quit", "Close the game."),
+    MenuEntry("coin", N_("Coin"),
+              N_("Bet on a biased coin against four robots. How much is too much?")),
+    MenuEntry("worlds", N_("Many worlds"),
+              N_("1,000 bankrolls, one strategy: why the average misleads.")),
+    MenuEntry("race", N_("Race"),
+              N_("Split your money over several horses. Best split: their chances.")),
+    MenuEntry("challenge", N_("Challenge"),
+              N_("Haghani & Dewey's $25 coin: beat their subjects?")),
+    MenuEntry("unknown", N_("Unknown coin"),
+              N_("Learn p from the flips: the best model grows fastest.")),
+    MenuEntry("classroom", N_("Classroom"),
+              N_("A lesson to project: step through it, race the class.")),
+    MenuEntry("results", N_("High scores"), N_("Your best games, with the seeds to replay them.")),
+    MenuEntry("settings", N_("Settings"),
+              N_("Language, sound, auto-flip speed, the default coin.")),
+    MenuEntry("quit", N_("Quit"), N_("Close the game.")),
 )
 
 
 class MenuScene(Scene):
     name = "menu"
-    title = "Kelly"
+    title = property(lambda self: _("Kelly"))
 
     def __init__(self, app, **options) -> None:
         super().__init__(app, **options)
@@ -63,13 +72,15 @@ class MenuScene(Scene):
         self.buttons = []
         for i, entry in enumerate(self.entries):
             rect = pygame.Rect(left, top + i * (height + gap), width, height)
-            self.buttons.append(self.button(rect, f"{i + 1}  {entry.label}", "@menu"))
+            self.buttons.append(self.button(rect, f"{i + 1}  {_(entry.label)}", "@menu"))
 
     def open(self, index: int) -> None:
         entry = self.entries[index]
         self.app.sounds.play("click")
         if entry.scene == "quit":
             self.app.running = False
+        elif entry.scene == "classroom" and current_language() in lesson_languages():
+            self.app.push(entry.scene, language=current_language())  # the lesson in it too
         else:
             self.app.push(entry.scene)
 
@@ -102,10 +113,10 @@ class MenuScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
         width, height = surface.get_size()
-        text(surface, "How much should you bet when you have an edge?", (MARGIN * 3, 84), 30,
+        text(surface, _("How much should you bet when you have an edge?"), (MARGIN * 3, 84), 30,
              TEXT, bold=True)
-        text(surface, "Pick a game. Mouse or keyboard: ↑ ↓ and Enter, or a number. "
-             "Esc goes back.", (MARGIN * 3, 128), 16, MUTED)
+        text(surface, _("Pick a game. Mouse or keyboard: ↑ ↓ and Enter, or a number. "
+                        "Esc goes back."), (MARGIN * 3, 128), 16, MUTED)
         if self.buttons and self.buttons[0].rect.left > 200:
             first = self.buttons[0].rect
             room = pygame.Rect(MARGIN * 3, first.top, first.left - MARGIN * 5, 240)
@@ -117,12 +128,13 @@ class MenuScene(Scene):
             hint_rect = pygame.Rect(rect.right + 24, rect.top, width - rect.right - 24 - MARGIN * 3,
                                     rect.height)
             line_h = font(16).get_linesize() + 2  # wrapped() adds 2 pixels between lines
-            lines = 1 if font(16).size(entry.hint)[0] <= hint_rect.width else 2
+            hint = _(entry.hint)
+            lines = 1 if font(16).size(hint)[0] <= hint_rect.width else 2
             hint_rect.height = max(rect.height, lines * line_h)  # short buttons: two lines
             hint_rect.top = rect.centery - lines * line_h // 2
-            wrapped(surface, entry.hint, hint_rect, 16, TEXT if i == self.selected else MUTED)
-        footer = ("Kelly (1956): in the long run the best bet splits your money like the chances. "
-                  "Bet much more than that and you lose, even with an edge.")
+            wrapped(surface, hint, hint_rect, 16, TEXT if i == self.selected else MUTED)
+        footer = _("Kelly (1956): in the long run the best bet splits your money like the "
+                   "chances. Bet much more than that and you lose, even with an edge.")
         wrapped(surface, footer, pygame.Rect(MARGIN * 3, height - 44, width - MARGIN * 6, 40), 13,
                 MUTED)
 

@@ -10,7 +10,12 @@ from functools import cache
 
 import pygame
 
-from game.assets import font_path
+from game.assets import asset, font_path
+from game.text import break_lines
+from sim.i18n import current_language, is_cjk
+
+#: the face for Chinese text (it has Latin, Greek and maths symbols too)
+CJK_FONT = "NotoSansTC-Subset.otf"
 
 BACKGROUND = (16, 20, 31)
 PANEL = (24, 30, 45)
@@ -42,10 +47,23 @@ def bettor_colour(name: str, index: int = 0) -> tuple[int, int, int]:
     return BETTOR_COLOURS.get(name, SPARE_COLOURS[index % len(SPARE_COLOURS)])
 
 
-@cache
 def font(size: int, bold: bool = False) -> pygame.font.Font:
-    """The UI font (DejaVu Sans) at a pixel size; cached, cleared when pygame shuts down."""
-    return pygame.font.Font(str(font_path(bold)), max(8, int(size)))
+    """The UI font at a pixel size in the current language: DejaVu Sans, or the Noto Sans CJK
+    TC subset for Chinese (synthetic bold); cached per language, cleared when pygame shuts
+    down."""
+    return _face(max(8, int(size)), bold, current_language())
+
+
+@cache
+def _face(size: int, bold: bool, language: str) -> pygame.font.Font:
+    if not is_cjk(language):
+        return pygame.font.Font(str(font_path(bold)), size)
+    face = pygame.font.Font(str(asset("fonts", CJK_FONT)), size)
+    face.bold = bold
+    return face
+
+
+font.cache_clear = _face.cache_clear  # type: ignore[attr-defined]  # app.close() calls it
 
 
 def text(
@@ -82,21 +100,12 @@ def wrapped(
     bold: bool = False,
     spacing: int = 2,
 ) -> int:
-    """Draw ``message`` word-wrapped inside ``rect`` (lines that do not fit are left out);
-    returns the height used."""
+    """Draw ``message`` wrapped inside ``rect`` (lines that do not fit are left out); returns
+    the height used. English breaks at spaces, Chinese by the kinsoku rules of
+    :func:`game.text.break_lines`."""
     face = font(size, bold)
     step = face.get_linesize() + spacing
-    lines: list[str] = []
-    for paragraph in message.split("\n"):
-        line = ""
-        for word in paragraph.split(" "):
-            trial = f"{line} {word}".strip()
-            if face.size(trial)[0] <= rect.width or not line:
-                line = trial
-            else:
-                lines.append(line)
-                line = word
-        lines.append(line)
+    lines = break_lines(message, rect.width, lambda line: face.size(line)[0])
     y = rect.top
     for line in lines:
         if y + face.get_linesize() > rect.bottom + 1:
