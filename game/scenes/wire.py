@@ -171,8 +171,7 @@ class WireScene(Scene):
         text(surface, title, self.q_title.topleft, fit_size(title, self.q_title.width, 16,
              bold=True), TEXT, bold=True)
         favour = "the tip" if s.accuracy >= 0.5 else "against the tip"
-        stake = abs(2 * s.accuracy - 1)
-        line = f"With the tip: stake |2q − 1| = {stake:.0%} on {favour}"
+        line = f"With the tip: stake |2q − 1| = {s.stake:.0%} on {favour}"
         text(surface, line, self.stake_rect.topleft,
              fit_size(line, self.stake_rect.width, 14, bold=True, smallest=8), WITH_COLOUR,
              bold=True)

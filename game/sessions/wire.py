@@ -92,6 +92,13 @@ class WireSession:
             self._check = table.iloc[0].to_dict()
         return self._check
 
+    @property
+    def stake(self) -> float:
+        """The share of the bankroll the tipped bettor stakes net on one side: |b(x|y) - b(x'|y)|
+        of the optimal shares, 2q - 1 on the tip (1 - 2q against it)."""
+        column = self._shares[:, 0]
+        return float(abs(column[0] - column[1]))
+
     # -- play ------------------------------------------------------------------------------
 
     @property

@@ -30,6 +30,7 @@ def test_bankrolls_are_path_zero_of_the_simulation():
 
 def test_each_flip_stakes_two_q_minus_one_on_the_tip():
     session = WireSession(seed=3, rounds=60, accuracy=0.8)
+    assert session.stake == pytest.approx(0.6)
     previous = session.start
     for flip in play_all(session):
         assert flip.stake == pytest.approx(0.6)
