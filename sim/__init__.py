@@ -33,6 +33,10 @@ coin_growth, kelly_fraction                    g(f) of a coin and its maximiser 
 portfolio_growth, ensemble_growth, kelly_shares    growth of race shares, of the mean, b*
 growth_decomposition                           G(b) = sum p ln o - H(p) - D(p||b)
 fractional_kelly_growth, drawdown_probability  c-Kelly growth, P(drawdown to x)
+mutual_information, conditional_entropy        I(X;Y), H(X|Y) of a joint table P(X=x, Y=y)
+tip_joint, tip_capacity                        a tip right with prob. q; its worth ln 2 - H(q)
+wire_value, WireValue                          best growth without / with a signal (gain = I(X;Y)
+                                               at fair odds; Kelly 1956, Cover & Thomas 6.2)
 
 Analyses (the tables behind ``kelly sweep | paths | race | challenge``; load pandas on first use)
 --------------------------------------------------------------------------------------------------
@@ -46,9 +50,11 @@ Optimal play of a capped coin (dynamic programming)
 solve            the exact policy maximising the expected capped payout -> OptimalPolicy
 
 Submodules: sim.analysis, sim.money (the one money formatter), sim.engine (the Monte Carlo
-engine), sim.results, sim.stats, sim.accumulate, sim.theory (information, growth), sim.games,
-sim.policy, sim.strategies, sim.optimal, sim.optimal_solver, sim.challenge, sim.learning,
-sim.lessons (the pygame-free classroom lesson), sim.distributed (Dask), sim.cli (``kelly``).
+engine), sim.results, sim.stats, sim.accumulate, sim.theory (information, growth,
+side_information), sim.wire (the private wire on the engine's draws), sim.models (learning is
+betting: models as bettors), sim.games, sim.policy, sim.strategies, sim.optimal,
+sim.optimal_solver, sim.challenge, sim.learning, sim.lessons (the pygame-free classroom lesson),
+sim.distributed (Dask), sim.cli (``kelly``).
 The Gymnasium environments live in the package ``kelly_gym``; the game in ``game``.
 
 Examples
@@ -82,7 +88,9 @@ from sim.strategies import (
     parse_strategy,
 )
 from sim.theory import (
+    WireValue,
     coin_growth,
+    conditional_entropy,
     cross_entropy,
     drawdown_probability,
     ensemble_growth,
@@ -92,7 +100,11 @@ from sim.theory import (
     kelly_fraction,
     kelly_shares,
     kl_divergence,
+    mutual_information,
     portfolio_growth,
+    tip_capacity,
+    tip_joint,
+    wire_value,
 )
 
 #: the analyses, imported on first use so ``import sim`` stays light (no pandas); the challenge
@@ -140,9 +152,11 @@ __all__ = [
     "SimulationResult",
     "SimulationSummary",
     "Strategy",
+    "WireValue",
     "__version__",
     "block_outcomes",
     "coin_growth",
+    "conditional_entropy",
     "cross_entropy",
     "drawdown_probability",
     "ensemble_growth",
@@ -152,10 +166,14 @@ __all__ = [
     "kelly_fraction",
     "kelly_shares",
     "kl_divergence",
+    "mutual_information",
     "parse_strategy",
     "portfolio_growth",
     "simulate",
     "simulate_summary",
     "solve",
     "summarize",
+    "tip_capacity",
+    "tip_joint",
+    "wire_value",
 ]

@@ -46,6 +46,10 @@ Each lesson step offers the numbers it computed (``STEP_FACTS`` of the lesson mo
   theory_median_final, theory_mean_final, share_ahead, paths, rounds
 * unknown_p: p, rounds, paths, first_loss, last_loss, regret_exact, regret_mc, regret_se,
   half_log_rounds
+* wire: accuracy, stake, capacity, capacity_bits, mc_growth, mc_se, paths, rounds, perfect
+* learning: smoothing, log_odds, train_races, test_races, table_train_loss, bust_race,
+  smoothed_train_loss, smoothed_test_loss, smoothed_growth, entropy, divergence, table_brier,
+  smoothed_brier, hard_accuracy, smoothed_accuracy
 
 The labels ``step_counter`` and ``round_counter`` take ``number`` and ``total`` (both must
 appear); other labels are plain text.

@@ -2,9 +2,9 @@
 
 Two gamblers bet on the same outcomes X (common random numbers): one knows only p(x) and bets the
 growth-optimal shares for it, the other sees a signal Y drawn with each outcome and bets the
-optimal shares for p(x | y) (:func:`sim.information.wire_shares`). Their growth per race is
-compared with the closed forms of :func:`sim.information.wire_value`: at fair odds the wire adds
-exactly I(X;Y) (Kelly 1956; Cover & Thomas 2006, §6.2).
+optimal shares for p(x | y) (:func:`sim.theory.side_information.wire_shares`). Their growth
+per race is compared with the closed forms of :func:`sim.theory.side_information.wire_value`:
+at fair odds the wire adds exactly I(X;Y) (Kelly 1956; Cover & Thomas 2006, §6.2).
 
 The outcomes are the engine's own draws (:func:`sim.engine.block_outcomes`: block ``b`` of
 :data:`sim.engine.BLOCK_PATHS` paths from ``SeedSequence(seed, spawn_key=(b,))``), so the bettor
@@ -24,17 +24,17 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from sim.engine import BLOCK_PATHS, block_outcomes, resolve_seed
+from sim.files import excerpt
 from sim.games import RaceGame
-from sim.information import (
+from sim.theory import kelly_shares
+from sim.theory.side_information import (
     check_odds,
     fair_odds,
     joint_distribution,
-    quote,
     tip_joint,
     wire_shares,
     wire_value,
 )
-from sim.theory import kelly_shares
 
 #: the signal stream's second spawn-key entry (the outcome stream of block b is (b,))
 SIGNAL_STREAM = 1
@@ -57,7 +57,7 @@ TABLE_COLUMNS = [
 
 def _count(name: str, value: object, least: int, most: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(f"{name} = {quote(value)} is not a whole number")
+        raise ValueError(f"{name} = {excerpt(value)} is not a whole number")
     if not least <= value <= most:
         raise ValueError(f"{name} = {value} must be at least {least} and at most {most:,}")
     return int(value)
@@ -141,7 +141,7 @@ def simulate_wire(
     Parameters
     ----------
     joint : array_like, shape (outcomes, signals)
-        P(X = x, Y = y) (:func:`sim.information.joint_distribution`).
+        P(X = x, Y = y) (:func:`sim.theory.side_information.joint_distribution`).
     odds : array_like, optional
         Decimal odds per outcome; default uniform fair m-for-1.
     paths, rounds : int
@@ -192,6 +192,38 @@ def simulate_wire(
     trajectories = np.concatenate([start, np.cumsum(steps.transpose(0, 2, 1), axis=2)], axis=2)
     return WireRun(table, o, bool(cash), seed, rounds, totals[0], totals[1],
                    trajectories[0], trajectories[1])
+
+
+def path_draws(joint: ArrayLike, rounds: int, seed: int = 0,
+               odds: ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The outcomes and signals of path 0 of :func:`simulate_wire` (the game's flips and tips).
+
+    The outcomes are the engine's block draws and do not depend on the signal's table; the
+    signals come from the same uniform draws whatever the table, so changing a tip's accuracy
+    keeps the flips (common random numbers).
+
+    Examples
+    --------
+    >>> outcomes, tips = path_draws(tip_joint(1.0), rounds=5, seed=3)
+    >>> bool((outcomes == tips).all())  # a perfect tip names every winner
+    True
+    """
+    table = joint_distribution(joint)
+    o = fair_odds(table.shape[0]) if odds is None else check_odds(odds, table.shape[0])
+    rounds = _count("rounds", rounds, 1, MAX_ROUNDS)
+    seed = resolve_seed(seed)
+    game = RaceGame(probs=tuple(table.sum(axis=1)), odds=tuple(o), rounds=rounds)
+    outcomes = block_outcomes(game, seed, 0)[:, 0].astype(int)
+    thresholds = _signal_thresholds(table)
+    rng = np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(0, SIGNAL_STREAM)))
+    )
+    signals = np.empty(rounds, dtype=int)
+    for start in range(0, rounds, SPAN_ROUNDS):  # the same spans of draws as :func:`_block`
+        x = outcomes[start:start + SPAN_ROUNDS]
+        draws = rng.random((x.shape[0], BLOCK_PATHS))[:, 0]
+        signals[start:start + x.shape[0]] = (draws[:, None] >= thresholds[x]).sum(axis=-1)
+    return outcomes, signals
 
 
 def _mean_and_error(values: np.ndarray) -> tuple[float, float]:
@@ -254,7 +286,7 @@ def tip_table(
     """
     values = np.atleast_1d(np.asarray(accuracies, dtype=float))
     if values.ndim != 1 or values.size == 0:
-        raise ValueError(f"accuracies = {quote(accuracies)} must be a list of probabilities")
+        raise ValueError(f"accuracies = {excerpt(accuracies)} must be a list of probabilities")
     runs = [simulate_wire(tip_joint(q, prior), odds, **simulation) for q in values]
     rows = [wire_summary(run, f"tip {q:g}", q) for q, run in zip(values, runs, strict=True)]
     return pd.DataFrame(rows, columns=TABLE_COLUMNS), runs
@@ -292,10 +324,10 @@ def parse_joint(text: str) -> np.ndarray:
     try:
         rows = [[float(item) for item in row.split(",")] for row in str(text).split(";")]
     except ValueError:
-        raise ValueError(f"joint = {quote(text)} is not a table of numbers: rows split by ';', "
+        raise ValueError(f"joint = {excerpt(text)} is not a table of numbers: rows split by ';', "
                          "entries by ','") from None
     if len({len(row) for row in rows}) != 1:
-        raise ValueError(f"joint = {quote(text)}: every row needs the same number of entries")
+        raise ValueError(f"joint = {excerpt(text)}: every row needs the same number of entries")
     return joint_distribution(rows)
 
 

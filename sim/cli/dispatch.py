@@ -9,11 +9,13 @@ from collections.abc import Sequence
 import sim
 import sim.cli.challenge as challenge
 import sim.cli.gym_baselines as gym_baselines
+import sim.cli.learn as learn
 import sim.cli.paths as paths
 import sim.cli.play as play
 import sim.cli.race as race
 import sim.cli.report as report
 import sim.cli.sweep as sweep
+import sim.cli.wire as wire
 from sim.cli.context import RunContext, RunLog
 from sim.cli.options import (
     EXIT_INTERRUPTED,
@@ -31,7 +33,7 @@ from sim.i18n import gettext as _
 from sim.i18n import set_language
 
 #: the subcommands in the order ``kelly --help`` lists them
-SUBCOMMANDS = (sweep, paths, race, challenge, report, gym_baselines, play)
+SUBCOMMANDS = (sweep, paths, race, challenge, report, wire, learn, gym_baselines, play)
 COMMANDS = tuple(module.NAME for module in SUBCOMMANDS)
 RUNNERS = {module.NAME: module.run for module in SUBCOMMANDS}
 
@@ -41,6 +43,8 @@ EPILOG = (
     "  kelly paths --strategy kelly --strategy kelly:0.5 --plot paths.png\n"
     "  kelly race --probs 0.5,0.3,0.2 --odds 2,4,6\n"
     "  kelly report --out report\n"
+    "  kelly wire --accuracy 0.6,0.8 --plot wire.png\n"
+    "  kelly learn --dataset iris --model table --steps 10\n"
     "  kelly play\n\n"
     "Growth is in nats per bet: G = sum_i p_i ln o_i - H(p, b), largest at b = p."
 )

@@ -7,7 +7,9 @@ given, a run that would take hours, so a typo such as ``--rounds 10000000`` cost
 * :data:`MAX_ROUND_WORK` strategy x path x round steps when rounds are played one by one;
 * :data:`MAX_COUNT_WORK` strategy x path values for the exact counts method (frictionless
   rules, constant bets: one binomial draw per path whatever the number of rounds);
-* :data:`MAX_SOLVE_WORK` stakes tried by optimal play's dynamic program.
+* :data:`MAX_SOLVE_WORK` stakes tried by optimal play's dynamic program;
+* :data:`MAX_DRAW_WORK` rows x paths x rounds of ``kelly wire``, :data:`MAX_LEARN_WORK`
+  steps x races of ``kelly learn``.
 """
 
 from __future__ import annotations
@@ -100,3 +102,50 @@ def optimal_solve_work(game: Game) -> int:
     if rules.odds == 1.0 and rules.live_from == 1 and rules.min_stake == 1:
         return rules.rounds * cap
     return rules.rounds * cap * cap * len(rules.sides) // 2
+
+
+#: the most rows x path x round draws of ``kelly wire`` without --force (about 2.5 x 10^7 a
+#: second: a minute or so)
+MAX_DRAW_WORK = 10**9
+#: the most training steps x races of ``kelly learn`` without --force (each step refits or
+#: takes a gradient step on the training races and scores both sets: about 10^5-10^6 a second)
+MAX_LEARN_WORK = 2 * 10**7
+
+
+def check_draws(rows: int, paths: int, rounds: int, *, force: bool = False) -> None:
+    """Refuse a ``kelly wire`` run of more than :data:`MAX_DRAW_WORK` draws unless ``force``.
+
+    Examples
+    --------
+    >>> check_draws(5, 10_000, 100)
+    >>> check_draws(10, 10**6, 1000)
+    Traceback (most recent call last):
+    ...
+    ValueError: 10 rows x 1000000 paths x 1000 rounds is 1e+10 draws, above the work limit ...
+    """
+    work = rows * paths * rounds
+    if not force and work > MAX_DRAW_WORK:
+        raise ValueError(
+            f"{rows} row{'s' * (rows != 1)} x {paths} paths x {rounds} rounds is {work:.3g} "
+            f"draws, above the work limit of {MAX_DRAW_WORK:.3g}; use fewer paths, rounds or "
+            "accuracies, or add --force to run it anyway"
+        )
+
+
+def check_learning(steps: int, races: int, *, force: bool = False) -> None:
+    """Refuse a ``kelly learn`` run above :data:`MAX_LEARN_WORK` step x races unless ``force``.
+
+    Examples
+    --------
+    >>> check_learning(100, 300)
+    >>> check_learning(100_000, 300)
+    Traceback (most recent call last):
+    ...
+    ValueError: 100000 steps x 300 races is 3e+07 race-steps, above the work limit of 2e+07; ...
+    """
+    work = steps * races
+    if not force and work > MAX_LEARN_WORK:
+        raise ValueError(
+            f"{steps} steps x {races} races is {work:.3g} race-steps, above the work limit of "
+            f"{MAX_LEARN_WORK:.3g}; use fewer steps, or add --force to run it anyway"
+        )

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.lessons.figures_learning import learning_figure, wire_figure
 from sim.lessons.model import Lesson, LessonStep
 from sim.lessons.steps import (
     DecompositionResult,
@@ -344,6 +345,8 @@ DRAWERS: dict[str, Callable[..., None]] = {
     "overbetting": _overbetting,
     "many_worlds": _many_worlds,
     "unknown_p": _unknown_p,
+    "wire": wire_figure,
+    "learning": learning_figure,
 }
 
 

@@ -16,7 +16,8 @@ from typing import Any
 from sim.games import CoinGame
 from sim.strategies import parse_strategy
 
-#: The eight ideas, in the order the default lessons teach them.
+#: The ideas, in the order the default lessons teach them (the last two: Kelly's private wire,
+#: and learning is betting).
 STEP_IDS = (
     "entropy",
     "two_outcomes",
@@ -26,6 +27,8 @@ STEP_IDS = (
     "overbetting",
     "many_worlds",
     "unknown_p",
+    "wire",
+    "learning",
 )
 
 #: Largest values a lesson may ask for, so a typo cannot freeze the classroom screen.
@@ -36,6 +39,7 @@ MAX_FILE_BYTES = 1_000_000
 MAX_HEADING = 200
 MAX_BODY = 4_000
 MAX_TITLE = 200
+MAX_SMOOTHING = 100.0
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ class StepParams:
     shares      shares on heads whose growth is measured by Monte Carlo (``growth_curve``)
     strategies  strategy specs raced on the same flips (``overbetting``), e.g. ``kelly:2``
     prior       Beta(alpha, beta) prior of the Bayesian learner (``unknown_p``)
+    accuracy    the chance q that the tip names the winner (``wire``)
+    smoothing   k added to every count of the smoothed frequency table (``learning``)
     """
 
     p: float = 0.6
@@ -64,6 +70,8 @@ class StepParams:
     shares: tuple[float, ...] = (0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95)
     strategies: tuple[str, ...] = ("kelly:0.5", "kelly", "kelly:2", "allin")
     prior: tuple[float, float] = (1.0, 1.0)
+    accuracy: float = 0.6
+    smoothing: float = 1.0
 
 
 #: The parameters each step uses; anything else in its ``[steps.params]`` table is an error.
@@ -76,6 +84,8 @@ STEP_KEYS: dict[str, tuple[str, ...]] = {
     "overbetting": ("p", "odds", "start", "rounds", "paths", "seed", "strategies"),
     "many_worlds": ("p", "odds", "start", "rounds", "paths", "seed", "share"),
     "unknown_p": ("p", "odds", "rounds", "paths", "seed", "prior"),
+    "wire": ("accuracy", "rounds", "paths", "seed"),
+    "learning": ("smoothing", "seed"),
 }
 
 #: Defaults that differ from :class:`StepParams` for one step.
@@ -88,6 +98,8 @@ STEP_DEFAULTS: dict[str, dict[str, Any]] = {
     "overbetting": {"paths": 2000, "rounds": 200},
     "many_worlds": {"share": 0.75, "paths": 1000, "rounds": 100},
     "unknown_p": {"paths": 1000, "rounds": 200},
+    "wire": {"paths": 2000, "rounds": 100},
+    "learning": {},
 }
 
 #: The numbers each step offers to its body text as ``{name}`` (see sim.lessons.steps).
@@ -123,6 +135,15 @@ STEP_FACTS: dict[str, tuple[str, ...]] = {
     "unknown_p": (
         "p", "rounds", "paths", "first_loss", "last_loss", "regret_exact", "regret_mc",
         "regret_se", "half_log_rounds",
+    ),
+    "wire": (
+        "accuracy", "stake", "capacity", "capacity_bits", "mc_growth", "mc_se", "paths",
+        "rounds", "perfect",
+    ),
+    "learning": (
+        "smoothing", "log_odds", "train_races", "test_races", "table_train_loss", "bust_race",
+        "smoothed_train_loss", "smoothed_test_loss", "smoothed_growth", "entropy",
+        "divergence", "table_brier", "smoothed_brier", "hard_accuracy", "smoothed_accuracy",
     ),
 }
 
@@ -180,6 +201,19 @@ LABELS: dict[str, str] = {
     "saved": "Saved",
     "kelly_reference": "Kelly",
     "more": "more",
+    "accuracy_axis": "tip accuracy q",
+    "with_tip": "with the tip",
+    "without_tip": "without the tip",
+    "capacity": "ln 2 − H(q)",
+    "step_axis": "training step",
+    "race_axis": "race",
+    "train": "training races",
+    "test": "test races",
+    "loss_axis": "cross-entropy (nats per race)",
+    "break_even": "ln m: break even",
+    "table_model": "table (no smoothing)",
+    "smoothed_model": "smoothed table",
+    "log_wealth_axis": "ln bankroll",
 }
 #: labels that are templates, and the placeholders each must contain
 LABEL_TEMPLATES = {"step_counter": {"number", "total"}, "round_counter": {"number", "total"}}
@@ -328,6 +362,13 @@ def _prior(key: str, value: Any, where: str) -> tuple[float, float]:
     return (alpha, beta)
 
 
+def _smoothing(key: str, value: Any, where: str) -> float:
+    number = _number(key, value, where)
+    if not 0.0 <= number <= MAX_SMOOTHING:
+        raise ValueError(f"{where}: {key} = {value!r} must be between 0 and {MAX_SMOOTHING:g}")
+    return number
+
+
 #: the check of each parameter: (key, value, where) -> the value in the type StepParams holds
 _PARAM_CHECKS = {
     "p": _unit,
@@ -340,6 +381,8 @@ _PARAM_CHECKS = {
     "shares": _shares,
     "strategies": _strategies,
     "prior": _prior,
+    "accuracy": _unit,
+    "smoothing": _smoothing,
 }
 
 

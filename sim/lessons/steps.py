@@ -57,15 +57,40 @@ from sim.lessons.steps_growth import (
     peak_decomposition_step,
     unknown_p_step,
 )
+from sim.lessons.steps_learning import LearningResult, WireResult, learning_step, wire_step
 
 __all__ = [
-    "CURVE_GRID", "FAN_QUANTILES", "SAMPLE_WORLDS", "STEP_FUNCTIONS", "DecompositionResult",
-    "EntropyResult", "GrowthCurveResult", "ManyWorldsResult", "OverbettingResult",
-    "SameFlipsResult", "StepResult", "TwoOutcomesResult", "UnknownPResult", "coin",
-    "compute_step", "constant_growth", "entropy_step", "expected_bayes_loss",
-    "growth_curve_step", "heads_from_probe", "many_worlds_step", "overbetting_step",
-    "peak_decomposition_step", "same_flips_step", "share_growth", "two_outcomes_step",
+    "CURVE_GRID",
+    "FAN_QUANTILES",
+    "SAMPLE_WORLDS",
+    "STEP_FUNCTIONS",
+    "DecompositionResult",
+    "EntropyResult",
+    "GrowthCurveResult",
+    "LearningResult",
+    "ManyWorldsResult",
+    "OverbettingResult",
+    "SameFlipsResult",
+    "StepResult",
+    "TwoOutcomesResult",
+    "UnknownPResult",
+    "WireResult",
+    "coin",
+    "compute_step",
+    "constant_growth",
+    "entropy_step",
+    "expected_bayes_loss",
+    "growth_curve_step",
+    "heads_from_probe",
+    "learning_step",
+    "many_worlds_step",
+    "overbetting_step",
+    "peak_decomposition_step",
+    "same_flips_step",
+    "share_growth",
+    "two_outcomes_step",
     "unknown_p_step",
+    "wire_step",
 ]
 
 STEP_FUNCTIONS: dict[str, Callable[[StepParams], Any]] = {
@@ -77,6 +102,8 @@ STEP_FUNCTIONS: dict[str, Callable[[StepParams], Any]] = {
     "overbetting": overbetting_step,
     "many_worlds": many_worlds_step,
     "unknown_p": unknown_p_step,
+    "wire": wire_step,
+    "learning": learning_step,
 }
 
 

@@ -10,7 +10,7 @@ overbetting, smoothing is betting less than everything, and only the log score t
 * :mod:`sim.models.models` — base rate, frequency table (MLE / add-k), softmax regression, mode
 * :mod:`sim.models.betting` — the bettor, the scores, the per-step identity, learning curves
 * :mod:`sim.models.experiment` — one run from names (what ``kelly learn`` calls)
-* :mod:`sim.models.plots` — the figure; :mod:`sim.models.cli` — the ``kelly learn`` subcommand
+* :mod:`sim.models.plots` — the figure (``kelly learn`` is :mod:`sim.cli.learn`)
 
 (:mod:`sim.learning` is a different lesson: the Unknown coin's Bayesian bettor.)
 """
@@ -20,6 +20,7 @@ from sim.models.betting import (
     brier_score,
     check_identity,
     learning_curve,
+    learning_steps,
     log_loss,
     score_races,
 )
@@ -37,6 +38,6 @@ from sim.models.models import (
 __all__ = [
     "DATASETS", "MODELS", "BaseRate", "FrequencyTable", "LearningRun", "ModeBettor", "Races",
     "SoftmaxRegression", "bet_races", "brier_score", "check_identity", "learning_curve",
-    "learning_run", "load_races", "log_loss", "make_model", "score_races", "split_races",
-    "synthetic_races",
+    "learning_run", "learning_steps", "load_races", "log_loss", "make_model", "score_races",
+    "split_races", "synthetic_races",
 ]

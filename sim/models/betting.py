@@ -22,14 +22,16 @@ proper and are optimised by all-or-nothing forecasts (Gneiting & Raftery 2007).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from sim.information import check_odds, fair_odds, quote
+from sim.files import excerpt
 from sim.models.datasets import Races
 from sim.models.models import Model
+from sim.theory.side_information import check_odds, fair_odds
 
 #: the identity growth = log_odds - cross_entropy must hold to this relative precision
 IDENTITY_TOLERANCE = 1e-9
@@ -50,11 +52,11 @@ def beliefs(q: ArrayLike, horses: int) -> np.ndarray:
     """
     array = np.asarray(q, dtype=float)
     if array.ndim != 2 or array.shape[1] != horses:
-        raise ValueError(f"q = {quote(q)} must be a table with one column per horse ({horses})")
+        raise ValueError(f"q = {excerpt(q)} must be a table with one column per horse ({horses})")
     if not np.all(np.isfinite(array) & (array >= 0)):
-        raise ValueError(f"q = {quote(q)} must hold probabilities (finite, 0 or more)")
+        raise ValueError(f"q = {excerpt(q)} must hold probabilities (finite, 0 or more)")
     if np.any(np.abs(array.sum(axis=1) - 1.0) > 1e-6):
-        raise ValueError(f"q = {quote(q)} has a row that does not sum to 1")
+        raise ValueError(f"q = {excerpt(q)} has a row that does not sum to 1")
     return array
 
 
@@ -182,13 +184,60 @@ def _truth_terms(p: np.ndarray, q: np.ndarray) -> dict:
     return {"entropy": float(-own.mean()), "divergence": float(np.maximum(own - cross, 0).mean())}
 
 
+def learning_steps(model: Model, train: Races, test: Races, steps: int,
+                   odds: ArrayLike | None = None) -> Iterator[tuple[dict, dict[str, np.ndarray]]]:
+    """Train ``model`` one step at a time; yield each step's scores and per-race bankroll steps.
+
+    After step s the model is scored on the training races it has seen and on the test races
+    (:func:`score_races`, the identity checked on both), and its per-race log multipliers
+    ln(b_winner o_winner) on each (:func:`bet_races`) come with the row, so a caller can draw
+    the bankroll race by race of the model at every step (the game's Learn to bet screen).
+
+    Yields
+    ------
+    row : dict
+        step, train_races, then every score prefixed ``train_`` and ``test_``.
+    paths : dict
+        ``{"train": array, "test": array}`` of per-race log multipliers.
+
+    Examples
+    --------
+    >>> from sim.models.datasets import split_races, synthetic_races
+    >>> from sim.models.models import SoftmaxRegression
+    >>> train, test = split_races(synthetic_races(60), seed=0)
+    >>> row, paths = next(learning_steps(SoftmaxRegression(), train, test, steps=3))
+    >>> row["step"], paths["test"].size == test.size
+    (1, True)
+    >>> bool(np.isclose(paths["test"].mean(), row["test_growth"]))
+    True
+    """
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
+        raise ValueError(f"steps = {excerpt(steps)} is not a whole number")
+    if not 1 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps = {steps} must be at least 1 and at most {MAX_STEPS:,}")
+    if train.horses != test.horses:
+        raise ValueError(f"train has {train.horses} horses but test has {test.horses}")
+    o = fair_odds(train.horses) if odds is None else check_odds(odds, train.horses)
+    for step in range(1, int(steps) + 1):
+        seen = model.train_step(train, step, int(steps))
+        row = {"step": step, "train_races": seen.size}
+        paths = {}
+        for split, races in (("train", seen), ("test", test)):
+            q = model.predict(races.features)
+            scores = score_races(q, races, o)
+            row |= {f"{split}_{name}": value for name, value in scores.items()}
+            paths[split] = bet_races(q, races.outcomes, o)
+        yield row, paths
+
+
 def learning_curve(model: Model, train: Races, test: Races, steps: int,
                    odds: ArrayLike | None = None) -> pd.DataFrame:
     """Train ``model`` for ``steps`` steps; after each, score it on train and test races.
 
     Columns: step, train_races (races the model has seen), then every score of
-    :func:`score_races` prefixed ``train_`` and ``test_``. The identity
-    growth = log_odds - cross_entropy is checked on both every step (ArithmeticError if not).
+    :func:`score_races` prefixed ``train_`` and ``test_`` (the rows of :func:`learning_steps`).
+    The identity growth = log_odds - cross_entropy is checked on both every step
+    (ArithmeticError if not).
 
     Examples
     --------
@@ -201,19 +250,4 @@ def learning_curve(model: Model, train: Races, test: Races, steps: int,
     >>> bool(np.allclose(curve["test_growth"], np.log(3) - curve["test_cross_entropy"]))
     True
     """
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
-        raise ValueError(f"steps = {quote(steps)} is not a whole number")
-    if not 1 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps = {steps} must be at least 1 and at most {MAX_STEPS:,}")
-    if train.horses != test.horses:
-        raise ValueError(f"train has {train.horses} horses but test has {test.horses}")
-    o = fair_odds(train.horses) if odds is None else check_odds(odds, train.horses)
-    rows = []
-    for step in range(1, int(steps) + 1):
-        seen = model.train_step(train, step, int(steps))
-        row = {"step": step, "train_races": seen.size}
-        for split, races in (("train", seen), ("test", test)):
-            scores = score_races(model.predict(races.features), races, o)
-            row |= {f"{split}_{name}": value for name, value in scores.items()}
-        rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame([row for row, _ in learning_steps(model, train, test, steps, odds)])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.information import quote
+from sim.files import excerpt
 
 DATASETS = ("synthetic", "iris", "wine")
 #: the features a frequency table uses by default (a few informative ones keep cells filled)
@@ -78,7 +78,7 @@ def synthetic_races(size: int = SYNTHETIC_RACES, seed: int = 0) -> Races:
     ((5, 2), (5, 3))
     """
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 2:
-        raise ValueError(f"size = {quote(size)} must be a whole number of at least 2")
+        raise ValueError(f"size = {excerpt(size)} must be a whole number of at least 2")
     rng = np.random.default_rng(np.random.SeedSequence(_seed(seed)))
     features = rng.random((int(size), 2))
     truth = synthetic_probabilities(features)
@@ -89,7 +89,7 @@ def synthetic_races(size: int = SYNTHETIC_RACES, seed: int = 0) -> Races:
 
 def _seed(seed: object) -> int:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed = {quote(seed)} must be a non-negative whole number")
+        raise ValueError(f"seed = {excerpt(seed)} must be a non-negative whole number")
     return int(seed)
 
 
@@ -121,7 +121,7 @@ def load_races(name: str, seed: int = 0) -> Races:
     ValueError: dataset = 'cards' is not known; choose one of synthetic, iris, wine
     """
     if name not in DATASETS:
-        raise ValueError(f"dataset = {quote(name)} is not known; choose one of "
+        raise ValueError(f"dataset = {excerpt(name)} is not known; choose one of "
                          f"{', '.join(DATASETS)}")
     if name == "synthetic":
         return synthetic_races(seed=seed)
@@ -139,7 +139,7 @@ def split_races(races: Races, test_fraction: float = 1 / 3, seed: int = 0) -> tu
     """
     fraction = float(test_fraction)
     if not 0.0 < fraction < 1.0:
-        raise ValueError(f"test_fraction = {quote(test_fraction)} must be between 0 and 1")
+        raise ValueError(f"test_fraction = {excerpt(test_fraction)} must be between 0 and 1")
     tests = min(max(1, math.ceil(fraction * races.size)), races.size - 1)
     rng = np.random.default_rng(np.random.SeedSequence([_seed(seed), 1]))
     order = rng.permutation(races.size)

@@ -12,10 +12,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from sim.information import check_odds, fair_odds, quote
+from sim.files import excerpt
 from sim.models.betting import MAX_STEPS, bet_races, learning_curve
 from sim.models.datasets import DATASETS, TABLE_FEATURES, Races, load_races, split_races
 from sim.models.models import MODELS, Model, make_model
+from sim.theory.side_information import check_odds, fair_odds
 
 
 @dataclass(frozen=True)
@@ -32,14 +33,15 @@ class LearningRun:
 
 def _check_names(dataset: str, model: str, steps: object) -> None:
     if dataset not in DATASETS:
-        raise ValueError(f"dataset = {quote(dataset)} is not known; choose one of "
+        raise ValueError(f"dataset = {excerpt(dataset)} is not known; choose one of "
                          f"{', '.join(DATASETS)}")
     if model not in MODELS:
-        raise ValueError(f"model = {quote(model)} is not known; choose one of {', '.join(MODELS)}")
+        raise ValueError(f"model = {excerpt(model)} is not known; choose one of "
+                         f"{', '.join(MODELS)}")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not (
         1 <= steps <= MAX_STEPS
     ):
-        raise ValueError(f"steps = {quote(steps)} must be a whole number from 1 to {MAX_STEPS:,}")
+        raise ValueError(f"steps = {excerpt(steps)} must be a whole number from 1 to {MAX_STEPS:,}")
 
 
 def learning_run(

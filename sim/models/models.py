@@ -22,7 +22,7 @@ import math
 
 import numpy as np
 
-from sim.information import quote
+from sim.files import excerpt
 from sim.models.datasets import Races
 
 MODELS = ("base", "table", "smoothed", "softmax", "hard")
@@ -34,9 +34,9 @@ def _smoothing(value: object) -> float:
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError(f"smoothing = {quote(value)} is not a number") from None
+        raise ValueError(f"smoothing = {excerpt(value)} is not a number") from None
     if not (math.isfinite(number) and number >= 0):
-        raise ValueError(f"smoothing = {quote(value)} must be a finite number of 0 or more")
+        raise ValueError(f"smoothing = {excerpt(value)} must be a finite number of 0 or more")
     return number
 
 
@@ -119,12 +119,12 @@ class FrequencyTable(CountingModel):
 
     def __init__(self, bins: int = 3, smoothing: float = 0.0, features=(0, 1)) -> None:
         if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)):
-            raise ValueError(f"bins = {quote(bins)} is not a whole number")
+            raise ValueError(f"bins = {excerpt(bins)} is not a whole number")
         if not 1 <= bins <= MAX_BINS:
             raise ValueError(f"bins = {bins} must be between 1 and {MAX_BINS}")
         chosen = tuple(int(j) for j in features)
         if not 1 <= len(chosen) <= MAX_TABLE_FEATURES or len(set(chosen)) != len(chosen):
-            raise ValueError(f"features = {quote(features)} must be 1 to {MAX_TABLE_FEATURES} "
+            raise ValueError(f"features = {excerpt(features)} must be 1 to {MAX_TABLE_FEATURES} "
                              "different column numbers")
         self.bins, self.smoothing, self.features = int(bins), _smoothing(smoothing), chosen
         self.name = "smoothed" if self.smoothing > 0 else "table"
@@ -132,7 +132,7 @@ class FrequencyTable(CountingModel):
     def _columns(self, features: np.ndarray) -> tuple[int, ...]:
         width = features.shape[1]
         if any(not -width <= j < width for j in self.features):
-            raise ValueError(f"features = {quote(list(self.features))}: the races have "
+            raise ValueError(f"features = {excerpt(list(self.features))}: the races have "
                              f"{width} feature columns")
         return self.features
 
@@ -200,9 +200,9 @@ class SoftmaxRegression(Model):
     def __init__(self, learning_rate: float = 0.5, l2: float = 0.0) -> None:
         rate, penalty = float(learning_rate), float(l2)
         if not (math.isfinite(rate) and rate > 0):
-            raise ValueError(f"learning_rate = {quote(learning_rate)} must be greater than 0")
+            raise ValueError(f"learning_rate = {excerpt(learning_rate)} must be greater than 0")
         if not (math.isfinite(penalty) and penalty >= 0):
-            raise ValueError(f"l2 = {quote(l2)} must be 0 or more")
+            raise ValueError(f"l2 = {excerpt(l2)} must be 0 or more")
         self.learning_rate, self.l2 = rate, penalty
         self.weights: np.ndarray | None = None
 
@@ -269,7 +269,7 @@ def make_model(name: str, *, smoothing: float = 1.0, bins: int = 3, features=(0,
     ValueError: model = 'forest' is not known; choose one of base, table, smoothed, softmax, hard
     """
     if name not in MODELS:
-        raise ValueError(f"model = {quote(name)} is not known; choose one of {', '.join(MODELS)}")
+        raise ValueError(f"model = {excerpt(name)} is not known; choose one of {', '.join(MODELS)}")
     k = _smoothing(smoothing)
     if name == "base":
         return BaseRate(k)

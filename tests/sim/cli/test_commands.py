@@ -18,6 +18,7 @@ import sim
 from sim import analysis
 from sim.analysis import SWEEP_COLUMNS, race_columns
 from sim.cli import context, main
+from sim.lessons.schema import STEP_IDS
 from sim.stats import SUMMARY_COLUMNS
 from sim.theory import coin_growth, entropy, kelly_fraction
 
@@ -238,7 +239,7 @@ def test_report_writes_the_handout(tmp_path, capsys):
     assert f"peak at f = {best:.2f}" in (folder / "report.md").read_text()
     assert list(sweep.columns) == SWEEP_COLUMNS
     lesson_figures = sorted((folder / "lesson").glob("step-*.png"))
-    assert len(lesson_figures) == 8
+    assert len(lesson_figures) == len(STEP_IDS)
     for figure in lesson_figures:
         assert f'src="lesson/{figure.name}"' in page
     assert_png(lesson_figures[0])

@@ -23,24 +23,15 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from sim.theory import PROBABILITY_TOLERANCE, entropy, kelly_shares, portfolio_growth
+from sim.files import excerpt
+from sim.theory.checks import PROBABILITY_TOLERANCE
+from sim.theory.growth import kelly_shares, portfolio_growth
+from sim.theory.information import entropy
 
-#: characters of a bad value quoted in an error message
-QUOTE_CHARS = 80
 
-
-def quote(value: object) -> str:
-    """``repr(value)`` cut to :data:`QUOTE_CHARS` characters for an error message.
-
-    Examples
-    --------
-    >>> quote([0.5, 0.5])
-    '[0.5, 0.5]'
-    >>> len(quote(list(range(100))))
-    80
-    """
-    text = repr(value.tolist() if isinstance(value, (np.ndarray, np.generic)) else value)
-    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 3] + "..."
+def _shown(value: object) -> str:
+    """A bad value quoted for a message (:func:`sim.files.excerpt`; arrays as lists)."""
+    return excerpt(value.tolist() if isinstance(value, (np.ndarray, np.generic)) else value)
 
 
 def _per_base(value: float, base: float | None) -> float:
@@ -83,19 +74,20 @@ def joint_distribution(table: ArrayLike) -> np.ndarray:
     try:
         array = np.asarray(table, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"joint = {quote(table)} is not a table of numbers") from None
+        raise ValueError(f"joint = {_shown(table)} is not a table of numbers") from None
     if array.ndim != 2 or array.shape[0] < 2 or array.shape[1] < 1:
         raise ValueError(
-            f"joint = {quote(table)} must be a table with a row per outcome (at least 2) "
+            f"joint = {_shown(table)} must be a table with a row per outcome (at least 2) "
             "and a column per signal"
         )
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"joint = {quote(table)} contains NaN or infinity")
+        raise ValueError(f"joint = {_shown(table)} contains NaN or infinity")
     if np.any(array < 0):
-        raise ValueError(f"joint = {quote(table)} has a negative probability")
+        raise ValueError(f"joint = {_shown(table)} has a negative probability")
     total = float(array.sum())
     if abs(total - 1.0) > PROBABILITY_TOLERANCE:
-        raise ValueError(f"joint = {quote(table)} sums to {total:.6g}; a joint table must sum to 1")
+        raise ValueError(f"joint = {_shown(table)} sums to {total:.6g}; a joint table must "
+                         "sum to 1")
     return array / total
 
 
@@ -159,9 +151,9 @@ def _probability(name: str, value: object) -> float:
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError(f"{name} = {quote(value)} is not a number") from None
+        raise ValueError(f"{name} = {_shown(value)} is not a number") from None
     if not 0.0 <= number <= 1.0:  # also rejects NaN
-        raise ValueError(f"{name} = {quote(value)} is not a probability in [0, 1]")
+        raise ValueError(f"{name} = {_shown(value)} is not a probability in [0, 1]")
     return number
 
 
@@ -169,11 +161,11 @@ def _prior(prior: ArrayLike) -> np.ndarray:
     try:
         p = np.asarray(prior, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"prior = {quote(prior)} is not a list of probabilities") from None
+        raise ValueError(f"prior = {_shown(prior)} is not a list of probabilities") from None
     if p.ndim != 1 or p.size < 2 or not np.all(np.isfinite(p) & (p >= 0)):
-        raise ValueError(f"prior = {quote(prior)} must list at least 2 outcome probabilities")
+        raise ValueError(f"prior = {_shown(prior)} must list at least 2 outcome probabilities")
     if abs(float(p.sum()) - 1.0) > PROBABILITY_TOLERANCE:
-        raise ValueError(f"prior = {quote(prior)} sums to {p.sum():.6g}; it must sum to 1")
+        raise ValueError(f"prior = {_shown(prior)} sums to {p.sum():.6g}; it must sum to 1")
     return p / p.sum()
 
 
@@ -248,12 +240,12 @@ def check_odds(odds: ArrayLike, outcomes: int) -> np.ndarray:
     try:
         array = np.asarray(odds, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"odds = {quote(odds)} is not a list of numbers") from None
+        raise ValueError(f"odds = {_shown(odds)} is not a list of numbers") from None
     if array.ndim != 1 or array.size != outcomes:
-        raise ValueError(f"odds = {quote(odds)} must give one decimal odds per outcome "
+        raise ValueError(f"odds = {_shown(odds)} must give one decimal odds per outcome "
                          f"({outcomes})")
     if not np.all(np.isfinite(array) & (array > 0)):
-        raise ValueError(f"odds = {quote(odds)} must be finite decimal odds greater than 0")
+        raise ValueError(f"odds = {_shown(odds)} must be finite decimal odds greater than 0")
     return array
 
 

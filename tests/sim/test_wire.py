@@ -1,7 +1,6 @@
-"""Kelly's private wire: closed forms (sim.information), the simulation (sim.wire), its figure
-and its subcommand module (sim.wire_cli)."""
+"""Kelly's private wire: closed forms (sim.theory.side_information), the simulation (sim.wire),
+its figure and ``kelly wire`` (sim.cli.wire, through sim.cli.main)."""
 
-import argparse
 import doctest
 import math
 
@@ -11,13 +10,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import sim.information
+import sim.theory.side_information
 import sim.wire
-import sim.wire_cli
 import sim.wire_plots
+from sim.cli import main
 from sim.engine import simulate
 from sim.games import RaceGame
-from sim.information import (
+from sim.strategies import Kelly
+from sim.theory import coin_growth, entropy
+from sim.theory.side_information import (
     conditional_entropy,
     joint_distribution,
     mutual_information,
@@ -25,11 +26,27 @@ from sim.information import (
     tip_joint,
     wire_value,
 )
-from sim.strategies import Kelly
-from sim.theory import coin_growth, entropy
 from sim.wire import joint_table, parse_joint, simulate_wire, tip_curve, tip_table
 
 LN2 = math.log(2.0)
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_as_found():
+    """The commands write files in this process, and the first atomic write installs
+    sim.files' SIGTERM/SIGHUP cleanup for good; put the handlers back so that later tests
+    (the game's own signal handling) find the defaults they expect."""
+    import signal
+
+    import sim.files.writing as writing
+
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    before = {name: signal.getsignal(getattr(signal, name)) for name in names}
+    installed = writing._installed
+    yield
+    for name, handler in before.items():
+        signal.signal(getattr(signal, name), handler)
+    writing._installed = installed
 
 
 def binary_entropy(q: float) -> float:
@@ -252,23 +269,22 @@ def test_a_long_bad_table_is_quoted_short():
 # Figure and subcommand.
 
 
-def _parse(*argv: str):
-    parser = argparse.ArgumentParser()
-    sim.wire_cli.add_arguments(parser)
-    return parser.parse_args(list(argv))
+def _wire(*argv: str) -> int:
+    return main(["wire", *argv])
 
 
 def test_subcommand_interface():
-    assert sim.wire_cli.NAME == "wire"
-    assert sim.wire_cli.HELP
+    import sim.cli.wire
+
+    assert sim.cli.wire.NAME == "wire"
+    assert sim.cli.wire.HELP
 
 
 def test_wire_command_writes_table_and_figures(tmp_path, capsys):
     table = tmp_path / "wire.csv"
     figure = tmp_path / "wire.png"
-    args = _parse("--accuracy", "0.6,0.8", "--paths", "300", "--rounds", "20",
-                  "--out", str(table), "--plot", str(figure))
-    assert sim.wire_cli.run(None, args) == 0
+    assert _wire("--accuracy", "0.6,0.8", "--paths", "300", "--rounds", "20",
+                  "--out", str(table), "--plot", str(figure)) == 0
     frame = pd.read_csv(table)
     assert frame["accuracy"].tolist() == [0.6, 0.8]
     assert frame["with_theory"].tolist() == pytest.approx([tip_capacity(0.6), tip_capacity(0.8)])
@@ -278,16 +294,15 @@ def test_wire_command_writes_table_and_figures(tmp_path, capsys):
 
 def test_wire_command_joint_table_to_json_and_svg(tmp_path):
     table, figure = tmp_path / "wire.json", tmp_path / "wire.svg"
-    args = _parse("--joint", "0.3,0.1;0.1,0.5", "--odds", "2.2,1.6", "--paths", "200",
-                  "--rounds", "10", "--out", str(table), "--plot", str(figure), "-q")
-    assert sim.wire_cli.run(None, args) == 0
+    assert _wire("--joint", "0.3,0.1;0.1,0.5", "--odds", "2.2,1.6", "--paths", "200",
+                  "--rounds", "10", "--out", str(table), "--plot", str(figure), "-q") == 0
     records = pd.read_json(table)
     assert records.loc[0, "gain_theory"] < records.loc[0, "mutual_information"]
     assert b"<svg" in figure.read_bytes()[:500]
 
 
 def test_wire_command_prints_a_table_without_out(capsys):
-    assert sim.wire_cli.run(None, _parse("--paths", "100", "--rounds", "5")) == 0
+    assert _wire("--paths", "100", "--rounds", "5") == 0
     assert "mutual_information" in capsys.readouterr().out
 
 
@@ -297,18 +312,23 @@ def test_wire_command_prints_a_table_without_out(capsys):
         (("--accuracy", "1.5"), "1.5"),
         (("--joint", "0.5,0.1;0.1,0.5"), "sums to 1.2"),
         (("--odds", "2,x"), "'2,x'"),
-        (("--paths", "0"), "paths = 0"),
+        (("--paths", "0"), "'0'"),
+        (("--rounds", "-3"), "'-3'"),
+        (("--paths", "1000000", "--rounds", "10000"), "work limit"),
         (("--out", "table.txt"), "table.txt"),
     ],
 )
-def test_wire_command_bad_input(argv, named, tmp_path, monkeypatch):
+def test_wire_command_bad_input(argv, named, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(ValueError) as caught:
-        sim.wire_cli.run(None, _parse(*argv))
-    assert named in str(caught.value)
+    assert _wire(*argv) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kelly: error: ")
+    assert named in lines[0]
+    assert captured.out == "" and list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("module", [sim.information, sim.wire, sim.wire_plots, sim.wire_cli])
+@pytest.mark.parametrize("module", [sim.theory.side_information, sim.wire, sim.wire_plots])
 def test_docstring_examples_run(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0
@@ -318,7 +338,17 @@ def test_docstring_examples_run(module):
 def test_wire_command_writes_parquet(tmp_path):
     pytest.importorskip("pyarrow")
     table = tmp_path / "wire.parquet"
-    args = _parse("--accuracy", "0.7", "--paths", "100", "--rounds", "5", "--out", str(table),
-                  "-q")
-    assert sim.wire_cli.run(None, args) == 0
+    assert _wire("--accuracy", "0.7", "--paths", "100", "--rounds", "5", "--out", str(table),
+                  "-q") == 0
     assert pd.read_parquet(table)["with_theory"].iloc[0] == pytest.approx(tip_capacity(0.7))
+
+
+def test_closed_forms_are_exported_from_sim_theory_and_sim():
+    import sim
+    import sim.theory
+
+    for name in ("mutual_information", "conditional_entropy", "tip_capacity", "tip_joint",
+                 "wire_value", "WireValue"):
+        assert getattr(sim, name) is getattr(sim.theory.side_information, name)
+        assert getattr(sim.theory, name) is getattr(sim.theory.side_information, name)
+        assert name in sim.__all__ and name in sim.theory.__all__
