@@ -14,7 +14,8 @@ import sim.cli.race as race
 import sim.cli.report as report
 import sim.cli.sweep as sweep
 from sim.cli.context import RunContext, RunLog
-from sim.cli.options import EXIT_INTERRUPTED, EXIT_USAGE, PROG, Formatter, Parser, UsageError, wrap
+from sim.cli.exits import stop_line
+from sim.cli.options import EXIT_USAGE, PROG, Formatter, Parser, UsageError, wrap
 from sim.config import apply_config
 
 #: the subcommands in the order ``kelly --help`` lists them
@@ -76,11 +77,24 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
+#: more command-line words than this are refused without --force: argparse takes time
+#: quadratic in the number of options (30,000 --strategy flags take a minute to parse)
+MAX_ARGUMENTS = 10_000
+
+
+def _check_length(argv: list[str]) -> None:
+    if len(argv) > MAX_ARGUMENTS and "--force" not in argv:
+        raise UsageError(f"{len(argv):,} command-line arguments are above the limit of "
+                         f"{MAX_ARGUMENTS:,}; put long lists in a --config file, or add --force")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``kelly`` command line; returns the exit status (0, 2 for bad input, 130 on ^C)."""
+    """Run the ``kelly`` command line; returns the exit status (0, 2 for bad input, 130 on ^C,
+    143 on SIGTERM; see :mod:`sim.cli.entry`)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    log, quiet = RunLog(), False
+    log, quiet, status = RunLog(), False, None
     try:
+        _check_length(argv)
         parser, args, extra = parse(argv)
         ctx = RunContext.from_args(args, log, extra)
         quiet = ctx.quiet
@@ -96,6 +110,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as error:  # a UsageError from argparse or a bad value
         done = f" (wrote {', '.join(log.written)} before that)" if log.written else ""
         return _fail(f"{error}{done}")
-    except KeyboardInterrupt:  # -q keeps the line short; otherwise it says how far the run got
-        print(f"{PROG}: interrupted" + ("" if quiet else f" ({log.summary()})"), file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as stop:  # -q keeps the line short; otherwise how far it got
+        word, stopped = stop_line(stop)
+        if status is not None:  # the run had finished: its files are complete
+            print(f"{PROG}: {word} after the run finished ({log.summary()}; complete)",
+                  file=sys.stderr)
+            return status
+        print(f"{PROG}: {word}" + ("" if quiet else f" ({log.summary()})"), file=sys.stderr)
+        return stopped

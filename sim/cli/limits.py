@@ -7,7 +7,10 @@ given, a run that would take hours, so a typo such as ``--rounds 10000000`` cost
 * :data:`MAX_ROUND_WORK` strategy x path x round steps when rounds are played one by one;
 * :data:`MAX_COUNT_WORK` strategy x path values for the exact counts method (frictionless
   rules, constant bets: one binomial draw per path whatever the number of rounds);
-* :data:`MAX_SOLVE_WORK` stakes tried by optimal play's dynamic program.
+* :data:`MAX_SOLVE_WORK` stakes tried by optimal play's dynamic program;
+* :data:`MAX_STRATEGIES` strategies (fractions of a sweep) in one table: each costs a fixed
+  setup, a table row and a figure entry whatever the paths, so 30,000 of them run for minutes
+  even on a handful of paths.
 """
 
 from __future__ import annotations
@@ -27,6 +30,15 @@ MAX_COUNT_WORK = 2 * 10**8
 #: the most (rounds x stakes x wealth levels) optimal play's dynamic program may try without
 #: --force (about 2 x 10^8 a second when it has to try every stake)
 MAX_SOLVE_WORK = 10**10
+#: the most strategies (or sweep fractions) one command compares without --force
+MAX_STRATEGIES = 10_001
+
+
+def amount(count: int) -> str:
+    """A count for a message: '1,024', or '1.000e+200' when it is too long to read whole."""
+    if count < 10**15:
+        return f"{count:,}"
+    return f"{count:.3e}" if count < 10**300 else f"a {len(str(count))}-digit number"
 
 
 def strategies_text(count: int) -> str:
@@ -55,19 +67,25 @@ def check_work(
     if force:
         return
     n = len(strategies)
+    if n > MAX_STRATEGIES:
+        raise ValueError(
+            f"{amount(n)} strategies are above the limit of {MAX_STRATEGIES:,} in one run "
+            "(each adds a setup, a table row and a figure entry); compare fewer, or add "
+            "--force to run it anyway"
+        )
     simulated = -(-paths // BLOCK_PATHS) * BLOCK_PATHS
     exact = not record and game.is_frictionless and all(
         s.multipliers(game) is not None for s in strategies
     )
     if exact:
         work, limit = n * simulated, MAX_COUNT_WORK
-        what = f"{strategies_text(n)} x {paths} paths (exact counts)"
+        what = f"{strategies_text(n)} x {amount(paths)} paths (exact counts)"
     else:
         work, limit = n * simulated * game.rounds, MAX_ROUND_WORK
-        what = f"{strategies_text(n)} x {paths} paths x {game.rounds} rounds"
+        what = f"{strategies_text(n)} x {amount(paths)} paths x {game.rounds} rounds"
     if work > limit:
         raise ValueError(
-            f"{what} is {work:.3g} steps (paths run in blocks of {BLOCK_PATHS}), above the "
+            f"{what} is {amount(work)} steps (paths run in blocks of {BLOCK_PATHS}), above the "
             f"work limit of {limit:.3g}; use fewer paths, rounds or strategies, or add --force "
             "to run it anyway (it could take hours)"
         )

@@ -16,12 +16,10 @@ import textwrap
 
 import numpy as np
 
+from sim.cli.exits import EXIT_INTERRUPTED, EXIT_USAGE, PROG  # noqa: F401  (re-exported)
 from sim.cli.limits import MAX_COUNT_WORK, MAX_ROUND_WORK, MAX_SOLVE_WORK
 from sim.strategies import STRATEGY_EXAMPLES, parse_strategy
 
-PROG = "kelly"
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 MAX_GRID_POINTS = 10_001
 STRATEGY_HELP = "; ".join(STRATEGY_EXAMPLES.values())
 #: how much of a bad value a message quotes
@@ -115,9 +113,11 @@ def finite(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(f"{_quoted(text)} is not a number") from None
     if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; expected a finite number")
+        raise argparse.ArgumentTypeError(
+            f"{_quoted(text)} is not allowed; expected a finite number"
+        )
     return value
 
 
@@ -125,10 +125,10 @@ def _whole(text: str, least: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{_quoted(text)} is not a whole number") from None
     if value < least:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not allowed; expected a whole number of at least {least}"
+            f"{_quoted(text)} is not allowed; expected a whole number of at least {least}"
         )
     return value
 
@@ -188,17 +188,17 @@ def number_list(text: str) -> list[float]:
     for position, item in enumerate(items, start=1):
         if not item:
             raise argparse.ArgumentTypeError(
-                f"{text!r}: item {position} is empty; expected numbers separated by commas"
+                f"{_quoted(text)}: item {position} is empty; expected numbers separated by commas"
             )
         try:
             value = float(item)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"{text!r}: item {position} ({item!r}) is not a number"
+                f"{_quoted(text)}: item {position} ({_quoted(item)}) is not a number"
             ) from None
         if not math.isfinite(value):
             raise argparse.ArgumentTypeError(
-                f"{text!r}: item {position} ({item!r}) is not a finite number"
+                f"{_quoted(text)}: item {position} ({_quoted(item)}) is not a finite number"
             )
         values.append(value)
     return values
@@ -206,7 +206,7 @@ def number_list(text: str) -> list[float]:
 
 def _outside(text: str, fraction: float) -> argparse.ArgumentTypeError:
     return argparse.ArgumentTypeError(
-        f"{text!r}: fraction {fraction:g} is outside [0, 1] (the share of the bankroll bet)"
+        f"{_quoted(text)}: fraction {fraction:g} is outside [0, 1] (the share of the bankroll bet)"
     )
 
 
@@ -215,17 +215,17 @@ def _grid_range(text: str) -> np.ndarray:
     parts = text.split(":")
     if len(parts) != 3:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not START:STOP:STEP (e.g. 0:0.99:0.01) or a list (e.g. 0,0.1,0.2)"
+            f"{_quoted(text)} is not START:STOP:STEP (e.g. 0:0.99:0.01) or a list (e.g. 0,0.1,0.2)"
         )
     numbers = [number_list(part) for part in parts]
     if any(len(values) != 1 for values in numbers):
         raise argparse.ArgumentTypeError(
-            f"{text!r}: START, STOP and STEP must be one number each (e.g. 0:0.99:0.01)"
+            f"{_quoted(text)}: START, STOP and STEP must be one number each (e.g. 0:0.99:0.01)"
         )
     start, stop, step = (values[0] for values in numbers)
     if step <= 0 or stop < start:
         raise argparse.ArgumentTypeError(
-            f"{text!r}: STEP must be greater than 0 and STOP at least START"
+            f"{_quoted(text)}: STEP must be greater than 0 and STOP at least START"
         )
     for end in (start, stop):
         if not 0 <= end <= 1:
@@ -234,7 +234,7 @@ def _grid_range(text: str) -> np.ndarray:
     count = math.floor(span + 1e-9) + 1 if span < MAX_GRID_POINTS else math.inf
     if count > MAX_GRID_POINTS:
         raise argparse.ArgumentTypeError(
-            f"{text!r} gives {span + 1:.4g} fractions; at most {MAX_GRID_POINTS} are allowed"
+            f"{_quoted(text)} gives {span + 1:.4g} fractions; at most {MAX_GRID_POINTS} are allowed"
         )
     return np.round(start + step * np.arange(count), 12)
 
@@ -264,7 +264,7 @@ def strategy_spec(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from None
     except ImportError as error:
         raise argparse.ArgumentTypeError(
-            f"strategy {text!r} is not available here ({error})"
+            f"strategy {_quoted(text)} is not available here ({error})"
         ) from None
     return str(text).strip()
 
