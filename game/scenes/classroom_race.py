@@ -52,6 +52,7 @@ from game.sessions.class_race import (
 from sim.engine import check_seed
 from sim.games import CoinGame
 from sim.lessons.model import LABELS
+from sim.text_template import render
 from sim.theory import kelly_fraction
 
 SPEEDS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0)  # flips per second
@@ -156,8 +157,8 @@ class ClassRaceScene(Scene):
     def export(self) -> Path | None:
         """Write the final standings to CSV; only once the class has seen the whole race."""
         if not self.finished:
-            counter = self.labels["round_counter"].format(number=self.round,
-                                                          total=self.game.rounds)
+            counter = render(self.labels["round_counter"],
+                             {"number": self.round, "total": self.game.rounds})
             self.message = f"{counter}  →  End ⇨"
             return None
         folder = self.source.parent if self.source is not None else data_dir()
@@ -313,7 +314,7 @@ class ClassRaceScene(Scene):
         info = self.fonts.get(unit * 0.95)
         game = self.game
         line = (f"p = {game.p:g}    {labels['odds']} {game.odds:g}    "
-                f"{labels['round_counter'].format(number=self.round, total=game.rounds)}")
+                f"{render(labels['round_counter'], {'number': self.round, 'total': game.rounds})}")
         if self.race is not None:
             line += f"    {labels['heads']} {self.race.heads_so_far(self.round)}"
         written = draw_line(surface, line, (unit, unit * 3.4), info, TEXT)

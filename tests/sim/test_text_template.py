@@ -19,7 +19,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # the shipped lessons, wherever the lesson model lives (game/lessons today, sim/lessons next)
 SHIPPED = sorted({*ROOT.glob("game/lessons/*.toml"), *ROOT.glob("sim/lessons/**/*.toml")})
 
@@ -135,15 +135,24 @@ def test_a_template_that_is_not_text_is_refused():
 
 
 def test_the_docstring_lists_every_field_of_the_lesson_model():
-    try:
-        from sim.lessons import STEP_FACTS
-    except ImportError:
-        from game.lesson import STEP_FACTS
+    from sim.lessons.schema import STEP_FACTS
+
     doc = text_template.__doc__
     for step, facts in STEP_FACTS.items():
         line = doc[doc.index(f"* {step}:"):].split("\n*")[0].split("\n\n")[0]
         listed = {name.strip() for name in line.split(":", 1)[1].replace("\n", " ").split(",")}
         assert listed == set(facts), step
+
+
+def test_the_lesson_docs_list_every_field_of_every_step():
+    from sim.lessons.schema import STEP_FACTS, STEP_KEYS
+
+    docs = (ROOT / "docs" / "lessons.md").read_text(encoding="utf-8")
+    for step, facts in STEP_FACTS.items():
+        row = next(line for line in docs.splitlines() if line.startswith(f"| `{step}` |"))
+        cells = row.strip("| ").replace("`", "").split(" | ")
+        listed, params = (cell.split(", ") for cell in cells[1:3])
+        assert set(listed) == set(facts) and set(params) == set(STEP_KEYS[step]), step
 
 
 TEMPLATE_ALPHABET = "{}:.,<>^=+-%0123456789fFeEgGdsxn_ !#[]()pq\n*z"
