@@ -47,6 +47,7 @@ from game.sessions.class_race import (
     ClassRace,
     Participant,
     check_participants,
+    export_results,
     read_participants_csv,
 )
 from sim.engine import check_seed
@@ -161,10 +162,14 @@ class ClassRaceScene(Scene):
                              {"number": self.round, "total": self.game.rounds})
             self.message = f"{counter}  →  End ⇨"
             return None
-        folder = self.source.parent if self.source is not None else data_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = getattr(self, "export_folder", None) or (
+            self.source.parent if self.source is not None else data_dir())
         stem = self.source.stem + "-results" if self.source else f"class-race-{self.seed}"
-        self.saved = self.race.export_csv(result_path(folder, stem))
+        saved, problem = export_results(self.race, result_path(folder, stem), data_dir())
+        if saved is None:  # e.g. the class list came from a read-only folder: offer ours
+            self.export_folder, self.message = data_dir(), problem
+            return None
+        self.saved = saved
         self.message = f"{self.labels['saved']}: {self.saved}"
         return self.saved
 

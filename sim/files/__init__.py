@@ -45,6 +45,7 @@ from sim.files.errors import (
     UnreadableFile,
     UnwritableFile,
     excerpt,
+    path_excerpt,
 )
 from sim.files.reading import (
     csv_rows,
@@ -60,8 +61,31 @@ from sim.files.reading import (
 from sim.files.writing import atomic_path, atomic_write, write_bytes, write_json, write_text
 
 __all__ = [
-    "CACHE", "CLASS_LIST", "CONFIG", "LESSON", "SCORES", "SESSION", "SETTINGS", "FileError",
-    "FileKind", "UnreadableFile", "UnwritableFile", "atomic_path", "atomic_write", "csv_rows",
-    "excerpt", "load_json", "load_npz", "load_toml", "move_aside", "parse_json", "parse_toml",
-    "read_bytes", "read_text", "write_bytes", "write_json", "write_text",
+    "CACHE",
+    "CLASS_LIST",
+    "CONFIG",
+    "LESSON",
+    "SCORES",
+    "SESSION",
+    "SETTINGS",
+    "FileError",
+    "FileKind",
+    "UnreadableFile",
+    "UnwritableFile",
+    "atomic_path",
+    "atomic_write",
+    "csv_rows",
+    "excerpt",
+    "load_json",
+    "load_npz",
+    "load_toml",
+    "move_aside",
+    "parse_json",
+    "parse_toml",
+    "path_excerpt",
+    "read_bytes",
+    "read_text",
+    "write_bytes",
+    "write_json",
+    "write_text",
 ]
