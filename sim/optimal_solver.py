@@ -73,6 +73,11 @@ class TickRules:
 
 def _whole_ticks(name: str, amount: float, tick: float) -> int:
     ticks = amount / tick
+    if not math.isfinite(ticks) or ticks > MAX_TABLE_CELLS:  # tick = 5e-324: cap/tick = inf
+        raise ValueError(
+            f"{name} = {amount:g} is {ticks:.3g} ticks of {tick:g}; optimal play counts wealth "
+            f"in whole ticks, at most {MAX_TABLE_CELLS:,} (use a coarser tick)"
+        )
     whole = round(ticks)
     if abs(ticks - whole) > 1e-6 * max(1.0, abs(ticks)):
         raise ValueError(

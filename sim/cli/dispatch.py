@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 
@@ -56,8 +57,23 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     return parser, sub
 
 
+def _join_negative_values(argv: list[str]) -> list[str]:
+    """``--odds -2,4,6`` as ``--odds=-2,4,6``: argparse takes a value that starts with a minus
+    for an option ("expected one argument"), so the value itself is never named."""
+    joined: list[str] = []
+    for word in argv:
+        previous = joined[-1] if joined else ""
+        if (re.match(r"-[0-9.]", word) and previous.startswith("--") and "=" not in previous
+                and previous != "--"):
+            joined[-1] = f"{previous}={word}"
+        else:
+            joined.append(word)
+    return joined
+
+
 def parse(argv: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace, list[str]]:
     """Parse ``argv`` (a ``--config`` file's options become defaults, then argv again)."""
+    argv = _join_negative_values(argv)
     parser, sub = build_parser()
     args, extra = parser.parse_known_args(argv)
     config = getattr(args, "config", None)

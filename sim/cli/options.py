@@ -143,8 +143,13 @@ def positive_int(text: str) -> int:
 
 
 def seed_int(text: str) -> int:
-    """A seed: a whole number >= 0."""
-    return _whole(text, 0)
+    """A seed: a whole number in [0, 2**64) (tables and saved sessions keep it in 64 bits)."""
+    value = _whole(text, 0)
+    if value >= 2**64:
+        raise argparse.ArgumentTypeError(
+            f"{_quoted(text)} is too large for a seed; expected a whole number below 2**64"
+        )
+    return value
 
 
 def window_size(text: str) -> tuple[int, int]:
@@ -323,9 +328,23 @@ def add_coin(parser: argparse.ArgumentParser, rounds: int, paths: int) -> None:
     parser.add_argument("--start", type=finite, default=100.0, help="starting bankroll")
 
 
+class OnceAction(argparse.Action):
+    """Like ``store``, but a second use is refused ("--out given twice"): argparse would keep
+    the last one and silently drop the other file. A value set by a config file may be
+    overridden once on the command line."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        current = getattr(namespace, self.dest, None)
+        if current is not self.default:
+            raise UsageError(f"{option_string} given twice ({_quoted(current)} and "
+                             f"{_quoted(values)}); give it once (see '{parser.prog} --help')")
+        setattr(namespace, self.dest, values)
+
+
 def add_outputs(parser: argparse.ArgumentParser, table: str, figure: str) -> None:
-    """--out FILE for the table and --plot FILE for the figure."""
-    parser.add_argument("--out", metavar="FILE",
+    """--out FILE for the table and --plot FILE for the figure (each at most once)."""
+    parser.add_argument("--out", metavar="FILE", action=OnceAction,
                         help=f"write the {table} to FILE: .csv, .json (records) or .parquet "
                              "(needs pyarrow); without it a table is printed")
-    parser.add_argument("--plot", metavar="FILE", help=f"draw the {figure} to FILE: .png or .svg")
+    parser.add_argument("--plot", metavar="FILE", action=OnceAction,
+                        help=f"draw the {figure} to FILE: .png or .svg")
