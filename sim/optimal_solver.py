@@ -126,6 +126,15 @@ def tick_rules(game: Game) -> TickRules:
     )
 
 
+def solve_work(rules: TickRules) -> int:
+    """Worst-case stakes the solve tries: rounds x C with the even-money convex step, rounds x
+    C^2 (two sides: C^2, one side: C^2/2) when it must enumerate every stake (C = cap/tick)."""
+    cap = rules.cap_ticks
+    if rules.odds == 1.0 and rules.live_from == 1 and rules.min_stake == 1:
+        return rules.rounds * cap
+    return rules.rounds * cap * cap * len(rules.sides) // 2
+
+
 def _gain(odds: float, stake: np.ndarray | int) -> np.ndarray:
     """Ticks won by ``stake`` ticks at net ``odds``: floor(odds x stake), as the engine floors."""
     return np.floor(odds * np.asarray(stake, dtype=float) + FLOOR_GUARD).astype(np.int64)

@@ -101,14 +101,8 @@ def check_work(
 
 
 def optimal_solve_work(game: Game) -> int:
-    """Worst-case stakes tried by :func:`sim.optimal.solve`: rounds x C with the even-money
-    convex step, rounds x C^2 (two sides: C^2, one side: C^2/2) when it must enumerate
-    every stake (C = cap/tick ticks; see :mod:`sim.optimal`). Raises ValueError for a game
-    optimal play cannot solve."""
-    from sim.optimal import tick_rules
+    """Worst-case stakes tried by :func:`sim.optimal.solve` (:func:`sim.optimal_solver.
+    solve_work`). Raises ValueError for a game optimal play cannot solve."""
+    from sim.optimal_solver import solve_work, tick_rules
 
-    rules = tick_rules(game)
-    cap = rules.cap_ticks
-    if rules.odds == 1.0 and rules.live_from == 1 and rules.min_stake == 1:
-        return rules.rounds * cap
-    return rules.rounds * cap * cap * len(rules.sides) // 2
+    return solve_work(tick_rules(game))

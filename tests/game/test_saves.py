@@ -279,3 +279,20 @@ def test_the_lock_excludes_and_times_out(tmp_path):
         holder.wait()
     with file_lock(path, timeout=5):  # the dead process's lock is gone with it
         pass
+
+
+def test_a_saved_session_with_optimal_bots_at_odd_rules_is_refused_not_solved(tmp_path,
+                                                                              monkeypatch):
+    # issue 18: odds 2 and cap 2,500 took over a minute to solve at load
+    import sim.optimal_solver as solver
+    from game.saves import UNFINISHED_FILE, load_unfinished, save_unfinished
+
+    record = {"kind": "coin", "seed": 3, "bets": [], "draws": "engine-blocks",
+              "game": {"p": 0.6, "odds": 2.0, "rounds": 300, "start": 25.0, "cap": 2500.0,
+                       "tick": 1.0},
+              "bots": [["Optimal", "optimal"]]}
+    save_unfinished(record, "coin", tmp_path)
+    monkeypatch.setattr(solver, "solve_tables", lambda *a: pytest.fail("solved at load"))
+    with pytest.warns(UserWarning, match="saved session may solve while it loads"):
+        assert load_unfinished(tmp_path) is None
+    assert list(tmp_path.glob(UNFINISHED_FILE + ".corrupt-*"))  # kept aside, not deleted
