@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections import Counter
 from collections.abc import Sequence
 
 import sim
@@ -100,7 +101,10 @@ MAX_ARGUMENTS = 10_000
 
 def _check_length(argv: list[str]) -> None:
     if len(argv) > MAX_ARGUMENTS and "--force" not in argv:
-        raise UsageError(f"{len(argv):,} command-line arguments are above the limit of "
+        options = Counter(word.split("=", 1)[0] for word in argv if word.startswith("--"))
+        most = f" ({options.most_common(1)[0][1]:,} x {options.most_common(1)[0][0]})" if (
+            options) else ""
+        raise UsageError(f"{len(argv):,} command-line arguments{most} are above the limit of "
                          f"{MAX_ARGUMENTS:,}; put long lists in a --config file, or add --force")
 
 
