@@ -9,8 +9,9 @@ moment, even while numpy and pandas load, ends the program with one line:
   ``kelly: terminated (SIGTERM) ...``, exit status 128 + the signal's number (143 for SIGTERM).
 
 Worker processes put the default actions back (:mod:`sim.engine.run`), so a pool being shut down
-exits quietly. Once the run is over, later signals are ignored: a signal landing just after
-"wrote X.csv" cannot turn a finished run (whose files are complete) into an interrupted one.
+exits quietly. Once the run is over, later signals are ignored (when run as a program): a signal
+landing just after "wrote X.csv" cannot turn a finished run (whose files are complete) into an
+interrupted one.
 """
 
 from __future__ import annotations
@@ -40,40 +41,51 @@ def _raise_interrupt(signum, _frame) -> None:
     raise KeyboardInterrupt
 
 
-def install_handlers() -> None:
-    """SIGTERM/SIGHUP raise :class:`Terminated`, SIGINT raises KeyboardInterrupt (main thread).
+def install_handlers() -> dict[int, object]:
+    """SIGTERM/SIGHUP raise :class:`Terminated`, SIGINT raises KeyboardInterrupt (main thread);
+    returns the handlers they replace.
 
     A signal the program was started with ignored (``nohup``, a background job of a script)
     stays ignored, as Python itself leaves it.
     """
+    previous: dict[int, object] = {}
     for signum in (signal.SIGINT, *STOP_SIGNALS):
         try:
-            if signal.getsignal(signum) is not signal.SIG_IGN:
+            handler = signal.getsignal(signum)
+            if handler is not signal.SIG_IGN:
                 signal.signal(signum, _raise_interrupt if signum == signal.SIGINT
                               else _raise_terminated)
+                previous[signum] = handler
         except ValueError:  # not the main thread: the caller handles signals itself
-            return
+            break
+    return previous
 
 
-def _ignore_signals() -> None:
+def _after_the_run(previous: dict[int, object], as_program: bool) -> None:
+    """As a program: ignore the stop signals from now on (the run is over, whatever happens
+    next); called from Python code: put the caller's handlers back."""
     try:
-        for signum in (signal.SIGINT, *STOP_SIGNALS):
-            signal.signal(signum, signal.SIG_IGN)
+        for signum, handler in previous.items():
+            signal.signal(signum, signal.SIG_IGN if as_program else handler)
     except ValueError:  # not the main thread
         pass
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``kelly`` command line (:func:`sim.cli.dispatch.main`) with the handlers above;
-    returns the exit status (0, 2 for bad input, 130 on Ctrl-C, 143 on SIGTERM)."""
-    install_handlers()
+    returns the exit status (0, 2 for bad input, 130 on Ctrl-C, 143 on SIGTERM).
+
+    Without ``argv`` (the ``kelly`` script, ``python -m sim``) the stop signals are ignored once
+    the run is over; with ``argv`` (called from Python) the caller's handlers are put back.
+    """
+    previous = install_handlers()
     try:
         try:
             from sim.cli.dispatch import main as run_command
 
             status = run_command(argv)
         finally:
-            _ignore_signals()  # from here on the run is over, whatever happens
+            _after_the_run(previous, as_program=argv is None)
     except BaseException as error:  # a stop while the program loaded (dispatch handles a run)
         if not _received or isinstance(error, SystemExit):
             raise

@@ -160,3 +160,9 @@ def test_sigterm_at_any_moment_of_a_pool_run_leaves_no_temporary(tmp_path, delay
     assert "Traceback" not in err and "BrokenPipeError" not in err
     assert len(err.strip().splitlines()) <= 1
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_main_called_from_python_puts_the_callers_handlers_back(capsys):
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    assert main(["sweep", "--paths", "x"]) == 2
+    assert {s: signal.getsignal(s) for s in before} == before
