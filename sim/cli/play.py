@@ -10,6 +10,7 @@ import argparse
 from sim.cli.context import RunContext
 from sim.cli.options import EXIT_USAGE
 from sim.config import read_config
+from sim.files import excerpt, path_excerpt
 
 NAME = "play"
 HELP = "open the game (options pass through to it)"
@@ -46,7 +47,8 @@ def config_flags(path: str) -> list[str]:
             for item in value:
                 flags += [flag, str(item)]
         elif isinstance(value, dict):
-            raise ValueError(f"config {path!r}: {key!r} is a table; 'kelly play' takes plain keys")
+            raise ValueError(f"config {path_excerpt(path)}: {excerpt(key)} is a table; "
+                             "'kelly play' takes plain keys")
         else:
             flags += [flag, str(value)]
     return flags

@@ -166,3 +166,27 @@ def test_main_called_from_python_puts_the_callers_handlers_back(capsys):
     before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     assert main(["sweep", "--paths", "x"]) == 2
     assert {s: signal.getsignal(s) for s in before} == before
+
+
+def test_an_interrupt_after_the_files_are_written_says_so_and_keeps_the_status(
+        tmp_path, capsys, monkeypatch):
+    from sim.cli.context import RunContext
+
+    def interrupted(self, message):
+        raise KeyboardInterrupt  # Ctrl-C just as "wrote X.csv" is printed
+
+    monkeypatch.setattr(RunContext, "note", interrupted)
+    out = tmp_path / "X.csv"
+    assert main([*SWEEP, "--out", str(out)]) == 0  # the run had finished: its status stands
+    line = error_line(capsys)
+    assert "after the run finished" in line and "X.csv" in line and "complete" in line
+    assert "fraction" in out.read_text()
+
+
+@pytest.mark.slow
+def test_a_race_of_1000_outcomes_draws(tmp_path):
+    probs, odds = ",".join(["0.001"] * 1000), ",".join(["1000"] * 1000)
+    figure = tmp_path / "race.png"
+    assert main(["race", "--probs", probs, "--odds", odds, "--paths", "10", "--rounds", "5",
+                 "-q", "--plot", str(figure), "--out", str(tmp_path / "race.csv")]) == 0
+    assert figure.stat().st_size > 0
