@@ -15,7 +15,6 @@ import logging
 import os
 import signal
 import sys
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,11 +25,12 @@ from pygame_gui.elements import UITextEntryLine
 
 from game.audio import Sounds
 from game.language import start_options, theme_for
-from game.saves import Settings, load_settings, save_unfinished, usual_mode
+from game.saves import Settings, load_settings, save_unfinished
 from game.scenes import registry, scene_class
 from game.sessions.session import BetSession
 from game.ui.coin import coin_icon
 from game.ui.style import font
+from sim import files
 from sim.cli.options import (
     HEADLESS_FRAMES,
     MIN_WINDOW,
@@ -298,18 +298,17 @@ class App:
         self.ui.draw_ui(self.screen)
 
     def screenshot(self, path: str | os.PathLike) -> Path:
-        """Save the last frame as PNG atomically (a temporary file beside it, then os.replace)."""
+        """Save the last frame as PNG atomically (:func:`sim.files.atomic_path`: a temporary
+        file beside it, then os.replace; an existing file keeps its mode). A destination that
+        cannot be written raises :class:`sim.files.UnwritableFile` (a ValueError)."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".png")
-        os.close(handle)
         try:
-            pygame.image.save(self.screen, temp)
-            os.chmod(temp, usual_mode())
-            os.replace(temp, path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            problem = f"cannot be written ({error.strerror})"
+            raise files.UnwritableFile(None, path, problem) from None
+        with files.atomic_path(path, suffix=".png") as temporary:
+            pygame.image.save(self.screen, str(temporary))
         return path
 
     def close(self) -> None:
@@ -361,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as done:  # --help
         return int(done.code or 0)
     except ValueError as error:
-        print(_("kelly play: error: {error}").format(error=error), file=sys.stderr)
+        print(_("kelly play: error: cannot write --screenshot: {error}").format(error=error),
+              file=sys.stderr)
         return 2
 
     try:
@@ -403,10 +403,10 @@ def main(argv: list[str] | None = None) -> int:
         app.save_unfinished()
         print(_("kelly play: interrupted"), file=sys.stderr)
         return 130
-    except OSError as error:
-        print(_("kelly play: error: cannot write {path}: {error}")
-              .format(path=args.screenshot, error=error), file=sys.stderr)
-        return 1
+    except (OSError, ValueError) as error:  # a screenshot that cannot be written: bad input
+        print(_("kelly play: error: cannot write --screenshot: {error}").format(error=error),
+              file=sys.stderr)
+        return 2
     finally:
         signal.signal(signal.SIGTERM, previous)
         app.close()

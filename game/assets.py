@@ -6,9 +6,13 @@ so the game looks beside its own package first and then one level up.
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
+
+from sim import files
+
+#: a shipped theme file, read like every other file (regular, bounded, depth-checked)
+THEME = files.FileKind("theme", 1 << 20)
 
 MARKER = "theme.json"
 
@@ -41,7 +45,7 @@ def load_theme() -> dict:
     A block whose font gives only a size or style takes the face (name and paths) of the
     ``#base`` block, so the JSON names the font files once.
     """
-    theme = json.loads(asset(MARKER).read_text(encoding="utf-8"))
+    theme = files.load_json(asset(MARKER), THEME)
     face = {k: v for k, v in theme["#base"]["font"].items() if k == "name" or k.endswith("_path")}
     for block in theme.values():
         font = block.get("font") if isinstance(block, dict) else None

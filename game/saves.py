@@ -1,10 +1,13 @@
 """Settings and high scores as versioned JSON in the user's data folder.
 
 The folder is ``platformdirs.user_data_dir("kelly-game")``, or ``$KELLY_DATA_DIR`` when set (tests
-point it at a temporary folder). Writes are atomic (a temporary file in the same folder, then
-``os.replace``). A file that cannot be read — truncated, not JSON, the wrong version, values out of
-range — is moved aside to ``NAME.corrupt-YYYYmmddTHHMMSS`` with a warning and the defaults are
-used, so a bad file never stops the game.
+point it at a temporary folder). Files are read through :mod:`sim.files` (regular files only,
+bounded size and nesting, so a FIFO, ``/dev/zero`` or a 5,000-deep file cannot hang or crash the
+game) and written atomically (a temporary file in the same folder, then ``os.replace``). A file
+that cannot be read — truncated, not JSON, the wrong version, values out of range — is moved
+aside to ``NAME.corrupt-YYYYmmddTHHMMSS`` with a warning and the defaults are used, so a bad file
+never stops the game. High scores are salvaged entry by entry: a damaged entry is skipped, the
+valid ones are kept, and the damaged original is moved aside when the next score is saved.
 
 High scores are merged on write: :func:`add_score` takes an exclusive lock on ``scores.json.lock``
 (``fcntl.flock`` on POSIX, ``msvcrt.locking`` on Windows), reads the file as it is now, adds the
@@ -15,11 +18,9 @@ nothing.
 from __future__ import annotations
 
 import errno
-import json
 import logging
 import math
 import os
-import tempfile
 import time
 import warnings
 from collections.abc import Iterator
@@ -29,6 +30,8 @@ from pathlib import Path
 
 import platformdirs
 
+from sim import files
+from sim.files import excerpt
 from sim.i18n import language_tag
 
 VERSION = 1
@@ -60,23 +63,23 @@ class Settings:
 
     def __post_init__(self) -> None:
         if not isinstance(self.sound, bool):
-            raise ValueError(f"sound = {self.sound!r} must be true or false")
+            raise ValueError(f"sound = {excerpt(self.sound)} must be true or false")
         _check_number("auto_speed", self.auto_speed, 0.25, 30.0)
         _check_number("p", self.p, 0.01, 0.99)
         _check_number("odds", self.odds, 0.1, 10.0)
         if isinstance(self.rounds, bool) or not isinstance(self.rounds, int):
-            raise ValueError(f"rounds = {self.rounds!r} must be a whole number")
+            raise ValueError(f"rounds = {excerpt(self.rounds)} must be a whole number")
         if not 10 <= self.rounds <= 1000:
             raise ValueError(f"rounds = {self.rounds} must be between 10 and 1000")
         if not isinstance(self.language, str):
-            raise ValueError(f"language = {self.language!r} must be a language tag")
+            raise ValueError(f"language = {excerpt(self.language)} must be a language tag")
         if self.language:
             object.__setattr__(self, "language", language_tag(self.language))
 
 
 def _check_number(name: str, value: object, low: float, high: float) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name} = {value!r} is not a number")
+        raise ValueError(f"{name} = {excerpt(value)} is not a number")
     if not (math.isfinite(value) and low <= value <= high):
         raise ValueError(f"{name} = {value!r} must be between {low:g} and {high:g}")
 
@@ -98,19 +101,25 @@ class Score:
 
     def __post_init__(self) -> None:
         if not isinstance(self.kind, str) or not self.kind:
-            raise ValueError(f"kind = {self.kind!r} must be a screen name")
+            raise ValueError(f"kind = {excerpt(self.kind)} must be a screen name")
         if not isinstance(self.game, str):
-            raise ValueError(f"game = {self.game!r} must be text")
+            raise ValueError(f"game = {excerpt(self.game)} must be text")
         for name in ("seed", "rounds", "rank", "bettors"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"{name} = {value!r} must be a whole number >= 0")
+                raise ValueError(f"{name} = {excerpt(value)} must be a whole number >= 0")
         for name in ("final_wealth", "best_growth"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(f"{name} = {value!r} is not a number")
+                raise ValueError(f"{name} = {excerpt(value)} is not a number")
+            if not math.isfinite(value):
+                raise ValueError(f"{name} = {value!r} must be a finite number")
         if not isinstance(self.growth, (int, float)) or isinstance(self.growth, bool):
-            raise ValueError(f"growth = {self.growth!r} is not a number")
+            raise ValueError(f"growth = {excerpt(self.growth)} is not a number")
+        if math.isnan(self.growth) or self.growth == math.inf:  # -inf is a bust: kept
+            raise ValueError(f"growth = {self.growth!r} must be finite or -inf (a bust)")
+        if not isinstance(self.when, str):
+            raise ValueError(f"when = {excerpt(self.when)} must be a date and time as text")
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -120,7 +129,7 @@ class Score:
     @classmethod
     def from_json(cls, data: dict) -> Score:
         if not isinstance(data, dict) or set(data) != {f.name for f in fields(cls)}:
-            raise ValueError(f"score = {data!r} does not have the expected fields")
+            raise ValueError(f"score = {excerpt(data)} does not have the expected fields")
         data = dict(data)
         if data["growth"] is None:
             data["growth"] = -math.inf
@@ -138,38 +147,25 @@ def usual_mode() -> int:
 
 
 def write_json(path: Path, data: dict) -> None:
-    """Write ``data`` as JSON atomically: a temporary file in the same folder, then os.replace."""
+    """Write ``data`` as JSON atomically (:func:`sim.files.write_json`: a temporary file in the
+    same folder, then os.replace; an existing file keeps its mode)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=2, allow_nan=False)
-            out.write("\n")
-        os.chmod(temp, usual_mode())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    files.write_json(path, data)
 
 
-def move_aside(path: Path, reason: str) -> Path:
-    """Rename a bad file to NAME.corrupt-YYYYmmddTHHMMSS and warn; returns the new path."""
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    target = path.with_name(f"{path.name}.corrupt-{stamp}")
-    counter = 1
-    while target.exists():
-        target = path.with_name(f"{path.name}.corrupt-{stamp}-{counter}")
-        counter += 1
-    try:
-        os.replace(path, target)
-    except OSError as error:  # e.g. a read-only folder: warn, use the defaults, touch nothing
-        message = f"{path} could not be read ({reason}) nor moved aside ({error}); using defaults"
-        log.warning(message)
-        warnings.warn(message, UserWarning, stacklevel=3)
-        return path
-    message = f"{path} could not be read ({reason}); moved it to {target.name}, using defaults"
+def _warn(message: str) -> None:
     log.warning(message)
-    warnings.warn(message, UserWarning, stacklevel=3)
+    warnings.warn(message, UserWarning, stacklevel=4)
+
+
+def move_aside(path: Path, reason: str, then: str = "using defaults") -> Path:
+    """Rename a bad file to NAME.corrupt-YYYYmmddTHHMMSS (never deleting, never overwriting an
+    earlier one; :func:`sim.files.move_aside`) and warn; returns the new path."""
+    target = files.move_aside(path)
+    if target is None:  # e.g. a read-only folder: warn, use the defaults, touch nothing
+        _warn(f"{path} could not be read ({reason}) nor moved aside; {then}")
+        return path
+    _warn(f"{path} could not be read ({reason}); moved it to {target.name}, {then}")
     return target
 
 
@@ -221,37 +217,44 @@ def file_lock(path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _read_versioned(path: Path):
+def _read_json(path: Path, kind: files.FileKind, allow_nan: bool = False):
+    """The parsed content of a save file (:func:`sim.files.load_json`: regular file only,
+    bounded size and depth), or None when the file does not exist.
+
+    Raises ValueError ("unreadable: ...") when it cannot be read or is not JSON.
+    """
+    try:
+        return files.load_json(path, kind, missing_ok=True, allow_nan=allow_nan)
+    except files.UnreadableFile as error:
+        raise ValueError(f"unreadable: {error.problem}") from None
+
+
+def _check_version(data) -> dict:
+    version = data.get("version") if isinstance(data, dict) else None
+    if type(version) is not int or version != VERSION:  # "version": true is not 1
+        raise ValueError(f"version = {excerpt(version)}, expected {VERSION}")
+    return data
+
+
+def _read_versioned(path: Path, kind: files.FileKind = files.SETTINGS):
     """The payload of a versioned JSON file, or None when the file does not exist.
 
     Raises ValueError when the file is unreadable, not JSON, or not this version.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ValueError(f"unreadable: {error}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ValueError(f"not valid JSON: {error}") from None
-    if not isinstance(data, dict) or data.get("version") != VERSION:
-        version = data.get("version") if isinstance(data, dict) else None
-        raise ValueError(f"version = {version!r}, expected {VERSION}")
-    return data
+    data = _read_json(path, kind)
+    return None if data is None else _check_version(data)
 
 
 def load_settings(folder: Path | None = None) -> Settings:
     """The saved settings, or the defaults (moving a bad file aside with a warning)."""
     path = (folder or data_dir()) / SETTINGS_FILE
     try:
-        data = _read_versioned(path)
+        data = _read_versioned(path, files.SETTINGS)
         if data is None:
             return Settings()
         values = data.get("settings")
         if not isinstance(values, dict) or not set(values) <= {f.name for f in fields(Settings)}:
-            raise ValueError(f"settings = {values!r} has unknown or missing fields")
+            raise ValueError(f"settings = {excerpt(values)} has unknown or missing fields")
         return Settings(**values)
     except (ValueError, TypeError) as error:
         move_aside(path, str(error))
@@ -264,20 +267,50 @@ def save_settings(settings: Settings, folder: Path | None = None) -> Path:
     return path
 
 
+def _salvage_scores(path: Path) -> tuple[list[Score], str | None]:
+    """The valid entries of the scores file and what was wrong with it (None: nothing).
+
+    Entries are checked one by one, so one damaged entry (or a wrong ``version``) never costs
+    the valid ones. Raises ValueError when nothing could be salvaged from a damaged file.
+    """
+    data = _read_json(path, files.SCORES, allow_nan=True)  # a NaN is refused per entry below
+    if data is None:
+        return [], None
+    entries = data.get("scores") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise ValueError(f"scores = {excerpt(entries)} is not a list")
+    kept, problems = [], []
+    for number, entry in enumerate(entries, start=1):
+        try:
+            kept.append(Score.from_json(entry))
+        except (ValueError, TypeError) as error:
+            problems.append(f"entry {number}: {error}")
+    try:
+        _check_version(data)
+    except ValueError as error:
+        problems.insert(0, str(error))
+    if not problems:
+        return kept, None
+    reason = "; ".join(problems[:2]) + (f" (+{len(problems) - 2} more)" if len(problems) > 2
+                                        else "")
+    if not kept:
+        raise ValueError(reason)
+    return kept, reason
+
+
 def load_scores(folder: Path | None = None) -> list[Score]:
-    """Every saved score, best first within each kind; a bad file is moved aside."""
+    """Every valid saved score; damaged entries are skipped with a warning (the file stays as
+    it is until the next :func:`add_score` moves it aside), an unusable file is moved aside."""
     path = (folder or data_dir()) / SCORES_FILE
     try:
-        data = _read_versioned(path)
-        if data is None:
-            return []
-        entries = data.get("scores")
-        if not isinstance(entries, list):
-            raise ValueError("scores is not a list")
-        return [Score.from_json(entry) for entry in entries]
+        kept, damage = _salvage_scores(path)
     except (ValueError, TypeError) as error:
         move_aside(path, str(error))
         return []
+    if damage is not None:
+        _warn(f"{path} could not be read in full ({damage}); using its {len(kept)} valid "
+              "entries (the file is moved aside when the next score is saved)")
+    return kept
 
 
 def save_unfinished(session: dict, screen: str, folder: Path | None = None) -> Path:
@@ -301,7 +334,7 @@ def load_unfinished(folder: Path | None = None):
 
     path = (folder or data_dir()) / UNFINISHED_FILE
     try:
-        data = _read_versioned(path)
+        data = _read_versioned(path, files.SESSION)
         return None if data is None else session_from_json(data.get("session"))
     except (ValueError, TypeError) as error:
         move_aside(path, str(error))
@@ -323,13 +356,26 @@ def add_score(score: Score, folder: Path | None = None) -> list[Score]:
     path = (folder or data_dir()) / SCORES_FILE
     try:
         with file_lock(path):
-            kept = _best_per_kind([*load_scores(path.parent), score])
+            kept = _best_per_kind([*_scores_to_merge(path), score])
             write_json(path, {"version": VERSION, "scores": [s.to_json() for s in kept]})
-    except OSError as error:  # TimeoutError is an OSError too
+    except (OSError, files.UnwritableFile) as error:  # TimeoutError is an OSError too
         message = f"the high score was not saved to {path}: {error}"
         log.warning(message)
         warnings.warn(message, UserWarning, stacklevel=2)
         kept = _best_per_kind([*load_scores(path.parent), score])
+    return kept
+
+
+def _scores_to_merge(path: Path) -> list[Score]:
+    """The valid scores on disk now; a damaged file is moved aside (kept whole) before the
+    merged table replaces it, its valid entries carried over."""
+    try:
+        kept, damage = _salvage_scores(path)
+    except (ValueError, TypeError) as error:
+        move_aside(path, str(error))
+        return []
+    if damage is not None:
+        move_aside(path, damage, then=f"keeping its {len(kept)} valid entries")
     return kept
 
 

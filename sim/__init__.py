@@ -2,7 +2,8 @@
 
 The long-run growth rate of a repeated bet is a negative cross-entropy,
 G(b) = sum_i p_i ln o_i - H(p, b), maximal at b = p (Kelly 1956; Cover & Thomas 2006, ch. 6).
-This package never imports pygame; ``import sim`` loads numpy only (pandas when a table is made).
+This package never imports pygame; ``import sim`` loads nothing until a name is used (numpy
+then, pandas when a table is made).
 
 Games (the rules)
 -----------------
@@ -69,69 +70,57 @@ Examples
 True
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from importlib import import_module
 
-from sim.engine import block_outcomes, simulate, simulate_summary
-from sim.games import HAGHANI_DEWEY, CoinGame, RaceGame
-from sim.optimal import OptimalPolicy, OptimalStrategy, solve
-from sim.policy import BetContext, Strategy
-from sim.results import SimulationResult, SimulationSummary
-from sim.stats import summarize
-from sim.strategies import (
-    AllIn,
-    BayesKelly,
-    FixedAmount,
-    FixedFraction,
-    Kelly,
-    Martingale,
-    Shares,
-    parse_strategy,
-)
-from sim.theory import (
-    WireValue,
-    coin_growth,
-    conditional_entropy,
-    cross_entropy,
-    drawdown_probability,
-    ensemble_growth,
-    entropy,
-    fractional_kelly_growth,
-    growth_decomposition,
-    kelly_fraction,
-    kelly_shares,
-    kl_divergence,
-    mutual_information,
-    portfolio_growth,
-    tip_capacity,
-    tip_joint,
-    wire_value,
-)
-
-#: the analyses, imported on first use so ``import sim`` stays light (no pandas); the challenge
-#: table keeps its long name because ``sim.challenge`` is the module that computes it
-_ANALYSES = ("paths", "race", "sweep")
+#: where each name of the flat API lives; imported on first use, so ``import sim`` costs
+#: nothing (the command line's entry point installs its signal handlers before numpy loads)
+_HOMES = {
+    "sim.engine": ("block_outcomes", "simulate", "simulate_summary"),
+    "sim.games": ("HAGHANI_DEWEY", "CoinGame", "RaceGame"),
+    "sim.optimal": ("OptimalPolicy", "OptimalStrategy", "solve"),
+    "sim.policy": ("BetContext", "Strategy"),
+    "sim.results": ("SimulationResult", "SimulationSummary"),
+    "sim.stats": ("summarize",),
+    "sim.strategies": ("AllIn", "BayesKelly", "FixedAmount", "FixedFraction", "Kelly",
+                       "Martingale", "Shares", "parse_strategy"),
+    "sim.theory": ("coin_growth", "cross_entropy", "drawdown_probability", "ensemble_growth",
+                   "entropy", "fractional_kelly_growth", "growth_decomposition",
+                   "kelly_fraction", "kelly_shares", "kl_divergence", "portfolio_growth",
+                   "WireValue", "conditional_entropy", "mutual_information", "tip_capacity",
+                   "tip_joint", "wire_value"),
+    # the analyses load pandas; the challenge table keeps its long name because
+    # ``sim.challenge`` is the module that computes it
+    "sim.analysis": ("paths", "race", "sweep"),
+    "sim.challenge": ("challenge_table",),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
+_ANALYSES = _HOMES["sim.analysis"]
 
 
 def __getattr__(name: str):
-    if name in _ANALYSES:
-        from sim import analysis
-
-        return getattr(analysis, name)
-    if name == "challenge_table":
-        from sim.challenge import challenge_table
-
-        return challenge_table
-    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    home = "importlib.metadata" if name == "__version__" else _HOME_OF.get(name)
+    if home is None:
+        raise AttributeError(f"module 'sim' has no attribute {name!r}")
+    if name == "__version__":
+        value = _version()
+    else:
+        value = getattr(import_module(home), name)
+    globals()[name] = value  # the next use is a plain attribute
+    return value
 
 
 def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-try:
-    __version__ = version("kelly-game")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kelly-game")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0.0.0+unknown"
+
 
 __all__ = [
     *_ANALYSES,

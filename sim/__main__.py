@@ -1,4 +1,5 @@
-"""``python -m sim``: the same command line as the ``kelly`` script (see :mod:`sim.cli`)."""
+"""``python -m sim``: the same command line as the ``kelly`` script (see :mod:`sim.cli`; its
+light entry point :mod:`sim.cli.entry` handles signals before the heavy imports)."""
 
 import sys
 

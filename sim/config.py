@@ -15,21 +15,20 @@ The file uses the command's long option names, with dashes or underscores::
 Top-level keys must be options of the command being run; tables named after other commands are
 skipped, so one file can serve several commands. Values go through the same parsing as the
 command line, so a file cannot smuggle in anything the flags would refuse. An unknown key raises
-``ValueError`` naming it. TOML is read with :mod:`tomllib` (``tomli`` on Python 3.10).
+``ValueError`` naming it. The file is read through :func:`sim.files.load_toml` (a regular file of at
+most 1 MiB, UTF-8 with or without a byte-order mark, nested at most 16 deep) and parsed with
+:mod:`tomllib` (``tomli`` on Python 3.10); messages quote at most ~80 characters of a value.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from sim import files
+from sim.files import excerpt
 
 SKIPPED_DESTS = {"help", "config"}
 
@@ -40,20 +39,22 @@ class CollectAction(argparse.Action):
 
     def __call__(self, parser, namespace, values, option_string=None):
         current = getattr(namespace, self.dest, None)
-        items = [] if current is None or current is self.default else list(current)
-        items.append(values)
-        setattr(namespace, self.dest, items)
+        if current is None or current is self.default:
+            current = []  # a fresh list: the default (a config's list) stays as it was
+            setattr(namespace, self.dest, current)
+        current.append(values)  # in place: 30,000 repeats must not copy the list each time
 
 
 def read_config(path: str | os.PathLike) -> dict[str, Any]:
-    """The TOML table in ``path``; a missing file or bad TOML raises ValueError (one line)."""
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except OSError as error:
-        raise ValueError(f"cannot read config {str(path)!r}: {error.strerror or error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"config {str(path)!r} is not valid TOML: {error}") from None
+    """The TOML table in ``path``; a missing, special, huge, non-UTF-8 or too deeply nested file
+    or bad TOML raises :class:`sim.files.UnreadableFile` (a ValueError: one line naming the
+    file)."""
+    return files.load_toml(path, files.CONFIG)
+
+
+def _short(message: str, limit: int = 160) -> str:
+    """An inner error's message, cut (it may quote the whole value again)."""
+    return message if len(message) <= limit else message[:limit] + "…"
 
 
 def _key(name: str) -> str:
@@ -77,24 +78,24 @@ def _convert(action: argparse.Action, text: str) -> Any:
     value = action.type(text) if action.type is not None else text
     if action.choices is not None and value not in action.choices:
         allowed = ", ".join(map(str, action.choices))
-        raise ValueError(f"{text!r} is not one of {allowed}")
+        raise ValueError(f"{excerpt(text)} is not one of {allowed}")
     return value
 
 
 def _text(value: Any) -> str:
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is a flag value, expected a number or text")
+        raise ValueError(f"{excerpt(value)} is a flag value, expected a number or text")
     if isinstance(value, list):
         return ",".join(_text(item) for item in value)
     if isinstance(value, (int, float, str)):
         return str(value)
-    raise ValueError(f"{value!r} is not a number, text or list")
+    raise ValueError(f"{excerpt(value)} is not a number, text or list")
 
 
 def _option_value(action: argparse.Action, value: Any) -> Any:
     if action.nargs == 0:  # a flag (store_true / store_false / store_const)
         if not isinstance(value, bool):
-            raise ValueError(f"{value!r} is not true or false")
+            raise ValueError(f"{excerpt(value)} is not true or false")
         return action.const if value else action.default
     if isinstance(action, CollectAction):
         items = value if isinstance(value, list) else [value]
@@ -126,12 +127,14 @@ def config_defaults(
             names = {_key(max(a.option_strings, key=len)) for a in actions.values()}
             allowed = ", ".join(sorted(names))
             raise ValueError(
-                f"config {source!r}: unknown key {key!r} for '{parser.prog}'; allowed: {allowed}"
+                f"config {excerpt(source)}: unknown key {excerpt(key)} for '{parser.prog}'; "
+                f"allowed: {allowed}"
             )
         try:
             defaults[action.dest] = _option_value(action, value)
         except (ValueError, argparse.ArgumentTypeError) as error:
-            raise ValueError(f"config {source!r}: {key} = {value!r}: {error}") from None
+            raise ValueError(f"config {excerpt(source)}: {excerpt(key, 40)[1:-1]} = "
+                             f"{excerpt(value)}: {_short(str(error))}") from None
     return defaults
 
 

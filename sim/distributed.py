@@ -30,6 +30,8 @@ from sim.games import Game
 from sim.strategies import Strategy
 
 LOOPBACK = "127.0.0.1"
+#: seconds to wait for a remote scheduler to answer (Dask's own default is 30)
+CONNECT_TIMEOUT = 5.0
 _ADDRESS = re.compile(r"^(tcp|tls)://[^\s/:]+(:\d{1,5})?$|^(tcp|tls)://\[[0-9a-fA-F:]+\](:\d{1,5})?$")
 
 
@@ -120,7 +122,7 @@ def dask_executor(scheduler: str = "local", *, workers: int | None = None) -> It
                 ))
             client = stack.enter_context(distributed.Client(cluster))
         else:
-            client = stack.enter_context(distributed.Client(scheduler))
+            client = stack.enter_context(_connect(distributed, scheduler))
         yield client.get_executor(pure=False)
 
 
@@ -133,6 +135,23 @@ def _on_dask(run, game, strategies, paths, seed, rng, scheduler, dask_workers, o
     seed = engine.resolve_seed(seed, rng)
     with dask_executor(scheduler, workers=dask_workers) as executor:
         return run(game, strategies, paths, seed, executor=executor, **options)
+
+
+def _connect(distributed, scheduler: str):
+    """A Client of the scheduler at ``scheduler``, or one ValueError line when nothing answers
+    there (a refused port fails at once, a silent host after :data:`CONNECT_TIMEOUT` s)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    where = urlsplit(scheduler)
+    shown = scheduler if len(scheduler) <= 80 else scheduler[:80] + "…"
+    try:
+        with socket.create_connection((where.hostname, where.port or 8786), CONNECT_TIMEOUT):
+            pass
+        return distributed.Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise ValueError(f"scheduler {shown!r}: no Dask scheduler answers there "
+                         f"({getattr(error, 'strerror', None) or error})") from None
 
 
 def simulate(

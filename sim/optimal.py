@@ -16,26 +16,25 @@ win past the cap pays only up to it). V(w, n) is the exact expected payout of op
 :mod:`sim.optimal_solver` holds the dynamic program (and why its fast step is exact).
 
 Solved tables are cached in the user's cache folder (``KELLY_CACHE_DIR`` overrides it), keyed by
-a hash of the rules; only the stakes are stored, and the values are recomputed from them by exact
-policy evaluation (:func:`evaluate`), which is the same arithmetic as the solve.
+a hash of the rules (:mod:`sim.optimal_cache`): the stakes, the start values and a checksum are
+stored, and a file is trusted only once the values recomputed from its stakes by exact policy
+evaluation (:func:`evaluate`, the solve's own arithmetic) match; a bad file is moved aside and the
+game solved again.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
-import os
-import tempfile
 import warnings
-import zipfile
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import platformdirs
 
+from sim import files, optimal_cache
 from sim.games import Game
+from sim.optimal_cache import CACHE_ENV, CACHE_VERSION, cache_dir, rules_key  # noqa: F401
 from sim.optimal_solver import (
     Method,
     TickRules,
@@ -43,16 +42,11 @@ from sim.optimal_solver import (
     evaluate_ticks,
     payout,
     solve_tables,
-    stake_dtype,
     terminal_shortfall,
     tick_rules,
 )
 from sim.policy import BetContext, Strategy
 
-#: environment variable naming the folder for solved tables (default: the user cache folder)
-CACHE_ENV = "KELLY_CACHE_DIR"
-#: bump when the solver's arithmetic or the file layout changes, so old files are not reused
-CACHE_VERSION = 2
 _MEMORY_SLOTS = 4
 
 @dataclass(frozen=True, eq=False)
@@ -110,68 +104,32 @@ class OptimalPolicy:
 _MEMORY: OrderedDict[str, OptimalPolicy] = OrderedDict()
 
 
-def cache_dir() -> Path:
-    """The folder for solved tables: ``$KELLY_CACHE_DIR`` or the user cache folder."""
-    return Path(os.environ.get(CACHE_ENV) or platformdirs.user_cache_dir("kelly-game"))
-
-
-def rules_key(rules: TickRules) -> str:
-    """A short hash of everything the solution depends on (floats by their exact hex form)."""
-    text = "|".join([
-        f"v{CACHE_VERSION}",
-        float(rules.p).hex(),
-        float(rules.odds).hex(),
-        str(rules.allow_tails),
-        float(rules.tick).hex(),
-        str(rules.cap_ticks),
-        str(rules.min_stake),
-        str(rules.live_from),
-        str(rules.rounds),
-    ])
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
-
-
 def cache_path(game: Game) -> Path:
     """Where the solved table of ``game`` is (or would be) cached."""
     return cache_dir() / f"optimal-{rules_key(tick_rules(game))}.npz"
 
 
 def _load(path: Path, key: str, rules: TickRules) -> tuple[np.ndarray, int] | None:
-    """Cached stakes and enumerated-round count, or None if missing, foreign or corrupt."""
-    shape = (rules.rounds + 1, rules.cap_ticks + 1)
+    """Cached stakes and enumerated-round count, verified (:mod:`sim.optimal_cache`); None if
+    missing; a damaged, foreign or tampered file is moved aside with a warning ("cache
+    ignored, solving again") and None returned."""
     try:
-        with np.load(path, allow_pickle=False) as data:
-            if str(data["key"]) != key:
-                return None
-            stakes = data["stakes"]
-            enumerated = int(data["enumerated_rounds"])
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+        return optimal_cache.load(path, key, rules)
+    except files.UnreadableFile as error:
+        aside = files.move_aside(path)
+        kept = f"kept as {aside.name}" if aside is not None else "it could not be moved aside"
+        warnings.warn(f"{error}; cache ignored, solving again ({kept})", UserWarning,
+                      stacklevel=3)
         return None
-    if stakes.shape != shape or stakes.dtype != stake_dtype(rules.cap_ticks):
-        return None
-    wealth = np.arange(rules.cap_ticks + 1)
-    if np.any(np.abs(stakes.astype(np.int64)) > wealth) or (
-        not rules.allow_tails and np.any(stakes < 0)
-    ):
-        return None
-    return stakes, enumerated
 
 
-def _save(path: Path, key: str, stakes: np.ndarray, enumerated: int) -> None:
-    """Write the stakes atomically (temp file in the same folder, then os.replace)."""
-    temporary: Path | None = None
+def _save(path: Path, key: str, rules: TickRules, stakes: np.ndarray, shortfall: np.ndarray,
+          enumerated: int) -> None:
+    """Write the stakes and their start values atomically; an unwritable folder warns."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            dir=path.parent, prefix=path.stem, suffix=".tmp", delete=False
-        ) as handle:
-            temporary = Path(handle.name)
-            np.savez(handle, key=np.array(key), stakes=stakes, enumerated_rounds=enumerated)
-        os.replace(temporary, path)
-    except OSError as error:
+        optimal_cache.save(path, key, rules, stakes, shortfall[rules.rounds], enumerated)
+    except (OSError, files.UnwritableFile) as error:
         warnings.warn(f"could not cache the optimal policy in {path}: {error}", stacklevel=3)
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
 
 
 def _remember(key: str, policy: OptimalPolicy) -> OptimalPolicy:
@@ -235,7 +193,7 @@ def solve(game: Game, *, use_cache: bool = True, method: Method = "auto") -> Opt
         shortfall = evaluate_ticks(rules, stakes, terminal_shortfall(rules))
         return _remember(key, policy(stakes, shortfall, enumerated))
     shortfall, stakes, enumerated = solve_tables(rules, method)
-    _save(path, key, stakes, enumerated)
+    _save(path, key, rules, stakes, shortfall, enumerated)
     return _remember(key, policy(stakes, shortfall, enumerated))
 
 

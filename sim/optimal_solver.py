@@ -73,6 +73,11 @@ class TickRules:
 
 def _whole_ticks(name: str, amount: float, tick: float) -> int:
     ticks = amount / tick
+    if not math.isfinite(ticks) or ticks > MAX_TABLE_CELLS:  # tick = 5e-324: cap/tick = inf
+        raise ValueError(
+            f"{name} = {amount:g} is {ticks:.3g} ticks of {tick:g}; optimal play counts wealth "
+            f"in whole ticks, at most {MAX_TABLE_CELLS:,} (use a coarser tick)"
+        )
     whole = round(ticks)
     if abs(ticks - whole) > 1e-6 * max(1.0, abs(ticks)):
         raise ValueError(
@@ -119,6 +124,15 @@ def tick_rules(game: Game) -> TickRules:
         live_from=max(min_stake, floor_ticks + 1),
         rounds=game.rounds,
     )
+
+
+def solve_work(rules: TickRules) -> int:
+    """Worst-case stakes the solve tries: rounds x C with the even-money convex step, rounds x
+    C^2 (two sides: C^2, one side: C^2/2) when it must enumerate every stake (C = cap/tick)."""
+    cap = rules.cap_ticks
+    if rules.odds == 1.0 and rules.live_from == 1 and rules.min_stake == 1:
+        return rules.rounds * cap
+    return rules.rounds * cap * cap * len(rules.sides) // 2
 
 
 def _gain(odds: float, stake: np.ndarray | int) -> np.ndarray:

@@ -1,8 +1,10 @@
 """Writing results: tables as CSV/JSON/Parquet, figures as PNG/SVG, tables on the terminal.
 
-Every file is written atomically: the content goes to a temporary file in the destination's
-folder, which then replaces the destination with :func:`os.replace` (atomic on POSIX and
-Windows). An interrupted or failed run therefore never leaves a half-written file behind.
+Every file is written atomically (:func:`sim.files.atomic_path`): the content goes to a temporary
+file in the destination's folder, which then replaces the destination with :func:`os.replace`
+(atomic on POSIX and Windows). An interrupted or failed run (SIGTERM included) therefore never
+leaves a half-written or temporary file behind; an existing file keeps its mode and a symlinked
+destination is written through.
 
 Output paths are checked *before* any simulation runs (:func:`check_table_path`,
 :func:`check_figure_path`), so a typo in a file name costs nothing. Bad paths raise
@@ -11,12 +13,11 @@ Output paths are checked *before* any simulation runs (:func:`check_table_path`,
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import math
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -24,19 +25,12 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from sim import files
+from sim.files import path_excerpt
+
 TABLE_FORMATS = (".csv", ".json", ".parquet")
 FIGURE_FORMATS = (".png", ".svg")
 PARQUET_HINT = "pip install 'kelly-game[parquet]'"
-
-
-def _file_mode() -> int:
-    """The permission bits a plain ``open(path, "w")`` would give under the current umask."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-_FILE_MODE = _file_mode()
 
 
 def _suffix(path: Path) -> str:
@@ -49,13 +43,14 @@ def check_writable_folder(path: Path) -> None:
     folder = path.parent
     # os.path.isdir answers False where Path.is_dir raises (e.g. a name too long)
     if not os.path.isdir(folder):
-        raise ValueError(f"cannot write {str(path)!r}: folder {str(folder)!r} does not exist")
+        raise ValueError(f"cannot write {path_excerpt(path)}: folder {path_excerpt(folder)} "
+                         "does not exist")
     if os.path.isdir(path):
-        raise ValueError(f"cannot write {str(path)!r}: it is a folder")
+        raise ValueError(f"cannot write {path_excerpt(path)}: it is a folder")
     try:
         handle, probe = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".probe")
     except OSError as error:
-        raise ValueError(f"cannot write {str(path)!r}: {error.strerror or error}") from None
+        raise ValueError(f"cannot write {path_excerpt(path)}: {error.strerror or error}") from None
     os.close(handle)
     os.unlink(probe)
 
@@ -66,11 +61,11 @@ def check_table_path(path: str | os.PathLike) -> Path:
     suffix = _suffix(path)
     if suffix not in TABLE_FORMATS:
         raise ValueError(
-            f"cannot write table {str(path)!r}: unknown extension {suffix or '(none)'!r}; "
+            f"cannot write table {path_excerpt(path)}: unknown extension {suffix or '(none)'!r}; "
             f"use {', '.join(TABLE_FORMATS)}"
         )
     if suffix == ".parquet" and importlib.util.find_spec("pyarrow") is None:
-        raise ValueError(f"writing {str(path)!r} needs pyarrow: {PARQUET_HINT}")
+        raise ValueError(f"writing {path_excerpt(path)} needs pyarrow: {PARQUET_HINT}")
     check_writable_folder(path)
     return path
 
@@ -81,42 +76,32 @@ def check_figure_path(path: str | os.PathLike) -> Path:
     suffix = _suffix(path)
     if suffix not in FIGURE_FORMATS:
         raise ValueError(
-            f"cannot write figure {str(path)!r}: unknown extension {suffix or '(none)'!r}; "
+            f"cannot write figure {path_excerpt(path)}: unknown extension {suffix or '(none)'!r}; "
             f"use {' or '.join(FIGURE_FORMATS)}"
         )
     check_writable_folder(path)
     return path
 
 
-@contextlib.contextmanager
-def atomic_path(path: str | os.PathLike, suffix: str | None = None) -> Iterator[Path]:
-    """Yield a temporary path next to ``path``; on success it replaces ``path``, else vanishes.
+def atomic_path(path: str | os.PathLike, suffix: str | None = None):
+    """Yield a temporary path next to ``path``; on success it replaces ``path``, else vanishes
+    (:func:`sim.files.atomic_path`: the mode of an existing file is kept, a symlink is written
+    through, a device is refused, the temporary is removed on every way out, SIGTERM included).
 
     ``suffix`` keeps the real extension on the temporary name for writers that look at it.
     """
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=suffix or ".tmp"
-    )
-    os.close(handle)
-    try:
-        yield Path(temporary)
-        os.chmod(temporary, _FILE_MODE)  # mkstemp makes 0600; give the usual umask mode
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    return files.atomic_path(path, suffix=suffix)
 
 
 def write_atomic(path: str | os.PathLike, write: Callable[[Path], None]) -> Path:
     """Call ``write(temporary_path)`` and move the result onto ``path`` atomically."""
     path = Path(path)
     try:
-        with atomic_path(path, suffix=path.suffix) as temporary:
+        # lower case: writers that look at the extension (matplotlib) see the one they know
+        with atomic_path(path, suffix=path.suffix.lower() or None) as temporary:
             write(temporary)
     except OSError as error:
-        raise ValueError(f"cannot write {str(path)!r}: {error.strerror or error}") from None
+        raise ValueError(f"cannot write {path_excerpt(path)}: {error.strerror or error}") from None
     return path
 
 

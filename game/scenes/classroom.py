@@ -58,7 +58,7 @@ from game.scenes.classroom_ui import (
     toggle_fullscreen,
     wrap,
 )
-from sim.lessons.figures import growth_window, step_figure
+from sim.lessons.figures import StepFailure, failure_figure, growth_window, step_figure
 from sim.lessons.model import (
     Lesson,
     LessonStep,
@@ -117,9 +117,11 @@ def draw_step(step: LessonStep, result: StepResult, labels, size: tuple[int, int
     with DRAWING:
         if not _settled:
             gc.freeze()
-        figure = step_figure(step, result, labels, projector_style(window_height),
-                             size=(size[0] / 100, size[1] / 100), dpi=100, title=False,
-                             **options)
+        figure = failure_figure(result.message, projector_style(window_height),
+                                size=(size[0] / 100, size[1] / 100)) if isinstance(
+            result, StepFailure) else step_figure(
+            step, result, labels, projector_style(window_height),
+            size=(size[0] / 100, size[1] / 100), dpi=100, title=False, **options)
         pixels, drawn = figure_pixels(figure)  # draws it: the layout is final only now
         points = drop_targets(figure, result, drawn[1]) if animate else ()
         if not _settled:
@@ -214,7 +216,10 @@ class ClassroomScene(Scene):
         return self._results[key]
 
     def body(self) -> str:
-        return self.step.render_body(self.result.facts())
+        result = self.result
+        if isinstance(result, StepFailure):
+            return result.message
+        return self.step.render_body(result.facts())
 
     def _result_key(self, index: int) -> tuple:
         step = self.lesson.steps[index]
@@ -270,14 +275,19 @@ class ClassroomScene(Scene):
         step = self.lesson.steps[index]
         result_key = self._result_key(index)
         known = self._results.get(result_key)
-        labels = self.lesson.labels
+        labels, source = self.lesson.labels, self.lesson.source
         size = self.figure_rect().size
         height = self.app.size[1]
 
         def job(post) -> DrawnStep:
-            result = known if known is not None else compute_step(step)
-            post(result_key, result)
-            return draw_step(step, result, labels, size, height)
+            try:
+                result = known if known is not None else compute_step(step)
+                post(result_key, result)
+                return draw_step(step, result, labels, size, height)
+            except Exception as error:  # one step's error shows in its panel; the lesson goes on
+                failure = StepFailure(f"{source}: step {index + 1} ({step.id}): {error}")
+                post(result_key, failure)
+                return draw_step(step, failure, labels, size, height)
 
         return job
 
@@ -533,7 +543,8 @@ class ClassroomScene(Scene):
 
         result = self._results.get(self._result_key(self.index))
         if result is not None:
-            body = self.step.render_body(result.facts())
+            body = result.message if isinstance(result, StepFailure) else (
+                self.step.render_body(result.facts()))
             draw_text_block(surface, body, self.text_rect(), self.fonts, unit * 1.0, TEXT)
         shown = self._shown()
         if shown is not None:

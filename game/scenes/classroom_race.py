@@ -47,11 +47,13 @@ from game.sessions.class_race import (
     ClassRace,
     Participant,
     check_participants,
+    export_results,
     read_participants_csv,
 )
 from sim.engine import check_seed
 from sim.games import CoinGame
 from sim.lessons.model import LABELS
+from sim.text_template import render
 from sim.theory import kelly_fraction
 
 SPEEDS = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0)  # flips per second
@@ -156,14 +158,18 @@ class ClassRaceScene(Scene):
     def export(self) -> Path | None:
         """Write the final standings to CSV; only once the class has seen the whole race."""
         if not self.finished:
-            counter = self.labels["round_counter"].format(number=self.round,
-                                                          total=self.game.rounds)
+            counter = render(self.labels["round_counter"],
+                             {"number": self.round, "total": self.game.rounds})
             self.message = f"{counter}  →  End ⇨"
             return None
-        folder = self.source.parent if self.source is not None else data_dir()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = getattr(self, "export_folder", None) or (
+            self.source.parent if self.source is not None else data_dir())
         stem = self.source.stem + "-results" if self.source else f"class-race-{self.seed}"
-        self.saved = self.race.export_csv(result_path(folder, stem))
+        saved, problem = export_results(self.race, result_path(folder, stem), data_dir())
+        if saved is None:  # e.g. the class list came from a read-only folder: offer ours
+            self.export_folder, self.message = data_dir(), problem
+            return None
+        self.saved = saved
         self.message = f"{self.labels['saved']}: {self.saved}"
         return self.saved
 
@@ -313,7 +319,7 @@ class ClassRaceScene(Scene):
         info = self.fonts.get(unit * 0.95)
         game = self.game
         line = (f"p = {game.p:g}    {labels['odds']} {game.odds:g}    "
-                f"{labels['round_counter'].format(number=self.round, total=game.rounds)}")
+                f"{render(labels['round_counter'], {'number': self.round, 'total': game.rounds})}")
         if self.race is not None:
             line += f"    {labels['heads']} {self.race.heads_so_far(self.round)}"
         written = draw_line(surface, line, (unit, unit * 3.4), info, TEXT)

@@ -8,7 +8,6 @@ from the back of a room on a 1920 x 1080 projector and still fits a 1280 x 720 l
 from __future__ import annotations
 
 import copy
-import json
 import queue
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable
@@ -19,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
-from game.assets import asset
+from game.assets import THEME, asset
+from sim import files
 from sim.lessons.figures import PROJECTOR, FigureStyle, lesson_font_path
 
 if TYPE_CHECKING:
@@ -262,7 +262,7 @@ def load_theme(ui) -> None:
     Only blocks named for the classroom are defined, so the other screens keep their look. The
     font paths in the JSON are relative to assets/ and made absolute here.
     """
-    theme = json.loads(asset(THEME_FILE).read_text(encoding="utf-8"))
+    theme = files.load_json(asset(THEME_FILE), THEME)
     font_file = lesson_font_path()
     for block in theme.values():
         face = block.get("font") if isinstance(block, dict) else None

@@ -22,15 +22,15 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from sim import files
 from sim.engine import simulate
+from sim.files import excerpt, path_excerpt
 from sim.games import CoinGame
 from sim.stats import round_money
 from sim.strategies import FixedFraction
@@ -57,7 +57,7 @@ class Participant:
         if not name:
             raise ValueError(f"name = {self.name!r} is empty")
         if len(name) > MAX_NAME:
-            raise ValueError(f"name = {name!r} is longer than {MAX_NAME} characters")
+            raise ValueError(f"name = {excerpt(name)} is longer than {MAX_NAME} characters")
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "fraction", parse_fraction(self.fraction, f"{name!r}: fraction"))
 
@@ -71,13 +71,13 @@ def parse_fraction(value: object, where: str = "fraction") -> float:
         if text.endswith("%"):
             text, scale = text[:-1].strip(), 0.01
     if isinstance(text, bool):
-        raise ValueError(f"{where} = {value!r} is not a number")
+        raise ValueError(f"{where} = {excerpt(value)} is not a number")
     try:
         number = float(text) * scale  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError(f"{where} = {value!r} is not a number") from None
+        raise ValueError(f"{where} = {excerpt(value)} is not a number") from None
     if not (math.isfinite(number) and 0.0 <= number <= 1.0):
-        raise ValueError(f"{where} = {value!r} must be a fraction of the bankroll in [0, 1]")
+        raise ValueError(f"{where} = {excerpt(value)} must be a fraction of the bankroll in [0, 1]")
     return number
 
 
@@ -97,26 +97,31 @@ def check_participants(participants: Sequence[Participant]) -> tuple[Participant
 
 
 def read_participants_csv(path: str | Path) -> tuple[Participant, ...]:
-    """Participants from a CSV file with a header row holding ``name`` and ``fraction``."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise ValueError(f"{str(path)!r} cannot be read: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise ValueError(f"{str(path)!r} is not UTF-8 text") from None
+    """Participants from a CSV file with a header row holding ``name`` and ``fraction``, read
+    through :func:`sim.files.read_text` (a regular file of at most 1 MB, UTF-8, BOM or not)."""
+    text = files.read_text(path, files.CLASS_LIST)
     return parse_participants_csv(text, source=str(path))
 
 
 def parse_participants_csv(text: str, source: str = "<csv>") -> tuple[Participant, ...]:
-    """Participants from CSV text; errors name the file, the line and the value."""
+    """Participants from CSV text; errors name the file, the line and the value (a malformed
+    row, e.g. a field over csv's 128 KB limit, is a ValueError too, never ``csv.Error``)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return _participants(reader, source)
+    except csv.Error as error:
+        # line_num counts the lines read whole: the bad record starts on the next one
+        raise files.UnreadableFile(files.CLASS_LIST, source,
+                                   f"line {reader.line_num + 1}: {error}") from None
+
+
+def _participants(reader: csv.DictReader, source: str) -> tuple[Participant, ...]:
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     for column in ("name", "fraction"):
         if column not in header:
             raise ValueError(
-                f"{source}: missing column {column!r}; the header is {reader.fieldnames!r} "
-                "(expected name,fraction)"
+                f"{source}: missing column {column!r}; the header is "
+                f"{excerpt(reader.fieldnames)} (expected name,fraction)"
             )
     reader.fieldnames = header
     participants: list[Participant] = []
@@ -133,16 +138,18 @@ def parse_participants_csv(text: str, source: str = "<csv>") -> tuple[Participan
             raise ValueError(f"{where}: name is empty")
         key = name.casefold()
         if key in lines:
-            raise ValueError(f"{where}: name = {name!r} already appears on line {lines[key]}")
+            raise ValueError(f"{where}: name = {excerpt(name)} already appears on line "
+                             f"{lines[key]}")
         try:
             participants.append(Participant(name, parse_fraction(row.get("fraction"), "fraction")))
         except ValueError as error:
-            raise ValueError(f"{where} ({name}): {error}") from None
+            raise ValueError(f"{where} ({excerpt(name, 40)[1:-1]}): {error}") from None
         lines[key] = line
+        if len(participants) > MAX_PARTICIPANTS:
+            raise ValueError(f"{source}: more than {MAX_PARTICIPANTS} rows; the limit is "
+                             f"{MAX_PARTICIPANTS}")
     if not participants:
         raise ValueError(f"{source}: no participants (the file has a header but no rows)")
-    if len(participants) > MAX_PARTICIPANTS:
-        raise ValueError(f"{source}: {len(participants)} rows; the limit is {MAX_PARTICIPANTS}")
     return tuple(participants)
 
 
@@ -236,24 +243,30 @@ class ClassRace:
         return write_text_atomic(path, buffer.getvalue())
 
 
+def export_results(race: ClassRace, path: Path, fallback: Path) -> tuple[Path | None, str]:
+    """Write ``race``'s standings to ``path``; (the path written, "") or, when it cannot be
+    written (a read-only folder, a full disk), (None, a line saying where it tried and offering
+    ``fallback``, the user data folder). The race itself is never lost."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return race.export_csv(path), ""
+    except (OSError, ValueError) as error:
+        problem = str(error) if isinstance(error, ValueError) else (
+            f"{path_excerpt(path)}: cannot be written ({error.strerror or error})")
+        return None, (f"not saved: {problem}; the race is kept, press E to save it in "
+                      f"{path_excerpt(fallback)[1:-1]}")
+
+
 def _safe_cell(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def write_text_atomic(path: str | Path, text: str) -> Path:
-    """Write UTF-8 text to a temporary file beside ``path``, then rename it over ``path``."""
+    """Write UTF-8 text atomically (:func:`sim.files.write_text`: a temporary file beside
+    ``path``, then a rename; a read-only folder is :class:`sim.files.UnwritableFile`, a
+    ValueError naming the path)."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise ValueError(f"folder {str(folder)!r} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+        raise ValueError(f"folder {excerpt(str(folder))} does not exist")
+    return files.write_text(path, text, newline="")

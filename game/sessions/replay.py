@@ -12,6 +12,7 @@ from dataclasses import fields
 from game.sessions.session import DRAWS, LEGACY_DRAWS, BetSession, Bot, CoinSession, RaceSession
 from sim.engine import check_seed
 from sim.games import CoinGame, RaceGame
+from sim.optimal_solver import solve_work, tick_rules
 from sim.strategies import parse_strategy
 
 SESSIONS = {"coin": (CoinSession, CoinGame), "race": (RaceSession, RaceGame)}
@@ -26,8 +27,25 @@ def _bots_from_json(data: object) -> tuple[Bot, ...] | None:
         isinstance(item, list) and len(item) == 2 and all(isinstance(x, str) for x in item)
         for item in data
     ):
-        raise ValueError(f"bots = {data!r} must be a list of [name, strategy] pairs")
+        raise ValueError(f"bots = {str(data)[:80]!r} must be a list of [name, strategy] pairs")
     return tuple(Bot(name, parse_strategy(spec)) for name, spec in data)
+
+
+#: the most stakes optimal play may try while a saved session loads (about a second); the
+#: screen that started the game solved it with a progress indicator, a load must not stall
+MAX_LOAD_SOLVE_WORK = 2 * 10**8
+
+
+def _check_load_work(game, bots: tuple[Bot, ...] | None) -> None:
+    """Refuse, before any solve, a saved session whose optimal bots would take long to load."""
+    if not bots or not any(hasattr(bot.strategy, "prepare") for bot in bots):
+        return
+    work = solve_work(tick_rules(game))
+    if work > MAX_LOAD_SOLVE_WORK:
+        raise ValueError(
+            f"optimal play at these rules may try {work:.3g} stakes, above the "
+            f"{MAX_LOAD_SOLVE_WORK:.0e} a saved session may solve while it loads"
+        )
 
 
 def session_from_json(data: object) -> BetSession:
@@ -62,7 +80,9 @@ def session_from_json(data: object) -> BetSession:
     seed = check_seed(seed)
     if not isinstance(bets, list) or len(bets) > game.rounds:
         raise ValueError(f"bets must be a list of at most {game.rounds} bets")
-    session = session_class(game, seed, _bots_from_json(data.get("bots")), draws=draws)
+    bots = _bots_from_json(data.get("bots"))
+    _check_load_work(game, bots)
+    session = session_class(game, seed, bots, draws=draws)
     for bet in bets:
         session.bet = bet
         session.play()  # raises ValueError if the game ended before the bets ran out

@@ -10,7 +10,9 @@ Commands (``kelly COMMAND --help`` shows each one's options and examples)::
     kelly play       open the game (options pass through to it)
 
 Every bad value ends the run with one line on stderr (``kelly: error: ...``) and exit status 2;
-Ctrl-C ends it with status 130 and one line saying how far it got and which files it wrote.
+Ctrl-C ends it with status 130 (SIGTERM 143) and one line saying how far it got and which files
+it wrote, also while the program is still loading (:mod:`sim.cli.entry`, the light entry point:
+this package imports nothing heavy until a command runs).
 Files are written atomically (:mod:`sim.output`), so an interrupted run leaves no partial file.
 Runs above a work limit are refused before they start unless ``--force`` is given
 (:mod:`sim.cli.limits`).
@@ -21,7 +23,6 @@ argument types in :mod:`sim.cli.options`; the run context in :mod:`sim.cli.conte
 and :func:`main` in :mod:`sim.cli.dispatch`. The analyses themselves are :mod:`sim.analysis`.
 """
 
-from sim.cli.dispatch import main
-from sim.cli.options import EXIT_INTERRUPTED, EXIT_USAGE
+from sim.cli.entry import EXIT_INTERRUPTED, EXIT_USAGE, main
 
 __all__ = ["EXIT_INTERRUPTED", "EXIT_USAGE", "main"]

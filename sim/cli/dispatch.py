@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from collections import Counter
 from collections.abc import Sequence
 
 import sim
@@ -17,8 +19,8 @@ import sim.cli.report as report
 import sim.cli.sweep as sweep
 import sim.cli.wire as wire
 from sim.cli.context import RunContext, RunLog
+from sim.cli.exits import stop_line
 from sim.cli.options import (
-    EXIT_INTERRUPTED,
     EXIT_USAGE,
     PROG,
     Formatter,
@@ -73,8 +75,23 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.Argument
     return parser, sub
 
 
+def _join_negative_values(argv: list[str]) -> list[str]:
+    """``--odds -2,4,6`` as ``--odds=-2,4,6``: argparse takes a value that starts with a minus
+    for an option ("expected one argument"), so the value itself is never named."""
+    joined: list[str] = []
+    for word in argv:
+        previous = joined[-1] if joined else ""
+        if (re.match(r"-[0-9.]", word) and previous.startswith("--") and "=" not in previous
+                and previous != "--"):
+            joined[-1] = f"{previous}={word}"
+        else:
+            joined.append(word)
+    return joined
+
+
 def parse(argv: list[str]) -> tuple[argparse.ArgumentParser, argparse.Namespace, list[str]]:
     """Parse ``argv`` (a ``--config`` file's options become defaults, then argv again)."""
+    argv = _join_negative_values(argv)
     parser, sub = build_parser()
     args, extra = parser.parse_known_args(argv)
     config = getattr(args, "config", None)
@@ -98,11 +115,27 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
+#: more command-line words than this are refused without --force: argparse takes time
+#: quadratic in the number of options (30,000 --strategy flags take a minute to parse)
+MAX_ARGUMENTS = 10_000
+
+
+def _check_length(argv: list[str]) -> None:
+    if len(argv) > MAX_ARGUMENTS and "--force" not in argv:
+        options = Counter(word.split("=", 1)[0] for word in argv if word.startswith("--"))
+        most = f" ({options.most_common(1)[0][1]:,} x {options.most_common(1)[0][0]})" if (
+            options) else ""
+        raise UsageError(f"{len(argv):,} command-line arguments{most} are above the limit of "
+                         f"{MAX_ARGUMENTS:,}; put long lists in a --config file, or add --force")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``kelly`` command line; returns the exit status (0, 2 for bad input, 130 on ^C)."""
+    """Run the ``kelly`` command line; returns the exit status (0, 2 for bad input, 130 on ^C,
+    143 on SIGTERM; see :mod:`sim.cli.entry`)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    log, quiet = RunLog(), False
+    log, quiet, status = RunLog(), False, None
     try:
+        _check_length(argv)
         choose_language(argv)  # before parsing, so its errors are in the language asked for
         parser, args, extra = parse(argv)
         if getattr(args, "lang", None):  # also from a --config file
@@ -123,7 +156,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             error = _("{error} (wrote {paths} before that)").format(
                 error=error, paths=", ".join(log.written))
         return _fail(str(error))
-    except KeyboardInterrupt:  # -q keeps the line short; otherwise it says how far the run got
-        line = (_("{prog}: interrupted") if quiet else _("{prog}: interrupted ({summary})"))
-        print(line.format(prog=PROG, summary="" if quiet else log.summary()), file=sys.stderr)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as stop:  # -q keeps the line short; otherwise how far it got
+        word, stopped = stop_line(stop)
+        if status is not None:  # the run had finished: its files are complete
+            print(_("{prog}: {word} after the run finished ({summary}; complete)").format(
+                prog=PROG, word=word, summary=log.summary()), file=sys.stderr)
+            return status
+        line = _("{prog}: {word}") if quiet else _("{prog}: {word} ({summary})")
+        print(line.format(prog=PROG, word=word, summary="" if quiet else log.summary()),
+              file=sys.stderr)
+        return stopped

@@ -10,6 +10,9 @@ given, a run that would take hours, so a typo such as ``--rounds 10000000`` cost
 * :data:`MAX_SOLVE_WORK` stakes tried by optimal play's dynamic program;
 * :data:`MAX_DRAW_WORK` rows x paths x rounds of ``kelly wire``, :data:`MAX_LEARN_WORK`
   steps x races of ``kelly learn``.
+* :data:`MAX_STRATEGIES` strategies (fractions of a sweep) in one table: each costs a fixed
+  setup, a table row and a figure entry whatever the paths, so 30,000 of them run for minutes
+  even on a handful of paths.
 """
 
 from __future__ import annotations
@@ -31,6 +34,15 @@ MAX_COUNT_WORK = 2 * 10**8
 #: the most (rounds x stakes x wealth levels) optimal play's dynamic program may try without
 #: --force (about 2 x 10^8 a second when it has to try every stake)
 MAX_SOLVE_WORK = 10**10
+#: the most strategies (or sweep fractions) one command compares without --force
+MAX_STRATEGIES = 10_001
+
+
+def amount(count: int) -> str:
+    """A count for a message: '1,024', or '1.000e+200' when it is too long to read whole."""
+    if count < 10**15:
+        return f"{count:,}"
+    return f"{count:.3e}" if count < 10**300 else f"a {len(str(count))}-digit number"
 
 
 def strategies_text(count: int) -> str:
@@ -59,6 +71,12 @@ def check_work(
     if force:
         return
     n = len(strategies)
+    if n > MAX_STRATEGIES:
+        raise ValueError(
+            f"{amount(n)} strategies are above the limit of {MAX_STRATEGIES:,} in one run "
+            "(each adds a setup, a table row and a figure entry); compare fewer, or add "
+            "--force to run it anyway"
+        )
     simulated = -(-paths // BLOCK_PATHS) * BLOCK_PATHS
     exact = not record and game.is_frictionless and all(
         s.multipliers(game) is not None for s in strategies
@@ -66,16 +84,16 @@ def check_work(
     if exact:
         work, limit = n * simulated, MAX_COUNT_WORK
         what = _("{strategies} x {paths} paths (exact counts)").format(
-            strategies=strategies_text(n), paths=paths)
+            strategies=strategies_text(n), paths=amount(paths))
     else:
         work, limit = n * simulated * game.rounds, MAX_ROUND_WORK
         what = _("{strategies} x {paths} paths x {rounds} rounds").format(
-            strategies=strategies_text(n), paths=paths, rounds=game.rounds)
+            strategies=strategies_text(n), paths=amount(paths), rounds=game.rounds)
     if work > limit:
         raise ValueError(
             _("{what} is {work} steps (paths run in blocks of {block}), above the work limit "
               "of {limit}; use fewer paths, rounds or strategies, or add --force to run it "
-              "anyway (it could take hours)").format(what=what, work=f"{work:.3g}",
+              "anyway (it could take hours)").format(what=what, work=amount(work),
                                                      block=BLOCK_PATHS, limit=f"{limit:.3g}")
         )
     if any(hasattr(s, "prepare") for s in strategies):  # optimal play solves a table first
@@ -91,17 +109,11 @@ def check_work(
 
 
 def optimal_solve_work(game: Game) -> int:
-    """Worst-case stakes tried by :func:`sim.optimal.solve`: rounds x C with the even-money
-    convex step, rounds x C^2 (two sides: C^2, one side: C^2/2) when it must enumerate
-    every stake (C = cap/tick ticks; see :mod:`sim.optimal`). Raises ValueError for a game
-    optimal play cannot solve."""
-    from sim.optimal import tick_rules
+    """Worst-case stakes tried by :func:`sim.optimal.solve` (:func:`sim.optimal_solver.
+    solve_work`). Raises ValueError for a game optimal play cannot solve."""
+    from sim.optimal_solver import solve_work, tick_rules
 
-    rules = tick_rules(game)
-    cap = rules.cap_ticks
-    if rules.odds == 1.0 and rules.live_from == 1 and rules.min_stake == 1:
-        return rules.rounds * cap
-    return rules.rounds * cap * cap * len(rules.sides) // 2
+    return solve_work(tick_rules(game))
 
 
 #: the most rows x path x round draws of ``kelly wire`` without --force (about 2.5 x 10^7 a

@@ -16,14 +16,12 @@ import textwrap
 
 import numpy as np
 
+from sim.cli.exits import EXIT_INTERRUPTED, EXIT_USAGE, PROG  # noqa: F401  (re-exported)
 from sim.cli.limits import MAX_COUNT_WORK, MAX_ROUND_WORK, MAX_SOLVE_WORK
 from sim.i18n import available_languages, language_tag, set_language
 from sim.i18n import gettext as _
 from sim.strategies import STRATEGY_EXAMPLES, parse_strategy
 
-PROG = "kelly"
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
 MAX_GRID_POINTS = 10_001
 STRATEGY_HELP = "; ".join(STRATEGY_EXAMPLES.values())
 #: how much of a bad value a message quotes
@@ -124,10 +122,10 @@ def finite(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            _("{value} is not a number").format(value=repr(text))) from None
+            _("{value} is not a number").format(value=_quoted(text))) from None
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(
-            _("{value} is not allowed; expected a finite number").format(value=repr(text)))
+            _("{value} is not allowed; expected a finite number").format(value=_quoted(text)))
     return value
 
 
@@ -136,11 +134,11 @@ def _whole(text: str, least: int) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            _("{value} is not a whole number").format(value=repr(text))) from None
+            _("{value} is not a whole number").format(value=_quoted(text))) from None
     if value < least:
         raise argparse.ArgumentTypeError(
             _("{value} is not allowed; expected a whole number of at least {least}")
-            .format(value=repr(text), least=least)
+            .format(value=_quoted(text), least=least)
         )
     return value
 
@@ -155,8 +153,13 @@ def positive_int(text: str) -> int:
 
 
 def seed_int(text: str) -> int:
-    """A seed: a whole number >= 0."""
-    return _whole(text, 0)
+    """A seed: a whole number in [0, 2**64) (tables and saved sessions keep it in 64 bits)."""
+    value = _whole(text, 0)
+    if value >= 2**64:
+        raise argparse.ArgumentTypeError(
+            f"{_quoted(text)} is too large for a seed; expected a whole number below 2**64"
+        )
+    return value
 
 
 def window_size(text: str) -> tuple[int, int]:
@@ -201,19 +204,19 @@ def number_list(text: str) -> list[float]:
         if not item:
             raise argparse.ArgumentTypeError(
                 _("{value}: item {position} is empty; expected numbers separated by commas")
-                .format(value=repr(text), position=position)
+                .format(value=_quoted(text), position=position)
             )
         try:
             value = float(item)
         except ValueError:
             raise argparse.ArgumentTypeError(
                 _("{value}: item {position} ({item}) is not a number")
-                .format(value=repr(text), position=position, item=repr(item))
+                .format(value=_quoted(text), position=position, item=_quoted(item))
             ) from None
         if not math.isfinite(value):
             raise argparse.ArgumentTypeError(
                 _("{value}: item {position} ({item}) is not a finite number")
-                .format(value=repr(text), position=position, item=repr(item))
+                .format(value=_quoted(text), position=position, item=_quoted(item))
             )
         values.append(value)
     return values
@@ -222,7 +225,7 @@ def number_list(text: str) -> list[float]:
 def _outside(text: str, fraction: float) -> argparse.ArgumentTypeError:
     return argparse.ArgumentTypeError(
         _("{value}: fraction {fraction} is outside [0, 1] (the share of the bankroll bet)")
-        .format(value=repr(text), fraction=f"{fraction:g}")
+        .format(value=_quoted(text), fraction=f"{fraction:g}")
     )
 
 
@@ -232,19 +235,19 @@ def _grid_range(text: str) -> np.ndarray:
     if len(parts) != 3:
         raise argparse.ArgumentTypeError(
             _("{value} is not START:STOP:STEP (e.g. 0:0.99:0.01) or a list (e.g. 0,0.1,0.2)")
-            .format(value=repr(text))
+            .format(value=_quoted(text))
         )
     numbers = [number_list(part) for part in parts]
     if any(len(values) != 1 for values in numbers):
         raise argparse.ArgumentTypeError(
             _("{value}: START, STOP and STEP must be one number each (e.g. 0:0.99:0.01)")
-            .format(value=repr(text))
+            .format(value=_quoted(text))
         )
     start, stop, step = (values[0] for values in numbers)
     if step <= 0 or stop < start:
         raise argparse.ArgumentTypeError(
             _("{value}: STEP must be greater than 0 and STOP at least START")
-            .format(value=repr(text))
+            .format(value=_quoted(text))
         )
     for end in (start, stop):
         if not 0 <= end <= 1:
@@ -254,7 +257,7 @@ def _grid_range(text: str) -> np.ndarray:
     if count > MAX_GRID_POINTS:
         raise argparse.ArgumentTypeError(
             _("{value} gives {count} fractions; at most {limit} are allowed")
-            .format(value=repr(text), count=f"{span + 1:.4g}", limit=MAX_GRID_POINTS)
+            .format(value=_quoted(text), count=f"{span + 1:.4g}", limit=MAX_GRID_POINTS)
         )
     return np.round(start + step * np.arange(count), 12)
 
@@ -285,7 +288,7 @@ def strategy_spec(text: str) -> str:
     except ImportError as error:
         raise argparse.ArgumentTypeError(
             _("strategy {value} is not available here ({error})")
-            .format(value=repr(text), error=error)
+            .format(value=_quoted(text), error=error)
         ) from None
     return str(text).strip()
 
@@ -375,12 +378,26 @@ def add_coin(parser: argparse.ArgumentParser, rounds: int, paths: int) -> None:
     parser.add_argument("--start", type=finite, default=100.0, help="starting bankroll")
 
 
+class OnceAction(argparse.Action):
+    """Like ``store``, but a second use is refused ("--out given twice"): argparse would keep
+    the last one and silently drop the other file. A value set by a config file may be
+    overridden once on the command line."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        current = getattr(namespace, self.dest, None)
+        if current is not self.default:
+            raise UsageError(f"{option_string} given twice ({_quoted(current)} and "
+                             f"{_quoted(values)}); give it once (see '{parser.prog} --help')")
+        setattr(namespace, self.dest, values)
+
+
 def add_outputs(parser: argparse.ArgumentParser, table: str, figure: str) -> None:
-    """--out FILE for the table and --plot FILE for the figure."""
-    parser.add_argument("--out", metavar="FILE",
+    """--out FILE for the table and --plot FILE for the figure (each at most once)."""
+    parser.add_argument("--out", metavar="FILE", action=OnceAction,
                         help=f"write the {table} to FILE: .csv, .json (records) or .parquet "
                              "(needs pyarrow); without it a table is printed")
-    parser.add_argument("--plot", metavar="FILE", help=f"draw the {figure} to FILE: .png or .svg")
+    parser.add_argument("--plot", metavar="FILE", action=OnceAction,
+                        help=f"draw the {figure} to FILE: .png or .svg")
 
 
 # --------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from sim.cli.context import RunContext, check_outputs
 from sim.cli.limits import check_work, strategies_text
 from sim.cli.options import (
     STRATEGY_HELP,
+    OnceAction,
     add_coin,
     add_common,
     add_force,
@@ -59,7 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="stakes rounded to multiples of this (0.01 = cents; 0 = none)")
     parser.add_argument("--heads-only", dest="allow_tails", action="store_false",
                         help="bets on tails are not allowed")
-    parser.add_argument("--paths-out", metavar="FILE",
+    parser.add_argument("--paths-out", metavar="FILE", action=OnceAction,
                         help="write wealth paths in long form (.csv, .json, .parquet)")
     parser.add_argument("--paths-out-max", type=positive_int, default=200, metavar="N",
                         help="how many paths --paths-out writes (the first N)")

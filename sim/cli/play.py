@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from sim.cli.context import RunContext
 from sim.cli.options import EXIT_USAGE, add_play_options
 from sim.config import read_config
+from sim.files import excerpt, path_excerpt
 from sim.i18n import gettext as _
 
 NAME = "play"
@@ -68,7 +69,7 @@ def config_flags(path: str) -> list[str]:
                 flags += [flag, str(item)]
         elif isinstance(value, dict):
             raise ValueError(_("config {path}: {key} is a table; 'kelly play' takes plain keys")
-                             .format(path=repr(path), key=repr(key)))
+                             .format(path=path_excerpt(path), key=excerpt(key)))
         else:
             flags += [flag, str(value)]
     return flags

@@ -8,7 +8,7 @@ with one ValueError before a single path is drawn.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from sim.engine.draws import BLOCK_PATHS, resolve_seed
@@ -28,6 +28,9 @@ MAX_CHUNK_PATHS = 1 << 20
 MAX_RECORD_BYTES = 2 * 1024**3
 #: the largest per-path result (or summary tally) a run may keep
 MAX_RESULT_BYTES = 2 * 1024**3
+#: the most paths one run may ask for: path counts and the statistics' sums are float64,
+#: exact up to 2**53 (``force`` on the command line cannot pass this one)
+MAX_PATHS = 2**53
 
 
 def validate_strategies(game: Game, strategies) -> tuple[Strategy, ...]:
@@ -69,6 +72,15 @@ def positive_int(name: str, value) -> int:
     if not is_whole_number(value) or value < 1:
         raise ValueError(f"{name} = {value!r:.80} must be a whole number of at least 1")
     return int(value)
+
+
+def check_paths(paths: int) -> int:
+    """``paths`` if the engine can count that many exactly (:data:`MAX_PATHS`), else ValueError."""
+    if paths > MAX_PATHS:
+        shown = f"{paths:.3e}" if paths < 10**300 else f"a {len(str(paths))}-digit number"
+        raise ValueError(f"paths = {shown} is more than a run can count exactly "
+                         f"(at most 2**53 = {MAX_PATHS:.3e})")
+    return paths
 
 
 def _gib(size: float) -> str:
@@ -114,32 +126,60 @@ def check_memory(game: Game, strategies: Sequence[Strategy], paths: int, method:
 
 
 @dataclass(frozen=True)
+class ChunkPlan(Sequence):
+    """The chunks of a run, made one at a time when asked for (a run of 2**53 paths has
+    billions of chunks: a list of them would fill the memory before any work)."""
+
+    game: Game
+    strategies: tuple[Strategy, ...]
+    seed: int
+    paths: int
+    per_chunk: int  # blocks per chunk
+    method: str
+    record: bool
+    summary: bool
+
+    def __len__(self) -> int:
+        total_blocks = -(-self.paths // BLOCK_PATHS)
+        return -(-total_blocks // self.per_chunk)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        first = index * self.per_chunk
+        n_blocks = min(self.per_chunk, -(-self.paths // BLOCK_PATHS) - first)
+        kept = min(n_blocks * BLOCK_PATHS, self.paths - first * BLOCK_PATHS)
+        return Chunk(self.game, self.strategies, self.seed, first, n_blocks, kept, self.method,
+                     self.record, self.summary)
+
+    def __iter__(self) -> Iterator[Chunk]:
+        return (self[i] for i in range(len(self)))
+
+
+@dataclass(frozen=True)
 class Plan:
     """A checked request: its strategies, seed, method and chunks."""
 
     strategies: tuple[Strategy, ...]
     seed: int
     method: str
-    chunks: list[Chunk]
+    chunks: Sequence[Chunk]
 
 
 def plan(game, strategies, paths, seed, rng, method, record, chunk_size, summary) -> Plan:
     """Validate a request and split it into chunks of whole blocks."""
     strategies = validate_strategies(game, strategies)
-    paths = positive_int("paths", paths)
+    paths = check_paths(positive_int("paths", paths))
     seed = resolve_seed(seed, rng)
     method = choose_method(game, strategies, method, record)
     if chunk_size is None:
         chunk_size = DEFAULT_COUNTS_CHUNK_PATHS if method == "counts" else DEFAULT_CHUNK_PATHS
     chunk_size = min(positive_int("chunk_size", chunk_size), MAX_CHUNK_PATHS)
     check_memory(game, strategies, paths, method, record, summary)
-    total_blocks = -(-paths // BLOCK_PATHS)
     per_chunk = -(-chunk_size // BLOCK_PATHS)
-    chunks = []
-    for first in range(0, total_blocks, per_chunk):
-        n_blocks = min(per_chunk, total_blocks - first)
-        kept = min(n_blocks * BLOCK_PATHS, paths - first * BLOCK_PATHS)
-        chunks.append(
-            Chunk(game, strategies, seed, first, n_blocks, kept, method, record, summary)
-        )
+    chunks = ChunkPlan(game, strategies, seed, paths, per_chunk, method, record, summary)
     return Plan(strategies, seed, method, chunks)

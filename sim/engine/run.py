@@ -29,8 +29,13 @@ Progress = Callable[[int], None]
 
 
 def _ignore_interrupts() -> None:
-    """Worker start-up: Ctrl-C is the parent's to handle (it then terminates the workers)."""
+    """Worker start-up: Ctrl-C is the parent's to handle (it then terminates the workers), and
+    SIGTERM/SIGHUP take their default action (a forked worker inherits the command line's
+    handlers, which would raise in the worker and print its traceback as the pool shuts down)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
 
 
 def _chunk_results(chunks: list[Chunk], workers: int, executor: Executor | None):

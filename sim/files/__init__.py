@@ -23,10 +23,10 @@ permission bits (a 0600 file stays 0600); a symlinked destination is written thr
 is replaced, the link stays). The temporary file is removed on every way out: an exception,
 Ctrl-C (``KeyboardInterrupt``) and SIGTERM/SIGHUP, whose handler (installed by the first write,
 in the main thread, only over the default action) removes this process's pending temporary
-files before the signal takes its usual course (Python runs handlers between bytecodes, so a
-signal that lands inside a long C call, e.g. a big ``to_csv``, is handled when it returns). An
-existing destination that is not a regular file is refused, never replaced. Problems are
-:class:`UnwritableFile`.
+files and ends the program with status 128 + the signal, 143 for SIGTERM (Python runs handlers
+between bytecodes, so a signal that lands inside a long C call, e.g. a big ``to_csv``, is handled
+when it returns). An existing destination that is not a regular file is refused, never replaced.
+Problems are :class:`UnwritableFile`.
 
 :func:`move_aside` renames a damaged file to ``NAME.corrupt-YYYYmmddTHHMMSS`` (never deleting,
 never overwriting an earlier one).
@@ -45,6 +45,7 @@ from sim.files.errors import (
     UnreadableFile,
     UnwritableFile,
     excerpt,
+    path_excerpt,
 )
 from sim.files.reading import (
     csv_rows,
@@ -60,8 +61,31 @@ from sim.files.reading import (
 from sim.files.writing import atomic_path, atomic_write, write_bytes, write_json, write_text
 
 __all__ = [
-    "CACHE", "CLASS_LIST", "CONFIG", "LESSON", "SCORES", "SESSION", "SETTINGS", "FileError",
-    "FileKind", "UnreadableFile", "UnwritableFile", "atomic_path", "atomic_write", "csv_rows",
-    "excerpt", "load_json", "load_npz", "load_toml", "move_aside", "parse_json", "parse_toml",
-    "read_bytes", "read_text", "write_bytes", "write_json", "write_text",
+    "CACHE",
+    "CLASS_LIST",
+    "CONFIG",
+    "LESSON",
+    "SCORES",
+    "SESSION",
+    "SETTINGS",
+    "FileError",
+    "FileKind",
+    "UnreadableFile",
+    "UnwritableFile",
+    "atomic_path",
+    "atomic_write",
+    "csv_rows",
+    "excerpt",
+    "load_json",
+    "load_npz",
+    "load_toml",
+    "move_aside",
+    "parse_json",
+    "parse_toml",
+    "path_excerpt",
+    "read_bytes",
+    "read_text",
+    "write_bytes",
+    "write_json",
+    "write_text",
 ]

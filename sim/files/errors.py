@@ -46,7 +46,7 @@ class FileError(ValueError):
         self.path = Path(path)
         self.problem = problem
         label = f"{kind.label} " if kind is not None else ""
-        super().__init__(f"{label}{excerpt(str(path))}: {problem}")
+        super().__init__(f"{label}{path_excerpt(path)}: {problem}")
 
 
 class UnreadableFile(FileError):
@@ -94,6 +94,24 @@ def excerpt(value: object, limit: int = 80) -> str:
     _REPR.maxstring = _REPR.maxother = max(limit, 8)
     text = _REPR.repr(value)
     return text if len(text) <= limit + 20 else text[:limit] + "…"
+
+
+def path_excerpt(path: str | os.PathLike, limit: int = 80) -> str:
+    """A file name quoted for a message: whole when short, else its *end* (the name itself
+    matters more than the folders above it).
+
+    Examples
+    --------
+    >>> path_excerpt("/tmp/a.csv")
+    "'/tmp/a.csv'"
+    >>> path_excerpt("/" + "d" * 200 + "/results.csv", limit=20)
+    "'…dddddddd/results.csv' (213 characters)"
+    """
+    text = str(path)
+    if len(text) <= limit:
+        return repr(text)
+    quoted = repr(text[-limit:])
+    return f"{quoted[0]}…{quoted[1:]} ({len(text):,} characters)"
 
 
 def _os_problem(error: OSError) -> str:

@@ -34,10 +34,11 @@ def _remove_pending() -> None:
 
 
 def _on_signal(signum, _frame) -> None:
-    """Remove this process's temporary files, then let the signal do what it did before."""
+    """Remove this process's temporary files, then end the program cleanly with status
+    128 + the signal's number (143 for SIGTERM), as a shell reports a process the signal
+    killed; raising lets every ``finally`` run on the way out."""
     _remove_pending()
-    signal.signal(signum, signal.SIG_DFL)
-    os.kill(os.getpid(), signum)
+    raise SystemExit(128 + signum)
 
 
 def _install_signal_cleanup() -> None:

@@ -19,13 +19,14 @@ until it draws.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import files
 from sim.lessons.figures_learning import learning_figure, wire_figure
 from sim.lessons.model import Lesson, LessonStep
 from sim.lessons.steps import (
@@ -251,7 +252,10 @@ def _overbetting(figure: Figure, r: OverbettingResult, labels: Mapping[str, str]
     bars.plot(x[theory], r.theory[theory], "D", color=s.foreground,
               markeredgecolor=s.background, markersize=s.marker_size * 1.2,
               label=labels["theory"], zorder=5)
-    scale = max(abs(r.g_star), float(np.max(np.abs(heights))), 1e-3)
+    # g* underflows to a non-finite value for p ~ 1e-50: scale by what is finite
+    scale = max((v for v in (abs(r.g_star), float(np.max(np.abs(heights)))) if np.isfinite(v)),
+                default=1e-3)
+    scale = max(scale, 1e-3)
     for i in x[~finite]:
         bars.text(i, -0.5 * scale, f"−∞\n{labels['bust']}", ha="center", va="center",
                   color=colours[i])
@@ -373,6 +377,32 @@ def step_figure(
     return figure
 
 
+@dataclass(frozen=True)
+class StepFailure:
+    """A step that could not be computed or drawn: the message its panel shows instead (the
+    classroom never ends a lesson on one step's error)."""
+
+    message: str
+
+    def facts(self) -> dict[str, float]:
+        return {}
+
+
+def failure_figure(message: str, style: FigureStyle = HANDOUT,
+                   size: tuple[float, float] = (9.0, 5.0), dpi: float = 100.0) -> Figure:
+    """A figure that says, in the step's panel, why the step cannot be shown."""
+    import textwrap
+
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(_rc(style)):
+        figure = Figure(figsize=size, dpi=dpi)
+        figure.text(0.5, 0.5, textwrap.fill(message, 60), ha="center", va="center",
+                    color=style.foreground, fontsize=style.font_size, wrap=True)
+    return figure
+
+
 def render_lesson_figures(
     lesson: Lesson,
     out_dir: str | os.PathLike,
@@ -382,8 +412,8 @@ def render_lesson_figures(
 ) -> list[Path]:
     """Compute every step of ``lesson`` and save its figure as PNG in ``out_dir``.
 
-    Files are named ``step-01-entropy.png`` and so on, each written atomically (a temporary
-    file in the same folder, then renamed). Returns the paths in step order.
+    Files are named ``step-01-entropy.png`` and so on, each written atomically
+    (:func:`sim.files.atomic_path`). Returns the paths in step order.
     """
     import matplotlib
 
@@ -393,14 +423,8 @@ def render_lesson_figures(
     for number, step in enumerate(lesson.steps, start=1):
         figure = step_figure(step, compute_step(step), lesson.labels, style)
         path = folder / f"step-{number:02d}-{step.id}.png"
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".png", dir=folder)
-        os.close(handle)
-        try:
+        with files.atomic_path(path, suffix=".png") as temporary:
             with matplotlib.rc_context(_rc(style)):
                 figure.savefig(temporary, dpi=dpi, format="png")
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
         written.append(path)
     return written

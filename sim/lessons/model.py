@@ -24,7 +24,10 @@ and the parameters without touching code::
 
 The body may quote the numbers a step computed with ``{name}`` or ``{name:.3f}``; the names
 each step provides are listed in :data:`STEP_FACTS` and checked on load. Braces that are not a
-placeholder are written ``{{`` and ``}}``.
+placeholder are written ``{{`` and ``}}``. Lesson text is untrusted (it travels by e-mail): it is
+compiled by :mod:`sim.text_template` (a closed set of fields, format specs of width <= 40 and
+precision <= 6), never given to ``str.format``. Each step's parameters are also checked against
+what its figure can draw (e.g. ``peak_decomposition`` needs 0 < share < 1).
 
 A lesson file is data only: it is parsed with :mod:`tomllib` (tomli on Python 3.10) and never
 evaluated or unpickled. Every problem (an unknown key, a wrong type, p outside [0, 1], NaN, an
@@ -35,18 +38,14 @@ unknown placeholder) raises ``ValueError`` naming the key and the value.
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
+from sim import files
+from sim.files import excerpt
 from sim.lessons.schema import (  # noqa: F401  (the step tables are part of this module's API)
     _LANGUAGE,
     _LESSON_KEYS,
@@ -70,10 +69,10 @@ from sim.lessons.schema import (  # noqa: F401  (the step tables are part of thi
     _check_placeholders,
     _check_template,
     _no_unknown,
-    _SafeFormatter,
     _table,
     _text,
 )
+from sim.text_template import Template, compile_template
 
 
 @dataclass(frozen=True)
@@ -84,6 +83,8 @@ class LessonStep:
     heading: str
     body: str
     params: StepParams
+    #: the body compiled once (closed set of fields, bounded specs); None: compiled on use
+    template: Template | None = field(default=None, compare=False, repr=False)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -100,8 +101,10 @@ class LessonStep:
         return dataclasses.replace(self, params=params)
 
     def render_body(self, facts: Mapping[str, float]) -> str:
-        """The body with its ``{name:spec}`` placeholders filled from a step's facts."""
-        return _SafeFormatter().format(self.body, **facts)
+        """The body with its ``{name:spec}`` placeholders filled from a step's facts
+        (:mod:`sim.text_template`: bounded in time and size whatever the lesson file says)."""
+        template = self.template or compile_template(self.body, STEP_FACTS[self.id])
+        return template.render(facts)
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,8 @@ class Lesson:
     steps: tuple[LessonStep, ...]
     labels: Mapping[str, str] = field(default_factory=lambda: dict(LABELS))
     source: str = "<string>"
+    #: LABEL_TEMPLATES compiled on load; missing ones are compiled on use
+    templates: Mapping[str, Template] = field(default_factory=dict, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -126,8 +131,11 @@ class Lesson:
         return self.counter("step_counter", index + 1, len(self.steps))
 
     def counter(self, key: str, number: int, total: int) -> str:
-        """A template label of LABEL_TEMPLATES filled in, e.g. 'Flip 12 of 100'."""
-        return _SafeFormatter().format(self.labels[key], number=number, total=total)
+        """A template label of LABEL_TEMPLATES filled in, e.g. 'Flip 12 of 100' (the one way
+        to fill a label: never ``str.format`` on lesson text)."""
+        template = self.templates.get(key) or compile_template(self.labels[key],
+                                                                LABEL_TEMPLATES[key])
+        return template.render({"number": number, "total": total})
 
     def with_params(self, **changes: Any) -> Lesson:
         """A copy with parameters changed on every step that uses them (the teacher's edits)."""
@@ -139,32 +147,15 @@ class Lesson:
 
 
 def load_lesson(path: str | Path) -> Lesson:
-    """Read and validate a lesson file (TOML). Problems raise ValueError naming them."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise ValueError(f"lesson file {str(path)!r} cannot be read: {error.strerror}") from None
-    if size > MAX_FILE_BYTES:
-        raise ValueError(
-            f"lesson file {str(path)!r} is {size} bytes; the limit is {MAX_FILE_BYTES}"
-        )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ValueError(f"lesson file {str(path)!r} is not UTF-8 text") from None
-    except OSError as error:  # a folder, or no permission to read
-        raise ValueError(f"lesson file {str(path)!r} cannot be read: {error.strerror}") from None
+    """Read and validate a lesson file (TOML) through :func:`sim.files.read_text` (a regular
+    file of at most 1 MB; a byte-order mark is fine). Problems raise ValueError naming them."""
+    text = files.read_text(path, files.LESSON)
     return loads_lesson(text, source=str(path))
 
 
 def loads_lesson(text: str, source: str = "<string>") -> Lesson:
-    """Parse and validate a lesson from TOML text."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ValueError(f"{source}: not valid TOML: {error}") from None
-    return lesson_from_dict(data, source=source)
+    """Parse (nesting at most 16 deep) and validate a lesson from TOML text."""
+    return lesson_from_dict(files.parse_toml(text, source, files.LESSON), source=source)
 
 
 def lesson_from_dict(data: Mapping[str, Any], source: str = "<string>") -> Lesson:
@@ -175,7 +166,8 @@ def lesson_from_dict(data: Mapping[str, Any], source: str = "<string>") -> Lesso
     title = _text("title", data.get("title"), source, MAX_TITLE)
     language = data.get("language")
     if not isinstance(language, str) or not _LANGUAGE.match(language):
-        raise ValueError(f"{source}: language = {language!r} must be a tag such as 'en' or 'zh-TW'")
+        raise ValueError(f"{source}: language = {excerpt(language)} must be a tag such as "
+                         "'en' or 'zh-TW'")
     defaults = _table("defaults", data.get("defaults", {}), source)
     _no_unknown(defaults, set(dataclasses.asdict(StepParams())), f"{source}: [defaults]")
     shared = {k: _check_param(k, v, f"{source}: [defaults]") for k, v in defaults.items()}
@@ -184,13 +176,15 @@ def lesson_from_dict(data: Mapping[str, Any], source: str = "<string>") -> Lesso
     _no_unknown(given, set(LABELS), f"{source}: [labels]")
     for key, value in given.items():
         labels[key] = _text(f"labels.{key}", value, source, MAX_HEADING)
-    for key, names in LABEL_TEMPLATES.items():
-        _check_template(key, labels[key], names, source)
+    templates = {key: _check_template(key, labels[key], names, source)
+                 for key, names in LABEL_TEMPLATES.items()}
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
-        raise ValueError(f"{source}: steps = {raw_steps!r} must be a non-empty list of [[steps]]")
+        raise ValueError(f"{source}: steps = {excerpt(raw_steps)} must be a non-empty list of "
+                         "[[steps]]")
     steps = tuple(_step(i, raw, shared, source) for i, raw in enumerate(raw_steps, start=1))
-    return Lesson(title=title, language=language, steps=steps, labels=labels, source=source)
+    return Lesson(title=title, language=language, steps=steps, labels=labels, source=source,
+                  templates=templates)
 
 
 def _step(number: int, raw: Any, shared: Mapping[str, Any], source: str) -> LessonStep:
@@ -199,11 +193,11 @@ def _step(number: int, raw: Any, shared: Mapping[str, Any], source: str) -> Less
     _no_unknown(raw, _STEP_KEYS_ALLOWED, where)
     step_id = raw.get("id")
     if step_id not in STEP_IDS:
-        raise ValueError(f"{where}: id = {step_id!r} is not one of {', '.join(STEP_IDS)}")
+        raise ValueError(f"{where}: id = {excerpt(step_id)} is not one of {', '.join(STEP_IDS)}")
     where = f"{source}: step {number} ({step_id})"
     heading = _text("heading", raw.get("heading"), where, MAX_HEADING)
     body = _text("body", raw.get("body", ""), where, MAX_BODY, empty=True)
-    _check_placeholders(body, STEP_FACTS[step_id], where)
+    template = _check_placeholders(body, STEP_FACTS[step_id], where)
     given = _table("params", raw.get("params", {}), where)
     allowed = STEP_KEYS[step_id]
     _no_unknown(given, set(allowed), f"{where}: [steps.params]")
@@ -212,7 +206,7 @@ def _step(number: int, raw: Any, shared: Mapping[str, Any], source: str) -> Less
     values.update({k: _check_param(k, v, where) for k, v in given.items()})
     params = StepParams(**values)
     _check_combination(step_id, params, where)
-    return LessonStep(id=step_id, heading=heading, body=body, params=params)
+    return LessonStep(id=step_id, heading=heading, body=body, params=params, template=template)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,6 +228,6 @@ def default_lesson(language: str = "en") -> Lesson:
     languages = available_languages()
     if language not in languages:
         raise ValueError(
-            f"language = {language!r} has no lesson; available: {', '.join(languages)}"
+            f"language = {excerpt(language)} has no lesson; available: {', '.join(languages)}"
         )
     return load_lesson(lesson_folder() / f"{language}.toml")

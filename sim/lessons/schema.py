@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import math
 import re
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sim.files import excerpt
 from sim.games import CoinGame
 from sim.strategies import parse_strategy
+from sim.text_template import Template, compile_template
 
 #: The ideas, in the order the default lessons teach them (the last two: Kelly's private wire,
 #: and learning is betting).
@@ -224,141 +225,116 @@ _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-class _SafeFormatter(string.Formatter):
-    """str.format restricted to plain names: no attribute access, indexing or conversions."""
-
-    def get_field(self, field_name, args, kwargs):
-        if not _IDENTIFIER.match(field_name):
-            raise ValueError(f"placeholder {{{field_name}}} must be a plain name")
-        return kwargs[field_name], field_name
-
-    def convert_field(self, value, conversion):
-        if conversion is not None:
-            raise ValueError(f"placeholder conversion !{conversion} is not allowed")
-        return value
-
-
-
 def _no_unknown(table: Mapping[str, Any], allowed: set[str], where: str) -> None:
     unknown = sorted(set(table) - allowed)
     if unknown:
         raise ValueError(
-            f"{where}: unknown key {unknown[0]!r} (= {table[unknown[0]]!r}); "
+            f"{where}: unknown key {excerpt(unknown[0])} (= {excerpt(table[unknown[0]])}); "
             f"expected one of {', '.join(sorted(allowed))}"
         )
 
 
 def _table(name: str, value: Any, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise ValueError(f"{where}: {name} = {value!r} must be a table")
+        raise ValueError(f"{where}: {name} = {excerpt(value)} must be a table")
     return value
 
 
 def _text(name: str, value: Any, where: str, limit: int, empty: bool = False) -> str:
     if not isinstance(value, str) or (not empty and not value.strip()):
-        raise ValueError(f"{where}: {name} = {value!r} must be a non-empty string")
+        raise ValueError(f"{where}: {name} = {excerpt(value)} must be a non-empty string")
     if len(value) > limit:
         raise ValueError(f"{where}: {name} is {len(value)} characters long; the limit is {limit}")
     return value
 
 
-def _check_placeholders(body: str, facts: tuple[str, ...], where: str) -> None:
-    """Every ``{name:spec}`` in the body names a fact of the step and has a valid number format."""
-    try:
-        parsed = list(string.Formatter().parse(body))
-    except ValueError as error:
-        raise ValueError(f"{where}: body has a stray brace ({error}); write {{{{ or }}}}") from None
-    for _, name, spec, conversion in parsed:
-        if name is None:
-            continue
-        if name not in facts:
-            raise ValueError(
-                f"{where}: body placeholder {{{name}}} is not a number this step computes; "
-                f"known: {', '.join(facts)}"
-            )
-        if conversion is not None or "{" in (spec or ""):
-            raise ValueError(f"{where}: body placeholder {{{name}}} may only carry a number format")
-        try:
-            format(1.5, spec or "")
-        except ValueError:
-            raise ValueError(
-                f"{where}: body placeholder {{{name}:{spec}}} has a bad format"
-            ) from None
+def _check_placeholders(body: str, facts: tuple[str, ...], where: str) -> Template:
+    """The body as a :class:`sim.text_template.Template`: every ``{name:spec}`` names a fact
+    of the step and has a bounded number format (width <= 40, precision <= 6)."""
+    return compile_template(body, facts, where=f"{where}: body")
 
 
-def _check_template(key: str, text: str, wanted: set[str], where: str) -> None:
+def _check_template(key: str, text: str, wanted: set[str], where: str) -> Template:
     """A template label (see LABEL_TEMPLATES) must place exactly its placeholders."""
-    try:
-        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-        _SafeFormatter().format(text, **dict.fromkeys(wanted, 1))
-    except (ValueError, KeyError, IndexError):
-        names = set()
-    if names != wanted:
+    template = compile_template(text, wanted, where=f"{where}: labels.{key}")
+    if template.names != wanted:
         need = " and ".join(f"{{{n}}}" for n in sorted(wanted))
         raise ValueError(
-            f"{where}: labels.{key} = {text!r} must contain {need} and no other placeholder"
+            f"{where}: labels.{key} = {excerpt(text)} must contain {need} and no other "
+            "placeholder"
         )
+    return template
 
 
 def _number(key: str, value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{where}: {key} = {value!r} is not a number")
+        raise ValueError(f"{where}: {key} = {excerpt(value)} is not a number")
     number = float(value)
     if not math.isfinite(number):
-        raise ValueError(f"{where}: {key} = {value!r} is not a finite number")
+        raise ValueError(f"{where}: {key} = {excerpt(value)} is not a finite number")
     return number
 
 
 def _whole(key: str, value: Any, where: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{where}: {key} = {value!r} is not a whole number")
+        raise ValueError(f"{where}: {key} = {excerpt(value)} is not a whole number")
     if not low <= value <= high:
-        raise ValueError(f"{where}: {key} = {value!r} must be between {low} and {high}")
+        raise ValueError(f"{where}: {key} = {excerpt(value)} must be between {low} and {high}")
     return int(value)
 
 
 def _unit(key: str, value: Any, where: str) -> float:
     number = _number(key, value, where)
     if not 0.0 <= number <= 1.0:
-        raise ValueError(f"{where}: {key} = {value!r} must be in [0, 1]")
+        raise ValueError(f"{where}: {key} = {excerpt(value)} must be in [0, 1]")
     return number
 
 
 def _positive(key: str, value: Any, where: str) -> float:
     number = _number(key, value, where)
     if number <= 0:
-        raise ValueError(f"{where}: {key} = {value!r} must be greater than 0")
+        raise ValueError(f"{where}: {key} = {excerpt(value)} must be greater than 0")
+    return number
+
+
+def _odds(key: str, value: Any, where: str) -> float:
+    """Net odds the engine accepts: positive, with a finite reciprocal (tails pays 1/b)."""
+    number = _positive(key, value, where)
+    try:
+        CoinGame(odds=number)
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
     return number
 
 
 def _shares(key: str, value: Any, where: str) -> tuple[float, ...]:
     items = _list(key, value, where)
     if not 1 <= len(items) <= 50:
-        raise ValueError(f"{where}: shares = {value!r} must list 1 to 50 shares")
+        raise ValueError(f"{where}: shares = {excerpt(value)} must list 1 to 50 shares")
     return tuple(_unit(f"shares[{i}]", v, where) for i, v in enumerate(items))
 
 
 def _strategies(key: str, value: Any, where: str) -> tuple[str, ...]:
     items = _list(key, value, where)
     if not 1 <= len(items) <= 8:
-        raise ValueError(f"{where}: strategies = {value!r} must list 1 to 8 strategies")
+        raise ValueError(f"{where}: strategies = {excerpt(value)} must list 1 to 8 strategies")
     for i, spec in enumerate(items):
         if not isinstance(spec, str):
-            raise ValueError(f"{where}: strategies[{i}] = {spec!r} is not a strategy name")
+            raise ValueError(f"{where}: strategies[{i}] = {excerpt(spec)} is not a strategy name")
         try:
             parse_strategy(spec)
         except ValueError as error:
-            raise ValueError(f"{where}: strategies[{i}] = {spec!r}: {error}") from None
+            raise ValueError(f"{where}: strategies[{i}] = {excerpt(spec)}: {error}") from None
     return tuple(items)
 
 
 def _prior(key: str, value: Any, where: str) -> tuple[float, float]:
     items = _list(key, value, where)
     if len(items) != 2:
-        raise ValueError(f"{where}: prior = {value!r} must be [alpha, beta]")
+        raise ValueError(f"{where}: prior = {excerpt(value)} must be [alpha, beta]")
     alpha, beta = (_number(f"prior[{i}]", v, where) for i, v in enumerate(items))
     if alpha <= 0 or beta <= 0:
-        raise ValueError(f"{where}: prior = {value!r} must be two numbers greater than 0")
+        raise ValueError(f"{where}: prior = {excerpt(value)} must be two numbers greater than 0")
     return (alpha, beta)
 
 
@@ -373,7 +349,7 @@ def _smoothing(key: str, value: Any, where: str) -> float:
 _PARAM_CHECKS = {
     "p": _unit,
     "share": _unit,
-    "odds": _positive,
+    "odds": _odds,
     "start": _positive,
     "rounds": lambda key, value, where: _whole(key, value, where, 1, MAX_ROUNDS),
     "paths": lambda key, value, where: _whole(key, value, where, 1, MAX_PATHS),
@@ -390,18 +366,24 @@ def _check_param(key: str, value: Any, where: str) -> Any:
     """One parameter, type- and range-checked; returns it in the type StepParams holds."""
     check = _PARAM_CHECKS.get(key)
     if check is None:
-        raise ValueError(f"{where}: unknown parameter {key!r} (= {value!r})")
+        raise ValueError(f"{where}: unknown parameter {excerpt(key)} (= {excerpt(value)})")
     return check(key, value, where)
 
 
 def _list(key: str, value: Any, where: str) -> list[Any]:
     if not isinstance(value, (list, tuple)):
-        raise ValueError(f"{where}: {key} = {value!r} must be a list")
+        raise ValueError(f"{where}: {key} = {excerpt(value)} must be a list")
     return list(value)
 
 
 def _check_combination(step_id: str, params: StepParams, where: str) -> None:
-    """Limits that involve several parameters: memory for recorded paths."""
+    """Limits that involve several parameters (memory for recorded paths) or one step's
+    figure (what it can draw)."""
+    if step_id == "peak_decomposition" and not 0.0 < params.share < 1.0:
+        raise ValueError(
+            f"{where}: share = {params.share!r} must be strictly between 0 and 1 for this step "
+            "(its figure draws the divergence D(p||share), infinite at 0 and 1)"
+        )
     recorded = {"overbetting": len(params.strategies), "many_worlds": 1, "unknown_p": 3}
     if step_id in recorded:
         cells = params.paths * params.rounds * recorded[step_id]
@@ -416,9 +398,9 @@ def _check_combination(step_id: str, params: StepParams, where: str) -> None:
             try:
                 constant = parse_strategy(spec).constant_fractions(game)
             except ValueError as error:
-                raise ValueError(f"{where}: strategies: {spec!r}: {error}") from None
+                raise ValueError(f"{where}: strategies: {excerpt(spec)}: {error}") from None
             if constant is None:
                 raise ValueError(
-                    f"{where}: strategies: {spec!r} does not stake a constant fraction; "
+                    f"{where}: strategies: {excerpt(spec)} does not stake a constant fraction; "
                     "use kelly, kelly:C, fixed:F, share:A or allin"
                 )

@@ -79,15 +79,25 @@ def _race_split_panel(split_axis, rows: pd.DataFrame, x: np.ndarray, labels: lis
     split_axis.grid(alpha=0.25, axis="y")
 
 
+def _listed(values, shown: int = 6) -> str:
+    """'0.5, 0.3, 0.2', or the first few and a count for a long list (a title stays a line)."""
+    items = ", ".join(f"{value:g}" for value in values[:shown])
+    return items + (f", … ({len(values)} outcomes)" if len(values) > shown else "")
+
+
 def race_figure(table: pd.DataFrame, game: RaceGame) -> Figure:
-    """Per strategy: Monte Carlo growth against theory, and H(p, b) = H(p) + D(p||b)."""
+    """Per strategy: Monte Carlo growth against theory, and H(p, b) = H(p) + D(p||b).
+
+    Long lists (a race of 1,000 outcomes) are shortened in the title and the tick labels, so
+    the figure keeps its size whatever the number of outcomes."""
     rows = table.reset_index(drop=True)
-    labels = rows["strategy"].astype(str).tolist()
+    labels = [name if len(name) <= 28 else name[:27] + "…" for name in rows["strategy"].astype(str)]
     x = np.arange(len(labels))
-    figure = Figure(figsize=(max(8.0, 1.9 * len(labels) + 3.5), 4.6), layout="constrained")
+    figure = Figure(figsize=(min(max(8.0, 1.9 * len(labels) + 3.5), 40.0), 4.6),
+                    layout="constrained")
     growth_axis, split_axis = figure.subplots(1, 2)
-    odds = ", ".join(f"{o:g}" for o in game.odds)
-    probs = ", ".join(f"{q:g}" for q in game.probs)
+    odds = _listed(game.odds)
+    probs = _listed(game.probs)
     figure.suptitle(f"Horse race: p = ({probs}), decimal odds = ({odds})",
                     fontsize=12, fontweight="bold")
 

@@ -400,7 +400,8 @@ def test_cli_headless_stops_by_itself_and_reports_unwritable_files(tmp_path, cap
     assert main(["--headless"]) == 0
     blocker = tmp_path / "file.txt"
     blocker.write_text("not a folder")
-    assert main(["--headless", "--screenshot", str(blocker / "shot.png")]) == 1
+    # a destination that cannot be written is bad input: exit 2, one line (issue 17)
+    assert main(["--headless", "--screenshot", str(blocker / "shot.png")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot write" in err
 
@@ -506,13 +507,15 @@ def test_cli_window_close_sigterm_and_ctrl_c_save_and_exit(monkeypatch, capsys):
         "sigterm": (lambda app: os.kill(os.getpid(), signal.SIGTERM), 0),
         "ctrl-c": (lambda app: (_ for _ in ()).throw(KeyboardInterrupt), 130),
     }
+    # sim.files may have installed its temporary-file cleanup over the default action
+    before = signal.getsignal(signal.SIGTERM)
     for name, (stop, code) in stops.items():
         (data_dir() / UNFINISHED_FILE).unlink(missing_ok=True)
         monkeypatch.setattr(App, "run", flip_then(stop))
         assert main(argv) == code, name
         saved = load_unfinished()
         assert saved is not None and saved.round == 3 and saved.seed == 7, name
-    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is put back
+    assert signal.getsignal(signal.SIGTERM) is before  # the handler is put back
     assert capsys.readouterr().err == "kelly play: interrupted\n"
 
 

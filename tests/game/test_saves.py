@@ -25,6 +25,7 @@ from game.saves import (
     save_settings,
     write_json,
 )
+from sim.files import UnwritableFile
 
 
 def score(final, kind="coin", seed=1, growth=0.01):
@@ -120,8 +121,8 @@ def test_write_json_is_atomic(tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("game.saves.os.replace", explode)
-    with pytest.raises(OSError):
+    monkeypatch.setattr("sim.files.writing.os.replace", explode)
+    with pytest.raises(UnwritableFile, match="cannot be written"):
         write_json(target, {"a": 2})
     assert json.loads(target.read_text()) == {"a": 1}
     assert [p.name for p in tmp_path.iterdir()] == ["file.json"]
@@ -186,14 +187,14 @@ def test_an_unreadable_file_is_moved_aside(tmp_path, monkeypatch, name):
     # chmod 000 does not stop root, so the refusal is simulated where the file is read
     load, default = LOADERS[name]
     (tmp_path / name).write_text('{"version": 1}')
-    real = Path.read_text
+    real = os.open
 
-    def refuse(self, *args, **kwargs):
-        if self.name == name:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self, *args, **kwargs)
+    def refuse(path, *args, **kwargs):  # where sim.files opens the file
+        if Path(path).name == name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_text", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.warns(UserWarning, match="Permission denied"):
         assert load(tmp_path) == default
     assert len(list(tmp_path.glob(f"{name}.corrupt-*"))) == 1
@@ -202,9 +203,12 @@ def test_an_unreadable_file_is_moved_aside(tmp_path, monkeypatch, name):
 def test_a_bad_file_that_cannot_be_moved_still_gives_defaults(tmp_path, monkeypatch):
     (tmp_path / SETTINGS_FILE).write_text("garbage")
 
-    def refuse(*args):
+    def refuse(*args, **kwargs):
         raise PermissionError(13, "Read-only file system")
 
+    # sim.files.move_aside claims the new name with a hard link, else renames
+    monkeypatch.setattr(os, "link", refuse)
+    monkeypatch.setattr(os, "rename", refuse)
     monkeypatch.setattr(os, "replace", refuse)
     with pytest.warns(UserWarning, match="nor moved aside"):
         assert load_settings(tmp_path) == Settings()
@@ -275,3 +279,20 @@ def test_the_lock_excludes_and_times_out(tmp_path):
         holder.wait()
     with file_lock(path, timeout=5):  # the dead process's lock is gone with it
         pass
+
+
+def test_a_saved_session_with_optimal_bots_at_odd_rules_is_refused_not_solved(tmp_path,
+                                                                              monkeypatch):
+    # issue 18: odds 2 and cap 2,500 took over a minute to solve at load
+    import sim.optimal_solver as solver
+    from game.saves import UNFINISHED_FILE, load_unfinished, save_unfinished
+
+    record = {"kind": "coin", "seed": 3, "bets": [], "draws": "engine-blocks",
+              "game": {"p": 0.6, "odds": 2.0, "rounds": 300, "start": 25.0, "cap": 2500.0,
+                       "tick": 1.0},
+              "bots": [["Optimal", "optimal"]]}
+    save_unfinished(record, "coin", tmp_path)
+    monkeypatch.setattr(solver, "solve_tables", lambda *a: pytest.fail("solved at load"))
+    with pytest.warns(UserWarning, match="saved session may solve while it loads"):
+        assert load_unfinished(tmp_path) is None
+    assert list(tmp_path.glob(UNFINISHED_FILE + ".corrupt-*"))  # kept aside, not deleted

@@ -8,8 +8,7 @@
    also holds damaged entries, the valid ones are still salvaged into the table and the damaged
    original is kept aside intact.
 
-Cases the current loader fails are marked ``xfail(strict=False)``; wiring sim.files into
-game/saves.py should make them pass (then drop the marks).
+The loaders go through sim.files (issue 17), so FIFOs, /dev/zero and deep nesting are covered too.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from game import saves
@@ -31,15 +30,12 @@ from game.saves import MAX_SCORES, Score, Settings
 
 PROPERTY = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow])
-# the known failures stop at the first failing example (no shrinking: they are expected to fail)
-KNOWN_FAILING = settings(PROPERTY, phases=[Phase.explicit, Phase.generate])
 LOADERS: dict[str, Callable[[Path], object]] = {
     saves.SETTINGS_FILE: saves.load_settings,
     saves.SCORES_FILE: saves.load_scores,
     saves.UNFINISHED_FILE: saves.load_unfinished,
 }
 DEFAULTS = {saves.SETTINGS_FILE: Settings(), saves.SCORES_FILE: [], saves.UNFINISHED_FILE: None}
-KNOWN_FAILURE = "the loader does not yet go through sim.files (issue 17); flip when wired"
 
 # -- valid files ---------------------------------------------------------------------------------
 
@@ -187,8 +183,7 @@ def test_any_mutation_of_settings_loads_or_is_moved_aside_intact(file, data):
     check_mutation(*file, data)
 
 
-@pytest.mark.xfail(strict=False, reason=KNOWN_FAILURE + ": scores with a NaN or a wrong type")
-@settings(KNOWN_FAILING, max_examples=250)  # a NaN in a score's field is one draw in ~100
+@settings(PROPERTY, max_examples=250)  # a NaN in a score's field is one draw in ~100
 @given(file=st.tuples(st.just(saves.SCORES_FILE), st.lists(scores_values, max_size=8)),
        data=st.data())
 def test_any_mutation_of_scores_loads_or_is_moved_aside_intact(file, data):
@@ -218,12 +213,9 @@ def _deep(path: Path) -> None:
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX special files")
 @pytest.mark.parametrize("name", list(LOADERS))
 @pytest.mark.parametrize("make", [
-    pytest.param(_fifo, id="fifo", marks=pytest.mark.skip(reason="hangs the current loader; "
-                                                         "enable once wired (issue 17)")),
-    pytest.param(_zero, id="dev-zero", marks=pytest.mark.skip(
-        reason="reads until MemoryError in the current loader; enable once wired (issue 17)")),
-    pytest.param(_deep, id="5000-deep", marks=pytest.mark.xfail(strict=False,
-                                                               reason=KNOWN_FAILURE)),
+    pytest.param(_fifo, id="fifo"),
+    pytest.param(_zero, id="dev-zero"),
+    pytest.param(_deep, id="5000-deep"),
 ])
 def test_special_and_deep_files_give_defaults_without_hanging(tmp_path, name, make):
     make(tmp_path / name)
@@ -277,8 +269,7 @@ BAD_ENTRIES = {
 }
 
 
-@pytest.mark.xfail(strict=False, reason=KNOWN_FAILURE + ": a damaged entry loses the file")
-@KNOWN_FAILING
+@PROPERTY
 @given(old=st.lists(scores_values, min_size=1, max_size=10), new=scores_values,
        damage=st.sampled_from(sorted(BAD_ENTRIES)), version_true=st.booleans())
 def test_a_damaged_entry_never_costs_the_valid_scores(old, new, damage, version_true):

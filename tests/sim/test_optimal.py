@@ -279,11 +279,13 @@ def test_corrupt_or_foreign_cache_file_is_recomputed(fresh_memory):
     for garbage in (b"not a numpy file", b"PK\x03\x04truncated zip"):
         path.write_bytes(garbage)
         optimal._MEMORY.clear()
-        np.testing.assert_array_equal(solve(GAME).values, reference.values)
+        with pytest.warns(UserWarning, match="cache ignored, solving again"):
+            np.testing.assert_array_equal(solve(GAME).values, reference.values)
     optimal._MEMORY.clear()
     np.savez(path.open("wb"), key=np.array("someone else"), stakes=reference.stakes,
              enumerated_rounds=0)
-    np.testing.assert_array_equal(solve(GAME).values, reference.values)
+    with pytest.warns(UserWarning, match="cache ignored, solving again"):
+        np.testing.assert_array_equal(solve(GAME).values, reference.values)
     optimal._MEMORY.clear()
     assert optimal._load(path, optimal.rules_key(optimal.tick_rules(GAME)),
                          optimal.tick_rules(GAME)) is not None  # rewritten, valid again
@@ -296,3 +298,76 @@ def test_unwritable_cache_folder_only_warns(fresh_memory, tmp_path, monkeypatch)
     with pytest.warns(UserWarning, match="could not cache"):
         policy = solve(GAME)
     assert policy.value(10, 30) == pytest.approx(solve(GAME, use_cache=False).value(10, 30))
+
+
+# -- a damaged or tampered cache is detected, set aside and solved again (issues 17, 18) --------
+
+def _tamper_zero_stakes(path):
+    with np.load(path) as data:
+        arrays = dict(data)
+    arrays["stakes"] = np.zeros_like(arrays["stakes"])  # the right shape: only the numbers lie
+    np.savez(path.open("wb"), **arrays)
+
+
+def _tamper_shape(path):
+    with np.load(path) as data:
+        arrays = dict(data)
+    arrays["stakes"] = arrays["stakes"][:-1]
+    np.savez(path.open("wb"), **arrays)
+
+
+def _tamper_header(path):
+    """A member whose header claims 11 GiB of stakes (the archive holds a few KB)."""
+    import zipfile
+
+    with np.load(path) as data:
+        arrays = dict(data)
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, array in arrays.items():
+            if name == "stakes":
+                header = {"descr": np.lib.format.dtype_to_descr(array.dtype),
+                          "fortran_order": False, "shape": (11 * 2**30 // array.itemsize,)}
+                with archive.open("stakes.npy", "w") as member:
+                    np.lib.format.write_array_header_1_0(member, header)
+                    member.write(array.tobytes())
+            else:
+                with archive.open(f"{name}.npy", "w") as member:
+                    np.lib.format.write_array(member, array)
+
+
+def _tamper_npy(path):
+    with np.load(path) as data:
+        stakes = data["stakes"]
+    np.save(path.open("wb"), stakes)  # a .npy where the .npz should be
+
+
+@pytest.mark.parametrize("tamper", [_tamper_zero_stakes, _tamper_shape, _tamper_header,
+                                    _tamper_npy])
+def test_a_tampered_cache_is_detected_solved_again_and_replaced(fresh_memory, tmp_path,
+                                                                 monkeypatch, tamper):
+    monkeypatch.setenv(optimal.CACHE_ENV, str(tmp_path))
+    exact = solve(GAME, use_cache=False)
+    solve(GAME)  # writes the cache file
+    path = cache_path(GAME)
+    tamper(path)
+    damaged = path.read_bytes()
+    optimal._MEMORY.clear()
+    with pytest.warns(UserWarning, match="cache ignored, solving again"):
+        policy = solve(GAME)
+    np.testing.assert_array_equal(policy.stakes, exact.stakes)
+    np.testing.assert_array_equal(policy.values, exact.values)
+    (aside,) = tmp_path.glob(f"{path.name}.corrupt-*")
+    assert aside.read_bytes() == damaged  # the bad file is kept, byte for byte
+    optimal._MEMORY.clear()
+    monkeypatch.setattr(optimal, "solve_tables", lambda *a: pytest.fail("should have loaded"))
+    np.testing.assert_array_equal(solve(GAME).values, exact.values)  # the new file verifies
+
+
+def test_the_cache_file_says_what_it_was_computed_from(fresh_memory, tmp_path, monkeypatch):
+    monkeypatch.setenv(optimal.CACHE_ENV, str(tmp_path))
+    solve(GAME)
+    with np.load(cache_path(GAME)) as data:
+        assert set(data) == {"key", "rules", "stakes", "values", "checksum",
+                             "enumerated_rounds"}
+        assert str(data["rules"]).startswith(f"v{optimal.CACHE_VERSION}|")
+        assert len(str(data["checksum"])) == 64

@@ -143,6 +143,17 @@ def test_the_docstring_lists_every_field_of_the_lesson_model():
         assert listed == set(facts), step
 
 
+def test_the_lesson_docs_list_every_field_of_every_step():
+    from sim.lessons.schema import STEP_FACTS, STEP_KEYS
+
+    docs = (ROOT / "docs" / "lessons.md").read_text(encoding="utf-8")
+    for step, facts in STEP_FACTS.items():
+        row = next(line for line in docs.splitlines() if line.startswith(f"| `{step}` |"))
+        cells = row.strip("| ").replace("`", "").split(" | ")
+        listed, params = (cell.split(", ") for cell in cells[1:3])
+        assert set(listed) == set(facts) and set(params) == set(STEP_KEYS[step]), step
+
+
 TEMPLATE_ALPHABET = "{}:.,<>^=+-%0123456789fFeEgGdsxn_ !#[]()pq\n*z"
 
 

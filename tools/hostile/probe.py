@@ -53,7 +53,7 @@ def _add_score(_):
 
 
 def _lesson(path):
-    from game.lesson import STEP_FACTS, load_lesson
+    from sim.lessons.model import STEP_FACTS, load_lesson
 
     lesson = load_lesson(path)
     longest = 0
@@ -72,9 +72,9 @@ def _lesson(path):
 def _lesson_draw(path):
     import io
 
-    from game.lesson import load_lesson
-    from game.lesson_figures import step_figure
-    from game.lesson_steps import compute_step
+    from sim.lessons.figures import step_figure
+    from sim.lessons.model import load_lesson
+    from sim.lessons.steps import compute_step
 
     lesson = load_lesson(path)
     for step in lesson.steps:
@@ -84,14 +84,13 @@ def _lesson_draw(path):
 
 
 def _csv(path):
-    from game.class_race import read_participants_csv
+    from game.sessions.class_race import read_participants_csv
 
     return {"participants": len(read_participants_csv(path))}
 
 
 def _export(folder):
-    from game.class_race import ClassRace, Participant
-
+    from game.sessions.class_race import ClassRace, Participant
     from sim.games import CoinGame
 
     race = ClassRace([Participant("Ann", 0.2), Participant("Bo", 0.5)],

@@ -498,3 +498,22 @@ def test_many_worlds_at_huge_odds_overflows_to_inf_without_a_warning(odds):
     assert math.isinf(result.theory_mean_final)
     drawn = classroom.draw_step(step, result, lesson.labels, (400, 300), 720)
     assert drawn.size == (400, 300) and len(drawn.pixels) == 400 * 300 * 4
+
+
+def test_a_step_that_fails_shows_its_error_and_the_lesson_goes_on(app, monkeypatch):
+    # issue 18: a figure error must never end the game
+    def broken(*_args, **_kwargs):
+        raise ValueError("Axis limits cannot be NaN or Inf")
+
+    monkeypatch.setattr(classroom, "step_figure", broken)
+    scene = app.scene
+    scene.go(1)  # a step not drawn yet
+    assert scene.wait_until_ready()
+    app.run(frames=3)  # the frame draws the error panel, no exception
+    assert "step 2 (two_outcomes)" in scene.body() and "Axis limits" in scene.body()
+    assert not scene.drawing  # the panel holds the error figure, not a spinner
+    monkeypatch.undo()
+    scene.go(4)  # and a later step (not drawn ahead while it was broken) still works
+    app.run(frames=2)
+    assert scene.wait_until_ready() and scene.index == 4
+    assert "Axis limits" not in scene.body()

@@ -189,3 +189,41 @@ def test_participants_are_validated():
         ClassRace([Participant("Ada", 0.1), Participant("ADA", 0.2)], CoinGame(), 1)
     with pytest.raises(ValueError, match="at least one participant"):
         ClassRace([], CoinGame(), 1)
+
+
+# -- hostile class lists and destinations (issues 17, 18) ---------------------------------------
+
+def test_a_field_over_csv_s_limit_is_one_value_error_not_csv_error(tmp_path):
+    path = tmp_path / "class.csv"
+    path.write_text("name,fraction\n" + "A" * 200_000 + ",0.5\n")
+    with pytest.raises(ValueError, match=r"class\.csv.*line 2: field larger than field limit"):
+        read_participants_csv(path)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="POSIX FIFOs")
+def test_a_fifo_or_dev_zero_class_list_is_refused_at_once(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "fifo.csv")
+    with pytest.raises(ValueError, match="FIFO"):
+        read_participants_csv(tmp_path / "fifo.csv")
+    (tmp_path / "zero.csv").symlink_to("/dev/zero")
+    with pytest.raises(ValueError, match="device"):
+        read_participants_csv(tmp_path / "zero.csv")
+
+
+def test_an_export_that_cannot_be_written_keeps_the_race_and_offers_another_folder(tmp_path):
+    from game.sessions.class_race import export_results
+
+    game = CoinGame(p=0.6, odds=1.0, rounds=10)
+    race = ClassRace.from_csv(write_class(tmp_path / "class.csv"), game, SEED)
+    before = race.standings()
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")  # as root a 0555 folder is writable: a file in the way refuses all
+    saved, message = export_results(race, blocked / "results.csv", tmp_path / "data")
+    assert saved is None
+    assert "results.csv" in message and str(tmp_path / "data") in message
+    assert race.standings() == before  # the race is kept
+    saved, message = export_results(race, tmp_path / "data" / "results.csv", tmp_path / "data")
+    assert saved == tmp_path / "data" / "results.csv" and message == ""
+    assert len(read_rows(saved)) == len(before)
