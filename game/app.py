@@ -29,6 +29,7 @@ from game.audio import Sounds
 from game.saves import load_settings, save_unfinished, usual_mode
 from game.scenes import registry, scene_class
 from game.sessions.session import BetSession
+from game.ui import layout
 from game.ui.coin import coin_icon
 from game.ui.style import font
 from sim.engine import check_seed
@@ -229,6 +230,7 @@ class App:
             self.frame += 1
 
     def draw(self) -> None:
+        layout.begin_frame(self.screen)
         self.scene.draw(self.screen)
         self.ui.draw_ui(self.screen)
 

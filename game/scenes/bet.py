@@ -210,7 +210,7 @@ class BetScene(Scene):
         if bets.ruined[0]:
             return f"{side} — {self.bust_text}", BAD, "bust"
         if bets.capped[0]:
-            return f"{side} — you hit the ${bets.game.cap:,.0f} cap!", GOOD, "win"
+            return f"{side} — you hit the {money(bets.game.cap, cents=False)} cap!", GOOD, "win"
         if change > 0:
             return f"{side} — you won {money(change)}", GOOD, "win"
         if change < 0:

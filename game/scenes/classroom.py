@@ -58,6 +58,7 @@ from game.scenes.classroom_ui import (
     toggle_fullscreen,
     wrap,
 )
+from game.ui import layout
 from sim.lessons.figures import growth_window, step_figure
 from sim.lessons.model import (
     Lesson,
@@ -512,7 +513,7 @@ class ClassroomScene(Scene):
         (and again when the step's numbers, then its figure, arrive)."""
         key = (self.index, self.step.params, self.lesson.language, size, self.message,
                self._result_key(self.index) in self._results, self._shown() is not None)
-        if key != self._layer_key:
+        if key != self._layer_key or layout.active():
             self._layer = pygame.Surface(size)
             self._draw_static(self._layer)
             self._layer_key = key

@@ -49,6 +49,8 @@ from game.sessions.class_race import (
     check_participants,
     read_participants_csv,
 )
+from game.ui import layout
+from game.ui.style import money
 from sim.engine import check_seed
 from sim.games import CoinGame
 from sim.lessons.model import LABELS
@@ -288,7 +290,7 @@ class ClassRaceScene(Scene):
         size = surface.get_size()
         key = (size, self.round, self.race is not None, len(self.participants), self.seed,
                self.message, SPEEDS[self.speed], self.running)
-        if key != self._layer_key:
+        if key != self._layer_key or layout.active():
             self._layer = pygame.Surface(size)
             self._draw_board(self._layer)
             self._layer_key = key
@@ -320,7 +322,7 @@ class ClassRaceScene(Scene):
         if self.kelly is not None:
             reference = self.kelly.standings(self.round)[0]
             kelly = (f"{labels['kelly_reference']} f* = {reference.fraction:.2f}: "
-                     f"{_money(reference.wealth)}")
+                     f"{money(reference.wealth)}")
             draw_line(surface, kelly, (width - unit, unit * 3.4), info, ACCENT, "topright")
         strip = pygame.Rect(unit, written.bottom + unit * 0.4, width - 2 * unit, unit * 0.9)
         self._draw_strip(surface, strip)
@@ -389,7 +391,7 @@ class ClassRaceScene(Scene):
                 self._bar(surface, pygame.Rect(round(cells["bar"]), round(y + unit * 0.2),
                                                round(cells["final_wealth"] - cells["bar"] - unit),
                                                round(unit * 0.9)), row.wealth, spread)
-                draw_line(surface, _money(row.wealth), (cells["final_wealth"], y), face, TEXT)
+                draw_line(surface, money(row.wealth), (cells["final_wealth"], y), face, TEXT)
                 growth = labels["bust"] if row.wealth <= 0 else f"{row.growth:+.4f}"
                 draw_line(surface, growth, (cells["growth"], y), face,
                           BAD if row.wealth <= 0 else TEXT)
@@ -435,14 +437,6 @@ def _fit(text: str, face: pygame.font.Font, width: float) -> str:
     while face.size(text)[0] > width and len(text) > 2:
         text = text[:-2] + "…"
     return text
-
-
-def _money(value: float) -> str:
-    if value <= 0:
-        return "0"
-    if value >= 1e7 or value < 0.01:
-        return f"{value:.2e}"
-    return f"{value:,.2f}"
 
 
 SCENE = ClassRaceScene

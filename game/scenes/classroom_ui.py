@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import queue
+import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -20,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from game.assets import asset
+from game.ui import layout
+from game.ui.style import elide
 from sim.lessons.figures import PROJECTOR, FigureStyle, lesson_font_path
 
 if TYPE_CHECKING:
@@ -140,16 +143,26 @@ def draw_text_block(surface: pygame.Surface, text: str, rect: pygame.Rect, fonts
             continue
         if y + face.get_linesize() > rect.bottom:
             break
-        surface.blit(face.render(line, True, colour), (rect.left, y))
+        draw_line(surface, line, (rect.left, y), face, colour, within=rect)
         y += step
     return current
 
 
 def draw_line(surface: pygame.Surface, text: str, position, face: pygame.font.Font,
-              colour=TEXT, anchor: str = "topleft") -> pygame.Rect:
+              colour=TEXT, anchor: str = "topleft", within: pygame.Rect | None = None
+              ) -> pygame.Rect:
+    """One line of lesson text, kept inside ``within`` (by default its panel or the window,
+    see :mod:`game.ui.layout`): shortened with an ellipsis when too wide, moved inside."""
+    point = (round(position[0]), round(position[1]))
+    bounds = within if within is not None else layout.bounds_for(surface, point)
+    text = elide(text, face, max(bounds.width - 2, 1))
     image = face.render(text, True, colour)
-    rect = image.get_rect(**{anchor: (round(position[0]), round(position[1]))})
+    rect = image.get_rect(**{anchor: point})
+    if bounds.width >= rect.width and bounds.height >= rect.height:
+        rect.clamp_ip(bounds)
     surface.blit(image, rect)
+    layout.record("text", rect, bounds, text, surface)
+    layout.record_text(text)
     return rect
 
 
@@ -273,6 +286,12 @@ def load_theme(ui) -> None:
     ui.get_theme().load_theme(copy.deepcopy(theme))
 
 
+def teacher_message(error: Exception) -> str:
+    """An error as the teacher should read it: without the lesson's internal step id
+    ("step 'growth_curve': paths = 200000 ..." -> "paths = 200000 ...")."""
+    return re.sub(r"^step '[^']*': ", "", str(error))
+
+
 @dataclass
 class Editor:
     """A one-line editor for a value the teacher types (a number, a name, a file path).
@@ -304,7 +323,7 @@ class Editor:
             try:
                 self.apply(self.text.strip())
             except ValueError as error:
-                self.error = str(error)
+                self.error = teacher_message(error)
                 return False
             return True
         if event.key == pygame.K_BACKSPACE:

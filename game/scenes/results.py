@@ -18,6 +18,7 @@ from game.scene import MARGIN, TOP_BAR, Scene, row
 from game.sessions.maths import percent_per_round
 from game.sessions.review import review
 from game.sessions.session import BetSession, Results
+from game.ui.layout import draw_bar
 from game.ui.style import (
     BAD,
     GOOD,
@@ -27,6 +28,7 @@ from game.ui.style import (
     bettor_colour,
     card,
     money,
+    table_row,
     text,
     wrapped,
 )
@@ -182,8 +184,8 @@ class ResultsScene(Scene):
         y = self.growth_bars(surface, pygame.Rect(inner.left, y, inner.width, 60), rows)
         y += 14
         columns = (0, 0.32, 0.55, 0.78)
-        for label, share in zip(("Bettor", "Final", "Growth/round", "Rank"), columns, strict=True):
-            text(surface, label, (inner.left + share * inner.width, y), 13, MUTED, bold=True)
+        table_row(surface, ("Bettor", "Final", "Growth/round", "Rank"), columns, inner, y, 13,
+                  MUTED, bold=True)
         y += 22
         for i, standing in enumerate(results.standings):
             colour = bettor_colour(standing.name, i)
@@ -192,9 +194,7 @@ class ResultsScene(Scene):
                      money(standing.final_wealth),
                      growth_text(standing.growth),
                      ordinal(standing.rank))
-            for cell, share in zip(cells, columns, strict=True):
-                text(surface, cell, (inner.left + share * inner.width, y), 15, colour,
-                     bold=i == 0)
+            table_row(surface, cells, columns, inner, y, 15, colour, bold=i == 0)
             y += 24
         y += 8
         kind = session.kind
@@ -222,7 +222,7 @@ class ResultsScene(Scene):
             if math.isfinite(value):
                 length = value / scale * half
                 bar = pygame.Rect(min(zero, zero + length), y + 2, abs(length), 18)
-                pygame.draw.rect(surface, colour, bar, border_radius=3)
+                draw_bar(surface, colour, bar, border_radius=3, label=label, within=rect)
                 shown = f"{value:+.4f}  ({percent_per_round(value):+.2f}%)"
             else:
                 shown = "bust" if value == -math.inf else "—"
@@ -240,8 +240,8 @@ class ResultsScene(Scene):
             return
         columns = (0, 0.08, 0.36, 0.6, 0.8)
         y = inner.top + 4
-        for label, share in zip(("#", "Final", "Growth", "Game", "Seed"), columns, strict=True):
-            text(surface, label, (inner.left + share * inner.width, y), 13, MUTED, bold=True)
+        table_row(surface, ("#", "Final", "Growth", "Game", "Seed"), columns, inner, y, 13, MUTED,
+                  bold=True)
         y += 22
         mine = self.results
         for i, score in enumerate(top, start=1):
@@ -250,8 +250,7 @@ class ResultsScene(Scene):
             colour = PLAYER if highlight else TEXT
             cells = (str(i), money(score.final_wealth), growth_text(score.growth), score.game,
                      str(score.seed))
-            for cell, share in zip(cells, columns, strict=True):
-                text(surface, cell, (inner.left + share * inner.width, y), 14, colour)
+            table_row(surface, cells, columns, inner, y, 14, colour)
             y += 22
             if y > inner.bottom - 20:
                 break

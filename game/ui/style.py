@@ -11,6 +11,8 @@ from functools import cache
 import pygame
 
 from game.assets import font_path
+from game.ui import layout
+from sim.money import format_money
 
 BACKGROUND = (16, 20, 31)
 PANEL = (24, 30, 45)
@@ -25,6 +27,9 @@ GOOD = (6, 214, 160)
 BAD = (239, 71, 111)
 INFO = (91, 155, 255)
 ENTROPY = (118, 128, 158)
+
+#: the language tag money is written in (the i18n settings will set it)
+MONEY_LOCALE = "en"
 
 BETTOR_COLOURS = {
     "You": PLAYER,
@@ -57,12 +62,50 @@ def text(
     *,
     bold: bool = False,
     anchor: str = "topleft",
+    within: pygame.Rect | None = None,
 ) -> pygame.Rect:
-    """Draw one line of text with its ``anchor`` (a pygame.Rect attribute) at ``position``."""
-    image = font(size, bold).render(message, True, colour)
-    rect = image.get_rect(**{anchor: (round(position[0]), round(position[1]))})
+    """Draw one line of text with its ``anchor`` (a pygame.Rect attribute) at ``position``.
+
+    The line stays inside ``within`` (by default the panel of this frame that holds
+    ``position``, see :mod:`game.ui.layout`): too wide, it is drawn smaller, then shortened with
+    an ellipsis; then it is moved inside. Returns the rectangle it took."""
+    point = (round(position[0]), round(position[1]))
+    bounds = within if within is not None else layout.bounds_for(surface, point)
+    room = max(bounds.width - 2, 1)
+    face = font(size, bold)
+    if face.size(message)[0] > room:
+        size = fit_size(message, room, size, bold=bold,
+                        smallest=max(9, round(size * layout.SHRINK_LIMIT)))
+        face = font(size, bold)
+        message = elide(message, face, room)
+    image = face.render(message, True, colour)
+    rect = image.get_rect(**{anchor: point})
+    if bounds.width >= rect.width and bounds.height >= rect.height:
+        rect.clamp_ip(bounds)
     surface.blit(image, rect)
+    layout.record("text", rect, bounds, message, surface)
+    layout.record_text(message)
     return rect
+
+
+def table_row(surface: pygame.Surface, cells, columns, rect: pygame.Rect, y: float,
+              size: int = 14, colour=TEXT, *, bold: bool = False) -> None:
+    """One row of a table: cell i starts at ``columns[i]`` (a share of ``rect``'s width) and is
+    fitted to its column, so a long value never runs into the next one."""
+    lefts = [rect.left + share * rect.width for share in columns] + [rect.right + 8]
+    height = font(size, bold).get_linesize()
+    for cell, left, right in zip(cells, lefts, lefts[1:], strict=False):
+        box = pygame.Rect(round(left), round(y), max(round(right - left) - 8, 8), height)
+        text(surface, cell, box.topleft, size, colour, bold=bold, within=box)
+
+
+def elide(message: str, face: pygame.font.Font, width: int) -> str:
+    """``message`` shortened with an ellipsis until it is at most ``width`` pixels wide."""
+    if face.size(message)[0] <= width:
+        return message
+    while len(message) > 1 and face.size(message + "…")[0] > width:
+        message = message[:-1].rstrip()
+    return message + "…"
 
 
 def fit_size(message: str, width: int, size: int, *, bold: bool = False, smallest: int = 10) -> int:
@@ -70,6 +113,22 @@ def fit_size(message: str, width: int, size: int, *, bold: bool = False, smalles
     while size > smallest and font(size, bold).size(message)[0] > width:
         size -= 1
     return size
+
+
+def wrap_lines(message: str, face: pygame.font.Font, width: int) -> list[str]:
+    """``message`` broken into lines at spaces (and at its newlines) to fit ``width``."""
+    lines: list[str] = []
+    for paragraph in message.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            trial = f"{line} {word}".strip()
+            if face.size(trial)[0] <= width or not line:
+                line = trial
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+    return lines
 
 
 def wrapped(
@@ -82,32 +141,35 @@ def wrapped(
     bold: bool = False,
     spacing: int = 2,
 ) -> int:
-    """Draw ``message`` word-wrapped inside ``rect`` (lines that do not fit are left out);
-    returns the height used."""
-    face = font(size, bold)
+    """Draw ``message`` word-wrapped inside ``rect`` (kept inside its panel); when it does not
+    fit, a smaller size is tried first and only then are the last lines shortened away.
+    Returns the height used."""
+    rect = pygame.Rect(rect).clip(layout.bounds_for(surface, rect.topleft))
+    smallest = max(9, round(size * layout.SHRINK_LIMIT))
+    if rect.height < font(smallest, bold).get_linesize():
+        return 0  # no room for even one line
+    while True:
+        face = font(size, bold)
+        lines = wrap_lines(message, face, rect.width)
+        height = len(lines) * (face.get_linesize() + spacing) - spacing
+        if height <= rect.height + 1 or size <= smallest:
+            break
+        size -= 1
     step = face.get_linesize() + spacing
-    lines: list[str] = []
-    for paragraph in message.split("\n"):
-        line = ""
-        for word in paragraph.split(" "):
-            trial = f"{line} {word}".strip()
-            if face.size(trial)[0] <= rect.width or not line:
-                line = trial
-            else:
-                lines.append(line)
-                line = word
-        lines.append(line)
+    room = max(1, (rect.height + 1 + spacing) // step)
+    if len(lines) > room:
+        lines = lines[:room]
+        lines[-1] = elide(lines[-1] + " …", face, rect.width)
     y = rect.top
     for line in lines:
-        if y + face.get_linesize() > rect.bottom + 1:
-            break
-        surface.blit(face.render(line, True, colour), (rect.left, y))
+        text(surface, line, (rect.left, y), size, colour, bold=bold, within=rect)
         y += step
     return y - rect.top
 
 
 def card(surface: pygame.Surface, rect: pygame.Rect, title: str | None = None) -> pygame.Rect:
     """A rounded panel with an optional title; returns the inner rect below the title."""
+    layout.add_panel(rect)
     pygame.draw.rect(surface, PANEL, rect, border_radius=10)
     pygame.draw.rect(surface, PANEL_EDGE, rect, width=1, border_radius=10)
     inner = rect.inflate(-20, -16)
@@ -118,11 +180,10 @@ def card(surface: pygame.Surface, rect: pygame.Rect, title: str | None = None) -
     return inner
 
 
-def money(value: float) -> str:
-    """A bankroll as currency: $1,234.56 below a million, $1.23e+07 above."""
-    if value >= 1e6:
-        return f"${value:.3g}"
-    return f"${value:,.2f}"
+def money(value: float, *, cents: bool = True) -> str:
+    """A bankroll as the game writes it everywhere: :func:`sim.money.format_money`
+    ("$5.18", "$51.8K", "$1.41×10¹⁵"; ``cents=False`` for axis labels, "$20")."""
+    return format_money(float(value), locale=MONEY_LOCALE, cents=cents)
 
 
 def dashed_line(surface, colour, start, end, width: int = 1, dash: int = 6) -> None:
