@@ -120,12 +120,26 @@ class Scene:
 
     # -- per frame --------------------------------------------------------------------------
 
+    def hotkey_echo(self, event: pygame.event.Event) -> bool:
+        """True for the text a hotkey also types (SDL sends a TEXTINPUT after the KEYDOWN): the
+        key that opened a prompt is never typed into it. The one input-routing rule: a key
+        press is either a hotkey or text, never both."""
+        if event.type == pygame.TEXTINPUT:
+            echo, self._hotkey_text = getattr(self, "_hotkey_text", ""), ""
+            return bool(echo) and event.text == echo
+        if event.type == pygame.KEYDOWN:
+            self._hotkey_text = ""
+        return False
+
     def handle_event(self, event: pygame.event.Event) -> None:
         """A pygame or pygame_gui event (widgets have already seen it)."""
+        if self.hotkey_echo(event):
+            return
         if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.back_button:
             self.back()
             return
         if event.type == pygame.KEYDOWN and not self.app.typing:
+            self._hotkey_text = event.unicode
             self.on_key(event)
         elif event.type == pygame_gui.UI_BUTTON_PRESSED:
             self.on_button(event.ui_element)

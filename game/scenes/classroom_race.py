@@ -21,7 +21,6 @@ import pygame
 
 from game.saves import data_dir
 from game.scene import Scene
-from game.scenes.classroom import button_class
 from game.scenes.classroom_ui import (
     ACCENT,
     BACKGROUND,
@@ -34,14 +33,15 @@ from game.scenes.classroom_ui import (
     TEXT,
     Editor,
     Fonts,
+    button_bar,
     draw_line,
     draw_text_block,
+    full_screen,
     load_theme,
     parse_number,
     parse_whole,
     result_path,
     scale,
-    toggle_fullscreen,
 )
 from game.sessions.class_race import (
     ClassRace,
@@ -202,8 +202,6 @@ class ClassRaceScene(Scene):
         if self.back_button is not None:
             self.back_button.kill()
             self.back_button = None
-        width, height = window.size
-        unit = scale(height)
         labels = self.labels
         texts = {
             "add": f"+ {labels['name_prompt']} (A)",
@@ -213,15 +211,7 @@ class ClassRaceScene(Scene):
             "export": "CSV ⇩ (E)",
             "seed": f"{labels['seed']} (S)",
         }
-        gap = unit * 0.5
-        free = width - 2 * unit - gap * (len(texts) - 1)
-        x = unit
-        self.buttons = {}
-        for name, label in texts.items():
-            rect = pygame.Rect(round(x), round(height - unit * 3.3), round(free / len(texts)),
-                               round(unit * 2.0))
-            self.buttons[name] = self.button(rect, label, button_class(height))
-            x += free / len(texts) + gap
+        self.buttons = button_bar(self, texts, (1,) * len(texts), window)
 
     def on_button(self, button) -> None:
         actions = {"add": self.ask_name, "csv": self.ask_csv, "run": self.start,
@@ -232,6 +222,8 @@ class ClassRaceScene(Scene):
                 actions[name]()
 
     def handle_event(self, event: pygame.event.Event) -> None:
+        if self.hotkey_echo(event):
+            return
         if self.editor is not None:
             if event.type == pygame.TEXTINPUT:
                 self.editor.text_input(event.text)
@@ -271,12 +263,7 @@ class ClassRaceScene(Scene):
             self.speed = max(self.speed - 1, 0)
 
     def full_screen(self) -> None:
-        if not self.app.flags & pygame.FULLSCREEN:
-            self.windowed = self.app.size
-        try:
-            toggle_fullscreen(self.app, self.windowed)
-        except pygame.error as error:
-            self.message = f"full screen: {error}"
+        full_screen(self)
 
     def update(self, dt: float) -> None:
         if self.running and self.race is not None:

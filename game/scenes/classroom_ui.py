@@ -392,3 +392,40 @@ def toggle_fullscreen(app, windowed: tuple[int, int]) -> None:
     app.screen = pygame.display.set_mode((0, 0) if going_full else windowed, app.flags)
     app.ui.set_window_resolution(app.size)
     app.scene.build()
+
+
+def full_screen(scene) -> None:
+    """Switch a classroom screen between full screen and its window (F); a failure is shown as
+    the screen's message."""
+    if not scene.app.flags & pygame.FULLSCREEN:
+        scene.windowed = scene.app.size
+    try:
+        toggle_fullscreen(scene.app, scene.windowed)
+    except pygame.error as error:
+        scene.message = f"full screen: {error}"
+
+
+def button_bar(scene, texts: dict[str, str], weights, window: pygame.Rect) -> dict[str, object]:
+    """The row of big buttons along the bottom of a classroom screen: name -> button, widths in
+    proportion to ``weights`` (one per name, in order)."""
+    width, height = window.size
+    unit = scale(height)
+    bar = pygame.Rect(unit, height - unit * 3.3, width - 2 * unit, unit * 2.0)
+    gap = unit * 0.5
+    free = bar.width - gap * (len(texts) - 1)
+    x = bar.left
+    buttons = {}
+    theme = button_class(height)
+    for (name, label), weight in zip(texts.items(), weights, strict=True):
+        w = free * weight / sum(weights)
+        rect = pygame.Rect(round(x), bar.top, round(w), bar.height)
+        buttons[name] = scene.button(rect, label, theme)
+        x += w + gap
+    return buttons
+
+
+def button_class(height: int) -> str:
+    """The theme class of the big buttons for this window height (assets/theme_classroom.json)."""
+    if height >= 900:
+        return "@classroom_large"
+    return "@classroom" if height >= 700 else "@classroom_small"

@@ -5,8 +5,8 @@ import pygame
 import pytest
 
 from game.ui.charts import log_ticks, nice_step, spread_labels
-from game.ui.style import money
 from game.ui.density import PathDensity, palette
+from game.ui.style import money
 
 
 def test_nice_step_and_log_ticks():
