@@ -23,10 +23,12 @@ from pygame_gui.elements import (
 
 from game.audio import Sounds
 from game.saves import Settings
-from game.ui.style import BACKGROUND, MUTED, TEXT, font, text
+from game.ui.style import BACKGROUND, MUTED, PLAYER, TEXT, font, text
 
 MARGIN = 16
 TOP_BAR = 56
+#: frames a "press again to confirm" stays open (four seconds at 60 Hz)
+CONFIRM_FRAMES = 240
 
 
 class Host(Protocol):
@@ -119,6 +121,20 @@ class Scene:
         """Create the widgets; ``window`` is the whole window."""
 
     # -- per frame --------------------------------------------------------------------------
+
+    def confirm(self, what: str, under_way: bool, warning: str) -> bool:
+        """True when an action that throws the game away may go ahead: no game is under way, or
+        the player asked for the same action again within :data:`CONFIRM_FRAMES`. Otherwise the
+        screen's message says what would be lost and how to go ahead (``warning``)."""
+        frame = getattr(self.app, "frame", 0)
+        pending = getattr(self, "_pending", None)
+        if not under_way or (pending is not None and pending[0] == what
+                             and frame - pending[1] <= CONFIRM_FRAMES):
+            self._pending = None
+            return True
+        self._pending = (what, frame)
+        self.message, self.message_colour = warning, PLAYER
+        return False
 
     def hotkey_echo(self, event: pygame.event.Event) -> bool:
         """True for the text a hotkey also types (SDL sends a TEXTINPUT after the KEYDOWN): the

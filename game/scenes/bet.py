@@ -125,8 +125,22 @@ class BetScene(Scene):
         """A flip has landed and its result line is set."""
 
     def new_game(self, seed: int | None = None) -> None:
+        """Start a new game (auto-flip off: a new game never flips by itself)."""
         self.coin.finish()
+        self.auto = False
         self.start_session(self.app.new_seed() if seed is None else seed)
+        self.refresh()
+
+    def under_way(self) -> bool:
+        """A game has begun and not ended: throwing it away needs a second press."""
+        return self.bets.round > 0 and not self.finished
+
+    def ask_new_game(self) -> None:
+        """N or the New game button: a new game, after a second press if one is under way."""
+        if self.confirm("new", self.under_way(),
+                        f"Flip {self.bets.round} of {self.bets.game.rounds} is played: press N "
+                        "again to throw this game away."):
+            self.new_game()
 
     def start_session(self, seed: int) -> None:
         raise NotImplementedError
@@ -325,7 +339,7 @@ class BetScene(Scene):
             pygame.K_LEFT: lambda: self.nudge_stake(-step),
             pygame.K_DOWN: lambda: self.nudge_stake(-step),
             pygame.K_a: self.toggle_auto,
-            pygame.K_n: self.new_game,
+            pygame.K_n: self.ask_new_game,
             **self.key_actions(),
         }
         action = actions.get(event.key)

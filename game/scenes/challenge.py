@@ -57,6 +57,7 @@ class ChallengeScene(BetScene):
     bust_text = "bust! Nothing left to bet."
     auto_waits_for_coin = False  # auto-flip lands a coin still in the air and flips again
     auto_slack = 1e-9
+    auto_stops_at_end = True  # a finished game never flips on by itself, nor does a new one
 
     def __init__(self, app, game=None, seed: int | None = None, mode: str = "flips",
                  solver=None, **options) -> None:
@@ -121,10 +122,12 @@ class ChallengeScene(BetScene):
             self.message, self.message_colour = "You stopped: your bankroll is your payout.", TEXT
 
     def set_mode(self, mode: str) -> None:
-        if mode != self.mode:
+        if mode != self.mode and self.confirm(
+                "mode", self.under_way(), f"A new game length starts a new game: press M "
+                f"again to leave this one at flip {self.session.round}."):
             self.mode = mode
             self.new_game()
-            self._refresh_mode()
+        self._refresh_mode()
 
     # -- the bet: kept in dollars by the session --------------------------------------------
 
@@ -167,7 +170,8 @@ class ChallengeScene(BetScene):
         flips, clock = row(mode_row, 1, 1)
         self.flips_button = self.button(flips, "300 flips", "@choice")
         self.clock_button = self.button(clock, "30-minute clock", "@choice")
-        stop, new = row(game_row, 1, 1)
+        auto, stop, new = row(game_row, 0.9, 1.15, 1, gap=6)
+        self.auto_button = self.button(auto, "", "@choice")
         self.stop_button = self.button(stop, "Stop & compare (S)", "@small")
         self.new_button = self.button(new, "New game (N)", "@small")
         self.refresh()
@@ -178,6 +182,10 @@ class ChallengeScene(BetScene):
         if self.root is None or self.stake_control is None:
             return
         self.stake_control.show(self.side, self.stake_pct, f"{self.session.stake:.2f}")
+        self.refresh_auto()
+
+    def auto_label(self) -> str:
+        return f"Auto (A): {'on' if self.auto else 'off'}"
 
     def _refresh_mode(self) -> None:
         if self.root is None:
@@ -195,7 +203,7 @@ class ChallengeScene(BetScene):
             self.flips_button: lambda: self.set_mode("flips"),
             self.clock_button: lambda: self.set_mode("clock"),
             self.stop_button: self.stop,
-            self.new_button: self.new_game,
+            self.new_button: self.ask_new_game,
         }
 
     def key_actions(self) -> dict:

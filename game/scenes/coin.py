@@ -134,6 +134,11 @@ class CoinScene(BetScene):
             self.error = str(error)
             return
         self.error = ""
+        if game == self.game or not self.confirm(
+                "coin", self.under_way(),
+                f"A new coin starts a new game: press Enter or Apply again to leave flip "
+                f"{self.session.round} of {self.game.rounds} for p = {p:g}, b = {odds:g}."):
+            return
         self.game = game
         self.new_game(self.session.seed)
 
@@ -169,7 +174,7 @@ class CoinScene(BetScene):
     # -- input ------------------------------------------------------------------------------
 
     def actions(self) -> dict:
-        return {self.new_button: self.new_game, self.finish_button: self.finish,
+        return {self.new_button: self.ask_new_game, self.finish_button: self.finish,
                 self.apply_button: self.apply_coin}
 
     def key_actions(self) -> dict:
@@ -232,8 +237,8 @@ class CoinScene(BetScene):
         side = "heads" if self.side > 0 else "tails"
         text(surface, f"Stake {self.stake_pct}% on {side} = {money(wealth * self.stake_pct / 100)}",
              self.stake_text.topleft, 14, PLAYER, bold=True)
-        a = share_on_heads(self.game, self.fraction)
-        text(surface, f"= share a = {a:.0%} on heads, {1 - a:.0%} on tails",
+        on_heads = round(100 * share_on_heads(self.game, self.fraction))  # the two make 100%
+        text(surface, f"= share a = {on_heads}% on heads, {100 - on_heads}% on tails",
              self.share_text.topleft, 13, MUTED)
         text(surface, f"speed {self.auto_speed:.2g} flips/s", self.speed_text.topleft, 12, MUTED)
         text(surface, "Change the coin: p = chance of heads,", self.coin_title.topleft, 13, MUTED)

@@ -40,7 +40,7 @@ from game.ui.style import (
 )
 from sim.games import RaceGame
 
-COLUMNS = (0.95, 0.6, 0.6, 2.0, 0.55)  # name, p box, odds box, slider, share
+COLUMNS = (0.85, 0.72, 0.62, 1.8, 0.55)  # name, p box, odds box, slider, share
 NAMES = ("Ada", "Blaze", "Comet", "Dash", "Echo", "Flint")
 #: chances and decimal odds per field size; the odds form a fair book (sum 1/o = 1) whose prices
 #: disagree with the chances, so the best growth is D(p||1/o) > 0 (Cover & Thomas 2006, §6.1)
@@ -142,8 +142,24 @@ class RaceScene(Scene):
         self.auto = False
         self.app.push("results", session=self.session, again=self.replay, fresh=self.new_game)
 
+    def under_way(self) -> bool:
+        return self.session.round > 0 and not self.session.finished
+
+    def ask_new_game(self) -> None:
+        if self.confirm("new", self.under_way(), f"Race {self.session.round} of "
+                        f"{self.game.rounds} is run: press N again to throw this game away."):
+            self.new_game()
+
     def resize_field(self, k: int) -> None:
-        if k not in PRESETS or k == self.k:
+        if k == self.k:
+            return
+        if k not in PRESETS:
+            self.message = (f"{max(PRESETS)} horses at most." if k > self.k else
+                            f"{min(PRESETS)} horses at least.")
+            self.message_colour = MUTED
+            return
+        if not self.confirm(f"field {k}", self.under_way(), "Another field starts a new game: "
+                            "press again to leave this one."):
             return
         self.game = race_game(*PRESETS[k])
         self.shares = bookmaker_shares(self.game.odds)
@@ -170,6 +186,10 @@ class RaceScene(Scene):
             self.error = str(error)
             return
         self.error = ""
+        if game == self.game or not self.confirm(
+                "field", self.under_way(), "New chances or odds start a new game: press Enter "
+                "or Apply again to leave this one."):
+            return
         self.game = game
         self.set_all(bookmaker_shares(game.odds))
         self.start_session(self.session.seed)
@@ -182,11 +202,12 @@ class RaceScene(Scene):
         self.left = pygame.Rect(MARGIN, TOP_BAR, left_w, height - TOP_BAR - MARGIN)
         inner = self.left.inflate(-24, -20)
         line = 30 if height >= 680 else 27
-        rects = stack(inner, 18, *([line] * self.k), 20, 30, 44, 32, 30, 22, 36, gap=6)
+        most = max(PRESETS)  # room for the largest field: no button moves when a horse is added
+        rects = stack(inner, 18, *([line] * most), 20, 30, 44, 32, 30, 22, 36, gap=6)
         self.header = rects[0]
         horse_rows = rects[1 : 1 + self.k]
         (self.cash_text, tools_row, race_row, auto_row, field_row, self.message_rect,
-         self.error_rect) = rects[1 + self.k :]
+         self.error_rect) = rects[1 + most :]
         self.rows = horse_rows
         self.share_sliders, self.p_entries, self.odds_entries = [], [], []
         for i, rect in enumerate(horse_rows):
@@ -236,7 +257,7 @@ class RaceScene(Scene):
             self.apply_button: self.apply_field,
             self.race_button: self.play,
             self.auto_button: self.toggle_auto,
-            self.new_button: self.new_game,
+            self.new_button: self.ask_new_game,
             self.finish_button: self.finish,
             self.fewer_button: lambda: self.resize_field(self.k - 1),
             self.more_button: lambda: self.resize_field(self.k + 1),
@@ -281,7 +302,7 @@ class RaceScene(Scene):
         elif key == pygame.K_a:
             self.toggle_auto()
         elif key == pygame.K_n:
-            self.new_game()
+            self.ask_new_game()
         elif key == pygame.K_f:
             self.finish()
         elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
@@ -342,11 +363,15 @@ class RaceScene(Scene):
              bold=True, anchor="midleft")
         how = pygame.Rect(self.left.left + 12, self.error_rect.bottom + 10, self.left.width - 24,
                           self.left.bottom - self.error_rect.bottom - 20)
+        spare = pygame.Rect(how.left, self.rows[-1].bottom + 8, how.width,
+                            self.cash_text.top - self.rows[-1].bottom - 12)  # rows of no horse
+        how = max(how, spare, key=lambda rect: rect.height)
         if how.height > 40:
+            book = bet_decomposition(self.game, bookmaker_shares(self.game.odds))
             wrapped(surface, "One horse wins each race: money on it comes back times its odds o, "
                     "money on the others is lost, cash stays. You start by copying the bookmaker "
-                    "(1/o): at fair odds, no gain and no loss. Now try K, the chances.", how, 13,
-                    TEXT)
+                    f"(1/o, in whole percent): G = {float(book.growth):+.4f} a race. Now try K, "
+                    "the chances.", how, 13, TEXT)
         if self.error:
             wrapped(surface, self.error, self.error_rect, 12, BAD)
         else:

@@ -128,7 +128,7 @@ class UnknownScene(BetScene):
     # -- input ------------------------------------------------------------------------------
 
     def actions(self) -> dict:
-        return {self.reveal_button: self.reveal, self.new_button: self.new_game}
+        return {self.reveal_button: self.reveal, self.new_button: self.ask_new_game}
 
     def key_actions(self) -> dict:
         return {pygame.K_r: self.reveal}
