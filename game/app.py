@@ -199,9 +199,16 @@ class App:
             if event.type == pygame.VIDEORESIZE:
                 self.resize(event.size)
                 continue
+            if getattr(self.scene, "help_open", False) and event.type in (
+                    pygame.KEYDOWN, pygame.TEXTINPUT, pygame.MOUSEBUTTONDOWN,
+                    pygame.MOUSEBUTTONUP):
+                self.scene.handle_event(event)  # the help overlay is modal: widgets wait
+                continue
             consumed = self.ui.process_events(event)
             if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
-                if self.typing:
+                if getattr(self.scene, "help_open", False):
+                    self.scene.help_open = False
+                elif self.typing:
                     self.ui.set_focus_set(None)
                 else:
                     self.scene.back()
@@ -233,6 +240,9 @@ class App:
         layout.begin_frame(self.screen)
         self.scene.draw(self.screen)
         self.ui.draw_ui(self.screen)
+        overlay = getattr(self.scene, "draw_overlay", None)
+        if overlay is not None:
+            overlay(self.screen)
 
     def screenshot(self, path: str | os.PathLike) -> Path:
         """Save the last frame as PNG atomically (a temporary file beside it, then os.replace)."""

@@ -23,6 +23,7 @@ from pygame_gui.elements import (
 
 from game.audio import Sounds
 from game.saves import Settings
+from game.ui.help import draw_help
 from game.ui.style import BACKGROUND, MUTED, PLAYER, TEXT, font, text
 
 MARGIN = 16
@@ -72,6 +73,9 @@ class Scene:
     hint = ""
     #: pixels the scene keeps free at the right of the top bar (status text, Back button)
     status_width = 140
+    #: the help overlay (? or F1): (key, what it does) and (panel, what it means)
+    help_keys: tuple[tuple[str, str], ...] = ()
+    help_panels: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, app: Host, **options) -> None:
         self.app = app
@@ -80,6 +84,7 @@ class Scene:
         self.root: pygame_gui.core.UIContainer | None = None
         self.back_button: UIButton | None = None
         self._built_for: tuple[int, int] | None = None
+        self.help_open = False
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -147,9 +152,24 @@ class Scene:
             self._hotkey_text = ""
         return False
 
+    def help_event(self, event: pygame.event.Event) -> bool:
+        """? or F1 opens the help overlay; while it is open any key or click closes it and
+        nothing else sees them. True when the event was the overlay's."""
+        asks = event.type == pygame.KEYDOWN and not self.app.typing and (
+            event.key == pygame.K_F1 or event.unicode == "?")
+        if self.help_open and event.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN):
+            self.help_open = False
+            self._hotkey_text = getattr(event, "unicode", "")
+            return True
+        if asks:
+            self.help_open = True
+            self._hotkey_text = event.unicode
+            return True
+        return self.help_open and event.type in (pygame.TEXTINPUT, pygame.MOUSEBUTTONUP)
+
     def handle_event(self, event: pygame.event.Event) -> None:
         """A pygame or pygame_gui event (widgets have already seen it)."""
-        if self.hotkey_echo(event):
+        if self.hotkey_echo(event) or self.help_event(event):
             return
         if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.back_button:
             self.back()
@@ -192,6 +212,11 @@ class Scene:
         """Esc or the Back button: leave this screen."""
         self.app.pop()
 
+    def draw_overlay(self, surface: pygame.Surface) -> None:
+        """Drawn over the widgets: the help overlay when it is open."""
+        if self.help_open:
+            draw_help(surface, self.title or "Kelly", self.help_keys, self.help_panels)
+
     @classmethod
     def check_options(cls, **options) -> None:
         """Raise ValueError for options this screen would refuse, before a window opens
@@ -203,9 +228,11 @@ class Scene:
         title = text(surface, self.title, (MARGIN, TOP_BAR // 2), 26, TEXT, bold=True,
                      anchor="midleft")
         room = surface.get_width() - title.right - 18 - self.status_width
-        if self.hint and font(14).size(self.hint)[0] <= room:
-            text(surface, self.hint, (title.right + 18, TOP_BAR // 2 + 2), 14, MUTED,
-                 anchor="midleft")
+        for hint in (f"{self.hint}   ? help", self.hint, "? help"):
+            if hint.strip() and font(14).size(hint)[0] <= room:
+                text(surface, hint, (title.right + 18, TOP_BAR // 2 + 2), 14, MUTED,
+                     anchor="midleft")
+                break
 
     def button(self, rect: pygame.Rect, label: str, class_id: str | None = None,
                object_id: str | None = None, tooltip: str | None = None) -> UIButton:

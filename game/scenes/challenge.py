@@ -58,6 +58,17 @@ class ChallengeScene(BetScene):
     auto_waits_for_coin = False  # auto-flip lands a coin still in the air and flips again
     auto_slack = 1e-9
     auto_stops_at_end = True  # a finished game never flips on by itself, nor does a new one
+    help_keys = (("Space", "flip the coin"), ("H / T", "bet on heads / tails"),
+                 ("← → (↑ ↓)", "stake −/+1% (Shift: 5%)"), ("A", "auto-flip on / off"),
+                 ("N", "new game (press twice during a game)"),
+                 ("type dollars + Enter", "stake in dollars"), ("M", "300 flips or the clock"),
+                 ("S", "stop and compare"))
+    help_panels = (("Your bet", "$25 to start, a 60% coin, even money, bets in cents; the cap is "
+                    "hidden until a bet could reach it."),
+                   ("Bankroll", "your money, log scale; the robots appear at the end."),
+                   ("How you compare", "your payout beside the 2016 subjects, a 20% Kelly "
+                    "robot and optimal play on the same flips, with their exact expected "
+                    "payouts."))
 
     def __init__(self, app, game=None, seed: int | None = None, mode: str = "flips",
                  solver=None, **options) -> None:

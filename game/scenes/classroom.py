@@ -78,6 +78,12 @@ KEEP_FIGURES = 12
 class ClassroomScene(Scene):
     name = "classroom"
     title = "Classroom"
+    help_keys = (("→ Space PgDn", "next step"), ("← PgUp Backspace", "previous step"),
+                 ("Home / End", "first / last step"), ("P / O / N", "type p, the odds, paths"),
+                 ("C", "class race"), ("L", "other language"), ("F", "full screen"))
+    help_panels = (("Step", "one idea per step; every number is computed by the engine."),
+                   ("Figure", "the step's chart; on the growth curve the Monte Carlo points "
+                    "drop onto the theory."))
 
     @classmethod
     def check_options(cls, lesson: Lesson | str | Path | None = None, language: str = "en",

@@ -21,12 +21,12 @@ import pygame
 
 from game.saves import data_dir
 from game.scene import Scene
+from game.scenes.classroom_board import draw_summary, fit_line, gain_bar, leaderboard_columns
 from game.scenes.classroom_ui import (
     ACCENT,
     BACKGROUND,
     BAD,
     EDGE,
-    GOOD,
     INFO,
     MUTED,
     PANEL,
@@ -46,8 +46,11 @@ from game.scenes.classroom_ui import (
 from game.sessions.class_race import (
     ClassRace,
     Participant,
+    RaceSummary,
     check_participants,
+    merge_participants,
     read_participants_csv,
+    summarise,
 )
 from game.ui import layout
 from game.ui.style import money
@@ -63,6 +66,14 @@ STRIP = 50  # flips shown in the strip
 class ClassRaceScene(Scene):
     name = "classroom_race"
     title = "Class race"
+    help_keys = (("A", "add a student"), ("I", "import a CSV of names and fractions"),
+                 ("Space", "start / pause"), ("→", "one flip"), ("End", "finish"),
+                 ("E", "export CSV"), ("S", "seed"), ("X", "clear the class"),
+                 ("+ / −", "speed"), ("F", "full screen"))
+    help_panels = (("Leaderboard", "every student's fraction on the same flips, ranked after "
+                    "each flip; Kelly is the yardstick and takes no rank."),
+                   ("Summary", "at the end: each fraction on the G(f) curve, who was closest "
+                    "to Kelly, and the spread of outcomes."))
 
     def __init__(self, app, labels: dict | None = None, p: float = 0.6, odds: float = 1.0,
                  rounds: int = 100, start: float = 100.0, csv: str | Path | None = None,
@@ -78,6 +89,8 @@ class ClassRaceScene(Scene):
         self.t = 0.0
         self.running = False
         self.speed = 3  # index into SPEEDS
+        self.summary: RaceSummary | None = None
+        self.show_summary = True  # at the end, the summary in place of the leaderboard (G)
         self.editor: Editor | None = None
         self.next_editor: Editor | None = None
         self.message = ""
@@ -105,16 +118,24 @@ class ClassRaceScene(Scene):
         """The class or the seed changed: the race must be run again."""
         self.race = None
         self.kelly = None
+        self.summary = None
         self.t = 0.0
         self.running = False
         self.saved = None
 
     def load_csv(self, path: str | Path) -> None:
+        """Add the students of a CSV file to the class: students typed in by hand stay, and a
+        name already in the class takes the file's fraction. The message says what happened."""
         path = Path(path).expanduser()
-        self.participants = list(read_participants_csv(path))
+        merged, added, updated = merge_participants(self.participants,
+                                                    read_participants_csv(path))
+        check_participants(merged)
+        kept = len(merged) - added - updated
+        self.participants = merged
         self.source = path
-        self.message = ""
         self._changed()
+        self.message = (f"{path.name}: {added} added, {updated} updated, {kept} kept "
+                        "(X clears the class)")
 
     def add(self, name: str, fraction: float) -> None:
         person = Participant(name, fraction)
@@ -250,6 +271,7 @@ class ClassRaceScene(Scene):
             pygame.K_END: self.finish,
             pygame.K_e: self.export,
             pygame.K_f: self.full_screen,
+            pygame.K_g: self.toggle_summary,
         }
         if key in actions:
             actions[key]()
@@ -261,6 +283,10 @@ class ClassRaceScene(Scene):
             self.speed = min(self.speed + 1, len(SPEEDS) - 1)
         elif key in (pygame.K_MINUS, pygame.K_KP_MINUS, pygame.K_DOWN):
             self.speed = max(self.speed - 1, 0)
+
+    def toggle_summary(self) -> None:
+        """G: the end-of-race summary or the leaderboard (once the race is over)."""
+        self.show_summary = not self.show_summary
 
     def full_screen(self) -> None:
         full_screen(self)
@@ -276,7 +302,7 @@ class ClassRaceScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         size = surface.get_size()
         key = (size, self.round, self.race is not None, len(self.participants), self.seed,
-               self.message, SPEEDS[self.speed], self.running)
+               self.message, SPEEDS[self.speed], self.running, self.show_summary)
         if key != self._layer_key or layout.active():
             self._layer = pygame.Surface(size)
             self._draw_board(self._layer)
@@ -318,10 +344,15 @@ class ClassRaceScene(Scene):
         if not self.participants:
             draw_text_block(surface, labels["race_empty"], board.inflate(-unit * 4, 0), self.fonts,
                             unit * 1.3, MUTED)
+        elif self.finished and self.show_summary:
+            if self.summary is None:
+                self.summary = summarise(self.race)
+            draw_summary(surface, board, self.summary, self.game, self.fonts, unit)
         else:
             self._draw_leaderboard(surface, board, unit)
-        hint = self.message or labels["race_keys"]
-        draw_line(surface, hint, (unit, height - unit * 0.7), self.fonts.get(unit * 0.72),
+        hint = self.message or (labels["race_keys"] + ("   G: summary / leaderboard"
+                                                        if self.finished else ""))
+        draw_line(surface, hint, (unit, height - unit * 0.7), self.fonts.get(max(16.0, unit * 0.9)),
                   BAD if self.message and not self.saved else MUTED, "midleft")
 
     def _draw_strip(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
@@ -354,11 +385,14 @@ class ClassRaceScene(Scene):
         spread = self._spread()
         for column in range(columns):
             left = board.left + column * (column_width + unit)
-            cells = _columns(left, column_width, unit)
+            cells = leaderboard_columns(left, column_width, unit)
             edges = [*cells.values(), left + column_width]
             for (name, x), right in zip(cells.items(), edges[1:], strict=True):
                 if name != "bar":
-                    title = _fit(labels[name], small, right - x - unit * 0.3)
+                    heading = labels[name]
+                    if name == "final_wealth" and not self.finished:
+                        heading = "wealth"  # "final" only once the race is over
+                    title = fit_line(heading, small, right - x - unit * 0.3)
                     draw_line(surface, title, (x, board.top + unit * 0.2), small, MUTED)
             part = shown[column * per_column:(column + 1) * per_column]
             for i, row in enumerate(part):
@@ -372,12 +406,14 @@ class ClassRaceScene(Scene):
                     continue
                 colour = ACCENT if row.rank == 1 else TEXT
                 draw_line(surface, str(row.rank), (cells["rank"], y), bold, colour)
-                draw_line(surface, _fit(row.name, face, cells["fraction"] - cells["name"] - unit),
+                name = fit_line(row.name, face, cells["fraction"] - cells["name"] - unit)
+                draw_line(surface, name,
                           (cells["name"], y), face, colour)
                 draw_line(surface, f"{row.fraction:.2f}", (cells["fraction"], y), face, TEXT)
-                self._bar(surface, pygame.Rect(round(cells["bar"]), round(y + unit * 0.2),
-                                               round(cells["final_wealth"] - cells["bar"] - unit),
-                                               round(unit * 0.9)), row.wealth, spread)
+                bar = pygame.Rect(round(cells["bar"]), round(y + unit * 0.2),
+                                  round(cells["final_wealth"] - cells["bar"] - unit),
+                                  round(unit * 0.9))
+                gain_bar(surface, bar, row.wealth, self.game.start, spread)
                 draw_line(surface, money(row.wealth), (cells["final_wealth"], y), face, TEXT)
                 growth = labels["bust"] if row.wealth <= 0 else f"{row.growth:+.4f}"
                 draw_line(surface, growth, (cells["growth"], y), face,
@@ -398,32 +434,6 @@ class ClassRaceScene(Scene):
             return math.log(2)
         changes = np.abs(np.log(alive / self.game.start))
         return max(math.log(2), float(np.quantile(changes, 0.8)))
-
-    def _bar(self, surface: pygame.Surface, rect: pygame.Rect, wealth: float,
-             spread: float) -> None:
-        """Gain or loss on a log scale: right of the centre line if ahead, left if behind."""
-        centre = rect.centerx
-        pygame.draw.line(surface, EDGE, (centre, rect.top - 2), (centre, rect.bottom + 2), 2)
-        change = math.log(wealth / self.game.start) if wealth > 0 else -spread
-        length = round(rect.width / 2 * min(1.0, abs(change) / spread))
-        if change >= 0:
-            pygame.draw.rect(surface, GOOD, (centre, rect.top, length, rect.height))
-        else:
-            pygame.draw.rect(surface, BAD, (centre - length, rect.top, length, rect.height))
-
-
-def _columns(left: float, width: float, unit: float) -> dict[str, float]:
-    """x of each leaderboard column: rank, name, fraction, the bar, wealth, growth."""
-    shares = {"rank": 0.0, "name": 0.08, "fraction": 0.34, "bar": 0.45, "final_wealth": 0.64,
-              "growth": 0.83}
-    return {name: left + share * width for name, share in shares.items()}
-
-
-def _fit(text: str, face: pygame.font.Font, width: float) -> str:
-    """Shorten ``text`` with an ellipsis until it fits ``width`` pixels."""
-    while face.size(text)[0] > width and len(text) > 2:
-        text = text[:-2] + "…"
-    return text
 
 
 SCENE = ClassRaceScene

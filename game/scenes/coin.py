@@ -66,6 +66,17 @@ class CoinScene(BetScene):
     title = "Coin"
     hint = "Bet part of your money on each flip. The robots bet on the same flips."
     bust_text = "bust! You lost everything."
+    help_keys = (("Space", "flip the coin"), ("H / T", "bet on heads / tails"),
+                 ("← → (↑ ↓)", "stake −/+1% (Shift: 5%)"), ("A", "auto-flip on / off"),
+                 ("N", "new game (press twice during a game)"),
+                 ("F", "finish: the results"), ("click the G(f) chart", "bet that fraction"),
+                 ("p, b boxes + Enter", "play another coin (a new game)"))
+    help_panels = (("Bankroll", "your money (gold) and four robots on the same flips, log "
+                    "scale: equal steps are equal growth rates."),
+                   ("Growth per flip G(f)", "the long-run growth of every bet; the peak is "
+                    "Kelly's f*. Below 0 you lose in the long run, even with an edge."),
+                   ("Why", "growth = ln 2 − H(p) − D(p‖a): the entropy of the coin nobody "
+                    "beats, and D(p‖a), what your share a on heads costs against p."))
 
     def __init__(self, app, game: CoinGame | None = None, seed: int | None = None, **options):
         super().__init__(app, **options)

@@ -40,6 +40,11 @@ MENU = (
 class MenuScene(Scene):
     name = "menu"
     title = "Kelly"
+    help_keys = (("↑ ↓ or Tab", "move the highlight"), ("Enter / Space", "open it"),
+                 ("1 – 9", "open an entry directly"), ("R", "resume the last game, if saved"))
+    help_panels = (("The games", "each screen teaches one side of Kelly's rule: bet the "
+                    "chances, and "
+                    "growth is what is left after the cross-entropy."),)
 
     def __init__(self, app, **options) -> None:
         super().__init__(app, **options)

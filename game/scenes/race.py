@@ -65,6 +65,16 @@ class RaceScene(Scene):
     title = "Race"
     hint = "Split your money over the horses; whatever you do not bet stays as cash."
     status_width = 420
+    help_keys = (("Space", "run a race"), ("A", "auto-race on / off"),
+                 ("↑ ↓", "pick a horse"), ("← →", "its share −/+1% (Shift: 5%)"),
+                 ("+ / −", "add or remove a horse (3 to 6)"), ("K / B / C",
+                 "bet the chances / the bookmaker's prices / all cash"),
+                 ("N", "new game (press twice during a game)"), ("F", "finish: the results"))
+    help_panels = (("Your split", "the share of your bankroll on each horse (bars) against "
+                    "its chance "
+                    "(outlines); what you do not bet stays as cash."),
+                   ("Bankroll", "you and four robots on the same races, log scale."),
+                   ("Why", "growth = Σ p ln o − H(p) − D(p‖b): match b to p and D vanishes."))
 
     def __init__(self, app, outcomes: int = 4, seed: int | None = None, **options) -> None:
         super().__init__(app, **options)

@@ -75,6 +75,10 @@ class ResultsScene(Scene):
     name = "results"
     title = "Results"
     hint = "How did you do against the robots and against the best possible rate?"
+    help_keys = (("R / Enter", "play again, same flips"), ("N", "new game"), ("M", "menu"))
+    help_panels = (("Growth per round", "your realised growth against Kelly on the same flips and "
+                    "the best long-run rate."),
+                   ("High scores", "your best games with the seed and rules to replay them."))
 
     def __init__(self, app, session: BetSession | None = None, again=None, fresh=None, **options):
         super().__init__(app, **options)

@@ -19,6 +19,10 @@ class SettingsScene(Scene):
     name = "settings"
     title = "Settings"
     hint = "Changes apply to new games."
+    help_keys = (("Tab", "next field"), ("Enter", "save"))
+    help_panels = (("Settings", "sound, auto-flip speed, the default coin, colours and text "
+                    "size; saved "
+                    "in your data folder."),)
 
     def __init__(self, app, **options) -> None:
         super().__init__(app, **options)

@@ -57,6 +57,16 @@ class UnknownScene(BetScene):
     hint = "Nobody tells you p. Learn it from the flips, faster than the Bayes bot."
     status_width = 430
     auto_stops_at_end = True
+    help_keys = (("Space", "flip the coin"), ("H / T", "bet on heads / tails"),
+                 ("← → (↑ ↓)", "stake −/+1% (Shift: 5%)"), ("A", "auto-flip on / off"),
+                 ("N", "new game (press twice during a game)"),
+                 ("R", "reveal p"))
+    help_panels = (("Bankroll", "you, the Bayes bot and Kelly who knows p (when revealed), "
+                    "same flips."),
+                   ("Belief about p", "the bot's estimate q with its 90% band, and your "
+                    "belief a = (1 + f)/2 as gold dots."),
+                   ("Growth lost per flip", "D(p‖q) = H(p, q) − H(p): the cross-entropy "
+                    "above the coin's entropy is the growth a belief costs."))
 
     def __init__(self, app, seed: int | None = None, rounds: int = 100, **options) -> None:
         super().__init__(app, **options)

@@ -51,6 +51,13 @@ class WorldsScene(Scene):
     title = "Many worlds"
     hint = "The same bet in 1,000 parallel worlds. Watch the average and the typical world."
     status_width = 330
+    help_keys = (("Space", "run / pause"), ("R", "restart"), ("N", "new worlds (new seed)"),
+                 ("← →", "fraction −/+1%"), ("P", "the +50% / −40% coin"),
+                 ("K", "the 60% coin at its Kelly bet"))
+    help_panels = (("Bankroll of every world", "brightness: how many of the worlds pass there; the "
+                    "median is the typical world, the mean is carried by a lucky few."),
+                   ("Numbers", "the typical world, the average, and the share ahead or "
+                    "ruined, as the rounds go by."))
 
     def __init__(self, app, paths: int = PATHS, **options) -> None:
         super().__init__(app, **options)

@@ -84,6 +84,15 @@ def add_panel(rect: pygame.Rect) -> None:
     _panels.append(pygame.Rect(rect))
 
 
+def cover(rect: pygame.Rect) -> None:
+    """An overlay drawn over ``rect`` (the help panel): the panels and recorded labels under it
+    are hidden, so they neither hold nor clash with what is drawn on top."""
+    _panels[:] = [panel for panel in _panels if not panel.colliderect(rect)]
+    if _recorder is not None:
+        _recorder.items[:] = [item for item in _recorder.items
+                              if not item.rect.colliderect(rect)]
+
+
 def bounds_for(surface: pygame.Surface, point: tuple[float, float]) -> pygame.Rect:
     """The smallest panel of this frame holding ``point``; the surface when none does."""
     holding = [rect for rect in _panels if rect.collidepoint(point)]

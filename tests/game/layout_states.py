@@ -153,6 +153,12 @@ def class_race_30(app):
     app.run(frames=2)
 
 
+def class_race_over(app):
+    class_race_30(app)
+    app.scene.finish()
+    app.run(frames=2)
+
+
 def classroom_step(index):
     def state(app):
         app.push("classroom")
@@ -181,6 +187,22 @@ STATES = {
     "menu": menu,
     "settings": settings,
     "class_race_30": class_race_30,
+    "class_race_over": class_race_over,
     **{f"classroom_step{i}": classroom_step(i) for i in range(6)},
 }
 
+
+
+def with_help(state):
+    """The state with the help overlay open on top."""
+    def opened(app):
+        state(app)
+        app.scene.help_open = True
+        app.run(frames=1)
+    return opened
+
+
+STATES.update({f"{name}_help": with_help(STATES[name])
+               for name in ("coin_intro", "race_six", "challenge_played", "unknown_auto",
+                            "worlds_zero", "menu", "settings", "class_race_30",
+                            "classroom_step0")})
