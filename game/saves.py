@@ -301,6 +301,25 @@ def load_unfinished(folder: Path | None = None):
         return None
 
 
+def unfinished_game(folder: Path | None = None) -> tuple[str, str] | None:
+    """(screen, when) of the play-through left unfinished last time, without replaying it; None
+    when there is none or the file is not a saved session (it is then left for
+    :func:`load_unfinished` to move aside)."""
+    try:
+        data = _read_versioned((folder or data_dir()) / UNFINISHED_FILE)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("screen"), str):
+        return None
+    return data["screen"], str(data.get("when", ""))
+
+
+def forget_unfinished(folder: Path | None = None) -> None:
+    """The unfinished play-through has been resumed: the file goes (a new one is written if the
+    player leaves it unfinished again)."""
+    ((folder or data_dir()) / UNFINISHED_FILE).unlink(missing_ok=True)
+
+
 def _order(score: Score) -> tuple:
     return (score.kind, -score.final_wealth, score.when)
 

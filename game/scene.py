@@ -71,8 +71,6 @@ class Scene:
     title = ""
     #: a one-line hint shown in the top bar when it fits
     hint = ""
-    #: pixels the scene keeps free at the right of the top bar (status text, Back button)
-    status_width = 140
     #: the help overlay (? or F1): (key, what it does) and (panel, what it means)
     help_keys: tuple[tuple[str, str], ...] = ()
     help_panels: tuple[tuple[str, str], ...] = ()
@@ -213,7 +211,8 @@ class Scene:
         self.app.pop()
 
     def draw_overlay(self, surface: pygame.Surface) -> None:
-        """Drawn over the widgets: the help overlay when it is open."""
+        """Drawn over the widgets: the top bar's hint, and the help overlay when it is open."""
+        self.draw_hint(surface)
         if self.help_open:
             draw_help(surface, self.title or "Kelly", self.help_keys, self.help_panels)
 
@@ -227,10 +226,27 @@ class Scene:
     def draw_top_bar(self, surface: pygame.Surface) -> None:
         title = text(surface, self.title, (MARGIN, TOP_BAR // 2), 26, TEXT, bold=True,
                      anchor="midleft")
-        room = surface.get_width() - title.right - 18 - self.status_width
+        self._title_right, self._status_left = title.right, None
+
+    def draw_status(self, surface: pygame.Surface, status: str) -> None:
+        """The line of numbers at the right of the top bar (left of the Back button)."""
+        right_edge = surface.get_width() - MARGIN - (120 if self.back_button else 0)
+        drawn = text(surface, status, (right_edge, TOP_BAR // 2 + 2), 14, TEXT,
+                     anchor="midright")
+        self._status_left = drawn.left
+
+    def draw_hint(self, surface: pygame.Surface) -> None:
+        """The screen's one-line hint, in the room the title and the status leave (drawn after
+        both, so it never runs into the numbers)."""
+        title_right = getattr(self, "_title_right", None)
+        if title_right is None:
+            return
+        right = getattr(self, "_status_left", None) or (
+            surface.get_width() - MARGIN - (120 if self.back_button else 0))
+        room = right - title_right - 36
         for hint in (f"{self.hint}   ? help", self.hint, "? help"):
             if hint.strip() and font(14).size(hint)[0] <= room:
-                text(surface, hint, (title.right + 18, TOP_BAR // 2 + 2), 14, MUTED,
+                text(surface, hint, (title_right + 18, TOP_BAR // 2 + 2), 14, MUTED,
                      anchor="midleft")
                 break
 

@@ -25,7 +25,7 @@ from pygame_gui.elements import UIButton, UIHorizontalSlider, UITextEntryLine
 from game.scene import MARGIN, TOP_BAR, Scene, row
 from game.sessions.session import CoinSession, RoundRecord
 from game.ui.coin import CoinFlip
-from game.ui.style import BAD, GOOD, MUTED, TEXT, money, text
+from game.ui.style import BAD, GOOD, MUTED, money
 
 STAKE_STEP = 1  # percent per arrow key
 STAKE_JUMP = 5  # percent per arrow key with Shift
@@ -86,7 +86,6 @@ class BetScene(Scene):
     auto_slack = 0.0
     #: auto-flip switches itself off (and its button) as soon as the game is over
     auto_stops_at_end = False
-    status_width = 470
 
     def __init__(self, app, **options) -> None:
         super().__init__(app, **options)
@@ -305,11 +304,6 @@ class BetScene(Scene):
 
     def auto_label(self) -> str:
         return f"Auto (A): {'on' if self.auto else 'off'}"
-
-    def draw_status(self, surface: pygame.Surface, status: str) -> None:
-        """The line of numbers at the right of the top bar."""
-        right_edge = surface.get_width() - MARGIN - (120 if self.back_button else 0)
-        text(surface, status, (right_edge, TOP_BAR // 2 + 2), 14, TEXT, anchor="midright")
 
     # -- input ------------------------------------------------------------------------------
 

@@ -19,8 +19,10 @@ import math
 
 import pygame
 
+from game.saves import add_score
 from game.scene import parse_number, row, stack
 from game.scenes.bet import BetScene, StakeControl
+from game.scenes.results import score_of
 from game.sessions.challenge import KELLY_NAME, OPTIMAL_NAME, ChallengeSession
 from game.ui.charts import Series, bankroll_chart
 from game.ui.style import (
@@ -53,7 +55,6 @@ class ChallengeScene(BetScene):
     name = "challenge"
     title = "Challenge"
     hint = "Haghani & Dewey (2016): $25, a 60% coin, at most 300 flips. What would you win?"
-    status_width = 420
     bust_text = "bust! Nothing left to bet."
     auto_waits_for_coin = False  # auto-flip lands a coin still in the air and flips again
     auto_slack = 1e-9
@@ -62,7 +63,7 @@ class ChallengeScene(BetScene):
                  ("← → (↑ ↓)", "stake −/+1% (Shift: 5%)"), ("A", "auto-flip on / off"),
                  ("N", "new game (press twice during a game)"),
                  ("type dollars + Enter", "stake in dollars"), ("M", "300 flips or the clock"),
-                 ("S", "stop and compare"))
+                 ("S", "stop and compare"), ("F", "results and high scores"))
     help_panels = (("Your bet", "$25 to start, a 60% coin, even money, bets in cents; the cap is "
                     "hidden until a bet could reach it."),
                    ("Bankroll", "your money, log scale; the robots appear at the end."),
@@ -95,6 +96,7 @@ class ChallengeScene(BetScene):
         else:
             self.session.prepare_robots(self.solver)
         self.revealed = 0
+        self.scored = False
         self.error = ""
         self.message = "Type a bet in dollars or use the slider, pick a side, flip."
         self.message_colour = MUTED
@@ -118,6 +120,31 @@ class ChallengeScene(BetScene):
 
     def landed(self, record) -> None:
         self.refresh()  # the stake kept for the next flip fits the bankroll it landed on
+        self.score_once()
+
+    def score_once(self) -> None:
+        """A game that has ended goes into the high scores once (with its seed and rules)."""
+        if self.session.finished and not self.scored and self.revealed == self.session.round:
+            self.scored = True
+            player = self.session.player
+            try:
+                add_score(score_of(player, player.results(), "challenge",
+                                   f"{self.mode} p={self.game.p:g} "
+                                   f"cap={money(self.game.cap, cents=False)}"))
+            except OSError as error:  # a full disk must not stop the game
+                self.message, self.message_colour = f"score not saved: {error}", BAD
+
+    def results(self) -> None:
+        """F: the results and the high scores of the Challenge."""
+        self.coin.finish()
+        self.land()
+        self.score_once()
+        self.auto = False
+        self.refresh_auto()
+        self.app.push("results", session=self.session.player, kind="challenge", record=False,
+                      about=f"{self.mode} p={self.game.p:g} "
+                            f"cap={money(self.game.cap, cents=False)}",
+                      again=lambda: self.new_game(self.session.seed), fresh=self.new_game)
 
     def toss_seconds(self) -> float:
         return AUTO_PERIOD * 0.8 if self.auto else 0.6
@@ -130,6 +157,7 @@ class ChallengeScene(BetScene):
             self.coin.finish()
             self.land()
             self.session.stop()
+            self.score_once()
             self.message, self.message_colour = "You stopped: your bankroll is your payout.", TEXT
 
     def set_mode(self, mode: str) -> None:
@@ -221,6 +249,7 @@ class ChallengeScene(BetScene):
         return {
             pygame.K_m: lambda: self.set_mode("clock" if self.mode == "flips" else "flips"),
             pygame.K_s: self.stop,
+            pygame.K_f: self.results,
         }
 
     def on_text(self, entry, value) -> None:
@@ -242,6 +271,8 @@ class ChallengeScene(BetScene):
         self.session.advance(dt)
         if self.session.time_up and not was_over:
             self.message, self.message_colour = "Time is up: your bankroll is your payout.", TEXT
+        if self.session.finished and not self.coin.busy:
+            self.score_once()
 
     # -- drawing ----------------------------------------------------------------------------
 

@@ -78,13 +78,20 @@ class CoinScene(BetScene):
                    ("Why", "growth = ln 2 − H(p) − D(p‖a): the entropy of the coin nobody "
                     "beats, and D(p‖a), what your share a on heads costs against p."))
 
-    def __init__(self, app, game: CoinGame | None = None, seed: int | None = None, **options):
+    def __init__(self, app, game: CoinGame | None = None, seed: int | None = None,
+                 session: CoinSession | None = None, **options):
+        """``session``: a play-through to go on with (Resume on the menu)."""
         super().__init__(app, **options)
         settings = app.settings
-        self.game = game or coin_game(settings.p, settings.odds, settings.rounds)
+        self.game = (session.game if session is not None else
+                     game or coin_game(settings.p, settings.odds, settings.rounds))
         self.error = ""
         self.curve_plot: pygame.Rect | None = None
-        self.start_session(app.seed if seed is None else seed)
+        self.start_session(session.seed if session is not None else
+                           app.seed if seed is None else seed)
+        if session is not None:
+            self.session, self.revealed = session, session.round
+            self.message = f"Welcome back: flip {session.round} of {self.game.rounds}."
 
     # -- the game ---------------------------------------------------------------------------
 

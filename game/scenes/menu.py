@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pygame
 
+from game.saves import forget_unfinished, load_unfinished, unfinished_game
 from game.scene import MARGIN, Scene
 from game.scenes import registry
 from game.ui.coin import CoinFlip
@@ -37,6 +38,10 @@ MENU = (
 )
 
 
+#: screens whose saved play-through the menu can resume, and their names in the Resume line
+RESUMABLE = {"coin": "Coin", "race": "Race", "unknown": "Unknown coin"}
+
+
 class MenuScene(Scene):
     name = "menu"
     title = "Kelly"
@@ -50,7 +55,14 @@ class MenuScene(Scene):
         super().__init__(app, **options)
         scenes = registry()
         self.entries = [e for e in MENU if e.scene == "quit" or e.scene in scenes]
+        left = unfinished_game()
+        if left is not None and left[0] in RESUMABLE and left[0] in scenes:
+            screen, when = left
+            resume = MenuEntry("resume", "Resume",
+                               f"Go on with the {RESUMABLE[screen]} game you left {when}.")
+            self.entries.insert(len(self.entries) - 1, resume)  # before Quit
         self.selected = 0
+        self.notice = ""
         self.buttons = []
         self.coin = CoinFlip()
         self.spin_clock = 0.0
@@ -73,8 +85,32 @@ class MenuScene(Scene):
         self.app.sounds.play("click")
         if entry.scene == "quit":
             self.app.running = False
+        elif entry.scene == "resume":
+            self.resume_game()
         else:
             self.app.push(entry.scene)
+
+    def resume_game(self) -> None:
+        """Replay the saved play-through and go on with it on its screen."""
+        left = unfinished_game()
+        session = load_unfinished()  # a bad file is moved aside
+        if left is None or session is None:
+            self.drop_resume("The saved game could not be read; it was moved aside.")
+            return
+        try:
+            self.app.push(left[0], session=session)
+        except ValueError as error:
+            self.drop_resume(f"The saved game could not be resumed: {error}")
+            return
+        forget_unfinished()
+        self.drop_resume("")
+
+    def drop_resume(self, message: str) -> None:
+        self.entries = [e for e in self.entries if e.scene != "resume"]
+        self.selected = min(self.selected, len(self.entries) - 1)
+        self.notice = message
+        if self.root is not None:
+            self.build()
 
     def on_button(self, button) -> None:
         if button in self.buttons:
@@ -90,6 +126,8 @@ class MenuScene(Scene):
             self.open(self.selected)
         elif pygame.K_1 <= key <= pygame.K_9 and key - pygame.K_1 < len(self.entries):
             self.open(key - pygame.K_1)
+        elif key == pygame.K_r and any(e.scene == "resume" for e in self.entries):
+            self.open([e.scene for e in self.entries].index("resume"))
 
     def update(self, dt: float) -> None:
         self.spin_clock += dt
@@ -124,8 +162,9 @@ class MenuScene(Scene):
             hint_rect.height = max(rect.height, lines * line_h)  # short buttons: two lines
             hint_rect.top = rect.centery - lines * line_h // 2
             wrapped(surface, entry.hint, hint_rect, 16, TEXT if i == self.selected else MUTED)
-        footer = ("Kelly (1956): in the long run the best bet splits your money like the chances. "
-                  "Bet much more than that and you lose, even with an edge.")
+        footer = self.notice or (
+            "Kelly (1956): in the long run the best bet splits your money like the chances. "
+            "Bet much more than that and you lose, even with an edge.")
         wrapped(surface, footer, pygame.Rect(MARGIN * 3, height - 44, width - MARGIN * 6, 40), 13,
                 MUTED)
 

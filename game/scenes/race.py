@@ -64,7 +64,6 @@ class RaceScene(Scene):
     name = "race"
     title = "Race"
     hint = "Split your money over the horses; whatever you do not bet stays as cash."
-    status_width = 420
     help_keys = (("Space", "run a race"), ("A", "auto-race on / off"),
                  ("↑ ↓", "pick a horse"), ("← →", "its share −/+1% (Shift: 5%)"),
                  ("+ / −", "add or remove a horse (3 to 6)"), ("K / B / C",
@@ -76,16 +75,22 @@ class RaceScene(Scene):
                    ("Bankroll", "you and four robots on the same races, log scale."),
                    ("Why", "growth = Σ p ln o − H(p) − D(p‖b): match b to p and D vanishes."))
 
-    def __init__(self, app, outcomes: int = 4, seed: int | None = None, **options) -> None:
+    def __init__(self, app, outcomes: int = 4, seed: int | None = None,
+                 session: RaceSession | None = None, **options) -> None:
+        """``session``: a play-through to go on with (Resume on the menu)."""
         super().__init__(app, **options)
         probs, odds = PRESETS[outcomes]
-        self.game = race_game(probs, odds)
+        self.game = session.game if session is not None else race_game(probs, odds)
         self.shares = bookmaker_shares(self.game.odds)
         self.selected = 0
         self.auto = app.auto
         self.auto_clock = 0.0
         self.error = ""
-        self.start_session(app.seed if seed is None else seed)
+        self.start_session(session.seed if session is not None else
+                           app.seed if seed is None else seed)
+        if session is not None:
+            self.session = session
+            self.message = f"Welcome back: race {session.round} of {self.game.rounds}."
 
     def start_session(self, seed: int) -> None:
         self.session = RaceSession(self.game, seed)
@@ -167,9 +172,6 @@ class RaceScene(Scene):
             self.message = (f"{max(PRESETS)} horses at most." if k > self.k else
                             f"{min(PRESETS)} horses at least.")
             self.message_colour = MUTED
-            return
-        if not self.confirm(f"field {k}", self.under_way(), "Another field starts a new game: "
-                            "press again to leave this one."):
             return
         self.game = race_game(*PRESETS[k])
         self.shares = bookmaker_shares(self.game.odds)
@@ -342,8 +344,7 @@ class RaceScene(Scene):
         s = self.session
         status = (f"Race {s.round} of {self.game.rounds}   ·   You: {money(s.wealth[0])}"
                   f"   ·   seed {s.seed}")
-        text(surface, status, (surface.get_width() - MARGIN - 120, TOP_BAR // 2 + 2), 14, TEXT,
-             anchor="midright")
+        self.draw_status(surface, status)
         self.draw_controls(surface)
         self.draw_bankrolls(surface)
         self.draw_shares(surface)

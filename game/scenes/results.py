@@ -71,6 +71,48 @@ def lesson(session: BetSession, results: Results) -> str:
             f"{results.best_growth:+.4f}. Luck decides one game; the rate decides the long run.")
 
 
+def game_words(session: BetSession, kind: str) -> str:
+    """The rules of a game in a few words, as the high scores list them."""
+    game = session.game
+    if kind == "unknown":
+        return f"p hidden ({game.p:.2f}) b={game.odds:g}"
+    if kind == "challenge":
+        return f"p={game.p:g} cap={money(game.cap, cents=False)}"
+    if kind == "coin":
+        return f"p={game.p:g} b={game.odds:g}"
+    return f"{len(game.probs)} outcomes"
+
+
+def replay_command(kind: str, seed: int, session: BetSession) -> str:
+    """The command line that replays a game's flips (the seed and the rules it needs)."""
+    command = f"kelly play --seed {seed} --screen {kind}"
+    if kind == "coin":
+        command += f" --p {session.game.p:g} --odds {session.game.odds:g}"
+    return command
+
+
+def score_of(session: BetSession, results: Results, kind: str, about: str | None = None) -> Score:
+    """A finished game as a high-score entry."""
+    player = results.player
+    return Score(
+        kind=kind,
+        game=about or game_words(session, kind),
+        seed=results.seed,
+        rounds=results.rounds,
+        final_wealth=player.final_wealth,
+        growth=player.growth,
+        best_growth=results.best_growth,
+        rank=player.rank,
+        bettors=len(results.standings),
+        when=time.strftime("%Y-%m-%d %H:%M"),
+    )
+
+
+#: the games with a high-score table
+KINDS = ("coin", "race", "unknown", "challenge")
+NAMES = {"coin": "Coin", "race": "Race", "unknown": "Unknown coin", "challenge": "Challenge"}
+
+
 class ResultsScene(Scene):
     name = "results"
     title = "Results"
@@ -80,40 +122,30 @@ class ResultsScene(Scene):
                     "the best long-run rate."),
                    ("High scores", "your best games with the seed and rules to replay them."))
 
-    def __init__(self, app, session: BetSession | None = None, again=None, fresh=None, **options):
+    def __init__(self, app, session: BetSession | None = None, again=None, fresh=None,
+                 kind: str | None = None, about: str | None = None, record: bool = True,
+                 **options):
+        """``kind`` and ``about`` name the screen and its rules when they are not the
+        session's own (Unknown coin, Challenge); ``record=False`` when the screen has already
+        put the game in the high scores."""
         super().__init__(app, **options)
         self.session = session if session is not None and session.round > 0 else None
         self.again = again
         self.fresh = fresh
         self.results: Results | None = None
-        self.kind = session.kind if session is not None else "coin"
+        self.kind = kind or (session.kind if session is not None else "coin")
+        self.about = about
         self.saved = False
         if self.session is not None:
             self.results = self.session.results()
             self.saved = self.session.finished  # a game ended early is not a high score
-            self.scores = add_score(self._score(self.results)) if self.saved else load_scores()
+            record = record and self.saved
+            self.scores = (add_score(score_of(self.session, self.results, self.kind, about))
+                           if record else load_scores())
             sound = "goal" if self.results.player.rank == 1 else "click"
             app.sounds.play("bust" if self.results.player.ruined else sound)
         else:
             self.scores = load_scores()
-
-    def _score(self, results: Results) -> Score:
-        player = results.player
-        game = self.session.game
-        about = (f"p={game.p:g} b={game.odds:g}" if results.kind == "coin" else
-                 f"{len(game.probs)} outcomes")
-        return Score(
-            kind=results.kind,
-            game=about,
-            seed=results.seed,
-            rounds=results.rounds,
-            final_wealth=player.final_wealth,
-            growth=player.growth,
-            best_growth=results.best_growth,
-            rank=player.rank,
-            bettors=len(results.standings),
-            when=time.strftime("%Y-%m-%d %H:%M"),
-        )
 
     def layout(self, window: pygame.Rect) -> None:
         width, height = window.size
@@ -132,7 +164,11 @@ class ResultsScene(Scene):
             self.tables = [(self.kind, scores)]
         else:
             self.game_rect = None
-            self.tables = list(zip(("coin", "race"), row(body, 1, 1, gap=MARGIN), strict=True))
+            top, bottom = (pygame.Rect(body.left, body.top, body.width, body.height // 2 - 8),
+                           pygame.Rect(body.left, body.centery + 8, body.width,
+                                       body.height - body.height // 2 - 8))
+            self.tables = list(zip(KINDS, [*row(top, 1, 1, gap=MARGIN),
+                                           *row(bottom, 1, 1, gap=MARGIN)], strict=True))
 
     def act(self, what: str) -> None:
         if what == "menu":
@@ -201,13 +237,10 @@ class ResultsScene(Scene):
             table_row(surface, cells, columns, inner, y, 15, colour, bold=i == 0)
             y += 24
         y += 8
-        kind = session.kind
-        game = session.game
-        about = (f"p = {game.p:g}, b = {game.odds:g}" if kind == "coin" else
-                 f"{len(game.probs)} outcomes")
-        text(surface, f"Seed {results.seed} ({about}). Replay these flips: R here, or "
-             f"kelly play --seed {results.seed} --screen {kind}", (inner.left, y), 13, MUTED)
-        y += 26
+        about = self.about or game_words(session, self.kind)
+        y += wrapped(surface, f"Seed {results.seed} ({about}). Replay these flips: R here, or "
+                     f"{replay_command(self.kind, results.seed, session)}",
+                     pygame.Rect(inner.left, y, inner.width, 40), 13, MUTED) + 8
         wrapped(surface, lesson(session, results),
                 pygame.Rect(inner.left, y, inner.width, inner.bottom - y), 15, TEXT)
 
@@ -236,13 +269,14 @@ class ResultsScene(Scene):
         return y
 
     def draw_scores(self, surface: pygame.Surface, kind: str, rect: pygame.Rect) -> None:
-        inner = card(surface, rect, f"High scores: {kind} (biggest bankroll)")
+        inner = card(surface, rect, f"High scores: {NAMES.get(kind, kind)} (biggest bankroll)")
         top = best_scores(kind, self.scores, limit=12)
         if not top:
-            wrapped(surface, f"No {kind} games yet. Play one to the end and it appears here.",
+            wrapped(surface, f"No {NAMES.get(kind, kind)} games yet. Play one to the end and it "
+                    "appears here.",
                     inner, 15, MUTED)
             return
-        columns = (0, 0.08, 0.36, 0.6, 0.8)
+        columns = (0, 0.07, 0.27, 0.46, 0.86)
         y = inner.top + 4
         table_row(surface, ("#", "Final", "Growth", "Game", "Seed"), columns, inner, y, 13, MUTED,
                   bold=True)

@@ -51,16 +51,18 @@ ML_POINT = ("The best model of the data — the least cross-entropy H(p, q) — 
             "fastest: every flip costs D(p‖q) = H(p, q) − H(p).")
 
 
+RESULTS_DELAY = 1.5  # seconds between the last flip landing and the results
+
+
 class UnknownScene(BetScene):
     name = "unknown"
     title = "Unknown coin"
     hint = "Nobody tells you p. Learn it from the flips, faster than the Bayes bot."
-    status_width = 430
     auto_stops_at_end = True
     help_keys = (("Space", "flip the coin"), ("H / T", "bet on heads / tails"),
                  ("← → (↑ ↓)", "stake −/+1% (Shift: 5%)"), ("A", "auto-flip on / off"),
                  ("N", "new game (press twice during a game)"),
-                 ("R", "reveal p"))
+                 ("R", "reveal p"), ("F", "results (a game ended early is not scored)"))
     help_panels = (("Bankroll", "you, the Bayes bot and Kelly who knows p (when revealed), "
                     "same flips."),
                    ("Belief about p", "the bot's estimate q with its 90% band, and your "
@@ -68,11 +70,19 @@ class UnknownScene(BetScene):
                    ("Growth lost per flip", "D(p‖q) = H(p, q) − H(p): the cross-entropy "
                     "above the coin's entropy is the growth a belief costs."))
 
-    def __init__(self, app, seed: int | None = None, rounds: int = 100, **options) -> None:
+    def __init__(self, app, seed: int | None = None, rounds: int = 100,
+                 session=None, **options) -> None:
+        """``session``: the coin session of a play-through to go on with (Resume)."""
         super().__init__(app, **options)
-        self.rounds = rounds
+        self.rounds = session.game.rounds if session is not None else rounds
         self.auto_speed = max(app.settings.auto_speed, 1.0)
-        self.start_session(app.seed if seed is None else seed)
+        self.start_session(session.seed if session is not None else
+                           app.seed if seed is None else seed)
+        if session is not None:
+            if session.game != self.session.game or session.names != self.session.coin.names:
+                raise ValueError("the saved game is not an Unknown coin game")
+            self.session.coin, self.revealed = session, session.round
+            self.message = f"Welcome back: flip {session.round} of {self.rounds}."
 
     # -- the game ---------------------------------------------------------------------------
 
@@ -88,6 +98,7 @@ class UnknownScene(BetScene):
     def start_session(self, seed: int) -> None:
         self.session = UnknownSession(seed, self.rounds)
         self.revealed = 0
+        self.finish_clock: float | None = None
         self._band: tuple[int, np.ndarray] | None = None
         self.message = "Guess from the flips: bet on the side you trust."
         self.message_colour = MUTED
@@ -110,6 +121,27 @@ class UnknownScene(BetScene):
             self.auto = False
             side = "HEADS" if record.outcome == 0 else "TAILS"
             self.message = f"{side} — game over: p was {s.p:.2f}"
+            self.finish_clock = RESULTS_DELAY
+
+    def advance(self, dt: float) -> bool:
+        """Count down to the results once the last flip has landed; True once they open."""
+        if self.finish_clock is not None and not self.coin.busy:
+            self.finish_clock -= dt
+            if self.finish_clock <= 0:
+                self.results()
+                return True
+        return False
+
+    def results(self) -> None:
+        """The results and the high scores (at the end; F before it ends, not scored)."""
+        self.finish_clock = None
+        self.coin.finish()
+        self.land()
+        self.auto = False
+        self.refresh_auto()
+        self.session.reveal()
+        self.app.push("results", session=self.session.coin, kind="unknown",
+                      again=lambda: self.new_game(self.session.seed), fresh=self.new_game)
 
     def reveal(self) -> None:
         self.session.reveal()
@@ -141,7 +173,7 @@ class UnknownScene(BetScene):
         return {self.reveal_button: self.reveal, self.new_button: self.ask_new_game}
 
     def key_actions(self) -> dict:
-        return {pygame.K_r: self.reveal}
+        return {pygame.K_r: self.reveal, pygame.K_f: self.results}
 
     # -- drawing ----------------------------------------------------------------------------
 

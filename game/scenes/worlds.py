@@ -50,7 +50,6 @@ class WorldsScene(Scene):
     name = "worlds"
     title = "Many worlds"
     hint = "The same bet in 1,000 parallel worlds. Watch the average and the typical world."
-    status_width = 330
     help_keys = (("Space", "run / pause"), ("R", "restart"), ("N", "new worlds (new seed)"),
                  ("← →", "fraction −/+1%"), ("P", "the +50% / −40% coin"),
                  ("K", "the 60% coin at its Kelly bet"))
@@ -215,9 +214,8 @@ class WorldsScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
         w = self.worlds
-        text(surface, f"Round {self.round} of {w.rounds}  ·  {w.paths:,} worlds  ·  seed "
-             f"{self.seed}", (surface.get_width() - MARGIN - 120, TOP_BAR // 2 + 2), 14, TEXT,
-             anchor="midright")
+        self.draw_status(surface, f"Round {self.round} of {w.rounds}  ·  {w.paths:,} worlds  ·  "
+                                  f"seed {self.seed}")
         self.draw_controls(surface)
         self.draw_fan(surface)
 

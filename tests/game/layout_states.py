@@ -132,6 +132,31 @@ def results_bust(app):
     app.run(frames=2)
 
 
+def unknown_results(app):
+    unknown_auto(app)
+    app.run(frames=200)
+
+
+def challenge_results(app):
+    challenge_played(app)
+    scene = app.scene
+    scene.place_bet(1, scene.session.wealth)
+    while not scene.session.finished:
+        scene.flip()
+        scene.land()
+    scene.results()
+    app.run(frames=2)
+
+
+def high_scores(app):
+    for state in (results_rich, unknown_results, challenge_results):
+        state(app)
+        while len(app.stack) > 1:
+            app.pop()
+    app.push("results")
+    app.run(frames=2)
+
+
 def menu(app):
     app.run(frames=2)
 
@@ -184,6 +209,9 @@ STATES = {
     "challenge_played": challenge_played,
     "results_rich": results_rich,
     "results_bust": results_bust,
+    "unknown_results": unknown_results,
+    "challenge_results": challenge_results,
+    "high_scores": high_scores,
     "menu": menu,
     "settings": settings,
     "class_race_30": class_race_30,

@@ -192,3 +192,52 @@ def test_class_race_summary_at_the_end(app):
     assert scene.summary.closest == ("Bo",)
     press(app, "g")
     assert not scene.show_summary
+
+
+def test_the_menu_offers_to_resume_a_saved_game(app):
+    coin = app.push("coin") or app.scene
+    app.run(frames=2)
+    for _ in range(3):
+        coin.flip()
+        coin.land()
+    bets = list(coin.session.inputs)
+    assert app.save_unfinished() is not None
+    app.pop()
+    app.pop()  # the old menu goes too: a fresh one reads the saved game
+    app.running = True
+    app.push("menu")
+    app.run(frames=2)
+    menu = app.scene
+    assert [e.scene for e in menu.entries][-2:] == ["resume", "quit"]
+    key(app, pygame.K_r, unicode="r")
+    resumed = app.scene
+    assert resumed.name == "coin" and resumed.session.round == 3
+    assert list(resumed.session.inputs) == bets and resumed.revealed == 3
+    app.pop()
+    assert all(e.scene != "resume" for e in app.scene.entries)
+
+
+def test_unknown_and_challenge_results_go_into_the_high_scores(app):
+    from game.saves import load_scores
+
+    unknown = app.push("unknown", rounds=5) or app.scene
+    app.run(frames=2)
+    unknown.set_stake(20)
+    for _ in range(5):
+        unknown.flip()
+        unknown.land()
+    app.run(frames=200)
+    assert app.scene.name == "results" and app.scene.kind == "unknown" and app.scene.saved
+    app.pop()
+    challenge = app.push("challenge", solver=None) or app.scene
+    app.run(frames=2)
+    challenge.place_bet(1, challenge.session.wealth)
+    while not challenge.session.finished:
+        challenge.flip()
+        challenge.land()
+    app.run(frames=2)
+    kinds = [s.kind for s in load_scores()]
+    assert kinds.count("unknown") == 1 and kinds.count("challenge") == 1
+    key(app, pygame.K_f, unicode="f")
+    assert app.scene.name == "results" and app.scene.kind == "challenge"
+    assert [s.kind for s in load_scores()].count("challenge") == 1  # not twice
