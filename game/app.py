@@ -31,7 +31,7 @@ from game.scenes import registry, scene_class
 from game.sessions.session import BetSession
 from game.ui import layout
 from game.ui.coin import coin_icon
-from game.ui.style import font
+from game.ui.style import apply_look, font
 from sim.engine import check_seed
 
 FPS = 60
@@ -85,6 +85,7 @@ class App:
         pygame.display.set_caption("Kelly — the betting game that teaches cross-entropy")
         self.ui = pygame_gui.UIManager(self.size, load_theme())
         self.settings = load_settings()
+        apply_look(self.settings)
         self.sounds = Sounds(self.settings.sound)
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % SEED_LIMIT)

@@ -54,8 +54,14 @@ class Settings:
     p: float = 0.6  # default chance of heads on the Coin screen
     odds: float = 1.0  # default net odds on heads (b-to-1)
     rounds: int = 100  # flips per coin game
+    palette: str = "standard"  # or "colour-blind" (Okabe-Ito)
+    larger_text: bool = False
 
     def __post_init__(self) -> None:
+        if self.palette not in ("standard", "colour-blind"):
+            raise ValueError(f"palette = {self.palette!r} must be standard or colour-blind")
+        if not isinstance(self.larger_text, bool):
+            raise ValueError(f"larger_text = {self.larger_text!r} must be true or false")
         if not isinstance(self.sound, bool):
             raise ValueError(f"sound = {self.sound!r} must be true or false")
         _check_number("auto_speed", self.auto_speed, 0.25, 30.0)

@@ -24,7 +24,7 @@ from pygame_gui.elements import (
 from game.audio import Sounds
 from game.saves import Settings
 from game.ui.help import draw_help
-from game.ui.style import BACKGROUND, MUTED, PLAYER, TEXT, font, text
+from game.ui.style import BACKGROUND, FOCUS, MUTED, PLAYER, TEXT, font, text
 
 MARGIN = 16
 TOP_BAR = 56
@@ -165,9 +165,70 @@ class Scene:
             return True
         return self.help_open and event.type in (pygame.TEXTINPUT, pygame.MOUSEBUTTONUP)
 
+    # -- keyboard focus ---------------------------------------------------------------------
+
+    #: Tab moves the keyboard focus ring over the screen's widgets (the menu has its own)
+    tab_moves_focus = True
+
+    def focusable(self) -> list:
+        """The screen's enabled, visible buttons, sliders and text boxes, top to bottom, left to
+        right: what Tab walks through."""
+        if self.root is None:
+            return []
+        kinds = (UIButton, UIHorizontalSlider, UITextEntryLine)
+        found = [e for e in self.root.elements if isinstance(e, kinds) and e.visible
+                 and e.alive() and getattr(e, "is_enabled", True)]
+        return sorted(found, key=lambda e: (e.rect.top, e.rect.left))
+
+    @property
+    def focused(self):
+        """The widget the focus ring is on, or None."""
+        index = getattr(self, "_focus", None)
+        widgets = self.focusable()
+        return widgets[index % len(widgets)] if index is not None and widgets else None
+
+    def focus_event(self, event: pygame.event.Event) -> bool:
+        """Tab / Shift+Tab move the focus ring; Enter presses the focused button; Left/Right
+        move the focused slider; a focused text box takes the typing. True when used."""
+        if event.type == pygame.MOUSEBUTTONDOWN:
+            self._focus = None  # the mouse is in charge again
+            return False
+        if event.type != pygame.KEYDOWN:
+            return False
+        widgets = self.focusable()
+        if event.key == pygame.K_TAB and self.tab_moves_focus and widgets:
+            step = -1 if event.mod & pygame.KMOD_SHIFT else 1
+            index = getattr(self, "_focus", None)
+            self._focus = (step if step < 0 else 0) if index is None else index + step
+            self._focus %= len(widgets)
+            widget = widgets[self._focus]
+            self.ui.set_focus_set(widget if isinstance(widget, UITextEntryLine) else None)
+            return True
+        widget = self.focused
+        if widget is None or self.app.typing:
+            return False
+        if isinstance(widget, UIButton) and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            self.handle_event(pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED,
+                                                 ui_element=widget))
+            return True
+        if isinstance(widget, UIHorizontalSlider) and event.key in (pygame.K_LEFT, pygame.K_RIGHT):
+            low, high = widget.value_range
+            step = max((high - low) / 100, 1) * (5 if event.mod & pygame.KMOD_SHIFT else 1)
+            value = widget.get_current_value() + (step if event.key == pygame.K_RIGHT else -step)
+            widget.set_current_value(min(max(value, low), high))
+            self.on_slider(widget, widget.get_current_value())
+            return True
+        return False
+
+    def draw_focus(self, surface: pygame.Surface) -> None:
+        widget = self.focused
+        if widget is not None:
+            pygame.draw.rect(surface, FOCUS, widget.rect.inflate(8, 8), width=3,
+                             border_radius=10)
+
     def handle_event(self, event: pygame.event.Event) -> None:
         """A pygame or pygame_gui event (widgets have already seen it)."""
-        if self.hotkey_echo(event) or self.help_event(event):
+        if self.hotkey_echo(event) or self.help_event(event) or self.focus_event(event):
             return
         if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.back_button:
             self.back()
@@ -213,6 +274,7 @@ class Scene:
     def draw_overlay(self, surface: pygame.Surface) -> None:
         """Drawn over the widgets: the top bar's hint, and the help overlay when it is open."""
         self.draw_hint(surface)
+        self.draw_focus(surface)
         if self.help_open:
             draw_help(surface, self.title or "Kelly", self.help_keys, self.help_panels)
 

@@ -24,7 +24,9 @@ from game.scene import parse_number, row, stack
 from game.scenes.bet import BetScene, StakeControl
 from game.scenes.results import score_of
 from game.sessions.challenge import KELLY_NAME, OPTIMAL_NAME, ChallengeSession
+from game.ui import palette
 from game.ui.charts import Series, bankroll_chart
+from game.ui.palette import Colour
 from game.ui.style import (
     BAD,
     FAINT,
@@ -43,7 +45,8 @@ from sim.challenge import PAPER_OBSERVED
 from sim.games import HAGHANI_DEWEY
 
 AUTO_PERIOD = 0.05  # seconds between auto flips
-ROBOT_COLOURS = {KELLY_NAME: bettor_colour("Kelly"), OPTIMAL_NAME: (128, 237, 153)}
+ROBOT_COLOURS = {KELLY_NAME: bettor_colour("Kelly"), OPTIMAL_NAME: Colour((128, 237, 153),
+                                                                  palette.BLUISH_GREEN)}
 
 
 def clock_text(seconds: float) -> str:

@@ -15,7 +15,7 @@ from game.saves import forget_unfinished, load_unfinished, unfinished_game
 from game.scene import MARGIN, Scene
 from game.scenes import registry
 from game.ui.coin import CoinFlip
-from game.ui.style import MUTED, PLAYER, TEXT, font, text, wrapped
+from game.ui.style import MUTED, PLAYER, TEXT, font, text, wrap_lines, wrapped
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ RESUMABLE = {"coin": "Coin", "race": "Race", "unknown": "Unknown coin"}
 class MenuScene(Scene):
     name = "menu"
     title = "Kelly"
+    tab_moves_focus = False  # Tab moves the menu's own highlight ring
     help_keys = (("↑ ↓ or Tab", "move the highlight"), ("Enter / Space", "open it"),
                  ("1 – 9", "open an entry directly"), ("R", "resume the last game, if saved"))
     help_panels = (("The games", "each screen teaches one side of Kelly's rule: bet the "
@@ -63,6 +64,7 @@ class MenuScene(Scene):
             self.entries.insert(len(self.entries) - 1, resume)  # before Quit
         self.selected = 0
         self.notice = ""
+        self.gap = 8
         self.buttons = []
         self.coin = CoinFlip()
         self.spin_clock = 0.0
@@ -70,7 +72,7 @@ class MenuScene(Scene):
     def layout(self, window: pygame.Rect) -> None:
         count = len(self.entries)
         top = 190 if window.height >= 700 else 160
-        gap = 10 if window.height >= 700 else 8
+        gap = self.gap = 10 if window.height >= 700 else 8
         room = window.height - top - 60  # the footer takes the bottom 60 pixels
         height = max(28, min(54, room // count - gap))
         width = min(300, window.width // 3)
@@ -157,11 +159,17 @@ class MenuScene(Scene):
                 pygame.draw.rect(surface, PLAYER, rect.inflate(8, 8), width=2, border_radius=12)
             hint_rect = pygame.Rect(rect.right + 24, rect.top, width - rect.right - 24 - MARGIN * 3,
                                     rect.height)
-            line_h = font(16).get_linesize() + 2  # wrapped() adds 2 pixels between lines
-            lines = 1 if font(16).size(entry.hint)[0] <= hint_rect.width else 2
-            hint_rect.height = max(rect.height, lines * line_h)  # short buttons: two lines
+            pitch = rect.height + self.gap  # one entry's share of the column
+            size = 16
+            while True:  # two lines at most, within the entry's share
+                lines = len(wrap_lines(entry.hint, font(size), hint_rect.width))
+                line_h = font(size).get_linesize() + 2  # wrapped() adds 2 pixels per line
+                if (lines <= 2 and lines * line_h <= pitch) or size <= 10:
+                    break
+                size -= 1
+            hint_rect.height = max(rect.height, lines * line_h)
             hint_rect.top = rect.centery - lines * line_h // 2
-            wrapped(surface, entry.hint, hint_rect, 16, TEXT if i == self.selected else MUTED)
+            wrapped(surface, entry.hint, hint_rect, size, TEXT if i == self.selected else MUTED)
         footer = self.notice or (
             "Kelly (1956): in the long run the best bet splits your money like the chances. "
             "Bet much more than that and you lose, even with an edge.")

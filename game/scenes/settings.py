@@ -12,14 +12,16 @@ import pygame
 
 from game.saves import data_dir, save_settings
 from game.scene import MARGIN, TOP_BAR, Scene, parse_number, row, stack
-from game.ui.style import BAD, GOOD, MUTED, TEXT, card, text, wrapped
+from game.ui.style import BAD, GOOD, MUTED, TEXT, apply_look, card, text, wrapped
 
 
 class SettingsScene(Scene):
     name = "settings"
     title = "Settings"
     hint = "Changes apply to new games."
-    help_keys = (("Tab", "next field"), ("Enter", "save"))
+    help_keys = (("Tab / Shift+Tab", "next / previous control"), ("Enter", "save"),
+                 ("S", "sound on / off"), ("C", "standard or colour-blind-safe colours"),
+                 ("L", "larger text"))
     help_panels = (("Settings", "sound, auto-flip speed, the default coin, colours and text "
                     "size; saved "
                     "in your data folder."),)
@@ -29,14 +31,16 @@ class SettingsScene(Scene):
         self.draft = app.settings
         self.message = ""
         self.message_colour = MUTED
+        self.message_rect = pygame.Rect(0, 0, 0, 0)
 
     def layout(self, window: pygame.Rect) -> None:
         width = min(640, window.width - 2 * MARGIN)
-        self.panel = pygame.Rect(MARGIN, TOP_BAR, width, min(window.height - TOP_BAR - MARGIN, 540))
+        self.panel = pygame.Rect(MARGIN, TOP_BAR, width, min(window.height - TOP_BAR - MARGIN, 660))
         inner = self.panel.inflate(-40, -32)
-        rows = stack(inner, 36, 20, 36, 20, 36, 36, 36, 14, 44, 40, gap=14)
-        (sound, self.sound_note, speed, self.speed_note, p_row, odds_row, rounds_row, _,
-         save_row, self.message_rect) = rows
+        gap, line = (14, 36) if window.height >= 700 else (7, 31)
+        rows = stack(inner, line, 18, line, 18, line, line, line, line, line, 40, 40, gap=gap)
+        (sound, self.sound_note, speed, self.speed_note, p_row, odds_row, rounds_row,
+         palette_row, text_row, save_row, self.message_rect) = rows
         label_w = 230
         self.labels = {}
 
@@ -53,6 +57,10 @@ class SettingsScene(Scene):
                                      f"{self.draft.odds:g}")
         self.rounds_entry = self.entry(field("rounds", rounds_row, "Flips per game"),
                                        str(self.draft.rounds), "0123456789")
+        self.palette_button = self.button(field("palette", palette_row, "Colours (C)"), "",
+                                          "@choice")
+        self.text_button = self.button(field("text", text_row, "Larger text (L)"), "",
+                                       "@choice")
         save, cancel = row(pygame.Rect(save_row.left, save_row.top, min(420, save_row.width),
                                        save_row.height), 1, 1, gap=MARGIN)
         self.save_button = self.button(save, "Save (Enter)", "@primary")
@@ -60,11 +68,28 @@ class SettingsScene(Scene):
         self._refresh_sound()
 
     def _refresh_sound(self) -> None:
-        self.sound_button.set_text("On" if self.draft.sound else "Off")
-        if self.draft.sound:
-            self.sound_button.select()
+        for button, on, label in (
+                (self.sound_button, self.draft.sound, "On" if self.draft.sound else "Off"),
+                (self.palette_button, self.draft.palette == "colour-blind",
+                 "Colour-blind safe (Okabe-Ito)" if self.draft.palette == "colour-blind"
+                 else "Standard"),
+                (self.text_button, self.draft.larger_text,
+                 "On" if self.draft.larger_text else "Off")):
+            button.set_text(label)
+            if on:
+                button.select()
+            else:
+                button.unselect()
+
+    def toggle_look(self, what: str) -> None:
+        """Colours or text size: shown at once (and kept when saved)."""
+        if what == "palette":
+            self._replace(palette="standard" if self.draft.palette == "colour-blind"
+                          else "colour-blind")
         else:
-            self.sound_button.unselect()
+            self._replace(larger_text=not self.draft.larger_text)
+        apply_look(self.draft)
+        self._refresh_sound()
 
     def _replace(self, **changes) -> None:
         self.draft = replace(self.draft, **changes)
@@ -89,6 +114,10 @@ class SettingsScene(Scene):
         if button is self.sound_button:
             self._replace(sound=not self.draft.sound)
             self._refresh_sound()
+        elif button is self.palette_button:
+            self.toggle_look("palette")
+        elif button is self.text_button:
+            self.toggle_look("text")
         elif button is self.save_button:
             self.save()
         elif button is self.cancel_button:
@@ -107,12 +136,22 @@ class SettingsScene(Scene):
         elif event.key == pygame.K_s:
             self._replace(sound=not self.draft.sound)
             self._refresh_sound()
+        elif event.key == pygame.K_c:
+            self.toggle_look("palette")
+        elif event.key == pygame.K_l:
+            self.toggle_look("text")
+
+    def back(self) -> None:
+        """Leave; colours and text size go back to the saved ones unless they were saved."""
+        apply_look(self.app.settings)
+        super().back()
 
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
         card(surface, self.panel)
         for label, rect in self.labels.values():
-            text(surface, label, (rect.left, rect.centery), 16, TEXT, anchor="midleft")
+            room = pygame.Rect(rect.left, rect.top, 222, rect.height)  # left of its control
+            text(surface, label, room.midleft, 16, TEXT, anchor="midleft", within=room)
         sound_note = ("S toggles sound." if self.app.sounds.available else
                       "No audio device was found: the game stays silent.")
         text(surface, sound_note, self.sound_note.topleft, 13, MUTED)

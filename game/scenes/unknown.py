@@ -25,7 +25,9 @@ import pygame
 from game.scene import MARGIN, row, stack
 from game.scenes.bet import BetScene, StakeControl
 from game.sessions.unknown import BAND_LEVEL, BAYES_NAME, KNOWER_NAME, UnknownSession
+from game.ui import palette
 from game.ui.charts import Series, bankroll_chart, nice_step
+from game.ui.palette import Colour
 from game.ui.style import (
     AXIS,
     BAD,
@@ -45,7 +47,7 @@ from game.ui.style import (
     wrapped,
 )
 
-BAYES_COLOUR = (255, 143, 171)
+BAYES_COLOUR = Colour((255, 143, 171), palette.ORANGE)
 KNOWER_COLOUR = bettor_colour("Kelly")
 ML_POINT = ("The best model of the data — the least cross-entropy H(p, q) — grows the bankroll "
             "fastest: every flip costs D(p‖q) = H(p, q) − H(p).")

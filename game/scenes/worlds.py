@@ -20,8 +20,10 @@ import pygame
 from game.scene import MARGIN, TOP_BAR, Scene, row, stack
 from game.sessions.maths import kelly_bet, percent_per_round
 from game.sessions.worlds import PETERS_COIN, PETERS_FRACTION, RUIN_SHARE, ManyWorlds
+from game.ui import palette
 from game.ui.charts import LogAxes, spread_labels
 from game.ui.density import PathDensity
+from game.ui.palette import Colour
 from game.ui.style import (
     AXIS,
     BAD,
@@ -40,8 +42,8 @@ from sim.games import CoinGame
 
 PATHS = 1000
 MEDIAN = (255, 255, 255)
-MEAN = (255, 159, 67)
-BAND = (90, 130, 210)
+MEAN = Colour((255, 159, 67), palette.ORANGE)
+BAND = Colour((90, 130, 210), palette.BLUE)
 BANDS = (0.05, 0.25, 0.75, 0.95)
 KELLY_COIN = CoinGame(p=0.6, odds=1.0, start=100.0, floor=1.0, rounds=200)
 

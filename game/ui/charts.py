@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pygame
 
+from game.ui import layout
 from game.ui.layout import draw_bar, free_spot
 from game.ui.style import (
     AXIS,
@@ -96,13 +97,20 @@ class LogAxes:
                  anchor="midright")
         step = nice_step(self.x_max, 6)
         tick = 0.0
+        last = pygame.Rect(rect.left, rect.bottom + 4, 0, 0)
         while tick <= self.x_max + 1e-9:
             x = float(self.x(tick))
             pygame.draw.line(surface, GRID, (x, rect.top), (x, rect.bottom))
-            text(surface, f"{tick:g}", (x, rect.bottom + 4), 12, MUTED, anchor="midtop")
+            last = text(surface, f"{tick:g}", (x, rect.bottom + 4), 12, MUTED, anchor="midtop")
             tick += step
         pygame.draw.rect(surface, AXIS, rect, width=1)
-        text(surface, x_label, (rect.right, rect.bottom + 18), 12, FAINT, anchor="topright")
+        # the axis name under the last tick when there is room, else beside it
+        panel = layout.bounds_for(surface, rect.bottomright)
+        below = last.bottom + 1
+        if below + font(12).get_linesize() <= panel.bottom:
+            text(surface, x_label, (rect.right, below), 12, FAINT, anchor="topright")
+        else:
+            text(surface, x_label, (last.right + 6, last.top), 12, FAINT)
 
 
 def wealth_range(
@@ -419,7 +427,9 @@ def share_bars(
         h_prob = probs[i] / high * height
         outline = pygame.Rect(centre - bar_w / 2 - 4, base - h_prob, bar_w + 8, h_prob)
         draw_bar(surface, TEXT, outline, width=2, border_radius=3, label=names[i], within=rect)
-        text(surface, names[i], (centre, base + 3), 12, MUTED, anchor="midtop")
+        cell = pygame.Rect(round(centre - slot / 2 + 1), round(base + 3), max(round(slot) - 2, 8),
+                           font(12).get_linesize())
+        text(surface, names[i], cell.midtop, 12, MUTED, anchor="midtop", within=cell)
         text(surface, f"{shares[i]:.0%}", (centre, base - max(h_share, h_prob) - 2), 11, TEXT,
              anchor="midbottom")
     pygame.draw.line(surface, AXIS, (rect.left, base), (rect.right, base))

@@ -11,7 +11,8 @@ from functools import cache
 import pygame
 
 from game.assets import font_path
-from game.ui import layout
+from game.ui import layout, palette
+from game.ui.palette import Colour
 from sim.money import format_money
 
 BACKGROUND = (16, 20, 31)
@@ -22,24 +23,33 @@ AXIS = (88, 99, 124)
 TEXT = (232, 236, 243)
 MUTED = (154, 164, 184)
 FAINT = (105, 114, 136)
-PLAYER = (255, 209, 102)
-GOOD = (6, 214, 160)
-BAD = (239, 71, 111)
-INFO = (91, 155, 255)
+# colours that carry meaning follow the palette (Settings: colour-blind-safe, Okabe-Ito)
+PLAYER = Colour((255, 209, 102), palette.YELLOW)
+GOOD = Colour((6, 214, 160), palette.BLUISH_GREEN)
+BAD = Colour((239, 71, 111), palette.VERMILLION)
+INFO = Colour((91, 155, 255), palette.SKY_BLUE)
 ENTROPY = (118, 128, 158)
+FOCUS = Colour((255, 209, 102), palette.ORANGE)  # the keyboard focus ring
 
 #: the language tag money is written in (the i18n settings will set it)
 MONEY_LOCALE = "en"
 
 BETTOR_COLOURS = {
     "You": PLAYER,
-    "Kelly": (76, 201, 240),
-    "Half Kelly": (128, 237, 153),
-    "Double Kelly": (199, 125, 255),
-    "All-in": (255, 127, 80),
+    "Kelly": Colour((76, 201, 240), palette.SKY_BLUE),
+    "Half Kelly": Colour((128, 237, 153), palette.BLUISH_GREEN),
+    "Double Kelly": Colour((199, 125, 255), palette.REDDISH_PURPLE),
+    "All-in": Colour((255, 127, 80), palette.VERMILLION),
     "Even split": (176, 181, 200),
 }
-SPARE_COLOURS = ((255, 143, 171), (144, 190, 109), (249, 199, 79), (67, 170, 139))
+SPARE_COLOURS = (Colour((255, 143, 171), palette.ORANGE), Colour((144, 190, 109), palette.BLUE),
+                 Colour((249, 199, 79), palette.YELLOW), Colour((67, 170, 139), palette.BLUE))
+
+
+def apply_look(settings) -> None:
+    """The palette and text size of ``settings`` (:class:`game.saves.Settings`), from now on."""
+    palette.use_palette(settings.palette)
+    set_larger_text(settings.larger_text)
 
 
 def bettor_colour(name: str, index: int = 0) -> tuple[int, int, int]:
@@ -47,10 +57,24 @@ def bettor_colour(name: str, index: int = 0) -> tuple[int, int, int]:
     return BETTOR_COLOURS.get(name, SPARE_COLOURS[index % len(SPARE_COLOURS)])
 
 
+#: every size drawn is multiplied by this (Settings: larger text); fitting keeps it in its panel
+TEXT_SCALE = {"scale": 1.0}
+LARGER_TEXT = 1.2
+
+
+def set_larger_text(larger: bool) -> None:
+    """Draw every label 20% larger (or back to normal); labels still fit their panels."""
+    scale = LARGER_TEXT if larger else 1.0
+    if scale != TEXT_SCALE["scale"]:
+        TEXT_SCALE["scale"] = scale
+        font.cache_clear()
+
+
 @cache
 def font(size: int, bold: bool = False) -> pygame.font.Font:
-    """The UI font (DejaVu Sans) at a pixel size; cached, cleared when pygame shuts down."""
-    return pygame.font.Font(str(font_path(bold)), max(8, int(size)))
+    """The UI font (DejaVu Sans) at a pixel size (times the text scale); cached, cleared when
+    pygame shuts down or the scale changes."""
+    return pygame.font.Font(str(font_path(bold)), max(8, int(size * TEXT_SCALE["scale"])))
 
 
 def text(

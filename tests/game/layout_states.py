@@ -234,3 +234,23 @@ STATES.update({f"{name}_help": with_help(STATES[name])
                for name in ("coin_intro", "race_six", "challenge_played", "unknown_auto",
                             "worlds_zero", "menu", "settings", "class_race_30",
                             "classroom_step0")})
+
+
+def with_larger_text(state):
+    """The state drawn with Settings' larger text and colour-blind-safe palette."""
+    def larger(app):
+        from dataclasses import replace
+
+        from game.ui.style import apply_look
+
+        app.settings = replace(app.settings, larger_text=True, palette="colour-blind")
+        apply_look(app.settings)
+        state(app)
+        app.scene.build()
+        app.run(frames=2)
+    return larger
+
+
+STATES.update({f"{name}_large": with_larger_text(STATES[name])
+               for name in ("coin_rich", "coin_intro", "race_six", "challenge_played",
+                            "unknown_auto", "worlds_zero", "results_rich", "menu", "settings")})

@@ -7,6 +7,7 @@ import pytest
 from game.app import App
 from game.scenes.coin import coin_game
 from game.sessions.class_race import Participant
+from game.ui.style import FOCUS
 from tests.game.test_app import click, key
 
 LETTERS = [chr(c) for c in range(ord("a"), ord("z") + 1)]
@@ -241,3 +242,54 @@ def test_unknown_and_challenge_results_go_into_the_high_scores(app):
     key(app, pygame.K_f, unicode="f")
     assert app.scene.name == "results" and app.scene.kind == "challenge"
     assert [s.kind for s in load_scores()].count("challenge") == 1  # not twice
+
+
+def test_every_control_is_reachable_with_tab_and_shows_a_focus_ring(app):
+    coin = app.push("coin") or app.scene
+    app.run(frames=2)
+    widgets = coin.focusable()
+    assert coin.flip_button in widgets and coin.stake_slider in widgets
+    assert coin.p_entry in widgets
+    seen = []
+    for _ in range(len(widgets)):
+        key(app, pygame.K_TAB)
+        seen.append(coin.focused)
+        app.ui.set_focus_set(None)  # a text box took the typing; leave it for the next Tab
+    assert set(seen) == set(widgets)
+    while coin.focused is not coin.flip_button:
+        key(app, pygame.K_TAB)
+        app.ui.set_focus_set(None)
+    ring = coin.flip_button.rect.inflate(8, 8)  # drawn over the widgets, in the focus colour
+    assert tuple(app.screen.get_at((ring.left + 1, ring.centery)))[:3] == tuple(FOCUS)
+    key(app, pygame.K_RETURN)
+    assert coin.session.round == 1  # Enter pressed the focused Flip button
+    while coin.focused is not coin.stake_slider:
+        key(app, pygame.K_TAB)
+        app.ui.set_focus_set(None)
+    before = coin.stake_pct
+    key(app, pygame.K_RIGHT)
+    assert coin.stake_pct == before + 1
+
+
+def test_colour_blind_palette_and_larger_text_apply_at_once(app):
+    from game.ui import style
+
+    settings = app.push("settings") or app.scene
+    app.run(frames=2)
+    standard = tuple(style.GOOD)
+    size = style.font(15).get_height()
+    key(app, pygame.K_c, unicode="c")
+    assert settings.draft.palette == "colour-blind" and tuple(style.GOOD) == (0, 158, 115)
+    key(app, pygame.K_l, unicode="l")
+    assert style.font(15).get_height() > size
+    settings.save()
+    assert app.settings.palette == "colour-blind" and app.settings.larger_text
+    from game.saves import load_settings
+
+    assert load_settings().palette == "colour-blind"
+    key(app, pygame.K_c, unicode="c")
+    key(app, pygame.K_l, unicode="l")
+    key(app, pygame.K_ESCAPE)  # not saved: the saved look comes back
+    assert tuple(style.GOOD) == (0, 158, 115)
+    style.apply_look(load_settings().__class__())
+    assert tuple(style.GOOD) == standard and style.font(15).get_height() == size
