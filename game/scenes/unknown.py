@@ -43,6 +43,7 @@ from game.ui.style import (
     dashed_line,
     fit_size,
     money,
+    tag,
     text,
     wrapped,
 )
@@ -272,12 +273,14 @@ class UnknownScene(BetScene):
             shares = s.player_shares(self.shown)
             for x, a in zip(xs[1:] - plot.width / x_max / 2, shares, strict=True):
                 pygame.draw.circle(surface, PLAYER, (x, plot.bottom - a * plot.height), 2)
+        q_now = float(s.beliefs(self.shown)[-1])
         if s.revealed:
             y = plot.bottom - s.p * plot.height
             dashed_line(surface, GOOD, (plot.left, y), (plot.right, y), 2)
-            text(surface, f"p = {s.p:.2f}", (plot.right - 4, y - 2), 12, GOOD, bold=True,
-                 anchor="bottomright")
-        q_now = float(s.beliefs(self.shown)[-1])
+            # on the side of the line away from where the bot's q ends, on a plate
+            below = q_now >= s.p
+            tag(surface, f"p = {s.p:.2f}", (plot.right - 4, y + 3 if below else y - 3), 12, GOOD,
+                bold=True, anchor="topright" if below else "bottomright")
         low, high = band[-1]
         caption = (f"bot: q = (1 + heads)/(2 + flips) = {q_now:.2f}, "
                    f"band [{low:.2f}, {high:.2f}]")

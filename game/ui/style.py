@@ -123,6 +123,18 @@ def table_row(surface: pygame.Surface, cells, columns, rect: pygame.Rect, y: flo
         text(surface, cell, box.topleft, size, colour, bold=bold, within=box)
 
 
+def tag(surface: pygame.Surface, message: str, position: tuple[float, float], size: int = 12,
+        colour=TEXT, *, bold: bool = False, anchor: str = "topleft") -> pygame.Rect:
+    """A label on a chart: drawn on a small plate of the panel colour, so no line drawn before
+    it runs through its letters."""
+    width, height = font(size, bold).size(message)
+    plate = pygame.Rect(0, 0, width + 6, height)
+    setattr(plate, anchor, (round(position[0]), round(position[1])))
+    plate.clamp_ip(layout.bounds_for(surface, plate.center))
+    pygame.draw.rect(surface, PANEL, plate, border_radius=3)
+    return text(surface, message, plate.center, size, colour, bold=bold, anchor="center")
+
+
 def elide(message: str, face: pygame.font.Font, width: int) -> str:
     """``message`` shortened with an ellipsis until it is at most ``width`` pixels wide."""
     if face.size(message)[0] <= width:

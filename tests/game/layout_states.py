@@ -78,6 +78,12 @@ def race_six(app):
     app.run(frames=2)
 
 
+def race_six_landed(app):
+    """Six horses, the last race's run over (the split bars back)."""
+    race_six(app)
+    app.run(frames=60)
+
+
 def race_all_in(app):
     app.push("race")
     scene = app.scene
@@ -202,6 +208,7 @@ STATES = {
     "coin_intro": coin_intro,
     "race_unfair": race_unfair,
     "race_six": race_six,
+    "race_six_landed": race_six_landed,
     "race_all_in": race_all_in,
     "worlds_zero": worlds_zero,
     "worlds_all_in": worlds_all_in,

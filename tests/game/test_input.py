@@ -293,3 +293,17 @@ def test_colour_blind_palette_and_larger_text_apply_at_once(app):
     assert tuple(style.GOOD) == (0, 158, 115)
     style.apply_look(load_settings().__class__())
     assert tuple(style.GOOD) == standard and style.font(15).get_height() == size
+
+
+def test_a_race_runs_on_screen_before_its_result_is_shown(app):
+    race = app.push("race") or app.scene
+    app.run(frames=2)
+    before = race.message
+    key(app, pygame.K_SPACE)
+    assert race.session.round == 1 and race.revealed == 0  # the horses are running
+    assert race.message == "And they're off…" and race.message != before
+    app.run(frames=60)
+    assert race.revealed == 1 and " won — " in race.message
+    key(app, pygame.K_SPACE)
+    key(app, pygame.K_SPACE)  # a second race lands the first at once
+    assert race.session.round == 3 and race.revealed == 2
