@@ -6,11 +6,17 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: play test sim bench lint clean
 
+# The first run installs everything into .venv (about a minute); pip's own lines show progress.
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "make: setting up $(VENV): installing kelly-game and its dependencies (numpy, pandas,"
+	@echo "make: matplotlib, pygame-ce, ...); the first time takes about a minute."
+	@test -x $(PY) || { echo "make: [1/3] creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "make: [2/3] updating pip"
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@echo "make: [3/3] installing kelly-game with the dev extras (pip -e '.[dev]')"
+	@$(PY) -m pip install --disable-pip-version-check --progress-bar on -e '.[dev]'
+	@touch $(STAMP)
+	@echo "make: $(VENV) is ready"
 
 play: $(STAMP)
 	$(VENV)/bin/kelly play

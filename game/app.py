@@ -13,10 +13,10 @@ import argparse
 import gc
 import logging
 import os
-import re
 import signal
 import sys
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -24,22 +24,32 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UITextEntryLine
 
-from game.assets import load_theme
 from game.audio import Sounds
-from game.saves import load_settings, save_unfinished, usual_mode
+from game.language import start_options, theme_for
+from game.saves import Settings, load_settings, save_unfinished, usual_mode
 from game.scenes import registry, scene_class
 from game.sessions.session import BetSession
 from game.ui import layout
 from game.ui.coin import coin_icon
 from game.ui.style import apply_look, font
+from sim.cli.options import (
+    HEADLESS_FRAMES,
+    MIN_WINDOW,
+    WINDOW_SIZE,
+    Formatter,
+    Parser,
+    add_play_options,
+)
 from sim.engine import check_seed
+from sim.i18n import N_, set_language, system_language
+from sim.i18n import gettext as _
 
+CAPTION = N_("Kelly — the betting game that teaches cross-entropy")
 FPS = 60
 STEP = 1.0 / FPS
-DEFAULT_SIZE = (1280, 720)
-MIN_SIZE = (960, 600)
+DEFAULT_SIZE = WINDOW_SIZE
+MIN_SIZE = MIN_WINDOW
 MAX_STEPS_PER_FRAME = 5  # after a stall, drop time rather than spiral
-HEADLESS_FRAMES = 600  # a headless run with no --frames stops after ten seconds of game time
 SEED_LIMIT = 1_000_000  # fresh seeds are short enough to read out and type back in
 
 log = logging.getLogger(__name__)
@@ -49,6 +59,37 @@ def use_dummy_drivers() -> None:
     """Make SDL draw into memory and play no sound (before pygame opens the display)."""
     os.environ["SDL_VIDEODRIVER"] = "dummy"
     os.environ["SDL_AUDIODRIVER"] = "dummy"
+
+
+class NoWindow(pygame.error):
+    """No display to open a window on (the message says why; ``main`` adds: try --headless)."""
+
+
+#: SDL's drivers that draw into memory: a window nobody sees
+INVISIBLE_DRIVERS = ("offscreen", "dummy")
+
+
+def check_display(driver: str | None = None) -> None:
+    """Raise :class:`NoWindow` unless a visible window can open.
+
+    Without ``driver`` (before SDL starts): on Linux with neither DISPLAY nor WAYLAND_DISPLAY
+    set. With the video ``driver`` SDL chose: an invisible one (offscreen, dummy). Either way
+    an SDL_VIDEODRIVER set by the user is their choice and is respected (the tests set
+    ``dummy``); ``--headless`` never gets here.
+    """
+    asked = os.environ.get("SDL_VIDEODRIVER", "").strip()
+    if asked:
+        return
+    if driver is None:
+        if sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        ):
+            raise NoWindow("cannot open a window: no display (DISPLAY is not set)")
+    elif driver in INVISIBLE_DRIVERS:
+        tried = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        where = f"none at {tried[:40]!r}, so " if tried else ""
+        raise NoWindow(f"cannot open a window: no display ({where}SDL chose its {driver!r} "
+                       "driver)")
 
 
 def _bet_session(scene) -> BetSession | None:
@@ -71,9 +112,19 @@ class App:
         fullscreen: bool = False,
         classroom: bool = False,
         auto: bool = False,
+        rules: dict[str, float] | None = None,
+        language: str | None = None,
     ) -> None:
         if headless:
             use_dummy_drivers()
+        else:  # refuse an invisible window before SDL (or its audio) prints anything
+            check_display()
+            pygame.display.init()
+            try:
+                check_display(pygame.display.get_driver())
+            except NoWindow:
+                pygame.quit()
+                raise
         self.headless = headless
         self.classroom = classroom
         self.auto = auto  # start auto-play on screens that have it (demos, screenshots)
@@ -82,10 +133,13 @@ class App:
         size = (0, 0) if fullscreen else _at_least(size)
         pygame.display.set_icon(coin_icon())
         self.screen = pygame.display.set_mode(size, self.flags)
-        pygame.display.set_caption("Kelly — the betting game that teaches cross-entropy")
-        self.ui = pygame_gui.UIManager(self.size, load_theme())
-        self.settings = load_settings()
-        apply_look(self.settings)
+        # --p/--odds: the Coin screen's first coin for this run (saved only from Settings)
+        self.settings = replace(load_settings(), **(rules or {}))
+        apply_look(self.settings)  # palette and text size
+        # --lang, else the language saved in Settings, else the system locale's
+        self.language = set_language(language or self.settings.language or system_language())
+        pygame.display.set_caption(_(CAPTION))
+        self.ui = pygame_gui.UIManager(self.size, theme_for(self.language))
         self.sounds = Sounds(self.settings.sound)
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % SEED_LIMIT)
@@ -117,6 +171,17 @@ class App:
     def typing(self) -> bool:
         """True while a text box has the keyboard focus (hotkeys are off)."""
         return any(isinstance(e, UITextEntryLine) for e in self.ui.get_focus_set() or ())
+
+    def set_language(self, tag: str) -> None:
+        """Switch the whole game to language ``tag`` now: the widgets' fonts, and every screen
+        on the stack rebuilt (their text is translated as it is drawn), no restart."""
+        self.language = set_language(tag)
+        pygame.display.set_caption(_(CAPTION))
+        self.ui.get_theme().load_theme(theme_for(self.language))
+        for scene in self.stack[:-1]:  # Scene.resume rebuilds them when they come back
+            scene._built_for = None
+        if self.stack:
+            self.scene.build()
 
     def new_seed(self) -> int:
         """The seed of the next new game: drawn from the app's seed, so a run is replayable."""
@@ -275,64 +340,22 @@ def _at_least(size: tuple[int, int]) -> tuple[int, int]:
 # -- the command line -------------------------------------------------------------------------
 
 
-class _Parser(argparse.ArgumentParser):
-    """An argument parser that raises ValueError instead of printing usage and exiting."""
-
-    def error(self, message: str):
-        raise ValueError(message)
-
-
-def _size(value: str) -> tuple[int, int]:
-    match = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", value)
-    if not match:
-        raise argparse.ArgumentTypeError(f"--size {value!r} is not WIDTHxHEIGHT, e.g. 1280x720")
-    return int(match[1]), int(match[2])
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} must be at least 1")
-    return number
-
-
-def _seed(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"seed {value!r} is not a whole number") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"seed {value!r} must be 0 or more")
-    return number
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="kelly play",
+    """The game's options, as ``kelly play --help`` lists them (:func:`add_play_options`)."""
+    parser = Parser(
+        prog="kelly play", hint=False, formatter_class=Formatter,
         description="Open the game: bet on a biased coin, watch many worlds, race horses.",
     )
-    parser.add_argument("--headless", action="store_true",
-                        help="no window, no sound (SDL dummy drivers): tests, screenshots")
-    parser.add_argument("--frames", type=_positive, metavar="N",
-                        help=f"stop after N frames (with --headless: {HEADLESS_FRAMES} by default)")
-    parser.add_argument("--screenshot", metavar="FILE.png", help="save the last frame as PNG")
-    parser.add_argument("--seed", type=_seed, help="seed of the first game (replays it exactly)")
-    parser.add_argument("--fullscreen", action="store_true", help="open full screen")
-    parser.add_argument("--classroom", action="store_true",
-                        help="open classroom mode (the menu while it is not installed)")
-    parser.add_argument("--lesson", metavar="FILE|LANG",
-                        help="classroom lesson: a TOML file, or a shipped language (en, zh-TW)")
-    parser.add_argument("--screen", metavar="NAME", default="menu",
-                        help="start on this screen: menu, coin, worlds, race, challenge, unknown, "
-                             "classroom, results, settings")
-    parser.add_argument("--size", type=_size, default=DEFAULT_SIZE, metavar="WxH",
-                        help=f"window size (default 1280x720, least {MIN_SIZE[0]}x{MIN_SIZE[1]})")
-    parser.add_argument("--auto", action="store_true",
-                        help="start auto-flip / auto-run on the first screen (demos, screenshots)")
+    add_play_options(parser)
     return parser
+
+
+def _first_rules(args: argparse.Namespace) -> dict[str, float]:
+    """--p and --odds, checked against the ranges of Settings before a window opens."""
+    rules = {name: getattr(args, name) for name in ("p", "odds") if getattr(args, name) is not None}
+    if rules:
+        replace(Settings(), **rules)  # raises ValueError naming the value and the range
+    return rules
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -340,8 +363,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        rules = _first_rules(args)
         if args.screenshot is not None and not args.screenshot.lower().endswith(".png"):
-            raise ValueError(f"--screenshot {args.screenshot!r} must be a .png file")
+            raise ValueError(_("--screenshot {path} must be a .png file")
+                             .format(path=repr(args.screenshot)))
         scene_class(args.screen)
         if args.lesson is not None and "classroom" in registry():
             # a bad lesson file is one line and exit 2, before a window opens
@@ -349,16 +374,19 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as done:  # --help
         return int(done.code or 0)
     except ValueError as error:
-        print(f"kelly play: error: {error}", file=sys.stderr)
+        print(_("kelly play: error: {error}").format(error=error), file=sys.stderr)
         return 2
 
     try:
         app = App(size=args.size, seed=args.seed, headless=args.headless,
-                  fullscreen=args.fullscreen, classroom=args.classroom, auto=args.auto)
-    except pygame.error as error:
-        print(f"kelly play: error: cannot open a window ({error}); try --headless",
+                  fullscreen=args.fullscreen, classroom=args.classroom, auto=args.auto,
+                  rules=rules, language=getattr(args, "lang", None))
+    except pygame.error as error:  # no display, or SDL could not open one: exit 2, one line
+        reason = (str(error) if isinstance(error, NoWindow)
+                  else _("cannot open a window ({error})").format(error=error))
+        print(_("kelly play: error: {reason}; try --headless").format(reason=reason),
               file=sys.stderr)
-        return 1
+        return 2
     def terminate(signum, frame) -> None:  # SIGTERM: leave the loop at the next frame
         app.running = False
         stopped.append(signum)
@@ -373,8 +401,7 @@ def main(argv: list[str] | None = None) -> int:
         start = ("classroom" if (args.classroom or args.lesson) and "classroom" in registry()
                  else args.screen)
         if start != "menu":
-            app.push(start, **({"lesson": args.lesson} if start == "classroom" and args.lesson
-                               else {}))
+            app.push(start, **start_options(start, args.lesson, app.language))
         frames = args.frames if args.frames or not args.headless else HEADLESS_FRAMES
         app.run(frames=frames)
         if stopped:
@@ -387,10 +414,11 @@ def main(argv: list[str] | None = None) -> int:
             app.screenshot(args.screenshot)
     except KeyboardInterrupt:
         app.save_unfinished()
-        print("kelly play: interrupted", file=sys.stderr)
+        print(_("kelly play: interrupted"), file=sys.stderr)
         return 130
     except OSError as error:
-        print(f"kelly play: error: cannot write {args.screenshot}: {error}", file=sys.stderr)
+        print(_("kelly play: error: cannot write {path}: {error}")
+              .format(path=args.screenshot, error=error), file=sys.stderr)
         return 1
     finally:
         signal.signal(signal.SIGTERM, previous)

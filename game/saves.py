@@ -29,6 +29,8 @@ from pathlib import Path
 
 import platformdirs
 
+from sim.i18n import language_tag
+
 VERSION = 1
 SETTINGS_FILE = "settings.json"
 SCORES_FILE = "scores.json"
@@ -56,6 +58,7 @@ class Settings:
     rounds: int = 100  # flips per coin game
     palette: str = "standard"  # or "colour-blind" (Okabe-Ito)
     larger_text: bool = False
+    language: str = ""  # a shipped tag ("en", "zh-TW"); "" follows the system locale
 
     def __post_init__(self) -> None:
         if self.palette not in ("standard", "colour-blind"):
@@ -71,6 +74,10 @@ class Settings:
             raise ValueError(f"rounds = {self.rounds!r} must be a whole number")
         if not 10 <= self.rounds <= 1000:
             raise ValueError(f"rounds = {self.rounds} must be between 10 and 1000")
+        if not isinstance(self.language, str):
+            raise ValueError(f"language = {self.language!r} must be a language tag")
+        if self.language:
+            object.__setattr__(self, "language", language_tag(self.language))
 
 
 def _check_number(name: str, value: object, low: float, high: float) -> None:

@@ -25,6 +25,8 @@ from game.audio import Sounds
 from game.saves import Settings
 from game.ui.help import draw_help
 from game.ui.style import BACKGROUND, FOCUS, MUTED, PLAYER, TEXT, font, text
+from sim.i18n import current_language
+from sim.i18n import gettext as _
 
 MARGIN = 16
 TOP_BAR = 56
@@ -45,6 +47,7 @@ class Host(Protocol):
     seed: int
     auto: bool
     running: bool
+    language: str  # the current language tag (sim.i18n)
 
     @property
     def size(self) -> tuple[int, int]: ...
@@ -62,6 +65,8 @@ class Host(Protocol):
     def pop(self) -> None: ...
 
     def pop_to(self, name: str) -> None: ...
+
+    def set_language(self, tag: str) -> None: ...
 
 
 class Scene:
@@ -116,7 +121,7 @@ class Scene:
         self.back_button = None
         if self.app.depth > 1:
             self.back_button = self.button(
-                pygame.Rect(width - MARGIN - 110, 10, 110, 36), "◀ Back (Esc)", "@small"
+                pygame.Rect(width - MARGIN - 110, 10, 110, 36), _("◀ Back (Esc)"), "@small"
             )
         self.layout(pygame.Rect(0, 0, width, height))
 
@@ -306,7 +311,8 @@ class Scene:
         right = getattr(self, "_status_left", None) or (
             surface.get_width() - MARGIN - (120 if self.back_button else 0))
         room = right - title_right - 36
-        for hint in (f"{self.hint}   ? help", self.hint, "? help"):
+        ask = _("? help") if translated("? help") else "?  F1"
+        for hint in (f"{self.hint}   {ask}", self.hint, ask):
             if hint.strip() and font(14).size(hint)[0] <= room:
                 text(surface, hint, (title_right + 18, TOP_BAR // 2 + 2), 14, MUTED,
                      anchor="midleft")
@@ -329,6 +335,13 @@ class Scene:
         box.set_allowed_characters(list(allowed))
         box.length_limit = 12
         return box
+
+
+def translated(message: str) -> bool:
+    """True when ``message`` can be shown in the current language: English, or a language
+    whose catalogue has it (a new control waits for its translation rather than showing
+    English on a Chinese screen)."""
+    return current_language() == "en" or _(message) != message
 
 
 def parse_number(name: str, value: str) -> float:

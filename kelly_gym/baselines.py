@@ -20,7 +20,7 @@ import pandas as pd
 
 from kelly_gym.agents import DEFAULT_AGENTS, Agent, make_agent
 from kelly_gym.rules import beta_prior, coin_game, shown
-from kelly_gym.vector import MAX_ENVS, CoinflipVectorEnv
+from kelly_gym.vector import CoinflipVectorEnv, env_count
 from sim.challenge import exact_outcome
 from sim.engine import resolve_seed
 from sim.games import CoinGame
@@ -46,14 +46,6 @@ class Episodes:
         n = self.payout.size
         se = float(self.payout.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
         return float(self.payout.mean()), se
-
-
-def _episodes(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not (
-        1 <= value <= MAX_ENVS
-    ):
-        raise ValueError(f"episodes = {shown(value)} must be a whole number in [1, {MAX_ENVS:,}]")
-    return int(value)
 
 
 def play_episodes(agent: Agent, game: CoinGame | None = None, episodes: int = 100_000,
@@ -88,7 +80,7 @@ def play_episodes(agent: Agent, game: CoinGame | None = None, episodes: int = 10
     True
     """
     game = coin_game(game)
-    episodes = _episodes(episodes)
+    episodes = env_count("episodes", episodes)
     seed = resolve_seed(seed)
     envs = CoinflipVectorEnv(episodes, game, prior=prior,
                              observe_counts=agent.needs_counts or prior is not None)

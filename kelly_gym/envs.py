@@ -30,16 +30,18 @@ from kelly_gym import render as drawing
 from kelly_gym.rules import (
     DEFAULT_PRIOR,
     beta_prior,
+    coin_action_space,
     coin_fractions,
     coin_game,
     draw_outcomes,
     heads_threshold,
+    observation_space,
     race_game,
     race_shares,
+    refuse_known_p,
     reward_mode,
     rewards,
     shown,
-    wealth_high,
 )
 from sim.engine import outcome_thresholds, settle
 from sim.games import CoinGame, RaceGame
@@ -181,21 +183,15 @@ class CoinflipEnv(_BankrollEnv):
     (5.0, 5.0)
     """
 
+    #: the observation carries the heads and tails seen (the unknown coin's)
+    observes_counts = False
+
     def __init__(self, game: CoinGame | None = None, *, reward: str = "wealth",
                  render_mode: str | None = None, **rules) -> None:
         self.game = coin_game(game, **rules)
         super().__init__(reward, render_mode)
-        low = -1.0 if self.game.allow_tails else 0.0
-        self.action_space = spaces.Box(low, 1.0, shape=(1,), dtype=np.float64)
-        self.observation_space = spaces.Box(
-            low=np.zeros(self._width()), high=self._high(), dtype=np.float64
-        )
-
-    def _width(self) -> int:
-        return 2
-
-    def _high(self) -> np.ndarray:
-        return np.array([wealth_high(self.game), self.game.rounds], dtype=np.float64)
+        self.action_space = coin_action_space(self.game)
+        self.observation_space = observation_space(self.game, counts=self.observes_counts)
 
     def _shares(self, action: object) -> np.ndarray:
         return coin_fractions(action, self.game.allow_tails)
@@ -220,22 +216,15 @@ class CoinflipUnknownEnv(CoinflipEnv):
     [25.0, 300.0, 0.0, 0.0]
     """
 
+    observes_counts = True
+
     def __init__(self, game: CoinGame | None = None, *, prior_alpha: float = DEFAULT_PRIOR[0],
                  prior_beta: float = DEFAULT_PRIOR[1], reward: str = "wealth",
                  render_mode: str | None = None, **rules) -> None:
-        if "p" in rules:
-            raise ValueError(f"p = {shown(rules['p'])}: the unknown coin draws p from its "
-                             "prior; set prior_alpha and prior_beta instead")
+        refuse_known_p(rules)
         self.prior = beta_prior(prior_alpha, prior_beta)
         self.p: float | None = None
         super().__init__(game, reward=reward, render_mode=render_mode, **rules)
-
-    def _width(self) -> int:
-        return 4
-
-    def _high(self) -> np.ndarray:
-        rounds = self.game.rounds
-        return np.array([wealth_high(self.game), rounds, rounds, rounds], dtype=np.float64)
 
     def _new_episode(self) -> None:
         self.p = float(self.np_random.beta(*self.prior))
@@ -284,11 +273,7 @@ class RaceEnv(_BankrollEnv):
         super().__init__(reward, render_mode)
         k = len(self.game.probs)
         self.action_space = spaces.Box(0.0, 1.0, shape=(k + 1,), dtype=np.float64)
-        self.observation_space = spaces.Box(
-            low=np.zeros(2),
-            high=np.array([wealth_high(self.game), self.game.rounds], dtype=np.float64),
-            dtype=np.float64,
-        )
+        self.observation_space = observation_space(self.game, counts=False)
 
     def _shares(self, action: object) -> np.ndarray:
         return race_shares(action, len(self.game.probs))

@@ -22,9 +22,10 @@ import dataclasses
 import math
 
 import numpy as np
+from gymnasium import spaces
 
 from sim.engine import DRAW_SCALE, smallest_bet
-from sim.games import HAGHANI_DEWEY, CoinGame, RaceGame
+from sim.games import HAGHANI_DEWEY, CoinGame, RaceGame, is_number
 
 #: keywords that replace a rule of the base game (fields of :class:`sim.games.CoinGame`)
 COIN_RULES = ("p", "odds", "start", "cap", "tick", "rounds", "floor", "min_bet", "allow_tails")
@@ -114,6 +115,21 @@ def race_game(game: RaceGame | None = None, **rules) -> RaceGame:
     return _replace(base, RACE_RULES, rules)
 
 
+def refuse_known_p(rules: dict) -> None:
+    """The unknown coin draws its p from a prior: a ``p`` among its rule keywords is refused.
+
+    Examples
+    --------
+    >>> refuse_known_p({"p": 0.6})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: p = 0.6: the unknown coin draws p from its prior; set prior_alpha and ...
+    """
+    if "p" in rules:
+        raise ValueError(f"p = {shown(rules['p'])}: the unknown coin draws p from its "
+                         "prior; set prior_alpha and prior_beta instead")
+
+
 def reward_mode(reward: object) -> str:
     """``reward`` checked against :data:`REWARDS`; ValueError naming it otherwise.
 
@@ -145,7 +161,7 @@ def beta_prior(alpha: object, beta: object) -> tuple[float, float]:
     """
     checked = []
     for name, value in (("prior_alpha", alpha), ("prior_beta", beta)):
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+        if not is_number(value):
             raise ValueError(f"{name} = {shown(value)} is not a number")
         if not (math.isfinite(value) and value > 0):
             raise ValueError(f"{name} = {value!r} must be a finite number greater than 0")
@@ -177,8 +193,34 @@ def log_floor(game) -> float:
     return least / 2 if least > 0 else game.start * 2.0**-52
 
 
+def observation_space(game, counts: bool) -> spaces.Box:
+    """Box of [wealth, rounds left], and the heads and tails seen with ``counts``: from 0 to
+    :func:`wealth_high` and the game's rounds.
+
+    Examples
+    --------
+    >>> observation_space(HAGHANI_DEWEY, counts=True).high.tolist()
+    [250.0, 300.0, 300.0, 300.0]
+    """
+    rounds = game.rounds
+    high = [wealth_high(game), rounds] + ([rounds, rounds] if counts else [])
+    return spaces.Box(low=np.zeros(len(high)), high=np.array(high, dtype=np.float64),
+                      dtype=np.float64)
+
+
 # --------------------------------------------------------------------------------------------
 # Actions
+
+
+def coin_action_space(game: CoinGame) -> spaces.Box:
+    """Box of one signed fraction of wealth: [-1, 1], or [0, 1] when tails bets are not allowed.
+
+    Examples
+    --------
+    >>> coin_action_space(CoinGame(allow_tails=False)).low.tolist()
+    [0.0]
+    """
+    return spaces.Box(-1.0 if game.allow_tails else 0.0, 1.0, shape=(1,), dtype=np.float64)
 
 
 def _as_array(action: object, width: int) -> np.ndarray:
@@ -194,9 +236,19 @@ def _as_array(action: object, width: int) -> np.ndarray:
     return array
 
 
-def _outside(array: np.ndarray, low: float, high: float) -> np.ndarray:
-    """Where the action leaves [low, high] or is not a number (NaN fails both comparisons)."""
-    return ~((array >= low) & (array <= high))
+def _action_in_box(action: object, width: int, rows: int | None, low: float,
+                   meaning: str) -> np.ndarray:
+    """The action as floats of shape (width,) (``rows`` None) or (rows, width), every value in
+    [low, 1]; otherwise a ValueError quoting the action or its first value outside the Box."""
+    array = _as_array(action, width)
+    if array.shape != ((width,) if rows is None else (rows, width)):
+        expected = f"({width},)" if rows is None else f"({rows}, {width})"
+        raise ValueError(f"action = {shown(action)} has shape {array.shape}; expected {expected}")
+    outside = ~((array >= low) & (array <= 1.0))  # NaN fails both comparisons
+    if np.any(outside):
+        value = float(array[outside][0])
+        raise ValueError(f"action = {value!r} is outside the action space [{low:g}, 1] ({meaning})")
+    return array
 
 
 def coin_fractions(action: object, allow_tails: bool, rows: int | None = None) -> np.ndarray:
@@ -219,18 +271,8 @@ def coin_fractions(action: object, allow_tails: bool, rows: int | None = None) -
     ...
     ValueError: action = 1.5 is outside the action space [-1, 1] (a signed fraction of wealth)
     """
-    array = _as_array(action, 1)
-    if array.shape != ((1,) if rows is None else (rows, 1)):
-        expected = "(1,)" if rows is None else f"({rows}, 1)"
-        raise ValueError(f"action = {shown(action)} has shape {array.shape}; expected {expected}")
     low = -1.0 if allow_tails else 0.0
-    bad = _outside(array, low, 1.0)
-    if np.any(bad):
-        value = float(array[bad][0])
-        raise ValueError(
-            f"action = {value!r} is outside the action space [{low:g}, 1] "
-            "(a signed fraction of wealth)"
-        )
+    array = _action_in_box(action, 1, rows, low, "a signed fraction of wealth")
     return array[..., 0].reshape(-1)
 
 
@@ -251,16 +293,7 @@ def race_shares(action: object, outcomes: int, rows: int | None = None) -> np.nd
     ValueError: action = 2.0 is outside the action space [0, 1] (split weights, cash last)
     """
     width = outcomes + 1
-    array = _as_array(action, width)
-    if array.shape != ((width,) if rows is None else (rows, width)):
-        expected = f"({width},)" if rows is None else f"({rows}, {width})"
-        raise ValueError(f"action = {shown(action)} has shape {array.shape}; expected {expected}")
-    bad = _outside(array, 0.0, 1.0)
-    if np.any(bad):
-        value = float(array[bad][0])
-        raise ValueError(
-            f"action = {value!r} is outside the action space [0, 1] (split weights, cash last)"
-        )
+    array = _action_in_box(action, width, rows, 0.0, "split weights, cash last")
     array = array.reshape(-1, width)
     total = array.sum(axis=1, keepdims=True)
     split = np.divide(array, total, out=np.zeros_like(array), where=total > 0)

@@ -27,34 +27,45 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
-from gymnasium import spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from kelly_gym.rules import (
     DEFAULT_PRIOR,
     beta_prior,
+    coin_action_space,
     coin_fractions,
     coin_game,
     draw_outcomes,
     heads_threshold,
+    observation_space,
+    refuse_known_p,
     reward_mode,
     rewards,
     shown,
-    wealth_high,
 )
 from sim.engine import outcome_thresholds, settle
-from sim.games import CoinGame
+from sim.games import CoinGame, is_whole_number
 
 #: the most episodes one vector env holds (about 50 bytes of state each)
 MAX_ENVS = 10_000_000
 
 
-def _num_envs(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not (
-        1 <= value <= MAX_ENVS
-    ):
-        raise ValueError(f"num_envs = {shown(value)} must be a whole number in [1, {MAX_ENVS:,}]")
+def env_count(name: str, value: object) -> int:
+    """``value`` as an int if it is a whole number in [1, :data:`MAX_ENVS`] (episodes held at
+    once), else a ValueError naming ``name``.
+
+    Examples
+    --------
+    >>> env_count("num_envs", 8)
+    8
+    >>> env_count("episodes", 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: episodes = 0 must be a whole number in [1, 10,000,000]
+    """
+    if not is_whole_number(value) or not 1 <= value <= MAX_ENVS:
+        raise ValueError(f"{name} = {shown(value)} must be a whole number in [1, {MAX_ENVS:,}]")
     return int(value)
 
 
@@ -93,25 +104,20 @@ class CoinflipVectorEnv(VectorEnv):
         if render_mode is not None:
             raise ValueError(f"render_mode = {shown(render_mode)}: the vector env does not "
                              "render; render a single kelly/Coinflip-v1 env")
-        self.num_envs = _num_envs(num_envs)
+        self.num_envs = env_count("num_envs", num_envs)
         self.game = coin_game(game, **rules)
         self.reward = reward_mode(reward)
         self.prior = None if prior is None else beta_prior(*prior)
         self.observe_counts = self.prior is not None if observe_counts is None else bool(
             observe_counts)
         self.render_mode = None
-        low = -1.0 if self.game.allow_tails else 0.0
-        self.single_action_space = spaces.Box(low, 1.0, shape=(1,), dtype=np.float64)
+        self.single_action_space = coin_action_space(self.game)
         self.action_space = batch_space(self.single_action_space, self.num_envs)
-        rounds = self.game.rounds
-        high = [wealth_high(self.game), rounds] + ([rounds, rounds] if self.observe_counts else [])
-        self.single_observation_space = spaces.Box(
-            low=np.zeros(len(high)), high=np.array(high, dtype=np.float64), dtype=np.float64
-        )
+        self.single_observation_space = observation_space(self.game, self.observe_counts)
         self.observation_space = batch_space(self.single_observation_space, self.num_envs)
         n = self.num_envs
         self.wealth = np.full(n, self.game.start)
-        self.rounds_left = np.full(n, rounds, dtype=np.int64)
+        self.rounds_left = np.full(n, self.game.rounds, dtype=np.int64)
         self.heads = np.zeros(n, dtype=np.int64)
         self.tails = np.zeros(n, dtype=np.int64)
         self.p = np.full(n, self.game.p)
@@ -179,8 +185,6 @@ class CoinflipUnknownVectorEnv(CoinflipVectorEnv):
     def __init__(self, num_envs: int = 1, game: CoinGame | None = None, *,
                  prior_alpha: float = DEFAULT_PRIOR[0], prior_beta: float = DEFAULT_PRIOR[1],
                  reward: str = "wealth", render_mode: str | None = None, **rules) -> None:
-        if "p" in rules:
-            raise ValueError(f"p = {shown(rules['p'])}: the unknown coin draws p from its "
-                             "prior; set prior_alpha and prior_beta instead")
+        refuse_known_p(rules)
         super().__init__(num_envs, game, reward=reward, prior=(prior_alpha, prior_beta),
                          render_mode=render_mode, **rules)

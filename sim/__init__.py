@@ -34,13 +34,22 @@ portfolio_growth, ensemble_growth, kelly_shares    growth of race shares, of the
 growth_decomposition                           G(b) = sum p ln o - H(p) - D(p||b)
 fractional_kelly_growth, drawdown_probability  c-Kelly growth, P(drawdown to x)
 
+Analyses (the tables behind ``kelly sweep | paths | race | challenge``; load pandas on first use)
+--------------------------------------------------------------------------------------------------
+sweep            growth against the fraction staked: theory, Monte Carlo, the cross-entropy split
+paths            several strategies on the same flips, trajectories for a fan chart
+race             a horse race: growth split as sum p ln o - H(p) - D(p||b)
+challenge_table  the Haghani-Dewey capped coin game, one row per strategy and the paper's subjects
+
 Optimal play of a capped coin (dynamic programming)
 ---------------------------------------------------
 solve            the exact policy maximising the expected capped payout -> OptimalPolicy
 
-Submodules: sim.engine (the Monte Carlo engine), sim.results, sim.stats, sim.accumulate,
-sim.theory (information, growth), sim.games, sim.policy, sim.strategies, sim.optimal,
-sim.optimal_solver, sim.challenge, sim.learning, sim.distributed (Dask), sim.cli (``kelly``).
+Submodules: sim.analysis, sim.money (the one money formatter), sim.engine (the Monte Carlo
+engine), sim.results, sim.stats, sim.accumulate, sim.theory (information, growth), sim.games,
+sim.policy, sim.strategies, sim.optimal, sim.optimal_solver, sim.challenge, sim.learning,
+sim.lessons (the pygame-free classroom lesson), sim.distributed (Dask), sim.cli (``kelly``).
+The Gymnasium environments live in the package ``kelly_gym``; the game in ``game``.
 
 Examples
 --------
@@ -86,12 +95,35 @@ from sim.theory import (
     portfolio_growth,
 )
 
+#: the analyses, imported on first use so ``import sim`` stays light (no pandas); the challenge
+#: table keeps its long name because ``sim.challenge`` is the module that computes it
+_ANALYSES = ("paths", "race", "sweep")
+
+
+def __getattr__(name: str):
+    if name in _ANALYSES:
+        from sim import analysis
+
+        return getattr(analysis, name)
+    if name == "challenge_table":
+        from sim.challenge import challenge_table
+
+        return challenge_table
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
 try:
     __version__ = version("kelly-game")
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
 __all__ = [
+    *_ANALYSES,
+    "challenge_table",
     "HAGHANI_DEWEY",
     "AllIn",
     "BayesKelly",

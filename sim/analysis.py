@@ -26,8 +26,9 @@ import pandas as pd
 
 from sim.engine import SimulationResult, simulate, simulate_summary
 from sim.games import CoinGame, Game, RaceGame
+from sim.lineup import DEFAULT_RACE_STRATEGIES, default_race_strategies, race_strategies
 from sim.stats import constant_shares, summarize
-from sim.strategies import FixedFraction, Kelly, Shares, Strategy, parse_strategy
+from sim.strategies import FixedFraction, Strategy
 from sim.theory import (
     bernoulli,
     coin_growth,
@@ -44,10 +45,12 @@ __all__ = [
     "RACE_COLUMNS",
     "RECORD_BUDGET_BYTES",
     "SWEEP_COLUMNS",
+    "SWEEP_RUN_COLUMNS",
     "challenge",
     "default_race_strategies",
     "paths",
     "race",
+    "race_columns",
     "race_strategies",
     "recordable_paths",
     "sweep",
@@ -56,20 +59,33 @@ __all__ = [
 #: trajectories kept in memory for a fan chart (strategies x paths x rounds x 8 bytes)
 RECORD_BUDGET_BYTES = 256 * 1024**2
 DEFAULT_PATH_STRATEGIES = ("kelly", "kelly:0.5", "kelly:2", "allin")
-DEFAULT_RACE_STRATEGIES = ("kelly", "kelly:0.5", "share:0.6,0.3,0.1")
 
 SWEEP_COLUMNS = [
     "fraction", "share", "growth_theory", "growth_mc", "growth_se", "growth_ci_low",
     "growth_ci_high", "log_odds", "entropy", "cross_entropy", "divergence", "median_wealth",
-    "mean_wealth", "p_ruin",
+    "mean_wealth", "p_ruin", "p", "odds", "rounds", "paths", "start", "seed",
 ]
+#: the sweep's rules and seed, repeated on every row so a CSV alone can be reproduced
+SWEEP_RUN_COLUMNS = ("p", "odds", "rounds", "paths", "start", "seed")
 DECOMPOSITION_TERMS = ("log_odds", "cash_term", "entropy", "divergence", "cross_entropy")
+#: the race table's columns after ``strategy`` and the bets (see :func:`race_columns`)
 RACE_COLUMNS = [
-    "strategy", "bets", "cash", "growth_theory", "growth_mc", "growth_se", "growth_ci_low",
+    "strategy", "cash", "growth_theory", "growth_mc", "growth_se", "growth_ci_low",
     "growth_ci_high", *DECOMPOSITION_TERMS, "median_wealth", "mean_wealth", "p_ruin",
 ]
 
 Progress = Callable[[int], None] | None
+
+
+def race_columns(outcomes: int) -> list[str]:
+    """The race table's columns: ``strategy``, ``bet_1`` ... ``bet_K`` (the share of the
+    bankroll on each outcome, in the order of the probabilities), then the rest of
+    :data:`RACE_COLUMNS`.
+
+    >>> race_columns(2)[:4]
+    ['strategy', 'bet_1', 'bet_2', 'cash']
+    """
+    return [RACE_COLUMNS[0], *(f"bet_{i}" for i in range(1, outcomes + 1)), *RACE_COLUMNS[1:]]
 
 
 def sweep(
@@ -117,7 +133,9 @@ def sweep(
         * ``log_odds`` sum_i p_i ln o_i, ``entropy`` H(p), ``cross_entropy`` H(p, a),
           ``divergence`` D(p||a), so that growth_theory = log_odds - cross_entropy and
           cross_entropy = entropy + divergence (Cover & Thomas 2006, §6.1);
-        * ``median_wealth``, ``mean_wealth`` (sample mean) and ``p_ruin`` over the paths.
+        * ``median_wealth``, ``mean_wealth`` (sample mean) and ``p_ruin`` over the paths;
+        * the run itself, the same on every row (:data:`SWEEP_RUN_COLUMNS`): ``p``, ``odds``,
+          ``rounds``, ``paths``, ``start`` and ``seed``.
 
     Raises
     ------
@@ -161,93 +179,24 @@ def sweep(
         "median_wealth": summary["median_wealth"].to_numpy(),
         "mean_wealth": summary["mean_wealth"].to_numpy(),
         "p_ruin": summary["p_ruin"].to_numpy(),
+        **dict(zip(SWEEP_RUN_COLUMNS, (game.p, game.odds, game.rounds, paths, game.start, seed),
+                   strict=True)),
     }, columns=SWEEP_COLUMNS)
-
-
-def race_strategies(
-    game: RaceGame, strategies: Sequence[Strategy], bets: Sequence[float] | None = None
-) -> list[Strategy]:
-    """The strategies of ``kelly race``, with the optimum added unless full Kelly is there.
-
-    Parameters
-    ----------
-    game : RaceGame
-        The race the strategies bet on.
-    strategies : sequence of Strategy
-        Strategies chosen by name (``--strategy``).
-    bets : sequence of float, optional
-        Shares of the bankroll on each outcome (``--bets``), listed first.
-
-    Returns
-    -------
-    list of Strategy
-        ``bets`` as :class:`~sim.strategies.Shares`, then ``strategies``, or
-        :func:`default_race_strategies` when both are empty; then the optimum (Kelly: b = p at
-        fair or better odds, :func:`sim.theory.kelly_shares` otherwise) unless full Kelly is
-        already among them.
-
-    Examples
-    --------
-    >>> from sim.games import RaceGame
-    >>> game = RaceGame(probs=(0.5, 0.3, 0.2), odds=(2.0, 4.0, 6.0))
-    >>> [s.label for s in race_strategies(game, [], bets=[0.5, 0.5, 0.0])]
-    ['share:0.5,0.5,0', 'optimum b = p']
-    >>> [s.label for s in race_strategies(game, [])]
-    ['kelly', 'kelly:0.5', 'share:0.6,0.3,0.1']
-    """
-    chosen: list[Strategy] = []
-    if bets is not None:
-        chosen.append(Shares(tuple(bets)))
-    chosen.extend(strategies)
-    if not chosen:
-        chosen = default_race_strategies(len(game.outcome_probs))
-    if not any(isinstance(s, Kelly) and s.multiple == 1 for s in chosen):
-        fair = float(np.sum(1.0 / game.decimal_odds)) <= 1.0 + 1e-12
-        chosen.append(Kelly(1.0, label="optimum b = p" if fair else "optimum (Kelly shares)"))
-    return chosen
-
-
-def default_race_strategies(outcomes: int) -> list[Strategy]:
-    """The strategies :data:`DEFAULT_RACE_STRATEGIES`, fitted to a race of ``outcomes`` horses.
-
-    Parameters
-    ----------
-    outcomes : int
-        Horses in the race.
-
-    Returns
-    -------
-    list of Strategy
-        A share bet that does not fit ``outcomes`` horses becomes equal shares 1/K (the bettor
-        who knows nothing about the horses).
-
-    Examples
-    --------
-    >>> [s.label for s in default_race_strategies(2)]
-    ['kelly', 'kelly:0.5', 'share:0.5,0.5']
-    """
-    chosen = []
-    for spec in DEFAULT_RACE_STRATEGIES:
-        strategy = parse_strategy(spec)
-        if isinstance(strategy, Shares) and len(strategy.shares) != outcomes:
-            strategy = Shares((1.0 / outcomes,) * outcomes)
-        chosen.append(strategy)
-    return chosen
 
 
 def _race_row(strategy: Strategy, row: pd.Series, game: RaceGame) -> dict:
     shares = constant_shares(strategy, game)
     if shares is None:
         split = dict.fromkeys(DECOMPOSITION_TERMS, math.nan)
-        bets, cash = "adaptive", math.nan
+        bets, cash = [math.nan] * len(game.outcome_probs), math.nan
     else:
         parts = growth_decomposition(shares, game.outcome_probs, game.decimal_odds)
         split = {name: float(getattr(parts, name)) for name in DECOMPOSITION_TERMS}
-        bets = ",".join(f"{s:.4g}" for s in shares)
+        bets = [float(share) for share in shares]
         cash = max(0.0, round(float(1.0 - shares.sum()), 12))  # no 1e-16 leftovers
     return {
         "strategy": row["strategy"],
-        "bets": bets,
+        **{f"bet_{i}": bet for i, bet in enumerate(bets, start=1)},
         "cash": cash,
         "growth_theory": row["growth_theory"],
         "growth_mc": row["growth"],
@@ -295,8 +244,9 @@ def race(
     Returns
     -------
     pandas.DataFrame
-        One row per strategy, columns :data:`RACE_COLUMNS`; adaptive strategies get ``bets``
-        "adaptive" and NaN in the decomposition columns.
+        One row per strategy, columns :func:`race_columns`: ``bet_1`` ... ``bet_K`` the
+        constant share on each outcome; adaptive strategies get NaN there and in the
+        decomposition columns.
 
     Raises
     ------
@@ -320,7 +270,7 @@ def race(
     summary = summarize(result)
     rows = [_race_row(strategy, row, game)
             for strategy, (_, row) in zip(result.strategies, summary.iterrows(), strict=True)]
-    return pd.DataFrame(rows, columns=RACE_COLUMNS)
+    return pd.DataFrame(rows, columns=race_columns(len(game.outcome_probs)))
 
 
 def recordable_paths(

@@ -124,6 +124,17 @@ def dask_executor(scheduler: str = "local", *, workers: int | None = None) -> It
         yield client.get_executor(pure=False)
 
 
+def _on_dask(run, game, strategies, paths, seed, rng, scheduler, dask_workers, options):
+    """``run`` (the engine's simulate or simulate_summary) with its chunks on the cluster.
+
+    The seed is fixed before the cluster starts, so a bad seed or rng is refused at once and a
+    Generator is drawn from exactly once, as in a local run.
+    """
+    seed = engine.resolve_seed(seed, rng)
+    with dask_executor(scheduler, workers=dask_workers) as executor:
+        return run(game, strategies, paths, seed, executor=executor, **options)
+
+
 def simulate(
     game: Game,
     strategies: Sequence[Strategy | str] | Strategy | str,
@@ -163,9 +174,8 @@ def simulate(
     >>> from sim import CoinGame
     >>> result = simulate(CoinGame(), "kelly", paths=10**5, seed=1)  # doctest: +SKIP
     """
-    seed = engine.resolve_seed(seed, rng)
-    with dask_executor(scheduler, workers=dask_workers) as executor:
-        return engine.simulate(game, strategies, paths, seed, executor=executor, **options)
+    return _on_dask(engine.simulate, game, strategies, paths, seed, rng, scheduler, dask_workers,
+                    options)
 
 
 def simulate_summary(
@@ -201,8 +211,5 @@ def simulate_summary(
     >>> from sim import CoinGame
     >>> summary = simulate_summary(CoinGame(), "kelly", paths=10**7, seed=1)  # doctest: +SKIP
     """
-    seed = engine.resolve_seed(seed, rng)
-    with dask_executor(scheduler, workers=dask_workers) as executor:
-        return engine.simulate_summary(
-            game, strategies, paths, seed, executor=executor, **options
-        )
+    return _on_dask(engine.simulate_summary, game, strategies, paths, seed, rng, scheduler,
+                    dask_workers, options)

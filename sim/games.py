@@ -28,9 +28,33 @@ PROBABILITY_TOLERANCE = 1e-9
 MAX_ROUNDS = 2**53
 
 
+def is_number(value: object) -> bool:
+    """True for a real number (numpy's scalars included); a bool is not one.
+
+    The type check behind every rule's validation, for layers that word their own message.
+
+    Examples
+    --------
+    >>> is_number(0.5), is_number(np.int64(3)), is_number(True), is_number("1")
+    (True, True, False, False)
+    """
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def is_whole_number(value: object) -> bool:
+    """True for an integer (numpy's included); a bool is not one.
+
+    Examples
+    --------
+    >>> [is_whole_number(v) for v in (3, np.uint8(3), 3.0, False)]
+    [True, True, False, False]
+    """
+    return isinstance(value, Integral) and not isinstance(value, bool)
+
+
 def _number(name: str, value: object) -> float:
     """``value`` as a finite float, or a ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, Real):
+    if not is_number(value):
         raise ValueError(f"{name} = {value!r} is not a number")
     number = float(value)
     if not math.isfinite(number):
@@ -113,7 +137,7 @@ class BankrollRules:
         object.__setattr__(self, "floor", floor)
         object.__setattr__(self, "min_bet", _non_negative("min_bet", self.min_bet))
         object.__setattr__(self, "tick", _non_negative("tick", self.tick))
-        if isinstance(self.rounds, bool) or not isinstance(self.rounds, Integral):
+        if not is_whole_number(self.rounds):
             raise ValueError(f"rounds = {self.rounds!r} is not a whole number")
         if not 1 <= self.rounds <= MAX_ROUNDS:
             raise ValueError(f"rounds = {self.rounds} must be at least 1 and at most 2^53")

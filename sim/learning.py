@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.engine import simulate
+from sim.engine import positive_int, simulate
 from sim.games import CoinGame
 from sim.strategies import BayesKelly, FixedFraction, Kelly
 from sim.theory import entropy, kl_divergence
@@ -27,8 +27,7 @@ from sim.theory import entropy, kl_divergence
 def _check(p: float, rounds: int, prior: tuple[float, float]) -> tuple[float, float]:
     if not (isinstance(p, (int, float)) and 0.0 < p < 1.0):
         raise ValueError(f"p = {p!r} must be a probability strictly between 0 and 1")
-    if isinstance(rounds, bool) or not isinstance(rounds, (int, np.integer)) or rounds < 1:
-        raise ValueError(f"rounds = {rounds!r} must be a whole number of at least 1")
+    positive_int("rounds", rounds)
     try:
         alpha, beta = (float(x) for x in prior)
     except (TypeError, ValueError):

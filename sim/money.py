@@ -29,6 +29,8 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_compact_currency, format_currency
 
+from sim.i18n import current_language
+
 __all__ = ["SIGNIFICANT_DIGITS", "format_money", "money_locale"]
 
 SIGNIFICANT_DIGITS = 3
@@ -57,15 +59,16 @@ def _plain_dollar(text: str) -> str:
     return text.replace("US$", "$")
 
 
-def format_money(value: float, *, locale: str = "en", cents: bool = True) -> str:
+def format_money(value: float, *, locale: str | None = None, cents: bool = True) -> str:
     """``value`` dollars as short, readable text.
 
     Parameters
     ----------
     value : float
         The amount; NaN is shown as "—" and infinities as "$∞".
-    locale : str, default "en"
-        A language tag ("en", "zh-TW"): digits, separators and compact units follow it.
+    locale : str, optional
+        A language tag ("en", "zh-TW"): digits, separators and compact units follow it;
+        default: the current language (:func:`sim.i18n.current_language`).
     cents : bool, default True
         Show cents below $1,000 ("$20.00"); False drops them when the amount is whole ("$20"),
         as axis labels do.
@@ -87,7 +90,7 @@ def format_money(value: float, *, locale: str = "en", cents: bool = True) -> str
     >>> format_money(float("inf"))
     '$∞'
     """
-    where = money_locale(locale)
+    where = money_locale(locale or current_language())
     if math.isnan(value):
         return "—"
     sign = "-" if value < 0 else ""

@@ -167,22 +167,78 @@ def format_value(value: object) -> str:
     return str(value)
 
 
-def print_table(frame: pd.DataFrame, title: str | None = None, file: IO[str] | None = None) -> None:
-    """Print ``frame`` as a rich table (numbers right-aligned).
+#: a rich table column's width beyond its text: one space each side and one rule
+CELL_EXTRA = 3
 
-    On a terminal the table fits the window; into a pipe or file it keeps its natural width
-    rather than wrapping at 80 columns.
+
+def column_panels(widths: list[int], room: int) -> list[list[int]]:
+    """Columns (by index) per panel so that each panel fits ``room`` characters; every panel
+    starts with column 0, the row's name, so each line still says what it is.
+
+    Parameters
+    ----------
+    widths : list of int
+        The text width of each column (header or widest cell).
+    room : int
+        Characters a line may take (the terminal's width).
+
+    Returns
+    -------
+    list of list of int
+        One panel if everything fits; otherwise as many as needed, columns in their order (a
+        column too wide for any panel gets one of its own and wraps).
+
+    Examples
+    --------
+    >>> column_panels([8, 6, 6, 6], room=40)
+    [[0, 1, 2, 3]]
+    >>> column_panels([8, 6, 6, 6], room=30)
+    [[0, 1, 2], [0, 3]]
+    """
+    panels: list[list[int]] = []
+    current, used = [0], 1 + widths[0] + CELL_EXTRA
+    for index in range(1, len(widths)):
+        need = widths[index] + CELL_EXTRA
+        if used + need > room and len(current) > 1:
+            panels.append(current)
+            current, used = [0], 1 + widths[0] + CELL_EXTRA
+        current.append(index)
+        used += need
+    panels.append(current)
+    return panels
+
+
+def print_table(frame: pd.DataFrame, title: str | None = None, file: IO[str] | None = None) -> None:
+    """Print ``frame`` as a rich table (numbers right-aligned, never broken inside).
+
+    Into a pipe or file the table keeps its natural width. On a terminal too narrow for every
+    column, the columns are folded into panels one under the other (see
+    :func:`column_panels`), each led by the first column and saying which columns it shows,
+    rather than every cell being cut into slivers.
     """
     console = Console(file=file)
     if not console.is_terminal:
         console = Console(file=file, width=100_000, no_color=True, highlight=False)
-    table = Table(title=title, title_justify="left", header_style="bold")
-    for column in frame.columns:
-        numeric = pd.api.types.is_numeric_dtype(frame[column].dtype)
-        table.add_column(str(column), justify="right" if numeric else "left", overflow="fold")
-    for row in frame.itertuples(index=False):
-        table.add_row(*(format_value(_python_scalar(v)) for v in row))
-    console.print(table)
+    headers = [str(column) for column in frame.columns]
+    rows = [[format_value(_python_scalar(v)) for v in row]
+            for row in frame.itertuples(index=False)]
+    widths = [max([len(header)] + [len(row[i]) for row in rows]) for i, header in
+              enumerate(headers)]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c].dtype) for c in frame.columns]
+    panels = column_panels(widths, console.width) if headers else [[]]
+    for number, panel in enumerate(panels, start=1):
+        heading = title
+        if len(panels) > 1:
+            part = f"part {number} of {len(panels)}"
+            heading = (f"{title} ({part}: the columns continue below)" if number == 1 and title
+                       else f"... {part}")
+        table = Table(title=heading, title_justify="left", header_style="bold")
+        for i in panel:
+            table.add_column(headers[i], justify="right" if numeric[i] else "left",
+                             no_wrap=numeric[i], overflow="fold")
+        for row in rows:
+            table.add_row(*(row[i] for i in panel))
+        console.print(table)
 
 
 def _python_scalar(value: object) -> object:

@@ -28,6 +28,7 @@ from sim.analysis import paths, race, race_strategies, sweep
 from sim.games import CoinGame, RaceGame
 from sim.lessons.figures import render_lesson_figures
 from sim.lessons.model import available_languages, default_lesson, load_lesson
+from sim.money import format_money
 from sim.output import check_writable_folder, write_figure, write_table, write_text
 from sim.stats import summarize
 from sim.strategies import parse_strategy
@@ -103,12 +104,13 @@ def _paths_section(out: Path, seed: int, workers: int, progress: ProgressFactory
     f_star = float(kelly_fraction(game.p, game.odds))
     sentence = (
         f"Four bettors face the same {PATHS_PATHS:,} sequences of {game.rounds} flips, starting "
-        f"with {game.start:g}: full Kelly (f = {f_star:.2g}) lifts the median bankroll to "
-        f"{kelly['median_wealth']:,.0f}, half Kelly to {half['median_wealth']:,.0f} with much "
-        f"narrower bands, double Kelly (f = {2 * f_star:.2g}, growth "
-        f"{double['growth_theory']:.4f} nats per flip: H(p, a) is back above ln 2) leaves the "
-        f"median at {double['median_wealth']:,.0f} even though its sample mean is "
-        f"{double['mean_wealth']:,.0f}, and all-in is ruined on {allin['p_ruin']:.0%} of paths: "
+        f"with {format_money(game.start)}: full Kelly (f = {f_star:.2g}) lifts the median "
+        f"bankroll to {format_money(kelly['median_wealth'])}, half Kelly to "
+        f"{format_money(half['median_wealth'])} with much narrower bands, double Kelly "
+        f"(f = {2 * f_star:.2g}, growth {double['growth_theory']:.4f} nats per flip: H(p, a) is "
+        f"back above ln 2) leaves the median at {format_money(double['median_wealth'])} even "
+        f"though its sample mean is {format_money(double['mean_wealth'])}, and all-in is ruined "
+        f"on {allin['p_ruin']:.0%} of paths: "
         f"the growth rate G = ln 2 − H(p, a) is the rate of the typical path, not of the mean."
     )
     table = summary[["strategy", "growth", "growth_theory", "median_wealth", "mean_wealth",
@@ -138,7 +140,8 @@ def _race_section(out: Path, seed: int, workers: int, progress: ProgressFactory)
         f"{kelly['growth_mc']:.4f}), while {worst['strategy']} pays D = "
         f"{worst['divergence']:.4f} and grows at only {worst['growth_theory']:.4f}."
     )
-    summary = table[["strategy", "bets", "cash", "growth_theory", "growth_mc", "entropy",
+    bets = [column for column in table.columns if column.startswith("bet_")]
+    summary = table[["strategy", *bets, "cash", "growth_theory", "growth_mc", "entropy",
                      "divergence", "cross_entropy"]]
     return Section("A horse race: entropy and divergence", "race.png", "race.csv", sentence,
                    summary)

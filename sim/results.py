@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.accumulate import StrategyTally
 from sim.games import Game
+from sim.money import format_money
 from sim.policy import Strategy
 from sim.stats import (
     QUANTILES,
@@ -41,8 +42,8 @@ _SHOWN = (
 def _cell(form: str, value) -> str:
     if isinstance(value, float) and math.isnan(value):
         return "-"
-    if form == "money":  # cents up to a billion, then four significant digits
-        return f"{value:,.2f}" if abs(value) < 1e9 else f"{value:.4g}"
+    if form == "money":
+        return format_money(value)
     return form.format(value)
 
 
@@ -113,8 +114,8 @@ class SimulationResult(_Printable):
     CoinGame(start=100.0, cap=None, floor=0.0, min_bet=0.0, tick=0.0, rounds=50, p=0.6, odds=1.0,
     allow_tails=True)
     strategy    growth     ± se    theory  median wealth  P(ruin)  P(cap)
-    kelly     +0.01976  0.00087  +0.02014         273.68   0.0000  0.0000
-    allin         -inf        -      -inf           0.00   1.0000  0.0000
+    kelly     +0.01976  0.00087  +0.02014        $273.68   0.0000  0.0000
+    allin         -inf        -      -inf          $0.00   1.0000  0.0000
     """
 
     game: Game

@@ -20,6 +20,9 @@ from hypothesis import settings
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("MPLBACKEND", "Agg")
+# The suite reads English messages: a developer's zh_TW locale must not change them (the tests
+# of the language choice pass their own environment). GNU gettext reads LANGUAGE first.
+os.environ["LANGUAGE"] = "en"
 if "KELLY_CACHE_DIR" not in os.environ:
     _cache = tempfile.mkdtemp(prefix="kelly-test-cache-")
     atexit.register(shutil.rmtree, _cache, ignore_errors=True)
@@ -36,3 +39,13 @@ def kelly_data_dir(tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("kelly-data")
     monkeypatch.setenv("KELLY_DATA_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Every test starts in English and leaves the language as it found it."""
+    from sim.i18n import set_language
+
+    set_language("en")
+    yield
+    set_language("en")

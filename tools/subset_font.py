@@ -12,8 +12,11 @@ The full face has 65,535 glyphs (about 19 MB); the game needs a small part of it
   the set Big5 built from the Ministry of Education's list of 4,808 common characters
   (常用國字標準字體表) plus the most frequent less-common ones. Python's ``big5`` codec
   decodes the range, so the list comes from Unicode data on any machine, with no download;
-* every character of the shipped lessons (sim/lessons/data/*.toml) and of the classroom screens
-  (game/scenes/classroom*.py), so nothing a lesson prints falls outside the font.
+* every character of the shipped lessons (sim/lessons/data/*.toml), of the classroom screens
+  (game/scenes/classroom*.py) and of every message catalogue (sim/locale/*/LC_MESSAGES/*.po:
+  the translations of every other screen and of the command line), so nothing the game prints
+  falls outside the font. ``tools/catalog.py check`` and tests/game/test_i18n_screens.py fail
+  when a translation uses a character the built font lacks: then run this again.
 
 The result is about 2.5 MB. Run it again after adding text in new characters::
 
@@ -37,7 +40,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 DEFAULT_FACE = "Noto Sans CJK TC"
 DEFAULT_OUT = ROOT / "assets" / "fonts" / "NotoSansTC-Subset.otf"
-TEXT_SOURCES = ("sim/lessons/data/*.toml", "game/scenes/classroom*.py")
+TEXT_SOURCES = ("sim/lessons/data/*.toml", "game/scenes/classroom*.py",
+                "sim/locale/*/LC_MESSAGES/*.po")
 
 #: Unicode blocks kept whole (inclusive ranges)
 UNICODE_RANGES = (
@@ -73,7 +77,7 @@ def big5_range(first: int, last: int) -> set[str]:
 
 
 def text_characters(root: Path) -> set[str]:
-    """Every character in the lesson files and the classroom screens."""
+    """Every character in the lesson files, the classroom screens and the catalogues."""
     found: set[str] = set()
     for pattern in TEXT_SOURCES:
         for path in sorted(root.glob(pattern)):

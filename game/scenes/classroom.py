@@ -252,7 +252,7 @@ class ClassroomScene(Scene):
         self.base = default_lesson(following)
         self.lesson = self.base.with_params(**self.edits)
         self.index = min(self.index, len(self.lesson) - 1)
-        self.build()
+        self.app.set_language(following)  # the whole game follows the lesson; rebuilds this
 
     def open_race(self) -> None:
         params = self.step.params

@@ -259,9 +259,8 @@ class CoinScene(BetScene):
         text(surface, f"= share a = {on_heads}% on heads, {100 - on_heads}% on tails",
              self.share_text.topleft, 13, MUTED)
         text(surface, f"speed {self.auto_speed:.2g} flips/s", self.speed_text.topleft, 12, MUTED)
-        text(surface, "Change the coin: p = chance of heads,", self.coin_title.topleft, 13, MUTED)
-        text(surface, "heads pays b to 1 (type, then Enter)", self.coin_title.bottomleft, 13, MUTED,
-             anchor="bottomleft")
+        wrapped(surface, "Change the coin: p = chance of heads, heads pays b to 1 (type, then "
+                "Enter)", self.coin_title.inflate(0, 4), 13, MUTED, spacing=0)
         text(surface, "p", self.p_label.midright, 15, TEXT, bold=True, anchor="midright")
         text(surface, "b", self.odds_label.midright, 15, TEXT, bold=True, anchor="midright")
         if self.error:

@@ -2,7 +2,8 @@
 
 Keyboard: Up/Down (or Tab) move the highlight, Enter or Space opens it, 1-9 open directly,
 Esc quits. Entries whose screen is not installed are left out, so screens added later only
-need their module and one line in ``MENU``.
+need their module and one line in ``MENU``. Labels and hints are message ids, translated as
+they are drawn, so a language switch shows at once.
 """
 
 from __future__ import annotations
@@ -16,25 +17,35 @@ from game.scene import MARGIN, Scene
 from game.scenes import registry
 from game.ui.coin import CoinFlip
 from game.ui.style import MUTED, PLAYER, TEXT, font, text, wrap_lines, wrapped
+from sim.i18n import N_, current_language
+from sim.i18n import gettext as _
+from sim.lessons import available_languages as lesson_languages
 
 
 @dataclass(frozen=True)
 class MenuEntry:
     scene: str  # a name from the scene registry; "quit" closes the game
-    label: str
+    label: str  # message ids (English): shown through _()
     hint: str
 
 
 MENU = (
-    MenuEntry("coin", "Coin", "Bet on a biased coin against four robots. How much is too much?"),
-    MenuEntry("worlds", "Many worlds", "1,000 bankrolls, one strategy: why the average misleads."),
-    MenuEntry("race", "Race", "Split your money over several horses. Best split: their chances."),
-    MenuEntry("challenge", "Challenge", "Haghani & Dewey's $25 coin: beat their subjects?"),
-    MenuEntry("unknown", "Unknown coin", "Learn p from the flips: the best model grows fastest."),
-    MenuEntry("classroom", "Classroom", "A lesson to project: step through it, race the class."),
-    MenuEntry("results", "High scores", "Your best games, with the seeds to replay them."),
-    MenuEntry("settings", "Settings", "Sound, auto-flip speed, the default coin."),
-    MenuEntry("quit", "Quit", "Close the game."),
+    MenuEntry("coin", N_("Coin"),
+              N_("Bet on a biased coin against four robots. How much is too much?")),
+    MenuEntry("worlds", N_("Many worlds"),
+              N_("1,000 bankrolls, one strategy: why the average misleads.")),
+    MenuEntry("race", N_("Race"),
+              N_("Split your money over several horses. Best split: their chances.")),
+    MenuEntry("challenge", N_("Challenge"),
+              N_("Haghani & Dewey's $25 coin: beat their subjects?")),
+    MenuEntry("unknown", N_("Unknown coin"),
+              N_("Learn p from the flips: the best model grows fastest.")),
+    MenuEntry("classroom", N_("Classroom"),
+              N_("A lesson to project: step through it, race the class.")),
+    MenuEntry("results", N_("High scores"), N_("Your best games, with the seeds to replay them.")),
+    MenuEntry("settings", N_("Settings"),
+              N_("Language, sound, auto-flip speed, the default coin.")),
+    MenuEntry("quit", N_("Quit"), N_("Close the game.")),
 )
 
 
@@ -44,7 +55,7 @@ RESUMABLE = {"coin": "Coin", "race": "Race", "unknown": "Unknown coin"}
 
 class MenuScene(Scene):
     name = "menu"
-    title = "Kelly"
+    title = property(lambda self: _("Kelly"))
     tab_moves_focus = False  # Tab moves the menu's own highlight ring
     help_keys = (("↑ ↓ or Tab", "move the highlight"), ("Enter / Space", "open it"),
                  ("1 – 9", "open an entry directly"), ("R", "resume the last game, if saved"))
@@ -80,7 +91,7 @@ class MenuScene(Scene):
         self.buttons = []
         for i, entry in enumerate(self.entries):
             rect = pygame.Rect(left, top + i * (height + gap), width, height)
-            self.buttons.append(self.button(rect, f"{i + 1}  {entry.label}", "@menu"))
+            self.buttons.append(self.button(rect, f"{i + 1}  {_(entry.label)}", "@menu"))
 
     def open(self, index: int) -> None:
         entry = self.entries[index]
@@ -89,6 +100,8 @@ class MenuScene(Scene):
             self.app.running = False
         elif entry.scene == "resume":
             self.resume_game()
+        elif entry.scene == "classroom" and current_language() in lesson_languages():
+            self.app.push(entry.scene, language=current_language())  # the lesson in it too
         else:
             self.app.push(entry.scene)
 
@@ -145,10 +158,10 @@ class MenuScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
         width, height = surface.get_size()
-        text(surface, "How much should you bet when you have an edge?", (MARGIN * 3, 84), 30,
+        text(surface, _("How much should you bet when you have an edge?"), (MARGIN * 3, 84), 30,
              TEXT, bold=True)
-        text(surface, "Pick a game. Mouse or keyboard: ↑ ↓ and Enter, or a number. "
-             "Esc goes back.", (MARGIN * 3, 128), 16, MUTED)
+        text(surface, _("Pick a game. Mouse or keyboard: ↑ ↓ and Enter, or a number. "
+                        "Esc goes back."), (MARGIN * 3, 128), 16, MUTED)
         if self.buttons and self.buttons[0].rect.left > 200:
             first = self.buttons[0].rect
             room = pygame.Rect(MARGIN * 3, first.top, first.left - MARGIN * 5, 240)
@@ -160,19 +173,20 @@ class MenuScene(Scene):
             hint_rect = pygame.Rect(rect.right + 24, rect.top, width - rect.right - 24 - MARGIN * 3,
                                     rect.height)
             pitch = rect.height + self.gap  # one entry's share of the column
+            hint = _(entry.hint)
             size = 16
             while True:  # two lines at most, within the entry's share
-                lines = len(wrap_lines(entry.hint, font(size), hint_rect.width))
+                lines = len(wrap_lines(hint, font(size), hint_rect.width))
                 line_h = font(size).get_linesize() + 2  # wrapped() adds 2 pixels per line
                 if (lines <= 2 and lines * line_h <= pitch) or size <= 10:
                     break
                 size -= 1
             hint_rect.height = max(rect.height, lines * line_h)
             hint_rect.top = rect.centery - lines * line_h // 2
-            wrapped(surface, entry.hint, hint_rect, size, TEXT if i == self.selected else MUTED)
-        footer = self.notice or (
-            "Kelly (1956): in the long run the best bet splits your money like the chances. "
-            "Bet much more than that and you lose, even with an edge.")
+            wrapped(surface, hint, hint_rect, size, TEXT if i == self.selected else MUTED)
+        footer = self.notice or _(
+            "Kelly (1956): in the long run the best bet splits your money like the "
+            "chances. Bet much more than that and you lose, even with an edge.")
         wrapped(surface, footer, pygame.Rect(MARGIN * 3, height - 44, width - MARGIN * 6, 40), 13,
                 MUTED)
 

@@ -9,11 +9,12 @@ sum p ln o - H(p) (Kelly 1956; Cover & Thomas 2006, theorem 6.1.2).
 from __future__ import annotations
 
 import math
+import re
 import time
 
 import pygame
 
-from game.saves import Score, add_score, best_scores, load_scores
+from game.saves import Score, Settings, add_score, best_scores, load_scores
 from game.scene import MARGIN, TOP_BAR, Scene, row
 from game.sessions.maths import percent_per_round
 from game.sessions.review import review
@@ -32,20 +33,37 @@ from game.ui.style import (
     text,
     wrapped,
 )
+from sim.cli.options import replay_command
+from sim.i18n import N_, format_percent, ngettext
+from sim.i18n import gettext as _
 
-ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
+ORDINALS = {1: N_("1st"), 2: N_("2nd"), 3: N_("3rd")}
+OTHER_ORDINAL = N_("{n}th")
+#: the screens' names in the high-score titles (the menu's labels)
+KIND_NAMES = {"coin": N_("Coin"), "race": N_("Race"), "worlds": N_("Many worlds"),
+              "challenge": N_("Challenge"), "unknown": N_("Unknown coin")}
 
 
 def ordinal(n: int) -> str:
-    return ORDINALS.get(n, f"{n}th")
+    return _(ORDINALS.get(n, OTHER_ORDINAL)).format(n=n)
 
 
 def growth_text(growth: float) -> str:
     if math.isnan(growth):
         return "—"
     if growth == -math.inf:
-        return "bust"
+        return _("bust")
     return f"{growth:+.4f}"
+
+
+def outcomes_text(count: int) -> str:
+    return ngettext("{count} outcome", "{count} outcomes", count).format(count=count)
+
+
+def game_text(saved: str) -> str:
+    """A saved score's game in the current language ("3 outcomes" is stored in English)."""
+    match = re.fullmatch(r"(\d+) outcomes", saved)
+    return outcomes_text(int(match[1])) if match else saved
 
 
 def lesson(session: BetSession, results: Results) -> str:
@@ -55,20 +73,30 @@ def lesson(session: BetSession, results: Results) -> str:
     if session.kind != "coin":
         cost = facts.mean_divergence
         if not math.isfinite(cost):
-            return ("At least once you left a horse that could win with nothing on it and no "
-                    "cash: D(p‖b) = ∞, the bet that can lose everything. Kelly bets b = p.")
-        return (f"Your splits cost D(p‖b) = {cost:.4f} of growth per race on average: the gap "
-                f"between your bets b and the chances p. Kelly bets b = p and pays nothing; its "
-                f"long-run rate is {results.best_growth:+.4f} a race.")
+            return _("At least once you left a horse that could win with nothing on it and no "
+                     "cash: D(p‖b) = ∞, the bet that can lose everything. Kelly bets b = p.")
+        return _("Your splits cost D(p‖b) = {cost} of growth per race on average: the gap "
+                 "between your bets b and the chances p. Kelly bets b = p and pays nothing; its "
+                 "long-run rate is {best} a race.").format(cost=f"{cost:.4f}",
+                                                          best=f"{results.best_growth:+.4f}")
     average, kelly, rate = facts.average_stake, facts.kelly_stake, facts.stake_growth
     if player.ruined:
-        return (f"You went bust. You bet {average:.0%} of your money on average; Kelly bets "
-                f"{kelly:.0%}. Bet too much and one bad streak ends the game, even with an edge.")
-    compare = ("more than" if average > kelly + 0.02 else
-               "less than" if average < kelly - 0.02 else "about the same as")
-    return (f"You bet {average:.0%} of your money on average, {compare} Kelly's {kelly:.0%}. "
-            f"At that stake the long-run rate is {rate:+.4f} a flip against Kelly's "
-            f"{results.best_growth:+.4f}. Luck decides one game; the rate decides the long run.")
+        return _("You went bust. You bet {average} of your money on average; Kelly bets "
+                 "{kelly}. Bet too much and one bad streak ends the game, even with an edge."
+                 ).format(average=format_percent(average), kelly=format_percent(kelly))
+    if average > kelly + 0.02:
+        compare = _("You bet {average} of your money on average, more than Kelly's {kelly}.")
+    elif average < kelly - 0.02:
+        compare = _("You bet {average} of your money on average, less than Kelly's {kelly}.")
+    else:
+        compare = _("You bet {average} of your money on average, about the same as Kelly's "
+                    "{kelly}.")
+    rest = _("At that stake the long-run rate is {rate} a flip against Kelly's {best}. Luck "
+             "decides one game; the rate decides the long run.")
+    # two sentences: a space between them in English, none in Chinese
+    return _("{compare} {rest}").format(compare=compare, rest=rest).format(
+        average=format_percent(average), kelly=format_percent(kelly), rate=f"{rate:+.4f}",
+        best=f"{results.best_growth:+.4f}")
 
 
 def game_words(session: BetSession, kind: str) -> str:
@@ -81,14 +109,6 @@ def game_words(session: BetSession, kind: str) -> str:
     if kind == "coin":
         return f"p={game.p:g} b={game.odds:g}"
     return f"{len(game.probs)} outcomes"
-
-
-def replay_command(kind: str, seed: int, session: BetSession) -> str:
-    """The command line that replays a game's flips (the seed and the rules it needs)."""
-    command = f"kelly play --seed {seed} --screen {kind}"
-    if kind == "coin":
-        command += f" --p {session.game.p:g} --odds {session.game.odds:g}"
-    return command
 
 
 def score_of(session: BetSession, results: Results, kind: str, about: str | None = None) -> Score:
@@ -110,13 +130,13 @@ def score_of(session: BetSession, results: Results, kind: str, about: str | None
 
 #: the games with a high-score table
 KINDS = ("coin", "race", "unknown", "challenge")
-NAMES = {"coin": "Coin", "race": "Race", "unknown": "Unknown coin", "challenge": "Challenge"}
 
 
 class ResultsScene(Scene):
     name = "results"
-    title = "Results"
-    hint = "How did you do against the robots and against the best possible rate?"
+    title = property(lambda self: _("Results"))
+    hint = property(lambda self: _("How did you do against the robots and against the best "
+                                   "possible rate?"))
     help_keys = (("R / Enter", "play again, same flips"), ("N", "new game"), ("M", "menu"))
     help_panels = (("Growth per round", "your realised growth against Kelly on the same flips and "
                     "the best long-run rate."),
@@ -153,11 +173,12 @@ class ResultsScene(Scene):
         self.buttons = {}
         if self.session is not None:
             again, fresh, menu = row(buttons, 1.25, 1, 1, gap=MARGIN)
-            self.buttons["again"] = self.button(again, "Play again, same luck (R)", "@primary")
-            self.buttons["fresh"] = self.button(fresh, "New game (N)")
+            self.buttons["again"] = self.button(again, _("Play again, same luck (R)"),
+                                                "@primary")
+            self.buttons["fresh"] = self.button(fresh, _("New game (N)"))
         else:
             menu = pygame.Rect(buttons.left, buttons.top, 220, buttons.height)
-        self.buttons["menu"] = self.button(menu, "Menu (M)")
+        self.buttons["menu"] = self.button(menu, _("Menu (M)"))
         body = pygame.Rect(MARGIN, TOP_BAR, width - 2 * MARGIN, buttons.top - TOP_BAR - MARGIN)
         if self.session is not None:
             self.game_rect, scores = row(body, 1.5, 1, gap=MARGIN)
@@ -206,41 +227,52 @@ class ResultsScene(Scene):
         y = inner.top
         start = session.game.start
         colour = GOOD if player.final_wealth > start else BAD
-        verdict = "bust" if player.ruined else money(player.final_wealth)
-        text(surface, f"You finished with {verdict}", (inner.left, y), 28, colour, bold=True)
+        verdict = _("bust") if player.ruined else money(player.final_wealth)
+        text(surface, _("You finished with {verdict}").format(verdict=verdict), (inner.left, y),
+             28, colour, bold=True)
         y += 40
-        text(surface, f"from {money(start)} in {player.rounds} rounds  ·  "
-             f"{ordinal(player.rank)} of {len(results.standings)} against the robots",
+        text(surface, _("from {start} in {rounds} rounds  ·  {rank} of {bettors} against the "
+                        "robots").format(start=money(start), rounds=player.rounds,
+                                         rank=ordinal(player.rank),
+                                         bettors=len(results.standings)),
              (inner.left, y), 16, TEXT)
         y += 34
         best = results.best_growth
-        text(surface, "Growth per round", (inner.left, y), 15, MUTED, bold=True)
+        text(surface, _("Growth per round"), (inner.left, y), 15, MUTED, bold=True)
         y += 24
         kelly = next((s for s in results.bots if s.name == "Kelly"), None)
-        rows = [("You, this game", player.growth, PLAYER)]
+        rows = [(_("You, this game"), player.growth, PLAYER)]
         if kelly is not None:
-            rows.append(("Kelly, same flips", kelly.growth, bettor_colour("Kelly")))
-        rows.append(("Kelly, long run", best, MUTED))
+            rows.append((_("Kelly, same flips"), kelly.growth, bettor_colour("Kelly")))
+        rows.append((_("Kelly, long run"), best, MUTED))
         y = self.growth_bars(surface, pygame.Rect(inner.left, y, inner.width, 60), rows)
         y += 14
         columns = (0, 0.32, 0.55, 0.78)
-        table_row(surface, ("Bettor", "Final", "Growth/round", "Rank"), columns, inner, y, 13,
-                  MUTED, bold=True)
+        table_row(surface, (_("Bettor"), _("Final"), _("Growth/round"), _("Rank")), columns,
+                  inner, y, 13, MUTED, bold=True)
         y += 22
         for i, standing in enumerate(results.standings):
             colour = bettor_colour(standing.name, i)
-            note = " (bust)" if standing.ruined else " (cap)" if standing.capped else ""
-            cells = (standing.name + note,
+            note = _(" (bust)") if standing.ruined else _(" (cap)") if standing.capped else ""
+            cells = (_(standing.name) + note,
                      money(standing.final_wealth),
                      growth_text(standing.growth),
                      ordinal(standing.rank))
             table_row(surface, cells, columns, inner, y, 15, colour, bold=i == 0)
             y += 24
         y += 8
-        about = self.about or game_words(session, self.kind)
-        y += wrapped(surface, f"Seed {results.seed} ({about}). Replay these flips: R here, or "
-                     f"{replay_command(self.kind, results.seed, session)}",
-                     pygame.Rect(inner.left, y, inner.width, 40), 13, MUTED) + 8
+        kind = self.kind
+        game = session.game
+        about = self.about or (f"p = {game.p:g}, b = {game.odds:g}" if kind == "coin" else
+                               outcomes_text(len(game.probs)) if kind == "race" else
+                               game_words(session, kind))
+        rules = {"p": game.p, "odds": game.odds} if kind == "coin" else None
+        usual = vars(Settings()) if self.app.settings == Settings() else None  # else spell out
+        replay = _("Seed {seed} ({about}). Replay these flips: R here, or {command}").format(
+            seed=results.seed, about=about,
+            command=replay_command(results.seed, kind, rules, usual))
+        used = wrapped(surface, replay, pygame.Rect(inner.left, y, inner.width, 40), 13, MUTED)
+        y += max(26, used + 8)  # two lines when the window is narrow
         wrapped(surface, lesson(session, results),
                 pygame.Rect(inner.left, y, inner.width, inner.bottom - y), 15, TEXT)
 
@@ -262,32 +294,32 @@ class ResultsScene(Scene):
                 draw_bar(surface, colour, bar, border_radius=3, label=label, within=rect)
                 shown = f"{value:+.4f}  ({percent_per_round(value):+.2f}%)"
             else:
-                shown = "bust" if value == -math.inf else "—"
+                shown = _("bust") if value == -math.inf else "—"
             text(surface, shown, (rect.right, y + 11), 14, TEXT, anchor="midright")
             y += 28
         pygame.draw.line(surface, MUTED, (zero, rect.top), (zero, y))
         return y
 
     def draw_scores(self, surface: pygame.Surface, kind: str, rect: pygame.Rect) -> None:
-        inner = card(surface, rect, f"High scores: {NAMES.get(kind, kind)} (biggest bankroll)")
+        name = _(KIND_NAMES.get(kind, kind))
+        inner = card(surface, rect, _("High scores: {kind} (biggest bankroll)").format(kind=name))
         top = best_scores(kind, self.scores, limit=12)
         if not top:
-            wrapped(surface, f"No {NAMES.get(kind, kind)} games yet. Play one to the end and it "
-                    "appears here.",
-                    inner, 15, MUTED)
+            wrapped(surface, _("No {kind} games yet. Play one to the end and it appears here.")
+                    .format(kind=name), inner, 15, MUTED)
             return
         columns = (0, 0.07, 0.27, 0.46, 0.86)
         y = inner.top + 4
-        table_row(surface, ("#", "Final", "Growth", "Game", "Seed"), columns, inner, y, 13, MUTED,
-                  bold=True)
+        table_row(surface, ("#", _("Final"), _("Growth"), _("Game"), _("Seed")), columns, inner,
+                  y, 13, MUTED, bold=True)
         y += 22
         mine = self.results
         for i, score in enumerate(top, start=1):
             highlight = mine is not None and score.seed == mine.seed and math.isclose(
                 score.final_wealth, mine.player.final_wealth) and score.rounds == mine.rounds
             colour = PLAYER if highlight else TEXT
-            cells = (str(i), money(score.final_wealth), growth_text(score.growth), score.game,
-                     str(score.seed))
+            cells = (str(i), money(score.final_wealth), growth_text(score.growth),
+                     game_text(score.game), str(score.seed))
             table_row(surface, cells, columns, inner, y, 14, colour)
             y += 22
             if y > inner.bottom - 20:

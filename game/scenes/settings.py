@@ -1,7 +1,9 @@
-"""Settings: sound on or off, the auto-flip speed, and the default coin (p, odds b, rounds).
+"""Settings: the language, sound on or off, the auto-flip speed, and the default coin (p, odds
+b, rounds).
 
 Saved as versioned JSON in the user's data folder (:mod:`game.saves`) when the player presses
-Save (or Enter); a bad value is named on screen and nothing is saved.
+Save (or Enter); a bad value is named on screen and nothing is saved. The language button (or
+L) is the exception: it switches the whole game at once and keeps the choice.
 """
 
 from __future__ import annotations
@@ -11,70 +13,79 @@ from dataclasses import replace
 import pygame
 
 from game.saves import data_dir, save_settings
-from game.scene import MARGIN, TOP_BAR, Scene, parse_number, row, stack
+from game.scene import MARGIN, TOP_BAR, Scene, parse_number, row, stack, translated
 from game.ui.style import BAD, GOOD, MUTED, TEXT, apply_look, card, text, wrapped
+from sim.i18n import N_, available_languages, language_name
+from sim.i18n import gettext as _
 
 
 class SettingsScene(Scene):
     name = "settings"
-    title = "Settings"
-    hint = "Changes apply to new games."
+    title = property(lambda self: _("Settings"))
+    hint = property(lambda self: _("Changes apply to new games."))
     help_keys = (("Tab / Shift+Tab", "next / previous control"), ("Enter", "save"),
-                 ("S", "sound on / off"), ("C", "standard or colour-blind-safe colours"),
-                 ("L", "larger text"))
-    help_panels = (("Settings", "sound, auto-flip speed, the default coin, colours and text "
-                    "size; saved "
-                    "in your data folder."),)
+                 ("L", "language"), ("S", "sound on / off"),
+                 ("C", "standard or colour-blind-safe colours"), ("T", "larger text"))
+    help_panels = (("Settings", "language, sound, auto-flip speed, the default coin, colours "
+                    "and text size; saved in your data folder."),)
 
     def __init__(self, app, **options) -> None:
         super().__init__(app, **options)
         self.draft = app.settings
         self.message = ""
         self.message_colour = MUTED
-        self.message_rect = pygame.Rect(0, 0, 0, 0)
 
     def layout(self, window: pygame.Rect) -> None:
         width = min(640, window.width - 2 * MARGIN)
-        self.panel = pygame.Rect(MARGIN, TOP_BAR, width, min(window.height - TOP_BAR - MARGIN, 660))
+        self.panel = pygame.Rect(MARGIN, TOP_BAR, width, min(window.height - TOP_BAR - MARGIN, 700))
         inner = self.panel.inflate(-40, -32)
-        gap, line = (14, 36) if window.height >= 700 else (7, 31)
-        rows = stack(inner, line, 18, line, 18, line, line, line, line, line, 40, 40, gap=gap)
-        (sound, self.sound_note, speed, self.speed_note, p_row, odds_row, rounds_row,
+        gap, line = (12, 36) if window.height >= 700 else (5, 29)
+        rows = stack(inner, line, line, 18, line, 18, line, line, line, line, line, 40, 40,
+                     gap=gap)
+        (language, sound, self.sound_note, speed, self.speed_note, p_row, odds_row, rounds_row,
          palette_row, text_row, save_row, self.message_rect) = rows
         label_w = 230
         self.labels = {}
 
         def field(key: str, rect: pygame.Rect, label: str) -> pygame.Rect:
-            self.labels[key] = (label, rect)
+            self.labels[key] = (label, rect)  # a msgid: translated when drawn
             return pygame.Rect(rect.left + label_w, rect.top, rect.width - label_w, rect.height)
 
-        self.sound_button = self.button(field("sound", sound, "Sound effects"), "",
+        self.language_button = self.button(field("language", language, N_("Language (L)")),
+                                           language_name(self.app.language), "@choice")
+        self.sound_button = self.button(field("sound", sound, N_("Sound effects")), "",
                                         "@choice")
-        self.speed_slider = self.slider(field("speed", speed, "Auto-flip speed"),
+        self.speed_slider = self.slider(field("speed", speed, N_("Auto-flip speed")),
                                         self.draft.auto_speed * 4, 1, 40)
-        self.p_entry = self.entry(field("p", p_row, "Chance of heads p"), f"{self.draft.p:g}")
-        self.odds_entry = self.entry(field("odds", odds_row, "Heads pays b to 1"),
+        self.p_entry = self.entry(field("p", p_row, N_("Chance of heads p")),
+                                  f"{self.draft.p:g}")
+        self.odds_entry = self.entry(field("odds", odds_row, N_("Heads pays b to 1")),
                                      f"{self.draft.odds:g}")
-        self.rounds_entry = self.entry(field("rounds", rounds_row, "Flips per game"),
+        self.rounds_entry = self.entry(field("rounds", rounds_row, N_("Flips per game")),
                                        str(self.draft.rounds), "0123456789")
-        self.palette_button = self.button(field("palette", palette_row, "Colours (C)"), "",
-                                          "@choice")
-        self.text_button = self.button(field("text", text_row, "Larger text (L)"), "",
-                                       "@choice")
+        self.palette_button = self.text_button = None
+        if translated("Colours (C)"):  # shown once its words exist in the current language
+            self.palette_button = self.button(field("palette", palette_row, "Colours (C)"), "",
+                                              "@choice")
+        if translated("Larger text (T)"):
+            self.text_button = self.button(field("text", text_row, "Larger text (T)"), "",
+                                           "@choice")
         save, cancel = row(pygame.Rect(save_row.left, save_row.top, min(420, save_row.width),
                                        save_row.height), 1, 1, gap=MARGIN)
-        self.save_button = self.button(save, "Save (Enter)", "@primary")
-        self.cancel_button = self.button(cancel, "Back without saving")
+        self.save_button = self.button(save, _("Save (Enter)"), "@primary")
+        self.cancel_button = self.button(cancel, _("Back without saving"))
         self._refresh_sound()
 
     def _refresh_sound(self) -> None:
+        colour_blind = self.draft.palette == "colour-blind"
         for button, on, label in (
-                (self.sound_button, self.draft.sound, "On" if self.draft.sound else "Off"),
-                (self.palette_button, self.draft.palette == "colour-blind",
-                 "Colour-blind safe (Okabe-Ito)" if self.draft.palette == "colour-blind"
-                 else "Standard"),
+                (self.sound_button, self.draft.sound, _("On") if self.draft.sound else _("Off")),
+                (self.palette_button, colour_blind,
+                 _("Colour-blind safe (Okabe-Ito)") if colour_blind else _("Standard")),
                 (self.text_button, self.draft.larger_text,
-                 "On" if self.draft.larger_text else "Off")):
+                 _("On") if self.draft.larger_text else _("Off"))):
+            if button is None:
+                continue
             button.set_text(label)
             if on:
                 button.select()
@@ -91,6 +102,11 @@ class SettingsScene(Scene):
         apply_look(self.draft)
         self._refresh_sound()
 
+    def back(self) -> None:
+        """Leave; colours and text size go back to the saved ones unless they were saved."""
+        apply_look(self.app.settings)
+        super().back()
+
     def _replace(self, **changes) -> None:
         self.draft = replace(self.draft, **changes)
 
@@ -100,23 +116,39 @@ class SettingsScene(Scene):
             odds = parse_number("odds", self.odds_entry.get_text())
             rounds = parse_number("rounds", self.rounds_entry.get_text())
             if not rounds.is_integer():
-                raise ValueError(f"rounds = {rounds:g} must be a whole number")
+                raise ValueError(_("rounds = {value} must be a whole number")
+                                 .format(value=f"{rounds:g}"))
             self._replace(p=p, odds=odds, rounds=int(rounds))
             path = save_settings(self.draft)
         except (ValueError, OSError) as error:
-            self.message, self.message_colour = f"Not saved: {error}", BAD
+            self.message, self.message_colour = _("Not saved: {error}").format(error=error), BAD
             return
         self.app.settings = self.draft
         self.app.sounds.enabled = self.draft.sound
-        self.message, self.message_colour = f"Saved to {path}", GOOD
+        self.message, self.message_colour = _("Saved to {path}").format(path=path), GOOD
+
+    def next_language(self) -> None:
+        """Switch the whole game to the next shipped language now, and keep it (saved at once,
+        whatever else is being edited)."""
+        languages = available_languages()
+        following = languages[(languages.index(self.app.language) + 1) % len(languages)]
+        self.app.set_language(following)  # rebuilds this screen: the draft is kept
+        self.draft = replace(self.draft, language=following)
+        try:
+            self.app.settings = replace(self.app.settings, language=following)
+            save_settings(self.app.settings)
+        except OSError as error:
+            self.message, self.message_colour = _("Not saved: {error}").format(error=error), BAD
 
     def on_button(self, button) -> None:
-        if button is self.sound_button:
+        if button is self.language_button:
+            self.next_language()
+        elif button is self.sound_button:
             self._replace(sound=not self.draft.sound)
             self._refresh_sound()
-        elif button is self.palette_button:
+        elif button is not None and button is self.palette_button:
             self.toggle_look("palette")
-        elif button is self.text_button:
+        elif button is not None and button is self.text_button:
             self.toggle_look("text")
         elif button is self.save_button:
             self.save()
@@ -136,30 +168,28 @@ class SettingsScene(Scene):
         elif event.key == pygame.K_s:
             self._replace(sound=not self.draft.sound)
             self._refresh_sound()
+        elif event.key == pygame.K_l:
+            self.next_language()
         elif event.key == pygame.K_c:
             self.toggle_look("palette")
-        elif event.key == pygame.K_l:
+        elif event.key == pygame.K_t:
             self.toggle_look("text")
-
-    def back(self) -> None:
-        """Leave; colours and text size go back to the saved ones unless they were saved."""
-        apply_look(self.app.settings)
-        super().back()
 
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
         card(surface, self.panel)
         for label, rect in self.labels.values():
             room = pygame.Rect(rect.left, rect.top, 222, rect.height)  # left of its control
-            text(surface, label, room.midleft, 16, TEXT, anchor="midleft", within=room)
-        sound_note = ("S toggles sound." if self.app.sounds.available else
-                      "No audio device was found: the game stays silent.")
+            text(surface, _(label), room.midleft, 16, TEXT, anchor="midleft", within=room)
+        sound_note = (_("S toggles sound.") if self.app.sounds.available else
+                      _("No audio device was found: the game stays silent."))
         text(surface, sound_note, self.sound_note.topleft, 13, MUTED)
-        text(surface, f"{self.draft.auto_speed:.2g} flips per second when auto-flip is on",
-             self.speed_note.topleft, 13, MUTED)
+        text(surface, _("{speed} flips per second when auto-flip is on")
+             .format(speed=f"{self.draft.auto_speed:.2g}"), self.speed_note.topleft, 13, MUTED)
         note = pygame.Rect(self.message_rect.left, self.message_rect.top,
                            self.message_rect.width, 60)
-        message = self.message or f"Settings and high scores live in {data_dir()}"
+        message = self.message or _("Settings and high scores live in {folder}").format(
+            folder=data_dir())
         wrapped(surface, message, note, 13, self.message_colour)
 
 

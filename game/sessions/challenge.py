@@ -31,14 +31,16 @@ import numpy as np
 from game.sessions.session import Bot, CoinSession
 from sim.challenge import PAPER_OBSERVED, exact_outcome
 from sim.games import HAGHANI_DEWEY, CoinGame
+from sim.i18n import N_, format_percent
+from sim.i18n import gettext as _
 from sim.optimal import OptimalPolicy, OptimalStrategy, cap_probability, solve
 from sim.strategies import Kelly
 
 #: the paper's time limit, in seconds
 CLOCK_SECONDS = 30 * 60.0
 MODES = ("flips", "clock")
-KELLY_NAME = "Kelly 20%"
-OPTIMAL_NAME = "Optimal"
+KELLY_NAME = N_("Kelly 20%")
+OPTIMAL_NAME = N_("Optimal")
 
 
 @dataclass(frozen=True)
@@ -258,11 +260,15 @@ class ChallengeSession:
         paper = PAPER_OBSERVED
         pay = self.payout()
         if self.player.capped[0]:
-            where = f"you reached the cap, like {paper.p_cap:.0%} of them"
+            sentence = _("Of the paper's {subjects} subjects: you reached the cap, like {share} "
+                         "of them.")
         elif self.player.ruined[0]:
-            where = f"you went bust, like {paper.p_bust:.0%} of them"
+            sentence = _("Of the paper's {subjects} subjects: you went bust, like {share} of "
+                         "them.")
         elif pay > paper.mean_payout:
-            where = f"${pay:,.2f} beats their mean ${paper.mean_payout:.0f}"
+            sentence = _("Of the paper's {subjects} subjects: {pay} beats their mean {mean}.")
         else:
-            where = f"${pay:,.2f} is below their mean ${paper.mean_payout:.0f}"
-        return f"Of the paper's {paper.subjects} subjects: {where}."
+            sentence = _("Of the paper's {subjects} subjects: {pay} is below their mean {mean}.")
+        share = paper.p_cap if self.player.capped[0] else paper.p_bust
+        return sentence.format(subjects=paper.subjects, share=format_percent(share),
+                               pay=f"${pay:,.2f}", mean=f"${paper.mean_payout:.0f}")

@@ -30,9 +30,11 @@ import numpy as np
 from game.sessions.maths import best_growth
 from sim.engine import block_outcomes, resolve_seed, settle
 from sim.games import CoinGame, Game, RaceGame
+from sim.i18n import N_
 from sim.strategies import AllIn, BetContext, Kelly, Shares, Strategy
 
-PLAYER = "You"
+#: bettors' names are message ids (and colour keys): screens show them through _()
+PLAYER = N_("You")
 #: the engine's block draws: round t's outcome is ``block_outcomes(game, seed, 0)[t, 0]``
 ENGINE_DRAWS = "engine-blocks"
 #: the draws of saves made before ENGINE_DRAWS: one ``default_rng(seed).random()`` per round,
@@ -53,10 +55,10 @@ def coin_bots() -> tuple[Bot, ...]:
     """Kelly, half Kelly, double Kelly and all-in (Thorp 2006, §7: c times Kelly grows at
     about c (2 - c) g*, so half keeps 3/4 of the growth and double keeps none)."""
     return (
-        Bot("Kelly", Kelly(1.0)),
-        Bot("Half Kelly", Kelly(0.5)),
-        Bot("Double Kelly", Kelly(2.0)),
-        Bot("All-in", AllIn()),
+        Bot(N_("Kelly"), Kelly(1.0)),
+        Bot(N_("Half Kelly"), Kelly(0.5)),
+        Bot(N_("Double Kelly"), Kelly(2.0)),
+        Bot(N_("All-in"), AllIn()),
     )
 
 
@@ -66,7 +68,7 @@ def race_bots(outcomes: int) -> tuple[Bot, ...]:
     return (
         Bot("Kelly", Kelly(1.0)),
         Bot("Half Kelly", Kelly(0.5)),
-        Bot("Even split", Shares(tuple([1.0 / outcomes] * outcomes), label="even")),
+        Bot(N_("Even split"), Shares(tuple([1.0 / outcomes] * outcomes), label="even")),
         Bot("All-in", AllIn()),
     )
 

@@ -28,12 +28,13 @@ import numpy as np
 from game.sessions.session import Bot, CoinSession
 from sim.engine import resolve_seed
 from sim.games import CoinGame
+from sim.i18n import N_
 from sim.learning import expected_divergence
 from sim.strategies import BayesKelly, Kelly
 from sim.theory import kl_divergence
 
-BAYES_NAME = "Bayes bot"
-KNOWER_NAME = "Kelly (knows p)"
+BAYES_NAME = N_("Bayes bot")
+KNOWER_NAME = N_("Kelly (knows p)")
 P_RANGE = (0.10, 0.90)
 BAND_LEVEL = 0.90
 BAND_CELLS = 4096

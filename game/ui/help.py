@@ -1,8 +1,9 @@
 """The help overlay every screen opens with ? or F1: its keys and what its panels mean.
 
 A screen declares its help as data (:attr:`game.scene.Scene.help_keys` and
-:attr:`~game.scene.Scene.help_panels`); this module only draws it, on top of the widgets, in a
-panel that keeps every line inside (see :mod:`game.ui.layout`).
+:attr:`~game.scene.Scene.help_panels`, plain English message ids); this module draws it, each
+string through the translation function, on top of the widgets, in a panel that keeps every
+line inside (see :mod:`game.ui.layout`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pygame
 
 from game.ui import layout
 from game.ui.style import MUTED, PLAYER, TEXT, card, font, table_row, text, wrapped
+from sim.i18n import gettext as _
 
 #: keys every screen has
 COMMON_KEYS = (("? or F1", "this help (any key closes it)"), ("Esc", "back"))
@@ -33,7 +35,7 @@ def draw_help(surface: pygame.Surface, title: str, keys: Sequence[tuple[str, str
                       min(height - 40, rows * (font(size).get_linesize() + 4) + 90))
     box.center = (width // 2, height // 2)
     layout.cover(box)
-    inner = card(surface, box, f"{title}: help")
+    inner = card(surface, box, _("{screen}: help").format(screen=title))
     pygame.draw.rect(surface, PLAYER, box, width=2, border_radius=10)
     wide = inner.width >= 760
     keys_rect = pygame.Rect(inner.left, inner.top + 6, inner.width // 2 - 10 if wide
@@ -43,7 +45,7 @@ def draw_help(surface: pygame.Surface, title: str, keys: Sequence[tuple[str, str
     for key, what in (*keys, *COMMON_KEYS):
         if y + line > keys_rect.bottom:
             break
-        table_row(surface, (key, what), (0, 0.34), keys_rect, y, size, TEXT)
+        table_row(surface, (_(key), _(what)), (0, 0.34), keys_rect, y, size, TEXT)
         y += line
     if wide:
         panel_rect = pygame.Rect(inner.centerx + 10, inner.top + 6, inner.width // 2 - 10,
@@ -54,10 +56,11 @@ def draw_help(surface: pygame.Surface, title: str, keys: Sequence[tuple[str, str
     for name, meaning in panels:
         if y + 2 * line > panel_rect.bottom:
             break
-        text(surface, name, (panel_rect.left, y), size, PLAYER, bold=True, within=panel_rect)
+        text(surface, _(name), (panel_rect.left, y), size, PLAYER, bold=True,
+             within=panel_rect)
         y += line
-        y += wrapped(surface, meaning, pygame.Rect(panel_rect.left, y, panel_rect.width,
+        y += wrapped(surface, _(meaning), pygame.Rect(panel_rect.left, y, panel_rect.width,
                                                    panel_rect.bottom - y), size - 1, TEXT) + 8
-    text(surface, "Press any key or click to close.", (inner.left, inner.bottom), size - 2,
+    text(surface, _("Press any key or click to close."), (inner.left, inner.bottom), size - 2,
          MUTED, anchor="bottomleft")
     return box

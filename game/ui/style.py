@@ -9,11 +9,17 @@ from __future__ import annotations
 from functools import cache
 
 import pygame
+import pygame.freetype
 
-from game.assets import font_path
+from game.assets import asset, font_path
+from game.text import break_lines
 from game.ui import layout, palette
 from game.ui.palette import Colour
+from sim.i18n import current_language, is_cjk
 from sim.money import format_money
+
+#: the face for Chinese text (it has Latin, Greek and maths symbols too)
+CJK_FONT = "NotoSansTC-Subset.otf"
 
 BACKGROUND = (16, 20, 31)
 PANEL = (24, 30, 45)
@@ -30,9 +36,6 @@ BAD = Colour((239, 71, 111), palette.VERMILLION)
 INFO = Colour((91, 155, 255), palette.SKY_BLUE)
 ENTROPY = (118, 128, 158)
 FOCUS = Colour((255, 209, 102), palette.ORANGE)  # the keyboard focus ring
-
-#: the language tag money is written in (the i18n settings will set it)
-MONEY_LOCALE = "en"
 
 BETTOR_COLOURS = {
     "You": PLAYER,
@@ -64,17 +67,46 @@ LARGER_TEXT = 1.2
 
 def set_larger_text(larger: bool) -> None:
     """Draw every label 20% larger (or back to normal); labels still fit their panels."""
-    scale = LARGER_TEXT if larger else 1.0
-    if scale != TEXT_SCALE["scale"]:
-        TEXT_SCALE["scale"] = scale
-        font.cache_clear()
+    TEXT_SCALE["scale"] = LARGER_TEXT if larger else 1.0
+
+
+def font(size: int, bold: bool = False) -> pygame.font.Font:
+    """The UI font at a pixel size (times the text scale) in the current language: DejaVu
+    Sans, or the Noto Sans CJK TC subset for Chinese (synthetic bold); cached per size and
+    language, cleared when pygame shuts down."""
+    return _face(max(8, int(size * TEXT_SCALE["scale"])), bold, current_language())
 
 
 @cache
-def font(size: int, bold: bool = False) -> pygame.font.Font:
-    """The UI font (DejaVu Sans) at a pixel size (times the text scale); cached, cleared when
-    pygame shuts down or the scale changes."""
-    return pygame.font.Font(str(font_path(bold)), max(8, int(size * TEXT_SCALE["scale"])))
+def _face(size: int, bold: bool, language: str) -> pygame.font.Font:
+    if not is_cjk(language):
+        return pygame.font.Font(str(font_path(bold)), size)
+    face = pygame.font.Font(str(asset("fonts", CJK_FONT)), size)
+    face.bold = bold
+    return face
+
+
+def face_for(message: str, size: int, bold: bool = False) -> pygame.font.Font:
+    """The face to draw ``message`` with: the language's, unless it lacks a glyph that the
+    Latin face has (the Chinese subset has no superscript digits: "$1.41×10¹⁵")."""
+    face = font(size, bold)
+    if not is_cjk(current_language()) or all(_cjk_has(char) for char in set(message)):
+        return face
+    return _face(max(8, int(size * TEXT_SCALE["scale"])), bold, "en")
+
+
+@cache
+def _cjk_has(char: str) -> bool:
+    """True when the Chinese face has a glyph for ``char`` (pygame.font draws a box instead
+    of saying; pygame.freetype says None)."""
+    if char.isspace():
+        return True
+    if not pygame.freetype.get_init():
+        pygame.freetype.init()
+    return pygame.freetype.Font(str(asset("fonts", CJK_FONT)), 12).get_metrics(char)[0] is not None
+
+
+font.cache_clear = _face.cache_clear  # type: ignore[attr-defined]  # app.close() calls it
 
 
 def text(
@@ -96,11 +128,11 @@ def text(
     point = (round(position[0]), round(position[1]))
     bounds = within if within is not None else layout.bounds_for(surface, point)
     room = max(bounds.width - 2, 1)
-    face = font(size, bold)
+    face = face_for(message, size, bold)
     if face.size(message)[0] > room:
         size = fit_size(message, room, size, bold=bold,
                         smallest=max(9, round(size * layout.SHRINK_LIMIT)))
-        face = font(size, bold)
+        face = face_for(message, size, bold)
         message = elide(message, face, room)
     image = face.render(message, True, colour)
     rect = image.get_rect(**{anchor: point})
@@ -146,25 +178,15 @@ def elide(message: str, face: pygame.font.Font, width: int) -> str:
 
 def fit_size(message: str, width: int, size: int, *, bold: bool = False, smallest: int = 10) -> int:
     """The largest font size up to ``size`` at which ``message`` fits in ``width`` pixels."""
-    while size > smallest and font(size, bold).size(message)[0] > width:
+    while size > smallest and face_for(message, size, bold).size(message)[0] > width:
         size -= 1
     return size
 
 
 def wrap_lines(message: str, face: pygame.font.Font, width: int) -> list[str]:
-    """``message`` broken into lines at spaces (and at its newlines) to fit ``width``."""
-    lines: list[str] = []
-    for paragraph in message.split("\n"):
-        line = ""
-        for word in paragraph.split(" "):
-            trial = f"{line} {word}".strip()
-            if face.size(trial)[0] <= width or not line:
-                line = trial
-            else:
-                lines.append(line)
-                line = word
-        lines.append(line)
-    return lines
+    """``message`` broken into lines that fit ``width`` with ``face`` (English at spaces,
+    Chinese by the kinsoku rules of :func:`game.text.break_lines`)."""
+    return break_lines(message, width, lambda line: face.size(line)[0])
 
 
 def wrapped(
@@ -177,9 +199,10 @@ def wrapped(
     bold: bool = False,
     spacing: int = 2,
 ) -> int:
-    """Draw ``message`` word-wrapped inside ``rect`` (kept inside its panel); when it does not
-    fit, a smaller size is tried first and only then are the last lines shortened away.
-    Returns the height used."""
+    """Draw ``message`` wrapped inside ``rect`` (kept inside its panel); when it does not fit,
+    a smaller size is tried first and only then are the last lines shortened away. Returns the
+    height used. English breaks at spaces, Chinese by the kinsoku rules of
+    :func:`game.text.break_lines`."""
     rect = pygame.Rect(rect).clip(layout.bounds_for(surface, rect.topleft))
     smallest = max(9, round(size * layout.SHRINK_LIMIT))
     if rect.height < font(smallest, bold).get_linesize():
@@ -220,9 +243,10 @@ def money(value: float, *, cents: bool = True) -> str:
     """A bankroll as the game writes it everywhere: :func:`sim.money.format_money`
     ("$5.18", "$51.8K", "$1.41×10¹⁵"; ``cents=False`` for axis labels, "$20")."""
     value = float(value)
+    locale = current_language() or "en"  # the game's language writes its money too
     if 0 < abs(value) < 0.005:  # not yet nothing: "< $0.01" rather than "$0.00"
-        return ("-" if value < 0 else "") + "< " + format_money(0.01, locale=MONEY_LOCALE)
-    return format_money(value, locale=MONEY_LOCALE, cents=cents)
+        return ("-" if value < 0 else "") + "< " + format_money(0.01, locale=locale)
+    return format_money(value, locale=locale, cents=cents)
 
 
 def dashed_line(surface, colour, start, end, width: int = 1, dash: int = 6) -> None:

@@ -17,6 +17,7 @@ from sim.cli.options import (
 )
 from sim.config import CollectAction
 from sim.games import HAGHANI_DEWEY
+from sim.i18n import gettext as _
 from sim.strategies import parse_strategy
 
 NAME = "challenge"
@@ -48,14 +49,16 @@ def run(ctx: RunContext, args: argparse.Namespace) -> int:
     try:
         from sim.challenge import DEFAULT_STRATEGIES, PAPER_LABEL
     except ImportError as error:
-        raise ValueError(f"the challenge simulation is not available ({error})") from None
+        raise ValueError(_("the challenge simulation is not available ({error})")
+                         .format(error=error)) from None
     check_outputs(args)
     specs = args.strategy or DEFAULT_STRATEGIES
     check_work(HAGHANI_DEWEY, [parse_strategy(s) for s in specs], args.paths, force=args.force)
-    description = f"challenge of {strategies_text(len(specs))}"
+    description = _("challenge of {strategies}").format(strategies=strategies_text(len(specs)))
     with ctx.simulation(description, args.paths) as simulation:
         table = challenge(args.strategy, args.paths, args.seed, **simulation.options())
-    ctx.emit_table(table, args.out, f"The Haghani-Dewey game, {args.paths} players per strategy")
+    title = _("The Haghani-Dewey game, {paths} players per strategy").format(paths=args.paths)
+    ctx.emit_table(table, args.out, title)
     if args.plot:
         from sim.plots import challenge_figure
 

@@ -20,6 +20,8 @@ from typing import Any
 import pandas as pd
 
 from sim.cli.options import PROG
+from sim.i18n import format_number
+from sim.i18n import gettext as _
 from sim.output import check_figure_path, check_table_path, print_table, write_figure, write_table
 
 Progress = Callable[[int], None] | None
@@ -42,14 +44,15 @@ class RunLog:
         """E.g. 'sweep of 100 fractions: 49,152 of 1,000,000 paths simulated; no file written'."""
         parts = []
         if self.total:
-            parts.append(f"{self.task}: {self.done:,} of {self.total:,} paths simulated")
+            parts.append(_("{task}: {done} of {total} paths simulated").format(
+                task=self.task, done=format_number(self.done), total=format_number(self.total)))
         if self.written:
-            parts.append("wrote " + ", ".join(self.written))
+            parts.append(_("wrote {path}").format(path=", ".join(self.written)))
         elif self.folder is None:
-            parts.append("no file written")
+            parts.append(_("no file written"))
         if self.folder is not None:
-            parts.append(f"the files already in {self.folder} are complete")
-        return "; ".join(parts)
+            parts.append(_("the files already in {folder} are complete").format(folder=self.folder))
+        return _("; ").join(parts)
 
 
 @contextlib.contextmanager
@@ -155,7 +158,8 @@ def _given(args: argparse.Namespace, name: str) -> str | None:
     """The path given for option ``name``, or None; an empty or blank one raises ValueError."""
     value = getattr(args, name, None)
     if value is not None and not str(value).strip():
-        raise ValueError(f"--{name.replace('_', '-')} {value!r}: the file name is empty")
+        raise ValueError(_("{option} {value}: the file name is empty")
+                         .format(option="--" + name.replace("_", "-"), value=repr(value)))
     return value
 
 

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 
 from sim.engine import BLOCK_PATHS
 from sim.games import Game
+from sim.i18n import gettext as _
+from sim.i18n import ngettext
 from sim.strategies import Strategy
 
 #: the most strategy x path x round steps a command plays round by round without --force
@@ -31,7 +33,7 @@ MAX_SOLVE_WORK = 10**10
 
 def strategies_text(count: int) -> str:
     """'1 strategy', '3 strategies'."""
-    return f"{count} strateg{'y' if count == 1 else 'ies'}"
+    return ngettext("{count} strategy", "{count} strategies", count).format(count=count)
 
 
 def check_work(
@@ -61,24 +63,28 @@ def check_work(
     )
     if exact:
         work, limit = n * simulated, MAX_COUNT_WORK
-        what = f"{strategies_text(n)} x {paths} paths (exact counts)"
+        what = _("{strategies} x {paths} paths (exact counts)").format(
+            strategies=strategies_text(n), paths=paths)
     else:
         work, limit = n * simulated * game.rounds, MAX_ROUND_WORK
-        what = f"{strategies_text(n)} x {paths} paths x {game.rounds} rounds"
+        what = _("{strategies} x {paths} paths x {rounds} rounds").format(
+            strategies=strategies_text(n), paths=paths, rounds=game.rounds)
     if work > limit:
         raise ValueError(
-            f"{what} is {work:.3g} steps (paths run in blocks of {BLOCK_PATHS}), above the "
-            f"work limit of {limit:.3g}; use fewer paths, rounds or strategies, or add --force "
-            "to run it anyway (it could take hours)"
+            _("{what} is {work} steps (paths run in blocks of {block}), above the work limit "
+              "of {limit}; use fewer paths, rounds or strategies, or add --force to run it "
+              "anyway (it could take hours)").format(what=what, work=f"{work:.3g}",
+                                                     block=BLOCK_PATHS, limit=f"{limit:.3g}")
         )
     if any(hasattr(s, "prepare") for s in strategies):  # optimal play solves a table first
         solve_work = optimal_solve_work(game)
         if solve_work > MAX_SOLVE_WORK:
             raise ValueError(
-                f"solving optimal play for {game.rounds} rounds may try {solve_work:.3g} stakes "
-                f"(every stake at every wealth when the odds are not even or there is a floor "
-                f"or minimum bet), above the work limit of {MAX_SOLVE_WORK:.3g}; use fewer "
-                "rounds or a coarser --tick, or add --force to run it anyway"
+                _("solving optimal play for {rounds} rounds may try {work} stakes (every stake "
+                  "at every wealth when the odds are not even or there is a floor or minimum "
+                  "bet), above the work limit of {limit}; use fewer rounds or a coarser --tick, "
+                  "or add --force to run it anyway").format(
+                    rounds=game.rounds, work=f"{solve_work:.3g}", limit=f"{MAX_SOLVE_WORK:.3g}")
             )
 
 

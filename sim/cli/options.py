@@ -17,6 +17,8 @@ import textwrap
 import numpy as np
 
 from sim.cli.limits import MAX_COUNT_WORK, MAX_ROUND_WORK, MAX_SOLVE_WORK
+from sim.i18n import available_languages, language_tag, set_language
+from sim.i18n import gettext as _
 from sim.strategies import STRATEGY_EXAMPLES, parse_strategy
 
 PROG = "kelly"
@@ -41,7 +43,10 @@ class Parser(argparse.ArgumentParser):
         self.hint = hint
 
     def error(self, message: str):  # type: ignore[override]
-        raise UsageError(f"{message} (see '{self.prog} --help')" if self.hint else message)
+        if self.hint:
+            message = _("{message} (see '{command} --help')").format(message=message,
+                                                                    command=self.prog)
+        raise UsageError(message)
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter):
@@ -50,7 +55,8 @@ class Formatter(argparse.RawDescriptionHelpFormatter):
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
         unset = action.default is None or action.nargs == 0  # nothing set, or a flag
-        if unset or action.default == argparse.SUPPRESS or "%(default)" in text:
+        said = "%(default)" in text or "(default" in text  # the help says it already
+        if unset or action.default == argparse.SUPPRESS or said:
             return text
         return text + " (default: %(default)s)"
 
@@ -104,9 +110,11 @@ def parse_number(name: str, text: str) -> float:
     try:
         number = float(value) / scale
     except ValueError:
-        raise ValueError(f"{name} = {_quoted(text)} is not a number") from None
+        raise ValueError(_("{name} = {value} is not a number")
+                         .format(name=name, value=_quoted(text))) from None
     if not math.isfinite(number):
-        raise ValueError(f"{name} = {_quoted(text)} is not a finite number")
+        raise ValueError(_("{name} = {value} is not a finite number")
+                         .format(name=name, value=_quoted(text)))
     return number
 
 
@@ -115,9 +123,11 @@ def finite(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a number").format(value=repr(text))) from None
     if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not allowed; expected a finite number")
+        raise argparse.ArgumentTypeError(
+            _("{value} is not allowed; expected a finite number").format(value=repr(text)))
     return value
 
 
@@ -125,10 +135,12 @@ def _whole(text: str, least: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a whole number").format(value=repr(text))) from None
     if value < least:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not allowed; expected a whole number of at least {least}"
+            _("{value} is not allowed; expected a whole number of at least {least}")
+            .format(value=repr(text), least=least)
         )
     return value
 
@@ -156,7 +168,7 @@ def window_size(text: str) -> tuple[int, int]:
     match = re.fullmatch(r"\s*(\d+)\s*[xX]\s*(\d+)\s*", str(text))
     if not match:
         raise argparse.ArgumentTypeError(
-            f"--size {_quoted(text)} is not WIDTHxHEIGHT, e.g. 1280x720"
+            _("--size {value} is not WIDTHxHEIGHT, e.g. 1280x720").format(value=_quoted(text))
         )
     return int(match[1]), int(match[2])
 
@@ -188,17 +200,20 @@ def number_list(text: str) -> list[float]:
     for position, item in enumerate(items, start=1):
         if not item:
             raise argparse.ArgumentTypeError(
-                f"{text!r}: item {position} is empty; expected numbers separated by commas"
+                _("{value}: item {position} is empty; expected numbers separated by commas")
+                .format(value=repr(text), position=position)
             )
         try:
             value = float(item)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"{text!r}: item {position} ({item!r}) is not a number"
+                _("{value}: item {position} ({item}) is not a number")
+                .format(value=repr(text), position=position, item=repr(item))
             ) from None
         if not math.isfinite(value):
             raise argparse.ArgumentTypeError(
-                f"{text!r}: item {position} ({item!r}) is not a finite number"
+                _("{value}: item {position} ({item}) is not a finite number")
+                .format(value=repr(text), position=position, item=repr(item))
             )
         values.append(value)
     return values
@@ -206,7 +221,8 @@ def number_list(text: str) -> list[float]:
 
 def _outside(text: str, fraction: float) -> argparse.ArgumentTypeError:
     return argparse.ArgumentTypeError(
-        f"{text!r}: fraction {fraction:g} is outside [0, 1] (the share of the bankroll bet)"
+        _("{value}: fraction {fraction} is outside [0, 1] (the share of the bankroll bet)")
+        .format(value=repr(text), fraction=f"{fraction:g}")
     )
 
 
@@ -215,17 +231,20 @@ def _grid_range(text: str) -> np.ndarray:
     parts = text.split(":")
     if len(parts) != 3:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not START:STOP:STEP (e.g. 0:0.99:0.01) or a list (e.g. 0,0.1,0.2)"
+            _("{value} is not START:STOP:STEP (e.g. 0:0.99:0.01) or a list (e.g. 0,0.1,0.2)")
+            .format(value=repr(text))
         )
     numbers = [number_list(part) for part in parts]
     if any(len(values) != 1 for values in numbers):
         raise argparse.ArgumentTypeError(
-            f"{text!r}: START, STOP and STEP must be one number each (e.g. 0:0.99:0.01)"
+            _("{value}: START, STOP and STEP must be one number each (e.g. 0:0.99:0.01)")
+            .format(value=repr(text))
         )
     start, stop, step = (values[0] for values in numbers)
     if step <= 0 or stop < start:
         raise argparse.ArgumentTypeError(
-            f"{text!r}: STEP must be greater than 0 and STOP at least START"
+            _("{value}: STEP must be greater than 0 and STOP at least START")
+            .format(value=repr(text))
         )
     for end in (start, stop):
         if not 0 <= end <= 1:
@@ -234,7 +253,8 @@ def _grid_range(text: str) -> np.ndarray:
     count = math.floor(span + 1e-9) + 1 if span < MAX_GRID_POINTS else math.inf
     if count > MAX_GRID_POINTS:
         raise argparse.ArgumentTypeError(
-            f"{text!r} gives {span + 1:.4g} fractions; at most {MAX_GRID_POINTS} are allowed"
+            _("{value} gives {count} fractions; at most {limit} are allowed")
+            .format(value=repr(text), count=f"{span + 1:.4g}", limit=MAX_GRID_POINTS)
         )
     return np.round(start + step * np.arange(count), 12)
 
@@ -264,7 +284,8 @@ def strategy_spec(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from None
     except ImportError as error:
         raise argparse.ArgumentTypeError(
-            f"strategy {text!r} is not available here ({error})"
+            _("strategy {value} is not available here ({error})")
+            .format(value=repr(text), error=error)
         ) from None
     return str(text).strip()
 
@@ -274,6 +295,36 @@ def optional_amount(text: str) -> float | None:
     if str(text).strip().lower() in {"none", "off", ""}:
         return None
     return finite(text)
+
+
+def language(text: str) -> str:
+    """A shipped language tag for ``--lang`` (``en``, ``zh-TW``), made the current language."""
+    try:
+        return set_language(language_tag(text))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def choose_language(argv: list[str]) -> None:
+    """Set the language of ``--lang TAG`` / ``--lang=TAG`` anywhere in ``argv`` (before a
+    ``--``), before the parser is built, so help and errors are in it; else keep the
+    system's. Raises ValueError naming an unknown tag and the shipped ones."""
+    for position, item in enumerate(argv):
+        if item == "--":
+            return
+        if item.startswith("--lang="):
+            set_language(item.split("=", 1)[1])
+            return
+        if item == "--lang" and position + 1 < len(argv):
+            set_language(argv[position + 1])
+            return
+
+
+def add_language(parser: argparse.ArgumentParser, default=argparse.SUPPRESS) -> None:
+    """``--lang TAG``: the language of messages (given before or after the subcommand)."""
+    parser.add_argument("--lang", type=language, default=default, metavar="TAG",
+                        help=f"language of messages: {', '.join(available_languages())} "
+                             "(default: the system locale when it is one of them, else en)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -289,7 +340,7 @@ WORK_HELP = (
 
 
 def add_common(parser: argparse.ArgumentParser, seed: bool = True) -> None:
-    """--config, --seed, --workers, --scheduler/--dask and -q/--quiet."""
+    """--config, --seed, --workers, --scheduler/--dask, -q/--quiet and --lang."""
     parser.add_argument("--config", metavar="FILE.toml",
                         help="read options from a TOML file; flags given here win")
     if seed:
@@ -306,6 +357,7 @@ def add_common(parser: argparse.ArgumentParser, seed: bool = True) -> None:
                             help="same as --scheduler local")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress bar and no 'wrote FILE' notes on stderr")
+    add_language(parser)
 
 
 def add_force(parser: argparse.ArgumentParser) -> None:
@@ -329,3 +381,60 @@ def add_outputs(parser: argparse.ArgumentParser, table: str, figure: str) -> Non
                         help=f"write the {table} to FILE: .csv, .json (records) or .parquet "
                              "(needs pyarrow); without it a table is printed")
     parser.add_argument("--plot", metavar="FILE", help=f"draw the {figure} to FILE: .png or .svg")
+
+
+# --------------------------------------------------------------------------------------------
+# The game's options (``kelly play``): defined here, pygame-free, so ``kelly play --help`` lists
+# them without opening the game, and game.app parses with the same definitions.
+
+WINDOW_SIZE = (1280, 720)
+MIN_WINDOW = (960, 600)
+HEADLESS_FRAMES = 600  # a headless run with no --frames stops after ten seconds of game time
+SCREENS = "menu, coin, worlds, race, challenge, unknown, classroom, results, settings"
+
+
+def add_play_options(parser: argparse.ArgumentParser) -> None:
+    """The options of ``kelly play`` (the window, the first screen, the first game's rules)."""
+    parser.add_argument("--headless", action="store_true",
+                        help="no window, no sound (SDL dummy drivers): tests, screenshots")
+    parser.add_argument("--frames", type=positive_int, metavar="N",
+                        help=f"stop after N frames (with --headless: {HEADLESS_FRAMES} if not "
+                             "given)")
+    parser.add_argument("--screenshot", metavar="FILE.png", help="save the last frame as PNG")
+    parser.add_argument("--seed", type=seed_int, help="seed of the first game (replays it exactly)")
+    parser.add_argument("--p", type=finite, metavar="P",
+                        help="chance of heads of the Coin screen's coin, 0.01 to 0.99 "
+                             "(default: the one in Settings)")
+    parser.add_argument("--odds", type=finite, metavar="B",
+                        help="net odds on heads (b-to-1) of the Coin screen, 0.1 to 10 "
+                             "(default: the ones in Settings)")
+    parser.add_argument("--fullscreen", action="store_true", help="open full screen")
+    parser.add_argument("--classroom", action="store_true",
+                        help="open classroom mode (the menu while it is not installed)")
+    parser.add_argument("--lesson", type=lesson_source, metavar="FILE|LANG",
+                        help="classroom lesson: a TOML file, or a shipped language (en, zh-TW)")
+    parser.add_argument("--screen", metavar="NAME", default="menu",
+                        help=f"start on this screen: {SCREENS}")
+    parser.add_argument("--size", type=window_size, default=WINDOW_SIZE, metavar="WxH",
+                        help=f"window size (default {WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}, least "
+                             f"{MIN_WINDOW[0]}x{MIN_WINDOW[1]})")
+    parser.add_argument("--auto", action="store_true",
+                        help="start auto-flip / auto-run on the first screen (demos, screenshots)")
+    add_language(parser)
+
+
+def replay_command(seed: int, screen: str, rules: dict[str, float] | None = None,
+                   usual: dict[str, float] | None = None) -> str:
+    """The command that replays a game: its seed, its screen and its rules (``--p``,
+    ``--odds``), leaving out a rule equal to the ``usual`` one (what a plain ``kelly play``
+    would use; None: spell every rule out).
+
+    >>> replay_command(7, "coin", {"p": 0.7, "odds": 1.0}, usual={"p": 0.6, "odds": 1.0})
+    'kelly play --seed 7 --screen coin --p 0.7'
+    >>> replay_command(7, "race")
+    'kelly play --seed 7 --screen race'
+    """
+    usual = usual or {}
+    flags = "".join(f" --{name} {value:.12g}" for name, value in (rules or {}).items()
+                    if usual.get(name) != value)
+    return f"kelly play --seed {seed} --screen {screen}{flags}"

@@ -21,6 +21,7 @@ from sim.cli.options import (
 )
 from sim.config import CollectAction
 from sim.games import CoinGame
+from sim.i18n import gettext as _
 from sim.stats import summarize, wealth_paths_long
 from sim.strategies import parse_strategy
 
@@ -77,12 +78,13 @@ def run(ctx: RunContext, args: argparse.Namespace) -> int:
     check_outputs(args, tables=("out", "paths_out"))
     record = bool(args.plot or args.paths_out)
     check_work(game, strategies, args.paths, record=record, force=args.force)
-    description = f"paths of {strategies_text(len(strategies))}"
+    description = _("paths of {strategies}").format(strategies=strategies_text(len(strategies)))
     with ctx.simulation(description, args.paths) as simulation:
         result, recorded = paths(game, strategies, args.paths, args.seed, record=record,
                                  **simulation.options())
-    ctx.emit_table(summarize(result), args.out, f"Strategies over {args.rounds} bets, "
-                                                f"{args.paths} paths (growth in nats per bet)")
+    title = _("Strategies over {rounds} bets, {paths} paths (growth in nats per bet)").format(
+        rounds=args.rounds, paths=args.paths)
+    ctx.emit_table(summarize(result), args.out, title)
     if args.paths_out:
         ctx.emit_table(wealth_paths_long(recorded, max_paths=args.paths_out_max),
                        args.paths_out, "")

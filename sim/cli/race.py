@@ -19,6 +19,7 @@ from sim.cli.options import (
 )
 from sim.config import CollectAction
 from sim.games import RaceGame
+from sim.i18n import gettext as _
 from sim.strategies import parse_strategy
 
 NAME = "race"
@@ -67,12 +68,12 @@ def run(ctx: RunContext, args: argparse.Namespace) -> int:
     strategies = race_strategies(game, [parse_strategy(s) for s in args.strategy or []], args.bets)
     check_outputs(args)
     check_work(game, strategies, args.paths, force=args.force)
-    description = f"race of {strategies_text(len(strategies))}"
+    description = _("race of {strategies}").format(strategies=strategies_text(len(strategies)))
     with ctx.simulation(description, args.paths) as simulation:
         table = race(game, strategies, args.paths, args.seed, **simulation.options())
-    ctx.emit_table(table, args.out, f"Horse race over {args.rounds} races, {args.paths} paths "
-                                    "(nats per race; growth = log_odds + cash_term - "
-                                    "cross_entropy)")
+    title = _("Horse race over {rounds} races, {paths} paths (nats per race; growth = log_odds "
+              "+ cash_term - cross_entropy)").format(rounds=args.rounds, paths=args.paths)
+    ctx.emit_table(table, args.out, title)
     if args.plot:
         from sim.plots import race_figure
 

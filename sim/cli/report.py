@@ -7,6 +7,8 @@ from pathlib import Path
 
 from sim.cli.context import RunContext
 from sim.cli.options import add_common
+from sim.i18n import gettext as _
+from sim.i18n import ngettext
 
 NAME = "report"
 HELP = "the classroom handout: CSVs, PNGs and index.html"
@@ -34,13 +36,16 @@ def run(ctx: RunContext, args: argparse.Namespace) -> int:
     from sim.report import build_report
 
     if not str(args.out).strip():
-        raise ValueError(f"--out {args.out!r}: the folder name is empty")
+        raise ValueError(_("--out {value}: the folder name is empty").format(value=repr(args.out)))
     if args.scheduler is not None:
-        raise ValueError(f"--scheduler {args.scheduler!r}: the handout runs here (use --workers)")
+        raise ValueError(_("--scheduler {value}: the handout runs here (use --workers)")
+                         .format(value=repr(args.scheduler)))
     ctx.log.folder = args.out
     written = build_report(
         Path(args.out), seed=args.seed, workers=args.workers, progress=ctx.progress,
         lesson=None if args.lesson == "none" else args.lesson,
     )
-    ctx.note(f"wrote {len(written)} files to {args.out}/ (open {Path(args.out) / 'index.html'})")
+    ctx.note(ngettext("wrote {count} file to {folder}/ (open {index})",
+                      "wrote {count} files to {folder}/ (open {index})", len(written))
+             .format(count=len(written), folder=args.out, index=Path(args.out) / "index.html"))
     return 0

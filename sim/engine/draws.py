@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from sim.games import Game
+from sim.games import Game, is_whole_number
 
 BLOCK_PATHS = 1024
 #: rounds per group of draws; a coin group's outcomes form one byte
@@ -54,7 +54,7 @@ def check_seed(seed: object) -> int:
     ...
     ValueError: seed = -1 must be a non-negative whole number
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+    if not is_whole_number(seed) or seed < 0:
         text = repr(seed)
         text = text if len(text) <= 80 else text[:77] + "..."
         raise ValueError(f"seed = {text} must be a non-negative whole number")

@@ -9,6 +9,7 @@ each outcome came up, which is all a constant bet under frictionless rules depen
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,12 +26,15 @@ from sim.engine.draws import (
 )
 from sim.engine.runners import AdaptiveRunner, ConstantRunner, log_multipliers, terminal_log_wealth
 from sim.games import Game
+from sim.jit.dispatch import play_chunk
 from sim.policy import Strategy
 
 _PACK_BITS = np.uint64(0x0102040810204080)  # byte k of a word -> bit k of the top byte
 _SUM_BYTES = np.uint64(0x0101010101010101)  # sum of the 8 bytes of a word -> the top byte
 _TOP_BYTE = np.uint64(56)
 #: the per-path arrays of a chunk, strategies x kept paths
+#: chunks whose strategies have a compiled form run in sim.jit's kernels; KELLY_JIT=0 keeps numpy
+JIT = os.environ.get("KELLY_JIT", "1") != "0"
 RESULT_KEYS = ("log_wealth", "max_drawdown", "capped", "ruined", "rounds_played")
 
 
@@ -54,7 +58,7 @@ def run_chunk(chunk: Chunk) -> dict[str, np.ndarray] | list[StrategyTally]:
     """Per-path arrays (strategies x paths) of one chunk, or its per-strategy tallies."""
     if chunk.method == "counts":
         return counts_chunk(chunk)
-    arrays = PathsKernel(chunk).run()
+    arrays = (JIT and not chunk.record and compiled_chunk(chunk)) or PathsKernel(chunk).run()
     if not chunk.summary:
         return arrays
     return [
@@ -64,6 +68,18 @@ def run_chunk(chunk: Chunk) -> dict[str, np.ndarray] | list[StrategyTally]:
         )
         for i in range(len(chunk.strategies))
     ]
+
+
+def compiled_chunk(chunk: Chunk) -> dict[str, np.ndarray] | None:
+    """The chunk played by :mod:`sim.jit`'s kernels on the same draws, or None when one of its
+    strategies has no compiled form (the numpy runners then play it)."""
+    generators = [block_generator(chunk.seed, chunk.first_block + i)
+                  for i in range(chunk.n_blocks)]
+    thresholds = outcome_thresholds(chunk.game)
+    spans = [(g * GROUP_ROUNDS, groups, width)
+             for g, groups, width in group_spans(chunk.game.rounds)]
+    return play_chunk(chunk.game, chunk.strategies, chunk.n_blocks * BLOCK_PATHS, chunk.paths,
+                      lambda out: draw_groups(generators, thresholds, out), spans)
 
 
 class PathsKernel:

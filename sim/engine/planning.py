@@ -11,11 +11,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from sim.engine.draws import BLOCK_PATHS, resolve_seed
 from sim.engine.kernels import Chunk
-from sim.games import Game
+from sim.games import Game, is_whole_number
 from sim.policy import Strategy
 from sim.strategies import parse_strategy
 
@@ -68,7 +66,7 @@ def choose_method(game: Game, strategies: Sequence[Strategy], method: str, recor
 
 def positive_int(name: str, value) -> int:
     """``value`` as an int if it is a whole number >= 1, else ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+    if not is_whole_number(value) or value < 1:
         raise ValueError(f"{name} = {value!r:.80} must be a whole number of at least 1")
     return int(value)
 

@@ -223,7 +223,7 @@ STATES = {
     "settings": settings,
     "class_race_30": class_race_30,
     "class_race_over": class_race_over,
-    **{f"classroom_step{i}": classroom_step(i) for i in range(6)},
+    **{f"classroom_step{i}": classroom_step(i) for i in range(8)},
 }
 
 
@@ -261,3 +261,19 @@ def with_larger_text(state):
 STATES.update({f"{name}_large": with_larger_text(STATES[name])
                for name in ("coin_rich", "coin_intro", "race_six", "challenge_played",
                             "unknown_auto", "worlds_zero", "results_rich", "menu", "settings")})
+
+
+def in_chinese(state):
+    """The state drawn in Traditional Chinese (the CJK font, longer or shorter labels)."""
+    def chinese(app):
+        app.set_language("zh-TW")
+        state(app)
+        app.run(frames=2)
+    return chinese
+
+
+STATES.update({f"{name}_zh": in_chinese(STATES[name])
+               for name in ("coin_rich", "coin_075", "race_six_landed", "race_unfair",
+                            "worlds_zero", "unknown_auto", "challenge_played", "results_bust",
+                            "high_scores", "menu", "settings", "class_race_over",
+                            "classroom_step3", "coin_intro_help")})

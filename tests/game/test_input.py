@@ -280,7 +280,7 @@ def test_colour_blind_palette_and_larger_text_apply_at_once(app):
     size = style.font(15).get_height()
     key(app, pygame.K_c, unicode="c")
     assert settings.draft.palette == "colour-blind" and tuple(style.GOOD) == (0, 158, 115)
-    key(app, pygame.K_l, unicode="l")
+    key(app, pygame.K_t, unicode="t")
     assert style.font(15).get_height() > size
     settings.save()
     assert app.settings.palette == "colour-blind" and app.settings.larger_text
@@ -288,7 +288,7 @@ def test_colour_blind_palette_and_larger_text_apply_at_once(app):
 
     assert load_settings().palette == "colour-blind"
     key(app, pygame.K_c, unicode="c")
-    key(app, pygame.K_l, unicode="l")
+    key(app, pygame.K_t, unicode="t")
     key(app, pygame.K_ESCAPE)  # not saved: the saved look comes back
     assert tuple(style.GOOD) == (0, 158, 115)
     style.apply_look(load_settings().__class__())

@@ -9,6 +9,7 @@ import pytest
 
 from game.app import App
 from game.ui import layout
+from sim import i18n
 from tests.game.layout_states import STATES
 
 SIZES = ((960, 600), (1280, 720), (1920, 1080))
@@ -24,6 +25,7 @@ def drawn(state, size):
             return recorder.problems(), list(recorder.texts)
     finally:
         app.close()
+        i18n.set_language("en")
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
@@ -75,4 +77,7 @@ def test_text_too_wide_for_its_panel_is_shrunk_then_shortened():
         assert label.panel.contains(label.rect)
         assert label.label.endswith("…")
     finally:
+        from game.ui.style import font
+
+        font.cache_clear()  # no font of this pygame session may outlive it
         pygame.quit()

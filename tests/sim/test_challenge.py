@@ -5,7 +5,6 @@ import math
 import numpy as np
 import pytest
 
-import sim.optimal as optimal
 from sim.challenge import (
     CHALLENGE_COLUMNS,
     DEFAULT_STRATEGIES,
@@ -24,25 +23,14 @@ BAND_95 = (0.935, 0.955)
 BAND_70 = (0.69, 0.71)
 
 
-@pytest.fixture(scope="session")
-def shared_cache(tmp_path_factory):
-    return tmp_path_factory.mktemp("kelly-cache")
-
-
-@pytest.fixture(autouse=True)
-def cache_folder(shared_cache, monkeypatch):
-    monkeypatch.setenv(optimal.CACHE_ENV, str(shared_cache))
-
-
-def play(paths: int, shared_cache):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(optimal.CACHE_ENV, str(shared_cache))
-        return challenge_table(paths=paths, seed=2016).set_index("strategy")
+# the solved tables go to the suite's temporary cache folder (tests/conftest.py)
+def play(paths: int):
+    return challenge_table(paths=paths, seed=2016).set_index("strategy")
 
 
 @pytest.fixture(scope="session")
-def table(shared_cache):
-    return play(10_000, shared_cache)
+def table():
+    return play(10_000)
 
 
 def proportion_error(p: float, n: int) -> float:
@@ -74,8 +62,8 @@ def test_ten_thousand_paths_reproduce_the_papers_cap_rates(table):
 
 
 @pytest.mark.slow
-def test_hundred_thousand_paths_reproduce_the_papers_cap_rates(shared_cache):
-    check_claims(play(100_000, shared_cache), 100_000)
+def test_hundred_thousand_paths_reproduce_the_papers_cap_rates():
+    check_claims(play(100_000), 100_000)
 
 
 def test_monte_carlo_means_agree_with_exact_evaluation(table):
@@ -108,11 +96,9 @@ def test_adaptive_strategies_have_no_exact_column():
     assert math.isnan(mean) and math.isnan(p_cap)
 
 
-def test_same_seed_same_table(shared_cache):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv(optimal.CACHE_ENV, str(shared_cache))
-        first = challenge_table(["kelly", "bayes"], paths=1500, seed=7)
-        again = challenge_table(["kelly", "bayes"], paths=1500, seed=7)
+def test_same_seed_same_table():
+    first = challenge_table(["kelly", "bayes"], paths=1500, seed=7)
+    again = challenge_table(["kelly", "bayes"], paths=1500, seed=7)
     assert first.equals(again)
     assert list(first.strategy) == ["kelly", "bayes", PAPER_LABEL]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import stat
 
 import numpy as np
@@ -154,3 +155,66 @@ def test_print_table_keeps_its_width_in_a_pipe(frame, capsys):
     header = next(line for line in lines if "strategy" in line)
     assert "column_11" in header  # not wrapped at 80 columns
     assert any("-inf" in line for line in lines)
+
+
+class _Terminal:
+    """A text stream that says it is a terminal (rich then fits the table to COLUMNS)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+    def lines(self) -> list[str]:
+        """The lines shown, styles (ANSI escapes) and trailing blanks left out."""
+        shown = re.sub(r"\x1b\[[0-9;]*m", "", "".join(self.parts))
+        return [line.rstrip() for line in shown.splitlines()]
+
+
+def _race_like() -> pd.DataFrame:
+    """A table as wide as ``kelly race`` prints: 18 columns of long names and 4-digit numbers."""
+    names = ["strategy", "bet_1", "bet_2", "bet_3", "cash", "growth_theory", "growth_mc",
+             "growth_se", "growth_ci_low", "growth_ci_high", "log_odds", "cash_term", "entropy",
+             "divergence", "cross_entropy", "median_wealth", "mean_wealth", "p_ruin"]
+    data = {"strategy": ["kelly", "kelly:0.5", "share:0.6,0.3,0.1"]}
+    for i, name in enumerate(names[1:]):
+        data[name] = [0.09116 * (i + 1), -0.0004029, 1.278e6]
+    return pd.DataFrame(data)
+
+
+@pytest.mark.parametrize("columns", [100, 80, 60])
+def test_a_wide_table_folds_into_panels_that_fit_with_whole_cells(columns, monkeypatch):
+    monkeypatch.setenv("COLUMNS", str(columns))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    table = _race_like()
+    terminal = _Terminal()
+    print_table(table, title="Horse race", file=terminal)
+    lines = terminal.lines()
+    assert max(len(line) for line in lines) <= columns
+    text = "\n".join(lines)
+    for header in table.columns:  # every header whole, on one line
+        assert any(f" {header} " in line for line in lines), header
+    for value in ("0.09116", "-0.0004029", "1.278e+06", "share:0.6,0.3,0.1"):
+        assert value in text
+    panels = [line for line in lines if "strategy" in line and "┃" in line]
+    assert len(panels) >= 2  # folded, the name column repeated in each panel
+    assert lines[0].startswith("Horse race (part 1 of")
+    row_lines = [line for line in lines if line.startswith("│ kelly ")]
+    assert len(row_lines) == len(panels)  # each row once per panel, never cut into slivers
+
+
+def test_a_table_that_fits_is_one_panel(frame, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    terminal = _Terminal()
+    print_table(frame, title="small", file=terminal)
+    lines = terminal.lines()
+    assert lines[0] == "small"
+    assert sum("strategy" in line for line in lines) == 1

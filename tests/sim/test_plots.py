@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.image import imread
 
 from sim.analysis import race as race_table
@@ -155,3 +156,58 @@ def test_bust_and_adaptive_strategies_are_labelled_not_drawn_as_numbers(tmp_path
     texts = " ".join(t.get_text() for axis in figure.axes for t in axis.texts)
     assert "no closed" in texts and "bust" in texts and "D = ∞" in texts
     assert len(figure.axes[0].containers[0]) == 1  # a theory bar for the optimum only
+
+
+def _overlap(first, second) -> bool:
+    return (first.x0 < second.x1 and second.x0 < first.x1
+            and first.y0 < second.y1 and second.y0 < first.y1)
+
+
+def test_sweep_lower_legend_sits_below_the_panel_not_on_the_curve(coin_sweep):
+    game, table = coin_sweep
+    figure = sweep_figure(table, game, paths=400)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)  # lays the figure out (constrained layout)
+    _, lower = figure.axes
+    legend = lower.get_legend().get_window_extent(renderer)
+    assert not _overlap(legend, lower.get_window_extent(renderer))
+    assert legend.y1 <= lower.get_window_extent(renderer).y0
+
+
+def test_fan_panel_of_a_strategy_bust_early_is_zoomed_to_its_bets():
+    game = CoinGame(p=0.6, rounds=300)
+    result = _paths_result(game, ["kelly", "kelly:0.5", "allin"])
+    figure = fan_figure(result, samples=2)
+    kelly, half, allin = figure.axes[:3]
+    assert kelly.get_ylim() == half.get_ylim()  # lasting strategies share one wealth axis
+    assert kelly.get_xlim()[1] > 300
+    last = int(np.flatnonzero((~np.isneginf(result.trajectories[2])).any(axis=0))[-1])
+    assert last < 30
+    assert 10 <= allin.get_xlim()[1] < 2 * (last + 1) + 2  # the bets it lived, not 300 empty
+    assert allin.get_ylim()[1] < kelly.get_ylim()[1]
+    notes = " ".join(text.get_text() for text in allin.texts)
+    assert f"every path bust by bet {last + 1}" in notes
+
+
+def test_fan_panel_whose_paths_all_reach_the_cap_or_bust_is_zoomed_too():
+    game = CoinGame(p=0.6, start=25, cap=250, tick=0.01, rounds=300)
+    result = _paths_result(game, ["kelly:0.5", "allin"])
+    half, allin = fan_figure(result, samples=2).axes[:2]
+    assert half.get_xlim()[1] > 300
+    assert allin.get_xlim()[1] < 30  # all-in: bust or capped within a few flips
+    assert "bust or at the cap" in " ".join(text.get_text() for text in allin.texts)
+    labels = [tick.get_text() for tick in allin.get_yticklabels() if tick.get_text()]
+    assert len(labels) >= 2, labels  # a short log axis still has numbers on it
+
+
+def test_race_split_labels_say_the_growth_the_table_says_with_cash_kept():
+    # favourable odds (sum 1/o < 1): half Kelly keeps cash, which earns a cash term of its own
+    game = RaceGame(probs=(0.5, 0.3, 0.2), odds=(2, 4, 6), rounds=100)
+    strategies = race_strategies(game, [parse_strategy("kelly"), parse_strategy("kelly:0.5")])
+    table = race_table(game, strategies, 200, seed=0)
+    assert abs(table.loc[1, "cash_term"]) > 0.01
+    _, split_axis = race_figure(table, game).axes
+    labels = [text.get_text() for text in split_axis.texts if text.get_text().startswith("G =")]
+    shown = [float(label.split("\n")[0].removeprefix("G = ")) for label in labels]
+    np.testing.assert_allclose(shown, table["growth_theory"], atol=5e-5)
+    assert "cash term" in labels[1] and "cash term" not in labels[0]

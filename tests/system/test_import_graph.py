@@ -15,8 +15,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("sim", "game", "kelly_gym")
 MAX_MODULE_LINES = 450
-# The one place the headless package may reach up: `kelly play` starts the game.
-SIM_TO_GAME_ALLOWED = {"sim.cli.play"}
+# The places the headless package may reach up, inside the command's run: `kelly play` starts
+# the game, `kelly gym-baselines` plays the Gymnasium environments.
+LAZY_UPWARD_COMMANDS = {"sim.cli.play", "sim.cli.gym_baselines"}
 
 
 def _module_name(path: Path) -> str:
@@ -54,7 +55,7 @@ def _imports(module: str, path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             target = _resolve(module, path, node)
             submodules = {f"{target}.{alias.name}" for alias in node.names} & MODULES.keys()
-            # `from pkg import sub` runs pkg.sub; pkg's own __init__ counts only when names come from it
+            # `from pkg import sub` runs pkg.sub; pkg's __init__ counts when names come from it
             names.update(submodules)
             if len(submodules) < len(node.names):
                 names.add(target)
@@ -146,7 +147,7 @@ def test_sim_never_imports_the_layers_above(upper):
     offenders = sorted(
         (module, target) for module, target in _package_edges(GRAPH)
         if module.split(".")[0] == "sim" and target.split(".")[0] == upper
-        and module not in SIM_TO_GAME_ALLOWED
+        and module not in LAZY_UPWARD_COMMANDS
     )
     assert offenders == []
 
@@ -159,9 +160,25 @@ def test_sim_never_imports_pygame():
     assert offenders == []
 
 
-def test_game_never_imports_the_gym_layer():
+@pytest.mark.parametrize(("lower", "upper"), [("game", "kelly_gym"), ("kelly_gym", "game")])
+def test_the_game_and_the_gym_layer_stand_side_by_side(lower, upper):
     offenders = sorted((m, t) for m, t in _package_edges(GRAPH)
-                       if m.split(".")[0] == "game" and t.split(".")[0] == "kelly_gym")
+                       if m.split(".")[0] == lower and t.split(".")[0] == upper)
+    assert offenders == []
+
+
+def test_scenes_and_sessions_never_import_the_app():
+    offenders = sorted((m, t) for m, t in _package_edges(GRAPH)
+                       if m.startswith(("game.scene", "game.sessions")) and t == "game.app")
+    assert offenders == []
+
+
+def test_sessions_never_import_pygame():
+    # the play-throughs are pure: the tests and the CLI run them without a window
+    offenders = sorted(
+        module for module, path in MODULES.items() if module.startswith("game.sessions")
+        and any(name.split(".")[0] in {"pygame", "pygame_gui"} for name in _imports(module, path))
+    )
     assert offenders == []
 
 

@@ -27,7 +27,8 @@ def test_doctests_pass(module):
 
 
 def test_every_subcommand_module_has_the_agreed_interface():
-    assert dispatch.COMMANDS == ("sweep", "paths", "race", "challenge", "report", "play")
+    assert dispatch.COMMANDS == ("sweep", "paths", "race", "challenge", "report", "gym-baselines",
+                                 "play")
     for module in dispatch.SUBCOMMANDS:
         assert isinstance(module.NAME, str) and isinstance(module.HELP, str)
         assert callable(module.add_arguments) and callable(module.run)

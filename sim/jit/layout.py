@@ -1,0 +1,17 @@
+"""The layout of the kernels' inputs: strategy kinds, rule indices, path states (no numba here,
+so deciding whether a chunk can be compiled does not import it)."""
+
+# strategy kinds
+CONSTANT, AMOUNT, MARTINGALE, BAYES, OPTIMAL = 0, 1, 2, 3, 4
+# indices into the rules vector (sim.jit.runner.rules_vector)
+(ODDS, TICK, MIN_BET, CAP, FLOOR, SMALLEST, RICH, TAILS, ROUNDS, INV_TICK, INV_ODDS,
+ START_SEEN) = range(12)
+RULES_SIZE = 12
+# path status
+PLAYING, CAPPED, RUINED = 0, 1, 2
+#: a transition-table entry is next ticks + status << STATUS_SHIFT
+STATUS_SHIFT = 28
+#: the engine's guard before flooring to a tick (absorbs the rounding of w / tick)
+GUARD = 1e-9
+#: paths stepped side by side in a kernel (their state and outcomes stay in L1)
+BLOCK = 256

@@ -1,0 +1,436 @@
+"""Play a whole chunk of the path engine with the compiled kernels, or say it cannot.
+
+:func:`play_chunk` is what :mod:`sim.engine` calls (through :mod:`sim.jit.dispatch`, unless
+``KELLY_JIT=0``): given the chunk's draw function and its tiles of rounds it returns the same
+dict as the numpy round-by-round loop (``log_wealth``, ``max_drawdown``, ``capped``,
+``ruined``, ``rounds_played``; strategies x kept paths), or None when numpy must play the chunk
+(:func:`sim.jit.forms.chunk_forms`). Each strategy gets a player: a transition table for a
+constant fraction or a fixed amount under a cap and a tick, money for other rules, ln W for
+frictionless ones.
+
+**Equality with the numpy engine** (tests/test_jit_equivalence.py). The outcomes are the same
+draws and the kernels repeat the numpy operations in the same order. Where they can differ:
+
+* With a tick, the numpy engine keeps ln W and settles e^(ln W), which misses k x tick by an
+  ulp or so; a stake of exactly half a tick (fixed:0.1 on $25.05) then rounds whichever way that
+  ulp says. The transition tables are settled from numpy's own ``np.exp(np.log(k * tick))``
+  (:func:`seen_table`), and the money kernels settle that value whenever a stake is within
+  1e-6 of half a tick or the bankroll equals the minimum bet, so wealth is equal to the cent,
+  bit for bit, while the bankroll stays below :data:`MAX_SEEN_TICKS` ticks (always under a cap
+  of up to that many ticks). Above it a half-tick tie may round the other way.
+* Without a tick (cap, floor or minimum bet in continuous money), numpy's round trip e^(ln W)
+  adds about an ulp per round that the kernel's money does not: wealth agrees to a relative
+  1e-12 over 10^4 rounds (or 1e-10 of the start for what is left after losing nearly all), and
+  a cap, floor or minimum is decided differently only within that distance of it; a bankroll
+  fallen to dust (below 1e-9 of the start) may be declared ruined a round apart.
+* Frictionless adaptive strategies add ln(multiplier) per round, as numpy does, but with the C
+  library's log and exp, which differ from numpy's SIMD ones by an ulp on some inputs (AVX-512):
+  the same relative 1e-12.
+* Drawdowns under rules are tracked as the lowest wealth / running peak in money (numpy: the
+  largest ln(peak) - ln W): equal to 1e-12.
+* Paths past 2^53 ticks, minimum bets or floors without a cap are settled as numpy settles them
+  (the rules can no longer change a stake) but in money: relative 1e-12.
+* A race whose chunk has a path over its bankroll re-rounds every path's stakes in numpy (an
+  idempotent floor below about 2^22 ticks); the kernel re-rounds only the paths that were over.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from sim.games import CoinGame, Game
+from sim.jit import kernels, layout, lookups, race
+from sim.jit.forms import CompiledForm, chunk_forms
+from sim.strategies import Strategy
+
+#: the largest table of numpy's seen wealth per whole tick (8 MiB)
+MAX_SEEN_TICKS = 1 << 20
+#: as sim.engine: a bankroll past 2^53 ticks, minimum bets or floors cannot be changed by them
+EXACT_MONEY = 2.0**53
+KEYS = ("log_wealth", "max_drawdown", "capped", "ruined", "rounds_played")
+_NO_HIST = np.zeros((0, 2), dtype=np.int64)
+_NO_BAND = np.zeros(0)
+#: (histogram, lowest edge per round, bins per unit of ln W, paths to count): none
+_NO_BANDS = (_NO_HIST, _NO_BAND, _NO_BAND, 0)
+
+Draw = Callable[[np.ndarray], None]
+Span = tuple[int, int, int]  # (first round, groups, width) of a tile
+
+
+def rules_vector(game: Game) -> np.ndarray:
+    """The game's rules as the kernels read them (indices in :mod:`sim.jit.kernels`)."""
+    rules = np.zeros(layout.RULES_SIZE)
+    rules[layout.ODDS] = game.odds if isinstance(game, CoinGame) else 0.0
+    rules[layout.TICK] = game.tick
+    rules[layout.MIN_BET] = game.min_bet
+    rules[layout.CAP] = math.inf if game.cap is None else game.cap
+    rules[layout.FLOOR] = game.floor
+    rules[layout.SMALLEST] = max(game.min_bet, game.tick)
+    unit = max(game.tick, game.min_bet, game.floor)
+    rules[layout.RICH] = math.inf if game.cap is not None else EXACT_MONEY * unit
+    rules[layout.TAILS] = float(bool(getattr(game, "allow_tails", True)))
+    rules[layout.ROUNDS] = game.rounds
+    rules[layout.INV_TICK] = 1.0 / game.tick if game.tick > 0 else 0.0
+    rules[layout.INV_ODDS] = 1.0 / game.odds if isinstance(game, CoinGame) else 0.0
+    rules[layout.START_SEEN] = _start_seen(game)
+    return rules
+
+
+@functools.lru_cache(maxsize=8)
+def seen_table(tick: float, size: int) -> np.ndarray:
+    """numpy's ``exp(log(k * tick))`` for k = 0..size-1: the wealth the engine sees."""
+    with np.errstate(divide="ignore"):
+        return np.exp(np.log(np.arange(size, dtype=float) * tick))
+
+
+def _seen_table(game: Game) -> np.ndarray:
+    if game.tick <= 0:
+        return _NO_BAND
+    size = MAX_SEEN_TICKS
+    if game.cap is not None:
+        size = min(size, int(game.cap / game.tick) + 2)
+    return seen_table(game.tick, size)
+
+
+def _start_seen(game: Game) -> float:
+    """e^(ln W_0) as numpy sees it before the first round."""
+    return float(np.exp(np.full(1, math.log(game.start)))[0])
+
+
+class _RulesPlayer:
+    """One strategy under caps, floors, minimum bets or ticks: money state per path."""
+
+    def __init__(self, game: Game, form: CompiledForm, paths: int) -> None:
+        self.game, self.form = game, form
+        self.rules = rules_vector(game)
+        self.table = _seen_table(game)
+        self.money = np.full(paths, game.start)
+        self.seen = np.full(paths, _start_seen(game))
+        self.peak = np.full(paths, game.start)
+        self.ratio = np.ones(paths)
+        self.played = np.zeros(paths, dtype=np.int64)
+        self.status = np.zeros(paths, dtype=np.int64)
+        self.coin = isinstance(game, CoinGame)
+        if self.coin:
+            self.last_stake = np.zeros(paths)
+            self.last_won = np.zeros(paths, dtype=np.bool_)
+            self.heads = np.zeros(paths, dtype=np.int64)
+        else:
+            self.odds = np.ascontiguousarray(game.decimal_odds)
+            self.counts = np.zeros((len(self.odds), paths), dtype=np.int64)
+            self.scratch = np.zeros(len(self.odds))
+
+    def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
+        first, groups, width = span
+        form = self.form
+        if self.coin:
+            kernels.coin_rules_tile(
+                tile, groups, width, first, form.kind, form.params, self.rules, form.optimal,
+                self.table, self.money, self.peak, self.ratio, self.last_stake,
+                self.last_won, self.played, self.status, self.heads, *band,
+            )
+        else:
+            race.race_rules_tile(
+                tile, groups, width, first, form.kind, form.params, self.rules, self.odds,
+                self.table, self.money, self.seen, self.peak, self.ratio, self.played,
+                self.status, self.counts, self.scratch, *band,
+            )
+
+    def log_wealth(self) -> np.ndarray:
+        with np.errstate(divide="ignore"):
+            return np.log(self.money)
+
+    def finish(self) -> dict[str, np.ndarray]:
+        log_wealth = self.log_wealth()
+        return {
+            "log_wealth": log_wealth,
+            "max_drawdown": 1.0 - self.ratio,
+            "capped": self.status == layout.CAPPED,
+            "ruined": (self.status == layout.RUINED) | (log_wealth == -np.inf),
+            "rounds_played": self.played,
+        }
+
+
+@functools.lru_cache(maxsize=16)
+def _transitions(rules: bytes, kind: int, params: bytes, tick: float, size: int) -> np.ndarray:
+    table = np.zeros((2, size), dtype=np.int32)  # 2 x 25,002 x 4 bytes under HD rules: L2
+    lookups.coin_transition_table(kind, np.frombuffer(params), np.frombuffer(rules),
+                                  seen_table(tick, size), table)
+    return table
+
+
+class _TablePlayer:
+    """A constant fraction or fixed amount on a coin with a cap and a tick: a look-up per round
+    (bit for bit what numpy computes, by construction: the table is settled from numpy's seen
+    wealth)."""
+
+    def __init__(self, game: Game, form: CompiledForm, paths: int) -> None:
+        self.game, self.form = game, form
+        self.rules = rules_vector(game)
+        size = _seen_table(game).shape[0]
+        self.table = _transitions(
+            self.rules.tobytes(), form.kind, form.params.tobytes(), game.tick, size)
+        self.ticks = np.zeros(paths, dtype=np.int64)
+        self.peak = np.full(paths, game.start)
+        self.ratio = np.ones(paths)
+        self.played = np.zeros(paths, dtype=np.int64)
+        self.status = np.zeros(paths, dtype=np.int64)
+
+    @staticmethod
+    def fits(game: Game, form: CompiledForm) -> bool:
+        return (
+            form.kind in (layout.CONSTANT, layout.AMOUNT)
+            and isinstance(game, CoinGame)
+            and game.cap is not None
+            and game.tick > 0
+            and game.cap / game.tick + 2 <= min(MAX_SEEN_TICKS, 1 << layout.STATUS_SHIFT)
+        )
+
+    def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
+        first, groups, width = span
+        lookups.coin_table_tile(
+            tile, groups, width, first, self.form.kind, self.form.params, self.rules,
+            self.table, self.ticks, self.peak, self.ratio, self.played,
+            self.status, *band,
+        )
+
+    def log_wealth(self) -> np.ndarray:
+        money = np.where(self.status == layout.CAPPED, self.game.cap, self.ticks * self.game.tick)
+        with np.errstate(divide="ignore"):
+            return np.log(money)
+
+    def finish(self) -> dict[str, np.ndarray]:
+        self.played = np.where(self.status == layout.PLAYING, self.game.rounds, self.played)
+        return _RulesPlayer.finish(self)
+
+
+class _OptimalPlayer(_TablePlayer):
+    """Optimal play at even money without a minimum bet: k +- the table's stake per round."""
+
+    def __init__(self, game: Game, form: CompiledForm, paths: int) -> None:
+        self.game, self.form = game, form
+        self.rules = rules_vector(game)
+        self.ticks = np.full(paths, round(game.start / game.tick), dtype=np.int64)
+        self.peak = np.full(paths, game.start)
+        self.ratio = np.ones(paths)
+        self.played = np.zeros(paths, dtype=np.int64)
+        self.status = np.zeros(paths, dtype=np.int64)
+
+    @staticmethod
+    def fits(game: Game, form: CompiledForm) -> bool:
+        return form.kind == layout.OPTIMAL and game.odds == 1.0 and game.min_bet == 0
+
+    def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
+        first, groups, width = span
+        lookups.coin_optimal_tile(
+            tile, groups, width, first, self.rules, self.form.optimal, self.ticks, self.peak,
+            self.ratio, self.played, self.status, *band,
+        )
+
+
+class _ScalePlayer(_RulesPlayer):
+    """A constant fraction under a cap or floor, without a tick or minimum bet: a multiply."""
+
+    def __init__(self, game: Game, form: CompiledForm, paths: int) -> None:
+        super().__init__(game, form, paths)
+        fraction = float(form.params[0])
+        if fraction < 0 and not game.allow_tails:
+            fraction = 0.0
+        self.multipliers = _constant_multipliers(game, fraction)
+
+    @staticmethod
+    def fits(game: Game, form: CompiledForm) -> bool:
+        return (
+            form.kind == layout.CONSTANT and isinstance(game, CoinGame)
+            and game.tick == 0 and game.min_bet == 0
+        )
+
+    def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
+        first, groups, width = span
+        lookups.coin_scale_tile(
+            tile, groups, width, first, self.multipliers, self.rules, self.money, self.peak,
+            self.ratio, self.played, self.status, *band,
+        )
+
+    def finish(self) -> dict[str, np.ndarray]:
+        self.played = np.where(self.status == layout.PLAYING, self.game.rounds, self.played)
+        return _RulesPlayer.finish(self)
+
+
+class _FreePlayer:
+    """One strategy under frictionless rules: ln W per path, as the numpy engine keeps it."""
+
+    def __init__(self, game: Game, form: CompiledForm, paths: int) -> None:
+        self.game, self.form = game, form
+        self.rules = rules_vector(game)
+        log_start = math.log(game.start)
+        self.lw = np.full(paths, log_start)
+        self.peak = np.full(paths, log_start)
+        self.drop = np.zeros(paths)
+        self.played = np.zeros(paths, dtype=np.int64)
+        self.status = np.zeros(paths, dtype=np.int64)
+        self.coin = isinstance(game, CoinGame)
+        self.log_mult = _NO_BAND
+        if form.constant:  # bands only; the engine plays constant bets from the counts
+            multipliers = _constant_multipliers(game, form)
+            with np.errstate(divide="ignore"):
+                self.log_mult = np.log(multipliers)
+        if self.coin:
+            self.last_stake = np.zeros(paths)
+            self.last_won = np.zeros(paths, dtype=np.bool_)
+            self.heads = np.zeros(paths, dtype=np.int64)
+        else:
+            self.odds = np.ascontiguousarray(game.decimal_odds)
+            self.counts = np.zeros((len(self.odds), paths), dtype=np.int64)
+            self.scratch = np.zeros(len(self.odds))
+
+    def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
+        first, groups, width = span
+        form = self.form
+        if self.coin:
+            kernels.coin_free_tile(
+                tile, groups, width, first, form.kind, form.params, self.rules, self.log_mult,
+                form.optimal, self.lw, self.peak, self.drop, self.last_stake, self.last_won,
+                self.played, self.status, self.heads, *band,
+            )
+        else:
+            race.race_free_tile(
+                tile, groups, width, first, form.kind, form.params, self.odds, self.log_mult,
+                self.lw, self.peak, self.drop, self.played, self.status, self.counts,
+                self.scratch, *band,
+            )
+
+    def log_wealth(self) -> np.ndarray:
+        return self.lw
+
+    def finish(self) -> dict[str, np.ndarray]:
+        return {
+            "log_wealth": self.lw,
+            "max_drawdown": -np.expm1(-self.drop),
+            "capped": np.zeros(self.lw.shape, dtype=bool),
+            "ruined": (self.status == layout.RUINED) | (self.lw == -np.inf),
+            "rounds_played": self.played,
+        }
+
+
+def _constant_multipliers(game: Game, form: CompiledForm | float) -> np.ndarray:
+    if isinstance(game, CoinGame):
+        f = form if isinstance(form, float) else float(form.params[0])
+        b = game.odds
+        return np.array([1.0 + b * f, 1.0 - f]) if f >= 0 else np.array([1.0 + f, 1.0 - f / b])
+    return 1.0 - form.params.sum() + form.params * game.decimal_odds
+
+
+Player = _RulesPlayer | _TablePlayer | _OptimalPlayer | _ScalePlayer | _FreePlayer
+
+
+def players_for(game: Game, strategies: Sequence[Strategy], paths: int,
+                allow_constant: bool = False) -> list[Player] | None:
+    """A compiled player per strategy, or None if the numpy engine must play the chunk.
+
+    ``allow_constant`` admits constant bets under frictionless rules (fan-chart bands; the
+    engine itself plays those from the win counts).
+    """
+    forms = chunk_forms(game, strategies, allow_constant)
+    if forms is None:
+        return None
+    if game.is_frictionless:
+        return [_FreePlayer(game, form, paths) for form in forms]
+    return [_rules_player(game, form)(game, form, paths) for form in forms]
+
+
+def _rules_player(game: Game, form: CompiledForm) -> type:
+    for player in (_TablePlayer, _OptimalPlayer, _ScalePlayer):
+        if player.fits(game, form):
+            return player
+    return _RulesPlayer
+
+
+def tile_buffer(spans: Sequence[Span], paths: int) -> np.ndarray:
+    """One reusable outcome tile, large enough for every span."""
+    groups = max(span[1] for span in spans)
+    width = max(span[2] for span in spans)
+    return np.empty((groups, paths, width), dtype=np.uint8)
+
+
+def play_chunk(game: Game, strategies: Sequence[Strategy], paths: int, keep: int, draw: Draw,
+               spans: Sequence[Span]) -> dict[str, np.ndarray] | None:
+    """Play ``paths`` paths of every strategy with the kernels; None if they cannot.
+
+    Parameters
+    ----------
+    game, strategies
+        The chunk's rules and policies.
+    paths, keep
+        Paths drawn (whole blocks) and paths kept (the first ``keep``).
+    draw
+        ``draw(out)`` fills ``out`` (groups, paths, width) with the next tile's outcomes.
+    spans
+        (first round, groups, width) of each tile, in order; round t of a tile is
+        ``out[j, path, offset]`` with t = first round + j x width + offset.
+
+    Returns
+    -------
+    dict or None
+        Arrays (strategies x keep) under the keys of the numpy engine's path loop.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sim.games import HAGHANI_DEWEY
+    >>> from sim.strategies import parse_strategy
+    >>> flips = lambda out: out.fill(0)  # heads every round
+    >>> spans = [(0, 1, 8)] * 1
+    >>> game = HAGHANI_DEWEY
+    >>> out = play_chunk(game, [parse_strategy("kelly")], 4, 4, flips, spans)
+    >>> round(float(np.exp(out["log_wealth"][0, 0])), 2)  # 8 wins of 20%, in cents
+    107.5
+    """
+    players = players_for(game, strategies, paths)
+    if players is None:
+        return None
+    tile = tile_buffer(spans, paths)
+    for span in spans:
+        _, groups, width = span
+        draw(tile[:groups, :, :width])
+        for player in players:
+            player.tile(tile, span)
+    parts = [player.finish() for player in players]
+    return {key: np.stack([part[key][:keep] for part in parts]) for key in KEYS}
+
+
+def warm_up() -> None:
+    """Compile every kernel, or load it from numba's disk cache, so no later call waits.
+
+    Safe to call from a background thread (numba serialises compilation); the game calls it
+    at start-up so that the first simulation does not freeze a frame.
+
+    Examples
+    --------
+    >>> warm_up()
+    """
+    from sim.games import HAGHANI_DEWEY, RaceGame
+    from sim.optimal import OptimalStrategy
+    from sim.strategies import BayesKelly, Kelly
+
+    spans = [(0, 1, 2)]
+    race = RaceGame(probs=(0.5, 0.5), odds=(2.0, 2.0), rounds=2)
+    capped_race = RaceGame(probs=(0.5, 0.5), odds=(2.0, 2.0), rounds=2, cap=200.0, tick=0.01)
+    for game, strategy in (
+        (HAGHANI_DEWEY, Kelly()),  # the transition table
+        (HAGHANI_DEWEY, BayesKelly()),  # coin rules in money
+        (CoinGame(start=1.0, cap=2.0, tick=0.5, rounds=2), OptimalStrategy()),  # k +- stake
+        (CoinGame(cap=1000.0, rounds=2), Kelly()),  # a constant multiplier
+        (CoinGame(rounds=2), BayesKelly()),  # frictionless coin
+        (capped_race, Kelly()),  # race rules
+        (race, BayesKelly()),  # frictionless race
+    ):
+        players = players_for(game, [strategy], 2)
+        tile = tile_buffer(spans, 2)
+        tile.fill(0)
+        for player in players or ():
+            player.tile(tile, spans[0])
