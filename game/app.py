@@ -28,8 +28,9 @@ from game.language import start_options, theme_for
 from game.saves import Settings, load_settings, save_unfinished
 from game.scenes import registry, scene_class
 from game.sessions.session import BetSession
+from game.ui import layout
 from game.ui.coin import coin_icon
-from game.ui.style import font
+from game.ui.style import apply_look, font
 from sim import files
 from sim.cli.options import (
     HEADLESS_FRAMES,
@@ -134,6 +135,7 @@ class App:
         self.screen = pygame.display.set_mode(size, self.flags)
         # --p/--odds: the Coin screen's first coin for this run (saved only from Settings)
         self.settings = replace(load_settings(), **(rules or {}))
+        apply_look(self.settings)  # palette and text size
         # --lang, else the language saved in Settings, else the system locale's
         self.language = set_language(language or self.settings.language or system_language())
         pygame.display.set_caption(_(CAPTION))
@@ -263,9 +265,16 @@ class App:
             if event.type == pygame.VIDEORESIZE:
                 self.resize(event.size)
                 continue
+            if getattr(self.scene, "help_open", False) and event.type in (
+                    pygame.KEYDOWN, pygame.TEXTINPUT, pygame.MOUSEBUTTONDOWN,
+                    pygame.MOUSEBUTTONUP):
+                self.scene.handle_event(event)  # the help overlay is modal: widgets wait
+                continue
             consumed = self.ui.process_events(event)
             if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
-                if self.typing:
+                if getattr(self.scene, "help_open", False):
+                    self.scene.help_open = False
+                elif self.typing:
                     self.ui.set_focus_set(None)
                 else:
                     self.scene.back()
@@ -294,8 +303,12 @@ class App:
             self.frame += 1
 
     def draw(self) -> None:
+        layout.begin_frame(self.screen)
         self.scene.draw(self.screen)
         self.ui.draw_ui(self.screen)
+        overlay = getattr(self.scene, "draw_overlay", None)
+        if overlay is not None:
+            overlay(self.screen)
 
     def screenshot(self, path: str | os.PathLike) -> Path:
         """Save the last frame as PNG atomically (:func:`sim.files.atomic_path`: a temporary

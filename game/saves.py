@@ -59,9 +59,15 @@ class Settings:
     p: float = 0.6  # default chance of heads on the Coin screen
     odds: float = 1.0  # default net odds on heads (b-to-1)
     rounds: int = 100  # flips per coin game
+    palette: str = "standard"  # or "colour-blind" (Okabe-Ito)
+    larger_text: bool = False
     language: str = ""  # a shipped tag ("en", "zh-TW"); "" follows the system locale
 
     def __post_init__(self) -> None:
+        if self.palette not in ("standard", "colour-blind"):
+            raise ValueError(f"palette = {self.palette!r} must be standard or colour-blind")
+        if not isinstance(self.larger_text, bool):
+            raise ValueError(f"larger_text = {self.larger_text!r} must be true or false")
         if not isinstance(self.sound, bool):
             raise ValueError(f"sound = {excerpt(self.sound)} must be true or false")
         _check_number("auto_speed", self.auto_speed, 0.25, 30.0)
@@ -339,6 +345,25 @@ def load_unfinished(folder: Path | None = None):
     except (ValueError, TypeError) as error:
         move_aside(path, str(error))
         return None
+
+
+def unfinished_game(folder: Path | None = None) -> tuple[str, str] | None:
+    """(screen, when) of the play-through left unfinished last time, without replaying it; None
+    when there is none or the file is not a saved session (it is then left for
+    :func:`load_unfinished` to move aside)."""
+    try:
+        data = _read_versioned((folder or data_dir()) / UNFINISHED_FILE)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("screen"), str):
+        return None
+    return data["screen"], str(data.get("when", ""))
+
+
+def forget_unfinished(folder: Path | None = None) -> None:
+    """The unfinished play-through has been resumed: the file goes (a new one is written if the
+    player leaves it unfinished again)."""
+    ((folder or data_dir()) / UNFINISHED_FILE).unlink(missing_ok=True)
 
 
 def _order(score: Score) -> tuple:

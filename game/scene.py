@@ -23,11 +23,15 @@ from pygame_gui.elements import (
 
 from game.audio import Sounds
 from game.saves import Settings
-from game.ui.style import BACKGROUND, MUTED, TEXT, font, text
+from game.ui.help import draw_help
+from game.ui.style import BACKGROUND, FOCUS, MUTED, PLAYER, TEXT, font, text
+from sim.i18n import current_language
 from sim.i18n import gettext as _
 
 MARGIN = 16
 TOP_BAR = 56
+#: frames a "press again to confirm" stays open (four seconds at 60 Hz)
+CONFIRM_FRAMES = 240
 
 
 class Host(Protocol):
@@ -72,8 +76,9 @@ class Scene:
     title = ""
     #: a one-line hint shown in the top bar when it fits
     hint = ""
-    #: pixels the scene keeps free at the right of the top bar (status text, Back button)
-    status_width = 140
+    #: the help overlay (? or F1): (key, what it does) and (panel, what it means)
+    help_keys: tuple[tuple[str, str], ...] = ()
+    help_panels: tuple[tuple[str, str], ...] = ()
 
     def __init__(self, app: Host, **options) -> None:
         self.app = app
@@ -82,6 +87,7 @@ class Scene:
         self.root: pygame_gui.core.UIContainer | None = None
         self.back_button: UIButton | None = None
         self._built_for: tuple[int, int] | None = None
+        self.help_open = False
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -124,12 +130,116 @@ class Scene:
 
     # -- per frame --------------------------------------------------------------------------
 
+    def confirm(self, what: str, under_way: bool, warning: str) -> bool:
+        """True when an action that throws the game away may go ahead: no game is under way, or
+        the player asked for the same action again within :data:`CONFIRM_FRAMES`. Otherwise the
+        screen's message says what would be lost and how to go ahead (``warning``)."""
+        frame = getattr(self.app, "frame", 0)
+        pending = getattr(self, "_pending", None)
+        if not under_way or (pending is not None and pending[0] == what
+                             and frame - pending[1] <= CONFIRM_FRAMES):
+            self._pending = None
+            return True
+        self._pending = (what, frame)
+        self.message, self.message_colour = warning, PLAYER
+        return False
+
+    def hotkey_echo(self, event: pygame.event.Event) -> bool:
+        """True for the text a hotkey also types (SDL sends a TEXTINPUT after the KEYDOWN): the
+        key that opened a prompt is never typed into it. The one input-routing rule: a key
+        press is either a hotkey or text, never both."""
+        if event.type == pygame.TEXTINPUT:
+            echo, self._hotkey_text = getattr(self, "_hotkey_text", ""), ""
+            return bool(echo) and event.text == echo
+        if event.type == pygame.KEYDOWN:
+            self._hotkey_text = ""
+        return False
+
+    def help_event(self, event: pygame.event.Event) -> bool:
+        """? or F1 opens the help overlay; while it is open any key or click closes it and
+        nothing else sees them. True when the event was the overlay's."""
+        asks = event.type == pygame.KEYDOWN and not self.app.typing and (
+            event.key == pygame.K_F1 or event.unicode == "?")
+        if self.help_open and event.type in (pygame.KEYDOWN, pygame.MOUSEBUTTONDOWN):
+            self.help_open = False
+            self._hotkey_text = getattr(event, "unicode", "")
+            return True
+        if asks:
+            self.help_open = True
+            self._hotkey_text = event.unicode
+            return True
+        return self.help_open and event.type in (pygame.TEXTINPUT, pygame.MOUSEBUTTONUP)
+
+    # -- keyboard focus ---------------------------------------------------------------------
+
+    #: Tab moves the keyboard focus ring over the screen's widgets (the menu has its own)
+    tab_moves_focus = True
+
+    def focusable(self) -> list:
+        """The screen's enabled, visible buttons, sliders and text boxes, top to bottom, left to
+        right: what Tab walks through."""
+        if self.root is None:
+            return []
+        kinds = (UIButton, UIHorizontalSlider, UITextEntryLine)
+        found = [e for e in self.root.elements if isinstance(e, kinds) and e.visible
+                 and e.alive() and getattr(e, "is_enabled", True)]
+        return sorted(found, key=lambda e: (e.rect.top, e.rect.left))
+
+    @property
+    def focused(self):
+        """The widget the focus ring is on, or None."""
+        index = getattr(self, "_focus", None)
+        widgets = self.focusable()
+        return widgets[index % len(widgets)] if index is not None and widgets else None
+
+    def focus_event(self, event: pygame.event.Event) -> bool:
+        """Tab / Shift+Tab move the focus ring; Enter presses the focused button; Left/Right
+        move the focused slider; a focused text box takes the typing. True when used."""
+        if event.type == pygame.MOUSEBUTTONDOWN:
+            self._focus = None  # the mouse is in charge again
+            return False
+        if event.type != pygame.KEYDOWN:
+            return False
+        widgets = self.focusable()
+        if event.key == pygame.K_TAB and self.tab_moves_focus and widgets:
+            step = -1 if event.mod & pygame.KMOD_SHIFT else 1
+            index = getattr(self, "_focus", None)
+            self._focus = (step if step < 0 else 0) if index is None else index + step
+            self._focus %= len(widgets)
+            widget = widgets[self._focus]
+            self.ui.set_focus_set(widget if isinstance(widget, UITextEntryLine) else None)
+            return True
+        widget = self.focused
+        if widget is None or self.app.typing:
+            return False
+        if isinstance(widget, UIButton) and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            self.handle_event(pygame.event.Event(pygame_gui.UI_BUTTON_PRESSED,
+                                                 ui_element=widget))
+            return True
+        if isinstance(widget, UIHorizontalSlider) and event.key in (pygame.K_LEFT, pygame.K_RIGHT):
+            low, high = widget.value_range
+            step = max((high - low) / 100, 1) * (5 if event.mod & pygame.KMOD_SHIFT else 1)
+            value = widget.get_current_value() + (step if event.key == pygame.K_RIGHT else -step)
+            widget.set_current_value(min(max(value, low), high))
+            self.on_slider(widget, widget.get_current_value())
+            return True
+        return False
+
+    def draw_focus(self, surface: pygame.Surface) -> None:
+        widget = self.focused
+        if widget is not None:
+            pygame.draw.rect(surface, FOCUS, widget.rect.inflate(8, 8), width=3,
+                             border_radius=10)
+
     def handle_event(self, event: pygame.event.Event) -> None:
         """A pygame or pygame_gui event (widgets have already seen it)."""
+        if self.hotkey_echo(event) or self.help_event(event) or self.focus_event(event):
+            return
         if event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.back_button:
             self.back()
             return
         if event.type == pygame.KEYDOWN and not self.app.typing:
+            self._hotkey_text = event.unicode
             self.on_key(event)
         elif event.type == pygame_gui.UI_BUTTON_PRESSED:
             self.on_button(event.ui_element)
@@ -166,6 +276,13 @@ class Scene:
         """Esc or the Back button: leave this screen."""
         self.app.pop()
 
+    def draw_overlay(self, surface: pygame.Surface) -> None:
+        """Drawn over the widgets: the top bar's hint, and the help overlay when it is open."""
+        self.draw_hint(surface)
+        self.draw_focus(surface)
+        if self.help_open:
+            draw_help(surface, self.title or "Kelly", self.help_keys, self.help_panels)
+
     @classmethod
     def check_options(cls, **options) -> None:
         """Raise ValueError for options this screen would refuse, before a window opens
@@ -176,10 +293,30 @@ class Scene:
     def draw_top_bar(self, surface: pygame.Surface) -> None:
         title = text(surface, self.title, (MARGIN, TOP_BAR // 2), 26, TEXT, bold=True,
                      anchor="midleft")
-        room = surface.get_width() - title.right - 18 - self.status_width
-        if self.hint and font(14).size(self.hint)[0] <= room:
-            text(surface, self.hint, (title.right + 18, TOP_BAR // 2 + 2), 14, MUTED,
-                 anchor="midleft")
+        self._title_right, self._status_left = title.right, None
+
+    def draw_status(self, surface: pygame.Surface, status: str) -> None:
+        """The line of numbers at the right of the top bar (left of the Back button)."""
+        right_edge = surface.get_width() - MARGIN - (120 if self.back_button else 0)
+        drawn = text(surface, status, (right_edge, TOP_BAR // 2 + 2), 14, TEXT,
+                     anchor="midright")
+        self._status_left = drawn.left
+
+    def draw_hint(self, surface: pygame.Surface) -> None:
+        """The screen's one-line hint, in the room the title and the status leave (drawn after
+        both, so it never runs into the numbers)."""
+        title_right = getattr(self, "_title_right", None)
+        if title_right is None:
+            return
+        right = getattr(self, "_status_left", None) or (
+            surface.get_width() - MARGIN - (120 if self.back_button else 0))
+        room = right - title_right - 36
+        ask = _("? help") if translated("? help") else "?  F1"
+        for hint in (f"{self.hint}   {ask}", self.hint, ask):
+            if hint.strip() and font(14).size(hint)[0] <= room:
+                text(surface, hint, (title_right + 18, TOP_BAR // 2 + 2), 14, MUTED,
+                     anchor="midleft")
+                break
 
     def button(self, rect: pygame.Rect, label: str, class_id: str | None = None,
                object_id: str | None = None, tooltip: str | None = None) -> UIButton:
@@ -198,6 +335,13 @@ class Scene:
         box.set_allowed_characters(list(allowed))
         box.length_limit = 12
         return box
+
+
+def translated(message: str) -> bool:
+    """True when ``message`` can be shown in the current language: English, or a language
+    whose catalogue has it (a new control waits for its translation rather than showing
+    English on a Chinese screen)."""
+    return current_language() == "en" or _(message) != message
 
 
 def parse_number(name: str, value: str) -> float:

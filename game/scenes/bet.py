@@ -25,7 +25,7 @@ from pygame_gui.elements import UIButton, UIHorizontalSlider, UITextEntryLine
 from game.scene import MARGIN, TOP_BAR, Scene, row
 from game.sessions.session import CoinSession, RoundRecord
 from game.ui.coin import CoinFlip
-from game.ui.style import BAD, GOOD, MUTED, TEXT, money, text
+from game.ui.style import BAD, GOOD, MUTED, money
 
 STAKE_STEP = 1  # percent per arrow key
 STAKE_JUMP = 5  # percent per arrow key with Shift
@@ -86,7 +86,6 @@ class BetScene(Scene):
     auto_slack = 0.0
     #: auto-flip switches itself off (and its button) as soon as the game is over
     auto_stops_at_end = False
-    status_width = 470
 
     def __init__(self, app, **options) -> None:
         super().__init__(app, **options)
@@ -125,8 +124,22 @@ class BetScene(Scene):
         """A flip has landed and its result line is set."""
 
     def new_game(self, seed: int | None = None) -> None:
+        """Start a new game (auto-flip off: a new game never flips by itself)."""
         self.coin.finish()
+        self.auto = False
         self.start_session(self.app.new_seed() if seed is None else seed)
+        self.refresh()
+
+    def under_way(self) -> bool:
+        """A game has begun and not ended: throwing it away needs a second press."""
+        return self.bets.round > 0 and not self.finished
+
+    def ask_new_game(self) -> None:
+        """N or the New game button: a new game, after a second press if one is under way."""
+        if self.confirm("new", self.under_way(),
+                        f"Flip {self.bets.round} of {self.bets.game.rounds} is played: press N "
+                        "again to throw this game away."):
+            self.new_game()
 
     def start_session(self, seed: int) -> None:
         raise NotImplementedError
@@ -210,7 +223,7 @@ class BetScene(Scene):
         if bets.ruined[0]:
             return f"{side} — {self.bust_text}", BAD, "bust"
         if bets.capped[0]:
-            return f"{side} — you hit the ${bets.game.cap:,.0f} cap!", GOOD, "win"
+            return f"{side} — you hit the {money(bets.game.cap, cents=False)} cap!", GOOD, "win"
         if change > 0:
             return f"{side} — you won {money(change)}", GOOD, "win"
         if change < 0:
@@ -292,11 +305,6 @@ class BetScene(Scene):
     def auto_label(self) -> str:
         return f"Auto (A): {'on' if self.auto else 'off'}"
 
-    def draw_status(self, surface: pygame.Surface, status: str) -> None:
-        """The line of numbers at the right of the top bar."""
-        right_edge = surface.get_width() - MARGIN - (120 if self.back_button else 0)
-        text(surface, status, (right_edge, TOP_BAR // 2 + 2), 14, TEXT, anchor="midright")
-
     # -- input ------------------------------------------------------------------------------
 
     def on_button(self, button) -> None:
@@ -325,7 +333,7 @@ class BetScene(Scene):
             pygame.K_LEFT: lambda: self.nudge_stake(-step),
             pygame.K_DOWN: lambda: self.nudge_stake(-step),
             pygame.K_a: self.toggle_auto,
-            pygame.K_n: self.new_game,
+            pygame.K_n: self.ask_new_game,
             **self.key_actions(),
         }
         action = actions.get(event.key)

@@ -19,10 +19,14 @@ import math
 
 import pygame
 
+from game.saves import add_score
 from game.scene import parse_number, row, stack
 from game.scenes.bet import BetScene, StakeControl
+from game.scenes.results import score_of
 from game.sessions.challenge import KELLY_NAME, OPTIMAL_NAME, ChallengeSession
+from game.ui import palette
 from game.ui.charts import Series, bankroll_chart
+from game.ui.palette import Colour
 from game.ui.style import (
     BAD,
     FAINT,
@@ -41,7 +45,8 @@ from sim.challenge import PAPER_OBSERVED
 from sim.games import HAGHANI_DEWEY
 
 AUTO_PERIOD = 0.05  # seconds between auto flips
-ROBOT_COLOURS = {KELLY_NAME: bettor_colour("Kelly"), OPTIMAL_NAME: (128, 237, 153)}
+ROBOT_COLOURS = {KELLY_NAME: bettor_colour("Kelly"), OPTIMAL_NAME: Colour((128, 237, 153),
+                                                                  palette.BLUISH_GREEN)}
 
 
 def clock_text(seconds: float) -> str:
@@ -53,10 +58,21 @@ class ChallengeScene(BetScene):
     name = "challenge"
     title = "Challenge"
     hint = "Haghani & Dewey (2016): $25, a 60% coin, at most 300 flips. What would you win?"
-    status_width = 420
     bust_text = "bust! Nothing left to bet."
     auto_waits_for_coin = False  # auto-flip lands a coin still in the air and flips again
     auto_slack = 1e-9
+    auto_stops_at_end = True  # a finished game never flips on by itself, nor does a new one
+    help_keys = (("Space", "flip the coin"), ("H / T", "bet on heads / tails"),
+                 ("← → (↑ ↓)", "stake −/+1% (Shift: 5%)"), ("A", "auto-flip on / off"),
+                 ("N", "new game (press twice during a game)"),
+                 ("type dollars + Enter", "stake in dollars"), ("M", "300 flips or the clock"),
+                 ("S", "stop and compare"), ("F", "results and high scores"))
+    help_panels = (("Your bet", "$25 to start, a 60% coin, even money, bets in cents; the cap is "
+                    "hidden until a bet could reach it."),
+                   ("Bankroll", "your money, log scale; the robots appear at the end."),
+                   ("How you compare", "your payout beside the 2016 subjects, a 20% Kelly "
+                    "robot and optimal play on the same flips, with their exact expected "
+                    "payouts."))
 
     def __init__(self, app, game=None, seed: int | None = None, mode: str = "flips",
                  solver=None, **options) -> None:
@@ -83,6 +99,7 @@ class ChallengeScene(BetScene):
         else:
             self.session.prepare_robots(self.solver)
         self.revealed = 0
+        self.scored = False
         self.error = ""
         self.message = "Type a bet in dollars or use the slider, pick a side, flip."
         self.message_colour = MUTED
@@ -106,6 +123,31 @@ class ChallengeScene(BetScene):
 
     def landed(self, record) -> None:
         self.refresh()  # the stake kept for the next flip fits the bankroll it landed on
+        self.score_once()
+
+    def score_once(self) -> None:
+        """A game that has ended goes into the high scores once (with its seed and rules)."""
+        if self.session.finished and not self.scored and self.revealed == self.session.round:
+            self.scored = True
+            player = self.session.player
+            try:
+                add_score(score_of(player, player.results(), "challenge",
+                                   f"{self.mode} p={self.game.p:g} "
+                                   f"cap={money(self.game.cap, cents=False)}"))
+            except OSError as error:  # a full disk must not stop the game
+                self.message, self.message_colour = f"score not saved: {error}", BAD
+
+    def results(self) -> None:
+        """F: the results and the high scores of the Challenge."""
+        self.coin.finish()
+        self.land()
+        self.score_once()
+        self.auto = False
+        self.refresh_auto()
+        self.app.push("results", session=self.session.player, kind="challenge", record=False,
+                      about=f"{self.mode} p={self.game.p:g} "
+                            f"cap={money(self.game.cap, cents=False)}",
+                      again=lambda: self.new_game(self.session.seed), fresh=self.new_game)
 
     def toss_seconds(self) -> float:
         return AUTO_PERIOD * 0.8 if self.auto else 0.6
@@ -118,13 +160,16 @@ class ChallengeScene(BetScene):
             self.coin.finish()
             self.land()
             self.session.stop()
+            self.score_once()
             self.message, self.message_colour = "You stopped: your bankroll is your payout.", TEXT
 
     def set_mode(self, mode: str) -> None:
-        if mode != self.mode:
+        if mode != self.mode and self.confirm(
+                "mode", self.under_way(), f"A new game length starts a new game: press M "
+                f"again to leave this one at flip {self.session.round}."):
             self.mode = mode
             self.new_game()
-            self._refresh_mode()
+        self._refresh_mode()
 
     # -- the bet: kept in dollars by the session --------------------------------------------
 
@@ -167,7 +212,8 @@ class ChallengeScene(BetScene):
         flips, clock = row(mode_row, 1, 1)
         self.flips_button = self.button(flips, "300 flips", "@choice")
         self.clock_button = self.button(clock, "30-minute clock", "@choice")
-        stop, new = row(game_row, 1, 1)
+        auto, stop, new = row(game_row, 0.9, 1.15, 1, gap=6)
+        self.auto_button = self.button(auto, "", "@choice")
         self.stop_button = self.button(stop, "Stop & compare (S)", "@small")
         self.new_button = self.button(new, "New game (N)", "@small")
         self.refresh()
@@ -178,6 +224,10 @@ class ChallengeScene(BetScene):
         if self.root is None or self.stake_control is None:
             return
         self.stake_control.show(self.side, self.stake_pct, f"{self.session.stake:.2f}")
+        self.refresh_auto()
+
+    def auto_label(self) -> str:
+        return f"Auto (A): {'on' if self.auto else 'off'}"
 
     def _refresh_mode(self) -> None:
         if self.root is None:
@@ -195,13 +245,14 @@ class ChallengeScene(BetScene):
             self.flips_button: lambda: self.set_mode("flips"),
             self.clock_button: lambda: self.set_mode("clock"),
             self.stop_button: self.stop,
-            self.new_button: self.new_game,
+            self.new_button: self.ask_new_game,
         }
 
     def key_actions(self) -> dict:
         return {
             pygame.K_m: lambda: self.set_mode("clock" if self.mode == "flips" else "flips"),
             pygame.K_s: self.stop,
+            pygame.K_f: self.results,
         }
 
     def on_text(self, entry, value) -> None:
@@ -223,6 +274,8 @@ class ChallengeScene(BetScene):
         self.session.advance(dt)
         if self.session.time_up and not was_over:
             self.message, self.message_colour = "Time is up: your bankroll is your payout.", TEXT
+        if self.session.finished and not self.coin.busy:
+            self.score_once()
 
     # -- drawing ----------------------------------------------------------------------------
 

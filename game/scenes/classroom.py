@@ -25,17 +25,21 @@ Keys (all large buttons work with the mouse too):
 
 from __future__ import annotations
 
-import gc
-import math
-import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pygame
 
 from game.scene import Scene
+from game.scenes.classroom_figures import (
+    DrawnStep,
+    DroppingPoint,
+    draw_points,
+    draw_spinner,
+    draw_step,
+    open_lesson,
+)
 from game.scenes.classroom_ui import (
     ACCENT,
     BACKGROUND,
@@ -46,132 +50,41 @@ from game.scenes.classroom_ui import (
     BackgroundJobs,
     Editor,
     Fonts,
+    button_bar,
     draw_line,
     draw_text_block,
-    figure_pixels,
+    full_screen,
     load_theme,
     parse_number,
     parse_whole,
     pixels_surface,
-    projector_style,
     scale,
-    toggle_fullscreen,
     wrap,
 )
-from sim.lessons.figures import StepFailure, failure_figure, growth_window, step_figure
+from game.ui import layout
+from sim.lessons.figures import StepFailure
 from sim.lessons.model import (
     Lesson,
-    LessonStep,
     available_languages,
     default_lesson,
     lesson_folder,
-    load_lesson,
 )
-from sim.lessons.steps import GrowthCurveResult, StepResult, compute_step
+from sim.lessons.steps import StepResult, compute_step
 
 #: seconds between two Monte Carlo points starting to fall, and the length of one fall
 DROP_GAP = 0.35
 DROP_TIME = 0.8
 #: rendered figures kept (about 3 MB each at 1920 x 1080)
 KEEP_FIGURES = 12
-#: one matplotlib figure at a time in this process: rc_context changes matplotlib's global
-#: settings, and a screen further down the stack may still be finishing a figure
-DRAWING = threading.Lock()
-_settled = False  # has the first figure frozen matplotlib's objects (see draw_step)?
-
-
-@dataclass(frozen=True)
-class DroppingPoint:
-    """A Monte Carlo point of the growth curve in screen pixels (relative to the figure)."""
-
-    x: float
-    y: float  # where it lands: G estimated by the engine
-    low: float  # the ends of its 95% interval (y +- 2 standard errors)
-    high: float
-    top: float  # where it starts: the top of the axes
-
-
-@dataclass(frozen=True)
-class DrawnStep:
-    """A step's figure as the background thread hands it over: RGBA pixels and drop targets."""
-
-    pixels: bytes
-    size: tuple[int, int]
-    points: tuple[DroppingPoint, ...]
-
-
-def draw_step(step: LessonStep, result: StepResult, labels, size: tuple[int, int],
-              window_height: int) -> DrawnStep:
-    """Draw ``step``'s figure in the projector style at ``size`` pixels (100 dpi); on the
-    growth-curve step without its Monte Carlo points, which the screen drops on by itself.
-    Runs on the background thread: matplotlib only, no pygame.
-
-    The first figure imports matplotlib (about 100,000 objects that live as long as the game).
-    Python's full garbage collection walks every live object while holding the GIL, which
-    would stop the screen's frames for 50 to 100 ms; so the objects that exist before and after
-    the first figure are frozen (``gc.freeze``: never collected, never walked again).
-    """
-    global _settled
-    animate = isinstance(result, GrowthCurveResult)
-    options = {"points": False} if animate else {}
-    with DRAWING:
-        if not _settled:
-            gc.freeze()
-        figure = failure_figure(result.message, projector_style(window_height),
-                                size=(size[0] / 100, size[1] / 100)) if isinstance(
-            result, StepFailure) else step_figure(
-            step, result, labels, projector_style(window_height),
-            size=(size[0] / 100, size[1] / 100), dpi=100, title=False, **options)
-        pixels, drawn = figure_pixels(figure)  # draws it: the layout is final only now
-        points = drop_targets(figure, result, drawn[1]) if animate else ()
-        if not _settled:
-            gc.freeze()
-            _settled = True
-    return DrawnStep(pixels, drawn, points)
-
-
-def drop_targets(figure, result: GrowthCurveResult, height: int) -> tuple[DroppingPoint, ...]:
-    """Pixel positions of the Monte Carlo points on the drawn growth chart (y down)."""
-    axis = figure.axes[0]
-    low_limit, high_limit = growth_window(result)
-    top = height - axis.bbox.y1
-    points = []
-    for a, g, se in zip(result.mc_shares, result.mc_growth, result.mc_se, strict=True):
-        if not np.isfinite(g):
-            continue
-        ends = np.clip([g - 2 * se, g + 2 * se], low_limit, high_limit)
-        (x, y), (_, y_low), (_, y_high) = axis.transData.transform(
-            [(a, g), (a, ends[0]), (a, ends[1])])
-        points.append(DroppingPoint(x, height - y, height - y_low, height - y_high, top))
-    return tuple(points)
-
-
-def button_class(height: int) -> str:
-    """The theme class of the big buttons for this window height (assets/theme_classroom.json)."""
-    if height >= 900:
-        return "@classroom_large"
-    return "@classroom" if height >= 700 else "@classroom_small"
-
-
-def open_lesson(lesson: Lesson | str | Path | None, language: str = "en") -> Lesson:
-    """The lesson to teach: a Lesson as given, a shipped one by its language tag ("zh-TW"), a
-    lesson file (TOML) by its path, or else the shipped one in ``language``. A bad file raises
-    ValueError naming the problem."""
-    if isinstance(lesson, Lesson):
-        return lesson
-    if lesson is not None:
-        if str(lesson) in available_languages():
-            return default_lesson(str(lesson))
-        if not Path(lesson).suffix and not Path(lesson).exists():
-            raise ValueError(f"lesson {str(lesson)!r} is neither a lesson file (.toml) nor a "
-                             f"shipped language ({', '.join(available_languages())})")
-        return load_lesson(lesson)
-    return default_lesson(language)
-
-
 class ClassroomScene(Scene):
     name = "classroom"
     title = "Classroom"
+    help_keys = (("→ Space PgDn", "next step"), ("← PgUp Backspace", "previous step"),
+                 ("Home / End", "first / last step"), ("P / O / N", "type p, the odds, paths"),
+                 ("C", "class race"), ("L", "other language"), ("F", "full screen"))
+    help_panels = (("Step", "one idea per step; every number is computed by the engine."),
+                   ("Figure", "the step's chart; on the growth curve the Monte Carlo points "
+                    "drop onto the theory."))
 
     @classmethod
     def check_options(cls, lesson: Lesson | str | Path | None = None, language: str = "en",
@@ -361,20 +274,9 @@ class ClassroomScene(Scene):
         if self.back_button is not None:  # the shared small Back button: Esc does the same
             self.back_button.kill()
             self.back_button = None
-        width, height = window.size
-        unit = scale(height)
-        bar = pygame.Rect(unit, height - unit * 3.3, width - 2 * unit, unit * 2.0)
         names = ("back", "next", "p", "odds", "paths", "race", "language")
-        weights = (1.2, 1.2, 1.05, 1.05, 1.35, 1.45, 1.2)
-        gap = unit * 0.5
-        free = bar.width - gap * (len(names) - 1)
-        x = bar.left
-        self.buttons = {}
-        for name, weight in zip(names, weights, strict=True):
-            w = free * weight / sum(weights)
-            rect = pygame.Rect(round(x), bar.top, round(w), bar.height)
-            self.buttons[name] = self.button(rect, "", button_class(height))
-            x += w + gap
+        self.buttons = button_bar(self, dict.fromkeys(names, ""),
+                                  (1.2, 1.2, 1.05, 1.05, 1.35, 1.45, 1.2), window)
         self.refresh_buttons()
 
     def refresh_buttons(self) -> None:
@@ -407,6 +309,8 @@ class ClassroomScene(Scene):
     # -- input ------------------------------------------------------------------------------
 
     def handle_event(self, event: pygame.event.Event) -> None:
+        if self.hotkey_echo(event):
+            return
         if self.editor is not None:  # the editor is modal: it takes the keyboard, ignores clicks
             if event.type == pygame.TEXTINPUT:
                 self.editor.text_input(event.text)
@@ -459,12 +363,7 @@ class ClassroomScene(Scene):
             self.full_screen()
 
     def full_screen(self) -> None:
-        if not self.app.flags & pygame.FULLSCREEN:
-            self.windowed = self.app.size
-        try:
-            toggle_fullscreen(self.app, self.windowed)
-        except pygame.error as error:
-            self.message = f"full screen: {error}"
+        full_screen(self)
 
     # -- per frame --------------------------------------------------------------------------
 
@@ -511,9 +410,9 @@ class ClassroomScene(Scene):
         surface.blit(self.static_layer(surface.get_size()), (0, 0))
         unit = scale(surface.get_height())
         if self._shown() is None:
-            self._draw_spinner(surface, self.figure_rect(), unit)
+            draw_spinner(surface, self.figure_rect(), unit, self.spin)
         else:
-            self._draw_points(surface, self.figure_rect(), unit)
+            draw_points(surface, self.figure_rect(), unit, self.points, self._progress)
         if self.editor is not None:
             self.editor.draw(surface, self.fonts)
 
@@ -522,7 +421,7 @@ class ClassroomScene(Scene):
         (and again when the step's numbers, then its figure, arrive)."""
         key = (self.index, self.step.params, self.lesson.language, size, self.message,
                self._result_key(self.index) in self._results, self._shown() is not None)
-        if key != self._layer_key:
+        if key != self._layer_key or layout.active():
             self._layer = pygame.Surface(size)
             self._draw_static(self._layer)
             self._layer_key = key
@@ -549,38 +448,10 @@ class ClassroomScene(Scene):
         shown = self._shown()
         if shown is not None:
             surface.blit(shown[0], self.figure_rect().topleft)
-        hint_face = self.fonts.get(unit * 0.72)
+        hint_face = self.fonts.get(max(16.0, unit * 0.9))  # legible from the back of the room
         line = self.message or self.lesson.labels["edit_hint"]
         draw_line(surface, line, (unit, height - unit * 0.7), hint_face,
                   BAD if self.message else MUTED, "midleft")
-
-    def _draw_spinner(self, surface: pygame.Surface, panel: pygame.Rect, unit: float) -> None:
-        """While the figure is drawn: a large turning arc in the middle of its panel, visible
-        from the back of the room (no words, so it suits every lesson language)."""
-        radius = round(unit * 2.4)
-        thick = max(4, round(unit * 0.4))
-        ring = pygame.Rect(0, 0, 2 * radius, 2 * radius)
-        ring.center = panel.center
-        pygame.draw.circle(surface, EDGE, ring.center, radius, max(2, thick // 3))
-        start = -self.spin * 2 * math.pi * 0.8  # 0.8 turns a second
-        pygame.draw.arc(surface, ACCENT, ring, start, start + 1.6 * math.pi / 2, thick)
-
-    def _draw_points(self, surface: pygame.Surface, panel: pygame.Rect, unit: float) -> None:
-        radius = max(5, round(unit * 0.33))
-        thick = max(2, round(unit / 8))
-        for i, point in enumerate(self.points):
-            progress = self._progress(i)
-            if progress <= 0:
-                continue
-            eased = 1 - (1 - progress) ** 3
-            y = point.top + (point.y - point.top) * eased
-            x = panel.left + point.x
-            if progress >= 1:
-                pygame.draw.line(surface, BAD, (x, panel.top + point.low),
-                                 (x, panel.top + point.high), thick)
-            pygame.draw.circle(surface, BAD, (round(x), round(panel.top + y)), radius)
-            pygame.draw.circle(surface, TEXT, (round(x), round(panel.top + y)), radius,
-                               max(1, thick // 2))
 
 
 SCENE = ClassroomScene

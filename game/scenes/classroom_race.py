@@ -21,35 +21,40 @@ import pygame
 
 from game.saves import data_dir
 from game.scene import Scene
-from game.scenes.classroom import button_class
+from game.scenes.classroom_board import draw_summary, fit_line, gain_bar, leaderboard_columns
 from game.scenes.classroom_ui import (
     ACCENT,
     BACKGROUND,
     BAD,
     EDGE,
-    GOOD,
     INFO,
     MUTED,
     PANEL,
     TEXT,
     Editor,
     Fonts,
+    button_bar,
     draw_line,
     draw_text_block,
+    full_screen,
     load_theme,
     parse_number,
     parse_whole,
     result_path,
     scale,
-    toggle_fullscreen,
 )
 from game.sessions.class_race import (
     ClassRace,
     Participant,
+    RaceSummary,
     check_participants,
     export_results,
+    merge_participants,
     read_participants_csv,
+    summarise,
 )
+from game.ui import layout
+from game.ui.style import money
 from sim.engine import check_seed
 from sim.games import CoinGame
 from sim.lessons.model import LABELS
@@ -63,6 +68,14 @@ STRIP = 50  # flips shown in the strip
 class ClassRaceScene(Scene):
     name = "classroom_race"
     title = "Class race"
+    help_keys = (("A", "add a student"), ("I", "import a CSV of names and fractions"),
+                 ("Space", "start / pause"), ("→", "one flip"), ("End", "finish"),
+                 ("E", "export CSV"), ("S", "seed"), ("X", "clear the class"),
+                 ("+ / −", "speed"), ("F", "full screen"))
+    help_panels = (("Leaderboard", "every student's fraction on the same flips, ranked after "
+                    "each flip; Kelly is the yardstick and takes no rank."),
+                   ("Summary", "at the end: each fraction on the G(f) curve, who was closest "
+                    "to Kelly, and the spread of outcomes."))
 
     def __init__(self, app, labels: dict | None = None, p: float = 0.6, odds: float = 1.0,
                  rounds: int = 100, start: float = 100.0, csv: str | Path | None = None,
@@ -78,6 +91,8 @@ class ClassRaceScene(Scene):
         self.t = 0.0
         self.running = False
         self.speed = 3  # index into SPEEDS
+        self.summary: RaceSummary | None = None
+        self.show_summary = True  # at the end, the summary in place of the leaderboard (G)
         self.editor: Editor | None = None
         self.next_editor: Editor | None = None
         self.message = ""
@@ -105,16 +120,24 @@ class ClassRaceScene(Scene):
         """The class or the seed changed: the race must be run again."""
         self.race = None
         self.kelly = None
+        self.summary = None
         self.t = 0.0
         self.running = False
         self.saved = None
 
     def load_csv(self, path: str | Path) -> None:
+        """Add the students of a CSV file to the class: students typed in by hand stay, and a
+        name already in the class takes the file's fraction. The message says what happened."""
         path = Path(path).expanduser()
-        self.participants = list(read_participants_csv(path))
+        merged, added, updated = merge_participants(self.participants,
+                                                    read_participants_csv(path))
+        check_participants(merged)
+        kept = len(merged) - added - updated
+        self.participants = merged
         self.source = path
-        self.message = ""
         self._changed()
+        self.message = (f"{path.name}: {added} added, {updated} updated, {kept} kept "
+                        "(X clears the class)")
 
     def add(self, name: str, fraction: float) -> None:
         person = Participant(name, fraction)
@@ -206,8 +229,6 @@ class ClassRaceScene(Scene):
         if self.back_button is not None:
             self.back_button.kill()
             self.back_button = None
-        width, height = window.size
-        unit = scale(height)
         labels = self.labels
         texts = {
             "add": f"+ {labels['name_prompt']} (A)",
@@ -217,15 +238,7 @@ class ClassRaceScene(Scene):
             "export": "CSV ⇩ (E)",
             "seed": f"{labels['seed']} (S)",
         }
-        gap = unit * 0.5
-        free = width - 2 * unit - gap * (len(texts) - 1)
-        x = unit
-        self.buttons = {}
-        for name, label in texts.items():
-            rect = pygame.Rect(round(x), round(height - unit * 3.3), round(free / len(texts)),
-                               round(unit * 2.0))
-            self.buttons[name] = self.button(rect, label, button_class(height))
-            x += free / len(texts) + gap
+        self.buttons = button_bar(self, texts, (1,) * len(texts), window)
 
     def on_button(self, button) -> None:
         actions = {"add": self.ask_name, "csv": self.ask_csv, "run": self.start,
@@ -236,6 +249,8 @@ class ClassRaceScene(Scene):
                 actions[name]()
 
     def handle_event(self, event: pygame.event.Event) -> None:
+        if self.hotkey_echo(event):
+            return
         if self.editor is not None:
             if event.type == pygame.TEXTINPUT:
                 self.editor.text_input(event.text)
@@ -262,6 +277,7 @@ class ClassRaceScene(Scene):
             pygame.K_END: self.finish,
             pygame.K_e: self.export,
             pygame.K_f: self.full_screen,
+            pygame.K_g: self.toggle_summary,
         }
         if key in actions:
             actions[key]()
@@ -274,13 +290,12 @@ class ClassRaceScene(Scene):
         elif key in (pygame.K_MINUS, pygame.K_KP_MINUS, pygame.K_DOWN):
             self.speed = max(self.speed - 1, 0)
 
+    def toggle_summary(self) -> None:
+        """G: the end-of-race summary or the leaderboard (once the race is over)."""
+        self.show_summary = not self.show_summary
+
     def full_screen(self) -> None:
-        if not self.app.flags & pygame.FULLSCREEN:
-            self.windowed = self.app.size
-        try:
-            toggle_fullscreen(self.app, self.windowed)
-        except pygame.error as error:
-            self.message = f"full screen: {error}"
+        full_screen(self)
 
     def update(self, dt: float) -> None:
         if self.running and self.race is not None:
@@ -293,8 +308,8 @@ class ClassRaceScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         size = surface.get_size()
         key = (size, self.round, self.race is not None, len(self.participants), self.seed,
-               self.message, SPEEDS[self.speed], self.running)
-        if key != self._layer_key:
+               self.message, SPEEDS[self.speed], self.running, self.show_summary)
+        if key != self._layer_key or layout.active():
             self._layer = pygame.Surface(size)
             self._draw_board(self._layer)
             self._layer_key = key
@@ -326,7 +341,7 @@ class ClassRaceScene(Scene):
         if self.kelly is not None:
             reference = self.kelly.standings(self.round)[0]
             kelly = (f"{labels['kelly_reference']} f* = {reference.fraction:.2f}: "
-                     f"{_money(reference.wealth)}")
+                     f"{money(reference.wealth)}")
             draw_line(surface, kelly, (width - unit, unit * 3.4), info, ACCENT, "topright")
         strip = pygame.Rect(unit, written.bottom + unit * 0.4, width - 2 * unit, unit * 0.9)
         self._draw_strip(surface, strip)
@@ -335,10 +350,15 @@ class ClassRaceScene(Scene):
         if not self.participants:
             draw_text_block(surface, labels["race_empty"], board.inflate(-unit * 4, 0), self.fonts,
                             unit * 1.3, MUTED)
+        elif self.finished and self.show_summary:
+            if self.summary is None:
+                self.summary = summarise(self.race)
+            draw_summary(surface, board, self.summary, self.game, self.fonts, unit)
         else:
             self._draw_leaderboard(surface, board, unit)
-        hint = self.message or labels["race_keys"]
-        draw_line(surface, hint, (unit, height - unit * 0.7), self.fonts.get(unit * 0.72),
+        hint = self.message or (labels["race_keys"] + ("   G: summary / leaderboard"
+                                                        if self.finished else ""))
+        draw_line(surface, hint, (unit, height - unit * 0.7), self.fonts.get(max(16.0, unit * 0.9)),
                   BAD if self.message and not self.saved else MUTED, "midleft")
 
     def _draw_strip(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
@@ -371,11 +391,14 @@ class ClassRaceScene(Scene):
         spread = self._spread()
         for column in range(columns):
             left = board.left + column * (column_width + unit)
-            cells = _columns(left, column_width, unit)
+            cells = leaderboard_columns(left, column_width, unit)
             edges = [*cells.values(), left + column_width]
             for (name, x), right in zip(cells.items(), edges[1:], strict=True):
                 if name != "bar":
-                    title = _fit(labels[name], small, right - x - unit * 0.3)
+                    heading = labels[name]
+                    if name == "final_wealth" and not self.finished:
+                        heading = "wealth"  # "final" only once the race is over
+                    title = fit_line(heading, small, right - x - unit * 0.3)
                     draw_line(surface, title, (x, board.top + unit * 0.2), small, MUTED)
             part = shown[column * per_column:(column + 1) * per_column]
             for i, row in enumerate(part):
@@ -389,13 +412,15 @@ class ClassRaceScene(Scene):
                     continue
                 colour = ACCENT if row.rank == 1 else TEXT
                 draw_line(surface, str(row.rank), (cells["rank"], y), bold, colour)
-                draw_line(surface, _fit(row.name, face, cells["fraction"] - cells["name"] - unit),
+                name = fit_line(row.name, face, cells["fraction"] - cells["name"] - unit)
+                draw_line(surface, name,
                           (cells["name"], y), face, colour)
                 draw_line(surface, f"{row.fraction:.2f}", (cells["fraction"], y), face, TEXT)
-                self._bar(surface, pygame.Rect(round(cells["bar"]), round(y + unit * 0.2),
-                                               round(cells["final_wealth"] - cells["bar"] - unit),
-                                               round(unit * 0.9)), row.wealth, spread)
-                draw_line(surface, _money(row.wealth), (cells["final_wealth"], y), face, TEXT)
+                bar = pygame.Rect(round(cells["bar"]), round(y + unit * 0.2),
+                                  round(cells["final_wealth"] - cells["bar"] - unit),
+                                  round(unit * 0.9))
+                gain_bar(surface, bar, row.wealth, self.game.start, spread)
+                draw_line(surface, money(row.wealth), (cells["final_wealth"], y), face, TEXT)
                 growth = labels["bust"] if row.wealth <= 0 else f"{row.growth:+.4f}"
                 draw_line(surface, growth, (cells["growth"], y), face,
                           BAD if row.wealth <= 0 else TEXT)
@@ -415,40 +440,6 @@ class ClassRaceScene(Scene):
             return math.log(2)
         changes = np.abs(np.log(alive / self.game.start))
         return max(math.log(2), float(np.quantile(changes, 0.8)))
-
-    def _bar(self, surface: pygame.Surface, rect: pygame.Rect, wealth: float,
-             spread: float) -> None:
-        """Gain or loss on a log scale: right of the centre line if ahead, left if behind."""
-        centre = rect.centerx
-        pygame.draw.line(surface, EDGE, (centre, rect.top - 2), (centre, rect.bottom + 2), 2)
-        change = math.log(wealth / self.game.start) if wealth > 0 else -spread
-        length = round(rect.width / 2 * min(1.0, abs(change) / spread))
-        if change >= 0:
-            pygame.draw.rect(surface, GOOD, (centre, rect.top, length, rect.height))
-        else:
-            pygame.draw.rect(surface, BAD, (centre - length, rect.top, length, rect.height))
-
-
-def _columns(left: float, width: float, unit: float) -> dict[str, float]:
-    """x of each leaderboard column: rank, name, fraction, the bar, wealth, growth."""
-    shares = {"rank": 0.0, "name": 0.08, "fraction": 0.34, "bar": 0.45, "final_wealth": 0.64,
-              "growth": 0.83}
-    return {name: left + share * width for name, share in shares.items()}
-
-
-def _fit(text: str, face: pygame.font.Font, width: float) -> str:
-    """Shorten ``text`` with an ellipsis until it fits ``width`` pixels."""
-    while face.size(text)[0] > width and len(text) > 2:
-        text = text[:-2] + "…"
-    return text
-
-
-def _money(value: float) -> str:
-    if value <= 0:
-        return "0"
-    if value >= 1e7 or value < 0.01:
-        return f"{value:.2e}"
-    return f"{value:,.2f}"
 
 
 SCENE = ClassRaceScene

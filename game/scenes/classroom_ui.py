@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import queue
+import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -19,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 import pygame
 
 from game.assets import THEME, asset
+from game.ui import layout
+from game.ui.style import elide
 from sim import files
 from sim.lessons.figures import PROJECTOR, FigureStyle, lesson_font_path
 
@@ -140,16 +143,26 @@ def draw_text_block(surface: pygame.Surface, text: str, rect: pygame.Rect, fonts
             continue
         if y + face.get_linesize() > rect.bottom:
             break
-        surface.blit(face.render(line, True, colour), (rect.left, y))
+        draw_line(surface, line, (rect.left, y), face, colour, within=rect)
         y += step
     return current
 
 
 def draw_line(surface: pygame.Surface, text: str, position, face: pygame.font.Font,
-              colour=TEXT, anchor: str = "topleft") -> pygame.Rect:
+              colour=TEXT, anchor: str = "topleft", within: pygame.Rect | None = None
+              ) -> pygame.Rect:
+    """One line of lesson text, kept inside ``within`` (by default its panel or the window,
+    see :mod:`game.ui.layout`): shortened with an ellipsis when too wide, moved inside."""
+    point = (round(position[0]), round(position[1]))
+    bounds = within if within is not None else layout.bounds_for(surface, point)
+    text = elide(text, face, max(bounds.width - 2, 1))
     image = face.render(text, True, colour)
-    rect = image.get_rect(**{anchor: (round(position[0]), round(position[1]))})
+    rect = image.get_rect(**{anchor: point})
+    if bounds.width >= rect.width and bounds.height >= rect.height:
+        rect.clamp_ip(bounds)
     surface.blit(image, rect)
+    layout.record("text", rect, bounds, text, surface)
+    layout.record_text(text)
     return rect
 
 
@@ -273,6 +286,12 @@ def load_theme(ui) -> None:
     ui.get_theme().load_theme(copy.deepcopy(theme))
 
 
+def teacher_message(error: Exception) -> str:
+    """An error as the teacher should read it: without the lesson's internal step id
+    ("step 'growth_curve': paths = 200000 ..." -> "paths = 200000 ...")."""
+    return re.sub(r"^step '[^']*': ", "", str(error))
+
+
 @dataclass
 class Editor:
     """A one-line editor for a value the teacher types (a number, a name, a file path).
@@ -304,7 +323,7 @@ class Editor:
             try:
                 self.apply(self.text.strip())
             except ValueError as error:
-                self.error = str(error)
+                self.error = teacher_message(error)
                 return False
             return True
         if event.key == pygame.K_BACKSPACE:
@@ -373,3 +392,40 @@ def toggle_fullscreen(app, windowed: tuple[int, int]) -> None:
     app.screen = pygame.display.set_mode((0, 0) if going_full else windowed, app.flags)
     app.ui.set_window_resolution(app.size)
     app.scene.build()
+
+
+def full_screen(scene) -> None:
+    """Switch a classroom screen between full screen and its window (F); a failure is shown as
+    the screen's message."""
+    if not scene.app.flags & pygame.FULLSCREEN:
+        scene.windowed = scene.app.size
+    try:
+        toggle_fullscreen(scene.app, scene.windowed)
+    except pygame.error as error:
+        scene.message = f"full screen: {error}"
+
+
+def button_bar(scene, texts: dict[str, str], weights, window: pygame.Rect) -> dict[str, object]:
+    """The row of big buttons along the bottom of a classroom screen: name -> button, widths in
+    proportion to ``weights`` (one per name, in order)."""
+    width, height = window.size
+    unit = scale(height)
+    bar = pygame.Rect(unit, height - unit * 3.3, width - 2 * unit, unit * 2.0)
+    gap = unit * 0.5
+    free = bar.width - gap * (len(texts) - 1)
+    x = bar.left
+    buttons = {}
+    theme = button_class(height)
+    for (name, label), weight in zip(texts.items(), weights, strict=True):
+        w = free * weight / sum(weights)
+        rect = pygame.Rect(round(x), bar.top, round(w), bar.height)
+        buttons[name] = scene.button(rect, label, theme)
+        x += w + gap
+    return buttons
+
+
+def button_class(height: int) -> str:
+    """The theme class of the big buttons for this window height (assets/theme_classroom.json)."""
+    if height >= 900:
+        return "@classroom_large"
+    return "@classroom" if height >= 700 else "@classroom_small"

@@ -66,14 +66,32 @@ class CoinScene(BetScene):
     title = "Coin"
     hint = "Bet part of your money on each flip. The robots bet on the same flips."
     bust_text = "bust! You lost everything."
+    help_keys = (("Space", "flip the coin"), ("H / T", "bet on heads / tails"),
+                 ("← → (↑ ↓)", "stake −/+1% (Shift: 5%)"), ("A", "auto-flip on / off"),
+                 ("N", "new game (press twice during a game)"),
+                 ("F", "finish: the results"), ("click the G(f) chart", "bet that fraction"),
+                 ("p, b boxes + Enter", "play another coin (a new game)"))
+    help_panels = (("Bankroll", "your money (gold) and four robots on the same flips, log "
+                    "scale: equal steps are equal growth rates."),
+                   ("Growth per flip G(f)", "the long-run growth of every bet; the peak is "
+                    "Kelly's f*. Below 0 you lose in the long run, even with an edge."),
+                   ("Why", "growth = ln 2 − H(p) − D(p‖a): the entropy of the coin nobody "
+                    "beats, and D(p‖a), what your share a on heads costs against p."))
 
-    def __init__(self, app, game: CoinGame | None = None, seed: int | None = None, **options):
+    def __init__(self, app, game: CoinGame | None = None, seed: int | None = None,
+                 session: CoinSession | None = None, **options):
+        """``session``: a play-through to go on with (Resume on the menu)."""
         super().__init__(app, **options)
         settings = app.settings
-        self.game = game or coin_game(settings.p, settings.odds, settings.rounds)
+        self.game = (session.game if session is not None else
+                     game or coin_game(settings.p, settings.odds, settings.rounds))
         self.error = ""
         self.curve_plot: pygame.Rect | None = None
-        self.start_session(app.seed if seed is None else seed)
+        self.start_session(session.seed if session is not None else
+                           app.seed if seed is None else seed)
+        if session is not None:
+            self.session, self.revealed = session, session.round
+            self.message = f"Welcome back: flip {session.round} of {self.game.rounds}."
 
     # -- the game ---------------------------------------------------------------------------
 
@@ -134,6 +152,11 @@ class CoinScene(BetScene):
             self.error = str(error)
             return
         self.error = ""
+        if game == self.game or not self.confirm(
+                "coin", self.under_way(),
+                f"A new coin starts a new game: press Enter or Apply again to leave flip "
+                f"{self.session.round} of {self.game.rounds} for p = {p:g}, b = {odds:g}."):
+            return
         self.game = game
         self.new_game(self.session.seed)
 
@@ -169,7 +192,7 @@ class CoinScene(BetScene):
     # -- input ------------------------------------------------------------------------------
 
     def actions(self) -> dict:
-        return {self.new_button: self.new_game, self.finish_button: self.finish,
+        return {self.new_button: self.ask_new_game, self.finish_button: self.finish,
                 self.apply_button: self.apply_coin}
 
     def key_actions(self) -> dict:
@@ -232,13 +255,12 @@ class CoinScene(BetScene):
         side = "heads" if self.side > 0 else "tails"
         text(surface, f"Stake {self.stake_pct}% on {side} = {money(wealth * self.stake_pct / 100)}",
              self.stake_text.topleft, 14, PLAYER, bold=True)
-        a = share_on_heads(self.game, self.fraction)
-        text(surface, f"= share a = {a:.0%} on heads, {1 - a:.0%} on tails",
+        on_heads = round(100 * share_on_heads(self.game, self.fraction))  # the two make 100%
+        text(surface, f"= share a = {on_heads}% on heads, {100 - on_heads}% on tails",
              self.share_text.topleft, 13, MUTED)
         text(surface, f"speed {self.auto_speed:.2g} flips/s", self.speed_text.topleft, 12, MUTED)
-        text(surface, "Change the coin: p = chance of heads,", self.coin_title.topleft, 13, MUTED)
-        text(surface, "heads pays b to 1 (type, then Enter)", self.coin_title.bottomleft, 13, MUTED,
-             anchor="bottomleft")
+        wrapped(surface, "Change the coin: p = chance of heads, heads pays b to 1 (type, then "
+                "Enter)", self.coin_title.inflate(0, 4), 13, MUTED, spacing=0)
         text(surface, "p", self.p_label.midright, 15, TEXT, bold=True, anchor="midright")
         text(surface, "b", self.odds_label.midright, 15, TEXT, bold=True, anchor="midright")
         if self.error:

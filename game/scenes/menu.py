@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 import pygame
 
+from game.saves import forget_unfinished, load_unfinished, unfinished_game
 from game.scene import MARGIN, Scene
 from game.scenes import registry
 from game.ui.coin import CoinFlip
-from game.ui.style import MUTED, PLAYER, TEXT, font, text, wrapped
+from game.ui.style import MUTED, PLAYER, TEXT, font, text, wrap_lines, wrapped
 from sim.i18n import N_, current_language
 from sim.i18n import gettext as _
 from sim.lessons import available_languages as lesson_languages
@@ -52,15 +53,33 @@ MENU = (
 )
 
 
+#: screens whose saved play-through the menu can resume, and their names in the Resume line
+RESUMABLE = {"coin": "Coin", "race": "Race", "unknown": "Unknown coin"}
+
+
 class MenuScene(Scene):
     name = "menu"
     title = property(lambda self: _("Kelly"))
+    tab_moves_focus = False  # Tab moves the menu's own highlight ring
+    help_keys = (("↑ ↓ or Tab", "move the highlight"), ("Enter / Space", "open it"),
+                 ("1 – 9", "open an entry directly"), ("R", "resume the last game, if saved"))
+    help_panels = (("The games", "each screen teaches one side of Kelly's rule: bet the "
+                    "chances, and "
+                    "growth is what is left after the cross-entropy."),)
 
     def __init__(self, app, **options) -> None:
         super().__init__(app, **options)
         scenes = registry()
         self.entries = [e for e in MENU if e.scene == "quit" or e.scene in scenes]
+        left = unfinished_game()
+        if left is not None and left[0] in RESUMABLE and left[0] in scenes:
+            screen, when = left
+            resume = MenuEntry("resume", "Resume",
+                               f"Go on with the {RESUMABLE[screen]} game you left {when}.")
+            self.entries.insert(len(self.entries) - 1, resume)  # before Quit
         self.selected = 0
+        self.notice = ""
+        self.gap = 8
         self.buttons = []
         self.coin = CoinFlip()
         self.spin_clock = 0.0
@@ -68,7 +87,7 @@ class MenuScene(Scene):
     def layout(self, window: pygame.Rect) -> None:
         count = len(self.entries)
         top = 190 if window.height >= 700 else 160
-        gap = 10 if window.height >= 700 else 8
+        gap = self.gap = 10 if window.height >= 700 else 8
         room = window.height - top - 60  # the footer takes the bottom 60 pixels
         height = max(28, min(54, room // count - gap))
         width = min(300, window.width // 3)
@@ -83,10 +102,34 @@ class MenuScene(Scene):
         self.app.sounds.play("click")
         if entry.scene == "quit":
             self.app.running = False
+        elif entry.scene == "resume":
+            self.resume_game()
         elif entry.scene == "classroom" and current_language() in lesson_languages():
             self.app.push(entry.scene, language=current_language())  # the lesson in it too
         else:
             self.app.push(entry.scene)
+
+    def resume_game(self) -> None:
+        """Replay the saved play-through and go on with it on its screen."""
+        left = unfinished_game()
+        session = load_unfinished()  # a bad file is moved aside
+        if left is None or session is None:
+            self.drop_resume("The saved game could not be read; it was moved aside.")
+            return
+        try:
+            self.app.push(left[0], session=session)
+        except ValueError as error:
+            self.drop_resume(f"The saved game could not be resumed: {error}")
+            return
+        forget_unfinished()
+        self.drop_resume("")
+
+    def drop_resume(self, message: str) -> None:
+        self.entries = [e for e in self.entries if e.scene != "resume"]
+        self.selected = min(self.selected, len(self.entries) - 1)
+        self.notice = message
+        if self.root is not None:
+            self.build()
 
     def on_button(self, button) -> None:
         if button in self.buttons:
@@ -102,6 +145,8 @@ class MenuScene(Scene):
             self.open(self.selected)
         elif pygame.K_1 <= key <= pygame.K_9 and key - pygame.K_1 < len(self.entries):
             self.open(key - pygame.K_1)
+        elif key == pygame.K_r and any(e.scene == "resume" for e in self.entries):
+            self.open([e.scene for e in self.entries].index("resume"))
 
     def update(self, dt: float) -> None:
         self.spin_clock += dt
@@ -131,14 +176,21 @@ class MenuScene(Scene):
                 pygame.draw.rect(surface, PLAYER, rect.inflate(8, 8), width=2, border_radius=12)
             hint_rect = pygame.Rect(rect.right + 24, rect.top, width - rect.right - 24 - MARGIN * 3,
                                     rect.height)
-            line_h = font(16).get_linesize() + 2  # wrapped() adds 2 pixels between lines
+            pitch = rect.height + self.gap  # one entry's share of the column
             hint = _(entry.hint)
-            lines = 1 if font(16).size(hint)[0] <= hint_rect.width else 2
-            hint_rect.height = max(rect.height, lines * line_h)  # short buttons: two lines
+            size = 16
+            while True:  # two lines at most, within the entry's share
+                lines = len(wrap_lines(hint, font(size), hint_rect.width))
+                line_h = font(size).get_linesize() + 2  # wrapped() adds 2 pixels per line
+                if (lines <= 2 and lines * line_h <= pitch) or size <= 10:
+                    break
+                size -= 1
+            hint_rect.height = max(rect.height, lines * line_h)
             hint_rect.top = rect.centery - lines * line_h // 2
-            wrapped(surface, hint, hint_rect, 16, TEXT if i == self.selected else MUTED)
-        footer = _("Kelly (1956): in the long run the best bet splits your money like the "
-                   "chances. Bet much more than that and you lose, even with an edge.")
+            wrapped(surface, hint, hint_rect, size, TEXT if i == self.selected else MUTED)
+        footer = self.notice or _(
+            "Kelly (1956): in the long run the best bet splits your money like the "
+            "chances. Bet much more than that and you lose, even with an edge.")
         wrapped(surface, footer, pygame.Rect(MARGIN * 3, height - 44, width - MARGIN * 6, 40), 13,
                 MUTED)
 

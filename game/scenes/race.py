@@ -20,7 +20,8 @@ import math
 import numpy as np
 import pygame
 
-from game.scene import MARGIN, TOP_BAR, Scene, parse_number, row, stack
+from game.scene import MARGIN, TOP_BAR, Scene, row, stack
+from game.scenes.race_field import NAMES, PRESETS, race_game, read_field
 from game.sessions.maths import bet_decomposition, bookmaker_shares, percent_per_round
 from game.sessions.session import RaceSession
 from game.ui.charts import Series, bankroll_chart, decomposition_bars, share_bars
@@ -38,49 +39,53 @@ from game.ui.style import (
     text,
     wrapped,
 )
-from sim.games import RaceGame
+from game.ui.track import HORSE_COLOURS, draw_track
 
-COLUMNS = (0.95, 0.6, 0.6, 2.0, 0.55)  # name, p box, odds box, slider, share
-NAMES = ("Ada", "Blaze", "Comet", "Dash", "Echo", "Flint")
-#: chances and decimal odds per field size; the odds form a fair book (sum 1/o = 1) whose prices
-#: disagree with the chances, so the best growth is D(p||1/o) > 0 (Cover & Thomas 2006, §6.1)
-PRESETS = {
-    3: ((0.5, 0.3, 0.2), (2.5, 2.5, 5.0)),
-    4: ((0.4, 0.3, 0.2, 0.1), (3.0, 3.0, 6.0, 6.0)),
-    5: ((0.35, 0.25, 0.2, 0.12, 0.08), (4.0, 4.0, 4.0, 8.0, 8.0)),
-    6: ((0.3, 0.25, 0.15, 0.12, 0.1, 0.08), (4.0, 4.0, 6.0, 6.0, 12.0, 12.0)),
-}
-ROUNDS = 50
+COLUMNS = (0.85, 0.72, 0.62, 1.8, 0.55)  # name, p box, odds box, slider, share
+RUN_SECONDS = 0.9  # one race's run on screen
 FLASH = 0.6  # seconds the winner is highlighted
-
-
-def race_game(probs, odds) -> RaceGame:
-    k = len(probs)
-    return RaceGame(probs=tuple(probs), odds=tuple(odds), names=NAMES[:k], start=100.0,
-                    rounds=ROUNDS)
 
 
 class RaceScene(Scene):
     name = "race"
     title = "Race"
     hint = "Split your money over the horses; whatever you do not bet stays as cash."
-    status_width = 420
+    help_keys = (("Space", "run a race"), ("A", "auto-race on / off"),
+                 ("↑ ↓", "pick a horse"), ("← →", "its share −/+1% (Shift: 5%)"),
+                 ("+ / −", "add or remove a horse (3 to 6)"), ("K / B / C",
+                 "bet the chances / the bookmaker's prices / all cash"),
+                 ("N", "new game (press twice during a game)"), ("F", "finish: the results"))
+    help_panels = (("Your split", "the share of your bankroll on each horse (bars) against "
+                    "its chance "
+                    "(outlines); what you do not bet stays as cash."),
+                   ("Bankroll", "you and four robots on the same races, log scale."),
+                   ("Why", "growth = Σ p ln o − H(p) − D(p‖b): match b to p and D vanishes."))
 
-    def __init__(self, app, outcomes: int = 4, seed: int | None = None, **options) -> None:
+    def __init__(self, app, outcomes: int = 4, seed: int | None = None,
+                 session: RaceSession | None = None, **options) -> None:
+        """``session``: a play-through to go on with (Resume on the menu)."""
         super().__init__(app, **options)
         probs, odds = PRESETS[outcomes]
-        self.game = race_game(probs, odds)
+        self.game = session.game if session is not None else race_game(probs, odds)
         self.shares = bookmaker_shares(self.game.odds)
         self.selected = 0
         self.auto = app.auto
         self.auto_clock = 0.0
         self.error = ""
-        self.start_session(app.seed if seed is None else seed)
+        self.start_session(session.seed if session is not None else
+                           app.seed if seed is None else seed)
+        if session is not None:
+            self.session = session
+            self.message = f"Welcome back: race {session.round} of {self.game.rounds}."
 
     def start_session(self, seed: int) -> None:
         self.session = RaceSession(self.game, seed)
         self.flash = 0.0
         self.winner: int | None = None
+        self.revealed = 0  # races whose run has been shown
+        self.run_clock = self.run_time = 0.0
+        self.pending: tuple | None = None
+        self.paces = np.ones(self.k)
         self.finish_clock: float | None = None
         self.message = "Change the split, then race (Space)."
         self.message_colour = MUTED
@@ -105,28 +110,43 @@ class RaceScene(Scene):
             self.set_share(i, share * 100)
 
     def play(self) -> None:
+        if self.run_clock > 0:
+            self.land()
         if self.session.finished:
             self.message, self.message_colour = "This game is over. Press N for a new one.", MUTED
             return
         before = float(self.session.wealth[0])
         self.session.bet = self.shares.copy()
         record = self.session.play()
-        self.flash = FLASH
         self.winner = record.outcome
         change = record.wealth[0] - before
         name = self.game.outcome_names[record.outcome]
         if self.session.ruined[0]:
-            self.message, self.message_colour = f"{name} won — you are bust.", BAD
-            self.app.sounds.play("bust")
+            self.pending = f"{name} won — you are bust.", BAD, "bust"
         elif change >= 0.005:
-            self.message, self.message_colour = f"{name} won — you gained {money(change)}", GOOD
-            self.app.sounds.play("win")
+            self.pending = f"{name} won — you gained {money(change)}", GOOD, "win"
         elif change <= -0.005:
-            self.message, self.message_colour = f"{name} won — you lost {money(-change)}", BAD
-            self.app.sounds.play("lose")
+            self.pending = f"{name} won — you lost {money(-change)}", BAD, "lose"
         else:
-            self.message, self.message_colour = f"{name} won — no change", MUTED
-            self.app.sounds.play("flip")
+            self.pending = f"{name} won — no change", MUTED, "flip"
+        # the run: the winner reaches the post as it ends; the others' paces are only a picture
+        rng = np.random.default_rng([self.session.seed, self.session.round])
+        self.paces = rng.uniform(0.72, 0.96, self.k)
+        self.paces[record.outcome] = 1.0
+        self.run_time = min(RUN_SECONDS, 0.8 / self.app.settings.auto_speed) if self.auto \
+            else RUN_SECONDS
+        self.run_clock = self.run_time
+        self.message, self.message_colour = "And they're off…", TEXT
+
+    def land(self) -> None:
+        """The run is over: show the result of the race just run."""
+        self.run_clock = 0.0
+        self.revealed = self.session.round
+        if self.pending is not None:
+            self.message, self.message_colour, sound = self.pending
+            self.app.sounds.play(sound)
+            self.pending = None
+            self.flash = FLASH
         if self.session.finished:
             self.finish_clock = 1.0
             self.auto = False
@@ -138,12 +158,27 @@ class RaceScene(Scene):
         self.new_game(self.session.seed)
 
     def finish(self) -> None:
+        if self.run_clock > 0:
+            self.land()
         self.finish_clock = None
         self.auto = False
         self.app.push("results", session=self.session, again=self.replay, fresh=self.new_game)
 
+    def under_way(self) -> bool:
+        return self.session.round > 0 and not self.session.finished
+
+    def ask_new_game(self) -> None:
+        if self.confirm("new", self.under_way(), f"Race {self.session.round} of "
+                        f"{self.game.rounds} is run: press N again to throw this game away."):
+            self.new_game()
+
     def resize_field(self, k: int) -> None:
-        if k not in PRESETS or k == self.k:
+        if k == self.k:
+            return
+        if k not in PRESETS:
+            self.message = (f"{max(PRESETS)} horses at most." if k > self.k else
+                            f"{min(PRESETS)} horses at least.")
+            self.message_colour = MUTED
             return
         self.game = race_game(*PRESETS[k])
         self.shares = bookmaker_shares(self.game.odds)
@@ -155,21 +190,16 @@ class RaceScene(Scene):
     def apply_field(self) -> None:
         """Read every horse's chance and odds from the text boxes; start a game with them."""
         try:
-            probs = [parse_number(f"p of {NAMES[i]}", e.get_text())
-                     for i, e in enumerate(self.p_entries)]
-            odds = [parse_number(f"odds of {NAMES[i]}", e.get_text())
-                    for i, e in enumerate(self.odds_entries)]
-            total = math.fsum(probs)
-            if abs(total - 1.0) > 1e-6:
-                raise ValueError(f"the chances add up to {total:g}; they must add up to 1")
-            for i, o in enumerate(odds):
-                if o <= 1.0:
-                    raise ValueError(f"odds of {NAMES[i]} = {o:g}: decimal odds must be above 1")
-            game = race_game(probs, odds)
+            game = read_field([e.get_text() for e in self.p_entries],
+                              [e.get_text() for e in self.odds_entries])
         except ValueError as error:
             self.error = str(error)
             return
         self.error = ""
+        if game == self.game or not self.confirm(
+                "field", self.under_way(), "New chances or odds start a new game: press Enter "
+                "or Apply again to leave this one."):
+            return
         self.game = game
         self.set_all(bookmaker_shares(game.odds))
         self.start_session(self.session.seed)
@@ -182,11 +212,12 @@ class RaceScene(Scene):
         self.left = pygame.Rect(MARGIN, TOP_BAR, left_w, height - TOP_BAR - MARGIN)
         inner = self.left.inflate(-24, -20)
         line = 30 if height >= 680 else 27
-        rects = stack(inner, 18, *([line] * self.k), 20, 30, 44, 32, 30, 22, 36, gap=6)
+        most = max(PRESETS)  # room for the largest field: no button moves when a horse is added
+        rects = stack(inner, 18, *([line] * most), 20, 30, 44, 32, 30, 22, 36, gap=6)
         self.header = rects[0]
         horse_rows = rects[1 : 1 + self.k]
         (self.cash_text, tools_row, race_row, auto_row, field_row, self.message_rect,
-         self.error_rect) = rects[1 + self.k :]
+         self.error_rect) = rects[1 + most :]
         self.rows = horse_rows
         self.share_sliders, self.p_entries, self.odds_entries = [], [], []
         for i, rect in enumerate(horse_rows):
@@ -236,7 +267,7 @@ class RaceScene(Scene):
             self.apply_button: self.apply_field,
             self.race_button: self.play,
             self.auto_button: self.toggle_auto,
-            self.new_button: self.new_game,
+            self.new_button: self.ask_new_game,
             self.finish_button: self.finish,
             self.fewer_button: lambda: self.resize_field(self.k - 1),
             self.more_button: lambda: self.resize_field(self.k + 1),
@@ -281,7 +312,7 @@ class RaceScene(Scene):
         elif key == pygame.K_a:
             self.toggle_auto()
         elif key == pygame.K_n:
-            self.new_game()
+            self.ask_new_game()
         elif key == pygame.K_f:
             self.finish()
         elif key in (pygame.K_PLUS, pygame.K_EQUALS, pygame.K_KP_PLUS):
@@ -293,6 +324,11 @@ class RaceScene(Scene):
 
     def update(self, dt: float) -> None:
         self.flash = max(0.0, self.flash - dt)
+        if self.run_clock > 0:
+            self.run_clock -= dt
+            if self.run_clock <= 0:
+                self.land()
+            return
         if self.finish_clock is not None:
             self.finish_clock -= dt
             if self.finish_clock <= 0:
@@ -309,10 +345,10 @@ class RaceScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
         s = self.session
-        status = (f"Race {s.round} of {self.game.rounds}   ·   You: {money(s.wealth[0])}"
+        wealth = float(s.wealth_paths()[0, self.revealed])
+        status = (f"Race {self.revealed} of {self.game.rounds}   ·   You: {money(wealth)}"
                   f"   ·   seed {s.seed}")
-        text(surface, status, (surface.get_width() - MARGIN - 120, TOP_BAR // 2 + 2), 14, TEXT,
-             anchor="midright")
+        self.draw_status(surface, status)
         self.draw_controls(surface)
         self.draw_bankrolls(surface)
         self.draw_shares(surface)
@@ -342,11 +378,15 @@ class RaceScene(Scene):
              bold=True, anchor="midleft")
         how = pygame.Rect(self.left.left + 12, self.error_rect.bottom + 10, self.left.width - 24,
                           self.left.bottom - self.error_rect.bottom - 20)
+        spare = pygame.Rect(how.left, self.rows[-1].bottom + 8, how.width,
+                            self.cash_text.top - self.rows[-1].bottom - 12)  # rows of no horse
+        how = max(how, spare, key=lambda rect: rect.height)
         if how.height > 40:
+            book = bet_decomposition(self.game, bookmaker_shares(self.game.odds))
             wrapped(surface, "One horse wins each race: money on it comes back times its odds o, "
                     "money on the others is lost, cash stays. You start by copying the bookmaker "
-                    "(1/o): at fair odds, no gain and no loss. Now try K, the chances.", how, 13,
-                    TEXT)
+                    f"(1/o, in whole percent): G = {float(book.growth):+.4f} a race. Now try K, "
+                    "the chances.", how, 13, TEXT)
         if self.error:
             wrapped(surface, self.error, self.error_rect, 12, BAD)
         else:
@@ -358,17 +398,25 @@ class RaceScene(Scene):
 
     def draw_bankrolls(self, surface: pygame.Surface) -> None:
         inner = card(surface, self.bankroll_rect, "Bankroll, log scale: you against robots")
-        paths = self.session.wealth_paths()
+        paths = self.session.wealth_paths()[:, : self.revealed + 1]  # not the race running
         names = self.session.names
         series = [Series(name, bettor_colour(name, i), paths[i], 2)
                   for i, name in enumerate(names) if i > 0]
         series.append(Series(names[0], bettor_colour(names[0]), paths[0], 4))
-        x_max = min(self.game.rounds, max(20, math.ceil(self.session.round * 1.25 / 10) * 10))
+        x_max = min(self.game.rounds, max(20, math.ceil(self.revealed * 1.25 / 10) * 10))
         bankroll_chart(surface, inner, series, x_max, self.game.start)
 
     def draw_shares(self, surface: pygame.Surface) -> None:
-        inner = card(surface, self.shares_rect, "Your split (bars) vs chances (outlines)")
+        running = self.run_clock > 0
+        inner = card(surface, self.shares_rect, f"Race {self.session.round}: they're off!"
+                     if running else "Your split (bars) vs chances (outlines)")
         chart = pygame.Rect(inner.left, inner.top, inner.width, inner.height - 22)
+        if running:
+            progress = 1.0 - self.run_clock / max(self.run_time, 1e-9)
+            draw_track(surface, chart, self.game.outcome_names,
+                       HORSE_COLOURS[: self.k],
+                       self.paces, progress, self.winner)
+            return
         d = bet_decomposition(self.game, self.shares)
         colours = [PLAYER] * self.k
         share_bars(surface, chart, self.game.outcome_names, self.game.probs,

@@ -19,6 +19,7 @@ from game.scene import MARGIN, TOP_BAR, Scene, row
 from game.sessions.maths import percent_per_round
 from game.sessions.review import review
 from game.sessions.session import BetSession, Results
+from game.ui.layout import draw_bar
 from game.ui.style import (
     BAD,
     GOOD,
@@ -28,6 +29,7 @@ from game.ui.style import (
     bettor_colour,
     card,
     money,
+    table_row,
     text,
     wrapped,
 )
@@ -97,46 +99,73 @@ def lesson(session: BetSession, results: Results) -> str:
         best=f"{results.best_growth:+.4f}")
 
 
+def game_words(session: BetSession, kind: str) -> str:
+    """The rules of a game in a few words, as the high scores list them."""
+    game = session.game
+    if kind == "unknown":
+        return f"p hidden ({game.p:.2f}) b={game.odds:g}"
+    if kind == "challenge":
+        return f"p={game.p:g} cap={money(game.cap, cents=False)}"
+    if kind == "coin":
+        return f"p={game.p:g} b={game.odds:g}"
+    return f"{len(game.probs)} outcomes"
+
+
+def score_of(session: BetSession, results: Results, kind: str, about: str | None = None) -> Score:
+    """A finished game as a high-score entry."""
+    player = results.player
+    return Score(
+        kind=kind,
+        game=about or game_words(session, kind),
+        seed=results.seed,
+        rounds=results.rounds,
+        final_wealth=player.final_wealth,
+        growth=player.growth,
+        best_growth=results.best_growth,
+        rank=player.rank,
+        bettors=len(results.standings),
+        when=time.strftime("%Y-%m-%d %H:%M"),
+    )
+
+
+#: the games with a high-score table
+KINDS = ("coin", "race", "unknown", "challenge")
+
+
 class ResultsScene(Scene):
     name = "results"
     title = property(lambda self: _("Results"))
     hint = property(lambda self: _("How did you do against the robots and against the best "
                                    "possible rate?"))
+    help_keys = (("R / Enter", "play again, same flips"), ("N", "new game"), ("M", "menu"))
+    help_panels = (("Growth per round", "your realised growth against Kelly on the same flips and "
+                    "the best long-run rate."),
+                   ("High scores", "your best games with the seed and rules to replay them."))
 
-    def __init__(self, app, session: BetSession | None = None, again=None, fresh=None, **options):
+    def __init__(self, app, session: BetSession | None = None, again=None, fresh=None,
+                 kind: str | None = None, about: str | None = None, record: bool = True,
+                 **options):
+        """``kind`` and ``about`` name the screen and its rules when they are not the
+        session's own (Unknown coin, Challenge); ``record=False`` when the screen has already
+        put the game in the high scores."""
         super().__init__(app, **options)
         self.session = session if session is not None and session.round > 0 else None
         self.again = again
         self.fresh = fresh
         self.results: Results | None = None
-        self.kind = session.kind if session is not None else "coin"
+        self.kind = kind or (session.kind if session is not None else "coin")
+        self.about = about
         self.saved = False
         if self.session is not None:
             self.results = self.session.results()
             self.saved = self.session.finished  # a game ended early is not a high score
-            self.scores = add_score(self._score(self.results)) if self.saved else load_scores()
+            record = record and self.saved
+            self.scores = (add_score(score_of(self.session, self.results, self.kind, about))
+                           if record else load_scores())
             sound = "goal" if self.results.player.rank == 1 else "click"
             app.sounds.play("bust" if self.results.player.ruined else sound)
         else:
             self.scores = load_scores()
-
-    def _score(self, results: Results) -> Score:
-        player = results.player
-        game = self.session.game
-        about = (f"p={game.p:g} b={game.odds:g}" if results.kind == "coin" else
-                 f"{len(game.probs)} outcomes")
-        return Score(
-            kind=results.kind,
-            game=about,
-            seed=results.seed,
-            rounds=results.rounds,
-            final_wealth=player.final_wealth,
-            growth=player.growth,
-            best_growth=results.best_growth,
-            rank=player.rank,
-            bettors=len(results.standings),
-            when=time.strftime("%Y-%m-%d %H:%M"),
-        )
 
     def layout(self, window: pygame.Rect) -> None:
         width, height = window.size
@@ -156,7 +185,11 @@ class ResultsScene(Scene):
             self.tables = [(self.kind, scores)]
         else:
             self.game_rect = None
-            self.tables = list(zip(("coin", "race"), row(body, 1, 1, gap=MARGIN), strict=True))
+            top, bottom = (pygame.Rect(body.left, body.top, body.width, body.height // 2 - 8),
+                           pygame.Rect(body.left, body.centery + 8, body.width,
+                                       body.height - body.height // 2 - 8))
+            self.tables = list(zip(KINDS, [*row(top, 1, 1, gap=MARGIN),
+                                           *row(bottom, 1, 1, gap=MARGIN)], strict=True))
 
     def act(self, what: str) -> None:
         if what == "menu":
@@ -215,9 +248,8 @@ class ResultsScene(Scene):
         y = self.growth_bars(surface, pygame.Rect(inner.left, y, inner.width, 60), rows)
         y += 14
         columns = (0, 0.32, 0.55, 0.78)
-        labels = (_("Bettor"), _("Final"), _("Growth/round"), _("Rank"))
-        for label, share in zip(labels, columns, strict=True):
-            text(surface, label, (inner.left + share * inner.width, y), 13, MUTED, bold=True)
+        table_row(surface, (_("Bettor"), _("Final"), _("Growth/round"), _("Rank")), columns,
+                  inner, y, 13, MUTED, bold=True)
         y += 22
         for i, standing in enumerate(results.standings):
             colour = bettor_colour(standing.name, i)
@@ -226,15 +258,14 @@ class ResultsScene(Scene):
                      money(standing.final_wealth),
                      growth_text(standing.growth),
                      ordinal(standing.rank))
-            for cell, share in zip(cells, columns, strict=True):
-                text(surface, cell, (inner.left + share * inner.width, y), 15, colour,
-                     bold=i == 0)
+            table_row(surface, cells, columns, inner, y, 15, colour, bold=i == 0)
             y += 24
         y += 8
-        kind = session.kind
+        kind = self.kind
         game = session.game
-        about = (f"p = {game.p:g}, b = {game.odds:g}" if kind == "coin" else
-                 outcomes_text(len(game.probs)))
+        about = self.about or (f"p = {game.p:g}, b = {game.odds:g}" if kind == "coin" else
+                               outcomes_text(len(game.probs)) if kind == "race" else
+                               game_words(session, kind))
         rules = {"p": game.p, "odds": game.odds} if kind == "coin" else None
         usual = vars(Settings()) if self.app.settings == Settings() else None  # else spell out
         replay = _("Seed {seed} ({about}). Replay these flips: R here, or {command}").format(
@@ -260,7 +291,7 @@ class ResultsScene(Scene):
             if math.isfinite(value):
                 length = value / scale * half
                 bar = pygame.Rect(min(zero, zero + length), y + 2, abs(length), 18)
-                pygame.draw.rect(surface, colour, bar, border_radius=3)
+                draw_bar(surface, colour, bar, border_radius=3, label=label, within=rect)
                 shown = f"{value:+.4f}  ({percent_per_round(value):+.2f}%)"
             else:
                 shown = _("bust") if value == -math.inf else "—"
@@ -277,11 +308,10 @@ class ResultsScene(Scene):
             wrapped(surface, _("No {kind} games yet. Play one to the end and it appears here.")
                     .format(kind=name), inner, 15, MUTED)
             return
-        columns = (0, 0.08, 0.36, 0.6, 0.8)
+        columns = (0, 0.07, 0.27, 0.46, 0.86)
         y = inner.top + 4
-        labels = ("#", _("Final"), _("Growth"), _("Game"), _("Seed"))
-        for label, share in zip(labels, columns, strict=True):
-            text(surface, label, (inner.left + share * inner.width, y), 13, MUTED, bold=True)
+        table_row(surface, ("#", _("Final"), _("Growth"), _("Game"), _("Seed")), columns, inner,
+                  y, 13, MUTED, bold=True)
         y += 22
         mine = self.results
         for i, score in enumerate(top, start=1):
@@ -290,8 +320,7 @@ class ResultsScene(Scene):
             colour = PLAYER if highlight else TEXT
             cells = (str(i), money(score.final_wealth), growth_text(score.growth),
                      game_text(score.game), str(score.seed))
-            for cell, share in zip(cells, columns, strict=True):
-                text(surface, cell, (inner.left + share * inner.width, y), 14, colour)
+            table_row(surface, cells, columns, inner, y, 14, colour)
             y += 22
             if y > inner.bottom - 20:
                 break

@@ -13,8 +13,8 @@ from dataclasses import replace
 import pygame
 
 from game.saves import data_dir, save_settings
-from game.scene import MARGIN, TOP_BAR, Scene, parse_number, row, stack
-from game.ui.style import BAD, GOOD, MUTED, TEXT, card, text, wrapped
+from game.scene import MARGIN, TOP_BAR, Scene, parse_number, row, stack, translated
+from game.ui.style import BAD, GOOD, MUTED, TEXT, apply_look, card, text, wrapped
 from sim.i18n import N_, available_languages, language_name
 from sim.i18n import gettext as _
 
@@ -23,6 +23,11 @@ class SettingsScene(Scene):
     name = "settings"
     title = property(lambda self: _("Settings"))
     hint = property(lambda self: _("Changes apply to new games."))
+    help_keys = (("Tab / Shift+Tab", "next / previous control"), ("Enter", "save"),
+                 ("L", "language"), ("S", "sound on / off"),
+                 ("C", "standard or colour-blind-safe colours"), ("T", "larger text"))
+    help_panels = (("Settings", "language, sound, auto-flip speed, the default coin, colours "
+                    "and text size; saved in your data folder."),)
 
     def __init__(self, app, **options) -> None:
         super().__init__(app, **options)
@@ -32,11 +37,13 @@ class SettingsScene(Scene):
 
     def layout(self, window: pygame.Rect) -> None:
         width = min(640, window.width - 2 * MARGIN)
-        self.panel = pygame.Rect(MARGIN, TOP_BAR, width, min(window.height - TOP_BAR - MARGIN, 540))
+        self.panel = pygame.Rect(MARGIN, TOP_BAR, width, min(window.height - TOP_BAR - MARGIN, 700))
         inner = self.panel.inflate(-40, -32)
-        rows = stack(inner, 36, 36, 20, 36, 20, 36, 36, 36, 14, 44, 40, gap=14)
+        gap, line = (12, 36) if window.height >= 700 else (5, 29)
+        rows = stack(inner, line, line, 18, line, 18, line, line, line, line, line, 40, 40,
+                     gap=gap)
         (language, sound, self.sound_note, speed, self.speed_note, p_row, odds_row, rounds_row,
-         _gap, save_row, self.message_rect) = rows
+         palette_row, text_row, save_row, self.message_rect) = rows
         label_w = 230
         self.labels = {}
 
@@ -56,6 +63,13 @@ class SettingsScene(Scene):
                                      f"{self.draft.odds:g}")
         self.rounds_entry = self.entry(field("rounds", rounds_row, N_("Flips per game")),
                                        str(self.draft.rounds), "0123456789")
+        self.palette_button = self.text_button = None
+        if translated("Colours (C)"):  # shown once its words exist in the current language
+            self.palette_button = self.button(field("palette", palette_row, "Colours (C)"), "",
+                                              "@choice")
+        if translated("Larger text (T)"):
+            self.text_button = self.button(field("text", text_row, "Larger text (T)"), "",
+                                           "@choice")
         save, cancel = row(pygame.Rect(save_row.left, save_row.top, min(420, save_row.width),
                                        save_row.height), 1, 1, gap=MARGIN)
         self.save_button = self.button(save, _("Save (Enter)"), "@primary")
@@ -63,11 +77,35 @@ class SettingsScene(Scene):
         self._refresh_sound()
 
     def _refresh_sound(self) -> None:
-        self.sound_button.set_text(_("On") if self.draft.sound else _("Off"))
-        if self.draft.sound:
-            self.sound_button.select()
+        colour_blind = self.draft.palette == "colour-blind"
+        for button, on, label in (
+                (self.sound_button, self.draft.sound, _("On") if self.draft.sound else _("Off")),
+                (self.palette_button, colour_blind,
+                 _("Colour-blind safe (Okabe-Ito)") if colour_blind else _("Standard")),
+                (self.text_button, self.draft.larger_text,
+                 _("On") if self.draft.larger_text else _("Off"))):
+            if button is None:
+                continue
+            button.set_text(label)
+            if on:
+                button.select()
+            else:
+                button.unselect()
+
+    def toggle_look(self, what: str) -> None:
+        """Colours or text size: shown at once (and kept when saved)."""
+        if what == "palette":
+            self._replace(palette="standard" if self.draft.palette == "colour-blind"
+                          else "colour-blind")
         else:
-            self.sound_button.unselect()
+            self._replace(larger_text=not self.draft.larger_text)
+        apply_look(self.draft)
+        self._refresh_sound()
+
+    def back(self) -> None:
+        """Leave; colours and text size go back to the saved ones unless they were saved."""
+        apply_look(self.app.settings)
+        super().back()
 
     def _replace(self, **changes) -> None:
         self.draft = replace(self.draft, **changes)
@@ -108,6 +146,10 @@ class SettingsScene(Scene):
         elif button is self.sound_button:
             self._replace(sound=not self.draft.sound)
             self._refresh_sound()
+        elif button is not None and button is self.palette_button:
+            self.toggle_look("palette")
+        elif button is not None and button is self.text_button:
+            self.toggle_look("text")
         elif button is self.save_button:
             self.save()
         elif button is self.cancel_button:
@@ -128,12 +170,17 @@ class SettingsScene(Scene):
             self._refresh_sound()
         elif event.key == pygame.K_l:
             self.next_language()
+        elif event.key == pygame.K_c:
+            self.toggle_look("palette")
+        elif event.key == pygame.K_t:
+            self.toggle_look("text")
 
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
         card(surface, self.panel)
         for label, rect in self.labels.values():
-            text(surface, _(label), (rect.left, rect.centery), 16, TEXT, anchor="midleft")
+            room = pygame.Rect(rect.left, rect.top, 222, rect.height)  # left of its control
+            text(surface, _(label), room.midleft, 16, TEXT, anchor="midleft", within=room)
         sound_note = (_("S toggles sound.") if self.app.sounds.available else
                       _("No audio device was found: the game stays silent."))
         text(surface, sound_note, self.sound_note.topleft, 13, MUTED)

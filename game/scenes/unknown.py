@@ -25,7 +25,9 @@ import pygame
 from game.scene import MARGIN, row, stack
 from game.scenes.bet import BetScene, StakeControl
 from game.sessions.unknown import BAND_LEVEL, BAYES_NAME, KNOWER_NAME, UnknownSession
+from game.ui import palette
 from game.ui.charts import Series, bankroll_chart, nice_step
+from game.ui.palette import Colour
 from game.ui.style import (
     AXIS,
     BAD,
@@ -41,28 +43,49 @@ from game.ui.style import (
     dashed_line,
     fit_size,
     money,
+    tag,
     text,
     wrapped,
 )
 
-BAYES_COLOUR = (255, 143, 171)
+BAYES_COLOUR = Colour((255, 143, 171), palette.ORANGE)
 KNOWER_COLOUR = bettor_colour("Kelly")
 ML_POINT = ("The best model of the data — the least cross-entropy H(p, q) — grows the bankroll "
             "fastest: every flip costs D(p‖q) = H(p, q) − H(p).")
+
+
+RESULTS_DELAY = 1.5  # seconds between the last flip landing and the results
 
 
 class UnknownScene(BetScene):
     name = "unknown"
     title = "Unknown coin"
     hint = "Nobody tells you p. Learn it from the flips, faster than the Bayes bot."
-    status_width = 430
     auto_stops_at_end = True
+    help_keys = (("Space", "flip the coin"), ("H / T", "bet on heads / tails"),
+                 ("← → (↑ ↓)", "stake −/+1% (Shift: 5%)"), ("A", "auto-flip on / off"),
+                 ("N", "new game (press twice during a game)"),
+                 ("R", "reveal p"), ("F", "results (a game ended early is not scored)"))
+    help_panels = (("Bankroll", "you, the Bayes bot and Kelly who knows p (when revealed), "
+                    "same flips."),
+                   ("Belief about p", "the bot's estimate q with its 90% band, and your "
+                    "belief a = (1 + f)/2 as gold dots."),
+                   ("Growth lost per flip", "D(p‖q) = H(p, q) − H(p): the cross-entropy "
+                    "above the coin's entropy is the growth a belief costs."))
 
-    def __init__(self, app, seed: int | None = None, rounds: int = 100, **options) -> None:
+    def __init__(self, app, seed: int | None = None, rounds: int = 100,
+                 session=None, **options) -> None:
+        """``session``: the coin session of a play-through to go on with (Resume)."""
         super().__init__(app, **options)
-        self.rounds = rounds
+        self.rounds = session.game.rounds if session is not None else rounds
         self.auto_speed = max(app.settings.auto_speed, 1.0)
-        self.start_session(app.seed if seed is None else seed)
+        self.start_session(session.seed if session is not None else
+                           app.seed if seed is None else seed)
+        if session is not None:
+            if session.game != self.session.game or session.names != self.session.coin.names:
+                raise ValueError("the saved game is not an Unknown coin game")
+            self.session.coin, self.revealed = session, session.round
+            self.message = f"Welcome back: flip {session.round} of {self.rounds}."
 
     # -- the game ---------------------------------------------------------------------------
 
@@ -78,6 +101,7 @@ class UnknownScene(BetScene):
     def start_session(self, seed: int) -> None:
         self.session = UnknownSession(seed, self.rounds)
         self.revealed = 0
+        self.finish_clock: float | None = None
         self._band: tuple[int, np.ndarray] | None = None
         self.message = "Guess from the flips: bet on the side you trust."
         self.message_colour = MUTED
@@ -100,6 +124,27 @@ class UnknownScene(BetScene):
             self.auto = False
             side = "HEADS" if record.outcome == 0 else "TAILS"
             self.message = f"{side} — game over: p was {s.p:.2f}"
+            self.finish_clock = RESULTS_DELAY
+
+    def advance(self, dt: float) -> bool:
+        """Count down to the results once the last flip has landed; True once they open."""
+        if self.finish_clock is not None and not self.coin.busy:
+            self.finish_clock -= dt
+            if self.finish_clock <= 0:
+                self.results()
+                return True
+        return False
+
+    def results(self) -> None:
+        """The results and the high scores (at the end; F before it ends, not scored)."""
+        self.finish_clock = None
+        self.coin.finish()
+        self.land()
+        self.auto = False
+        self.refresh_auto()
+        self.session.reveal()
+        self.app.push("results", session=self.session.coin, kind="unknown",
+                      again=lambda: self.new_game(self.session.seed), fresh=self.new_game)
 
     def reveal(self) -> None:
         self.session.reveal()
@@ -128,10 +173,10 @@ class UnknownScene(BetScene):
     # -- input ------------------------------------------------------------------------------
 
     def actions(self) -> dict:
-        return {self.reveal_button: self.reveal, self.new_button: self.new_game}
+        return {self.reveal_button: self.reveal, self.new_button: self.ask_new_game}
 
     def key_actions(self) -> dict:
-        return {pygame.K_r: self.reveal}
+        return {pygame.K_r: self.reveal, pygame.K_f: self.results}
 
     # -- drawing ----------------------------------------------------------------------------
 
@@ -228,12 +273,14 @@ class UnknownScene(BetScene):
             shares = s.player_shares(self.shown)
             for x, a in zip(xs[1:] - plot.width / x_max / 2, shares, strict=True):
                 pygame.draw.circle(surface, PLAYER, (x, plot.bottom - a * plot.height), 2)
+        q_now = float(s.beliefs(self.shown)[-1])
         if s.revealed:
             y = plot.bottom - s.p * plot.height
             dashed_line(surface, GOOD, (plot.left, y), (plot.right, y), 2)
-            text(surface, f"p = {s.p:.2f}", (plot.right - 4, y - 2), 12, GOOD, bold=True,
-                 anchor="bottomright")
-        q_now = float(s.beliefs(self.shown)[-1])
+            # on the side of the line away from where the bot's q ends, on a plate
+            below = q_now >= s.p
+            tag(surface, f"p = {s.p:.2f}", (plot.right - 4, y + 3 if below else y - 3), 12, GOOD,
+                bold=True, anchor="topright" if below else "bottomright")
         low, high = band[-1]
         caption = (f"bot: q = (1 + heads)/(2 + flips) = {q_now:.2f}, "
                    f"band [{low:.2f}, {high:.2f}]")

@@ -20,8 +20,10 @@ import pygame
 from game.scene import MARGIN, TOP_BAR, Scene, row, stack
 from game.sessions.maths import kelly_bet, percent_per_round
 from game.sessions.worlds import PETERS_COIN, PETERS_FRACTION, RUIN_SHARE, ManyWorlds
-from game.ui.charts import LogAxes, short_money
+from game.ui import palette
+from game.ui.charts import LogAxes, spread_labels
 from game.ui.density import PathDensity
+from game.ui.palette import Colour
 from game.ui.style import (
     AXIS,
     BAD,
@@ -40,8 +42,8 @@ from sim.games import CoinGame
 
 PATHS = 1000
 MEDIAN = (255, 255, 255)
-MEAN = (255, 159, 67)
-BAND = (90, 130, 210)
+MEAN = Colour((255, 159, 67), palette.ORANGE)
+BAND = Colour((90, 130, 210), palette.BLUE)
 BANDS = (0.05, 0.25, 0.75, 0.95)
 KELLY_COIN = CoinGame(p=0.6, odds=1.0, start=100.0, floor=1.0, rounds=200)
 
@@ -50,7 +52,13 @@ class WorldsScene(Scene):
     name = "worlds"
     title = "Many worlds"
     hint = "The same bet in 1,000 parallel worlds. Watch the average and the typical world."
-    status_width = 330
+    help_keys = (("Space", "run / pause"), ("R", "restart"), ("N", "new worlds (new seed)"),
+                 ("← →", "fraction −/+1%"), ("P", "the +50% / −40% coin"),
+                 ("K", "the 60% coin at its Kelly bet"))
+    help_panels = (("Bankroll of every world", "brightness: how many of the worlds pass there; the "
+                    "median is the typical world, the mean is carried by a lucky few."),
+                   ("Numbers", "the typical world, the average, and the share ahead or "
+                    "ruined, as the rounds go by."))
 
     def __init__(self, app, paths: int = PATHS, **options) -> None:
         super().__init__(app, **options)
@@ -208,9 +216,8 @@ class WorldsScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
         w = self.worlds
-        text(surface, f"Round {self.round} of {w.rounds}  ·  {w.paths:,} worlds  ·  seed "
-             f"{self.seed}", (surface.get_width() - MARGIN - 120, TOP_BAR // 2 + 2), 14, TEXT,
-             anchor="midright")
+        self.draw_status(surface, f"Round {self.round} of {w.rounds}  ·  {w.paths:,} worlds  ·  "
+                                  f"seed {self.seed}")
         self.draw_controls(surface)
         self.draw_fan(surface)
 
@@ -231,7 +238,7 @@ class WorldsScene(Scene):
         lines = (
             ("Typical world (median)", money(snap.median), MEDIAN),
             ("Average of the worlds", money(snap.mean), MEAN),
-            ("Worlds ahead of $100", f"{snap.share_ahead:.0%}", GOOD),
+            (f"Worlds ahead of {money(g.start, cents=False)}", f"{snap.share_ahead:.0%}", GOOD),
             (f"Ruined (below {money(RUIN_SHARE * g.start)})", f"{snap.share_ruined:.0%}", BAD),
         )
         for label, value, colour in lines:
@@ -241,6 +248,9 @@ class WorldsScene(Scene):
         y += 8
         mean_rate, time_rate = w.ensemble_growth, w.time_growth
         lesson = (
+            f"With no bet every world stays at {money(g.start, cents=False)}: nothing is won, "
+            "nothing is lost, the average and the typical world are the same."
+            if self.fraction == 0 else
             f"The average grows {percent_per_round(mean_rate):+.1f}% a round "
             f"(ln E[m] = {mean_rate:+.4f}), but each world grows at its time average "
             f"g = E[ln m] = {time_rate:+.4f} ({percent_per_round(time_rate):+.1f}% a round)."
@@ -284,14 +294,23 @@ class WorldsScene(Scene):
         self._update_density(plot, axes)
         surface.blit(self.layer.image(), plot)
         w = self.worlds
-        floor_y = float(axes.y(w.game.floor))
-        pygame.draw.line(surface, BAD, (plot.left, floor_y), (plot.right, floor_y), 1)
-        text(surface, "ruin", (plot.right - 4, floor_y - 2), 11, BAD, anchor="bottomright")
+        if w.game.floor >= math.exp(axes.log_low):
+            floor_y = float(axes.y(w.game.floor))
+            pygame.draw.line(surface, BAD, (plot.left, floor_y), (plot.right, floor_y), 1)
+            text(surface, "ruin", (plot.right - 4, floor_y - 2), 11, BAD, anchor="bottomright")
+        else:  # the ruin line is below the axis: say so instead of drawing it on the axis
+            text(surface, f"ruin ({money(w.game.floor, cents=False)}) is below the axis ▼",
+                 (plot.right - 4, plot.bottom - 2), 11, BAD, anchor="bottomright")
         start_y = float(axes.y(w.game.start))
         dashed_line(surface, AXIS, (plot.left, start_y), (plot.right, start_y))
         rounds = np.arange(self.round + 1)
-        self._theory_line(surface, axes, plot, w.theory_median, MEDIAN)
-        self._theory_line(surface, axes, plot, w.theory_mean, MEAN)
+        ends = [self._theory_line(surface, axes, plot, w.theory_median, MEDIAN),
+                self._theory_line(surface, axes, plot, w.theory_mean, MEAN)]
+        if ends[0][0] == ends[1][0]:  # both theories end at the same amount: one label
+            ends = ends[:1]
+        rows = spread_labels([y for _, y, _ in ends], 14, plot.top + 6, plot.bottom - 6)
+        for (label, _, colour), y in zip(ends, rows, strict=True):
+            text(surface, label, (plot.right + 2, y), 11, colour, anchor="midleft")
         if self.round >= 1:
             upto = self.round + 1
             for series, colour in ((self.mean_path, MEAN), (self.median_path, MEDIAN)):
@@ -312,7 +331,9 @@ class WorldsScene(Scene):
             pygame.draw.polygon(shade, (*BAND, alpha), outline)
         surface.blit(shade, plot)
 
-    def _theory_line(self, surface, axes: LogAxes, plot: pygame.Rect, formula, colour) -> None:
+    def _theory_line(self, surface, axes: LogAxes, plot: pygame.Rect, formula,
+                     colour) -> tuple[str, float, tuple]:
+        """Draw a theory curve (dotted); returns its end label, the label's row and colour."""
         ts = np.linspace(0, self.worlds.rounds, 60)
         values = formula(ts)
         ys = axes.y(values)
@@ -322,9 +343,8 @@ class WorldsScene(Scene):
         for i in range(0, len(ts) - 1, 2):
             pygame.draw.line(surface, colour, (xs[i], ys[i]), (xs[i + 1], ys[i + 1]), 1)
         surface.set_clip(previous)
-        label = short_money(float(values[-1])) if values[-1] >= 0.01 else "$0"
-        text(surface, label, (plot.right + 2, float(np.clip(ys[-1], plot.top, plot.bottom))), 11,
-             colour, anchor="midleft")
+        label = money(float(values[-1]) if values[-1] >= 0.01 else 0.0, cents=False)
+        return label, float(np.clip(ys[-1], plot.top, plot.bottom)), colour
 
     def _legend(self, surface: pygame.Surface, inner: pygame.Rect) -> int:
         """The key above the chart, wrapped onto more rows if narrow; returns its height."""

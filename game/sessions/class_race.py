@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from game.sessions.maths import bet_growth, kelly_bet
 from sim import files
 from sim.engine import simulate
 from sim.files import excerpt, path_excerpt
@@ -94,6 +95,27 @@ def check_participants(participants: Sequence[Participant]) -> tuple[Participant
             raise ValueError(f"name = {person.name!r} appears twice (also as {seen[key]!r})")
         seen[key] = person.name
     return tuple(participants)
+
+
+def merge_participants(
+    present: Sequence[Participant], incoming: Sequence[Participant]
+) -> tuple[list[Participant], int, int]:
+    """The class after adding ``incoming`` to ``present``: a name already there (ignoring case)
+    takes the incoming fraction in its place, other names are appended in order. Returns the
+    merged list, how many were added and how many updated."""
+    merged = list(present)
+    where = {person.name.casefold(): i for i, person in enumerate(merged)}
+    added = updated = 0
+    for person in incoming:
+        key = person.name.casefold()
+        if key in where:
+            merged[where[key]] = person
+            updated += 1
+        else:
+            where[key] = len(merged)
+            merged.append(person)
+            added += 1
+    return merged, added, updated
 
 
 def read_participants_csv(path: str | Path) -> tuple[Participant, ...]:
@@ -270,3 +292,45 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     if not folder.is_dir():
         raise ValueError(f"folder {excerpt(str(folder))} does not exist")
     return files.write_text(path, text, newline="")
+
+
+@dataclass(frozen=True)
+class RaceSummary:
+    """What the class race taught, once it is over: each fraction's long-run growth G(f), who
+    bet closest to Kelly, and how far apart the outcomes ended."""
+
+    names: tuple[str, ...]
+    fractions: np.ndarray  # (participants,)
+    growth: np.ndarray  # G(f) per participant: the long-run growth of their fraction
+    kelly: float  # f* = p - (1 - p)/b, clipped to [0, 1]
+    kelly_growth: float
+    closest: tuple[str, ...]  # the participant(s) whose fraction is nearest f*
+    lowest: float  # final wealth: lowest, median and highest
+    median: float
+    highest: float
+    ahead: int  # how many ended above the starting bankroll
+    bust: int
+
+
+def summarise(race: ClassRace) -> RaceSummary:
+    """The end-of-race summary of ``race`` (:class:`RaceSummary`), from the engine's paths and
+    the closed form G(f) = p ln(1 + b f) + (1 - p) ln(1 - f) (Kelly 1956)."""
+    game = race.game
+    fractions = np.array([p.fraction for p in race.participants])
+    kelly = float(np.clip(kelly_bet(game), 0.0, 1.0))
+    distance = np.abs(fractions - kelly)
+    nearest = np.isclose(distance, distance.min(), rtol=0, atol=1e-12)
+    final = race.wealth[:, -1]
+    return RaceSummary(
+        names=tuple(p.name for p in race.participants),
+        fractions=fractions,
+        growth=np.asarray(bet_growth(game, fractions), dtype=float),
+        kelly=kelly,
+        kelly_growth=float(bet_growth(game, kelly)),
+        closest=tuple(p.name for p, near in zip(race.participants, nearest, strict=True) if near),
+        lowest=float(final.min()),
+        median=float(np.median(final)),
+        highest=float(final.max()),
+        ahead=int((final > game.start).sum()),
+        bust=int((final <= 0).sum()),
+    )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from game.sessions.maths import bet_decomposition, bet_growth
+from game.sessions.maths import bet_decomposition, bet_growth, kelly_bet
 from game.sessions.session import BetSession
 
 
@@ -52,6 +52,6 @@ def review(session: BetSession) -> BetReview:
         return BetReview(math.nan, math.nan, math.nan, divergence)
     stakes = np.abs([r.bet for r in session.history])
     average = float(stakes.mean()) if len(stakes) else 0.0
-    kelly = abs(float(session.bots[0].strategy.constant_fractions(session.game)))
+    kelly = abs(float(kelly_bet(session.game)))  # whoever the bots are (none in a Challenge)
     rate = float(bet_growth(session.game, min(average, 1.0)))
     return BetReview(average, kelly, rate, divergence)

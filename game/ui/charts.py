@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pygame
 
+from game.ui import layout
+from game.ui.layout import draw_bar, free_spot
 from game.ui.style import (
     AXIS,
     BAD,
@@ -26,7 +28,9 @@ from game.ui.style import (
     PANEL,
     TEXT,
     dashed_line,
+    elide,
     font,
+    money,
     text,
 )
 
@@ -45,8 +49,9 @@ def nice_step(span: float, target: int) -> float:
 
 def log_ticks(low: float, high: float, most: int = 7) -> list[float]:
     """Ticks 1-2-5 x 10^k inside [low, high]; fewer (1 x 10^k, then sparser) if crowded."""
-    if low <= 0 or high <= low:
+    if low <= 0 or high <= low or not math.isfinite(low):
         return []
+    high = min(high, 1e308)  # a bankroll past the largest float is drawn at the top
     first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
     for mantissas in ((1, 2, 5), (1, 3), (1,)):
         ticks = [m * 10.0**k for k in range(first, last + 1) for m in mantissas]
@@ -56,23 +61,6 @@ def log_ticks(low: float, high: float, most: int = 7) -> list[float]:
     decades = [10.0**k for k in range(first, last + 1) if low <= 10.0**k <= high]
     stride = math.ceil(len(decades) / most)
     return decades[::stride]
-
-
-def short_money(value: float) -> str:
-    """$0.5, $20, $1.5k, $2M: axis labels."""
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if value >= limit:
-            return f"${value / limit:.3g}{suffix}"
-    return f"${value:.3g}"
-
-
-def legend_money(value: float) -> str:
-    """$70.73, $1,235, $2.5M: a bankroll short enough for a chart legend."""
-    if value < 1000:
-        return f"${value:.2f}"
-    if value < 1e6:
-        return f"${value:,.0f}"
-    return short_money(value)
 
 
 class LogAxes:
@@ -105,16 +93,24 @@ class LogAxes:
         for tick in log_ticks(low, high):
             y = float(self.y(tick))
             pygame.draw.line(surface, GRID, (rect.left, y), (rect.right, y))
-            text(surface, short_money(tick), (rect.left - 6, y), 12, MUTED, anchor="midright")
+            text(surface, money(tick, cents=False), (rect.left - 6, y), 12, MUTED,
+                 anchor="midright")
         step = nice_step(self.x_max, 6)
         tick = 0.0
+        last = pygame.Rect(rect.left, rect.bottom + 4, 0, 0)
         while tick <= self.x_max + 1e-9:
             x = float(self.x(tick))
             pygame.draw.line(surface, GRID, (x, rect.top), (x, rect.bottom))
-            text(surface, f"{tick:g}", (x, rect.bottom + 4), 12, MUTED, anchor="midtop")
+            last = text(surface, f"{tick:g}", (x, rect.bottom + 4), 12, MUTED, anchor="midtop")
             tick += step
         pygame.draw.rect(surface, AXIS, rect, width=1)
-        text(surface, x_label, (rect.right, rect.bottom + 18), 12, FAINT, anchor="topright")
+        # the axis name under the last tick when there is room, else beside it
+        panel = layout.bounds_for(surface, rect.bottomright)
+        below = last.bottom + 1
+        if below + font(12).get_linesize() <= panel.bottom:
+            text(surface, x_label, (rect.right, below), 12, FAINT, anchor="topright")
+        else:
+            text(surface, x_label, (last.right + 6, last.top), 12, FAINT)
 
 
 def wealth_range(
@@ -127,7 +123,7 @@ def wealth_range(
     candidates = candidates[np.isfinite(candidates) & (candidates > 0)]
     low, high = float(candidates.min()), float(candidates.max())
     low, high = min(low, start / 2), max(high, start * 2)
-    return low / 1.25, high * 1.25
+    return low / 1.25, min(high * 1.25, 1e308)
 
 
 def spread_labels(positions: list[float], gap: float, top: float, bottom: float) -> list[float]:
@@ -168,11 +164,17 @@ def bankroll_chart(
 ) -> LogAxes:
     """Every bettor's bankroll on a log scale, labelled at the right end; the last series (the
     player) is drawn on top. A bust path drops to the bottom edge and is marked 'bust'."""
-    label_width = 178
-    plot = pygame.Rect(rect.left + 48, rect.top + 6, rect.width - 48 - label_width,
-                       rect.height - 40)
+    notes = ["bust" if float(s.wealth[-1]) <= 0 else money(float(s.wealth[-1])) for s in series]
+    widest = max((font(13, s.width > 2).size(s.name)[0] + 6 + font(13).size(note)[0]
+                  for s, note in zip(series, notes, strict=True)), default=120)
+    label_width = min(widest + 16, int(rect.width * 0.42))
     everything = np.concatenate([s.wealth for s in series]) if series else np.array([start])
-    axes = LogAxes(plot, x_max, *wealth_range(everything, start))
+    low, high = wealth_range(everything, start)
+    axis_width = max((font(12).size(money(t, cents=False))[0] for t in log_ticks(low, high)),
+                     default=30) + 10
+    plot = pygame.Rect(rect.left + axis_width, rect.top + 6,
+                       rect.width - axis_width - label_width, rect.height - 40)
+    axes = LogAxes(plot, x_max, low, high)
     axes.draw_grid(surface)
     y_start = float(axes.y(start))
     dashed_line(surface, AXIS, (plot.left, y_start), (plot.right, y_start))
@@ -188,15 +190,17 @@ def bankroll_chart(
     for (item, x, y), row in zip(ends, rows, strict=True):
         pygame.draw.circle(surface, item.colour, (x, y), 4 if item.width > 2 else 3)
         final = float(item.wealth[-1])
-        note = "bust" if final <= 0 else legend_money(final)
+        note = "bust" if final <= 0 else money(final)
         label_x = plot.right + 10
         if x < plot.right - 6:  # a faint level line from the latest value to the edge
             dashed_line(surface, _dim(item.colour), (x + 6, y), (plot.right, y), 1, 3)
         pygame.draw.line(surface, item.colour, (plot.right, y), (label_x - 2, row), 1)
-        text(surface, f"{item.name}", (label_x, row), 13, item.colour,
-             bold=item.width > 2, anchor="midleft")
-        name_width = font(13, item.width > 2).size(item.name)[0]
-        text(surface, note, (label_x + name_width + 6, row), 13, TEXT if final > 0 else BAD,
+        note_width = font(13).size(note)[0]
+        name_face = font(13, item.width > 2)
+        name = elide(item.name, name_face, max(rect.right - label_x - note_width - 8, 10))
+        shown = text(surface, name, (label_x, row), 13, item.colour, bold=item.width > 2,
+                     anchor="midleft")
+        text(surface, note, (shown.right + 6, row), 13, TEXT if final > 0 else BAD,
              anchor="midleft")
     return axes
 
@@ -267,8 +271,8 @@ def growth_curve_chart(
         text(surface, label, (x, plot.bottom + 3), 11, MUTED, anchor="midtop")
     text(surface, "◀ on tails", (plot.left, plot.bottom + 17), 11, FAINT)
     text(surface, "on heads ▶", (plot.right, plot.bottom + 17), 11, FAINT, anchor="topright")
-    text(surface, "below 0: you lose in the long run", (plot.left + 4, plot.bottom - 3), 11, BAD,
-         anchor="bottomleft")
+    taken = [text(surface, "below 0: you lose in the long run", (plot.left + 4, plot.bottom - 3),
+                  11, BAD, anchor="bottomleft")]
 
     finite = np.isfinite(growth)
     points = [(px(f), py(g)) for f, g in zip(fractions[finite], growth[finite], strict=True)]
@@ -283,15 +287,24 @@ def growth_curve_chart(
     for marker in others:
         pygame.draw.circle(surface, marker.colour, (px(marker.bet), py(marker.growth)), 4)
     pygame.draw.circle(surface, peak.colour, (x_peak, y_peak), 5)
-    text(surface, f"best: {peak.name}", (x_peak + 6, plot.top + 2), 11, peak.colour)
+    best = f"best: {peak.name}"
+    anchor, point = free_spot(font(11).size(best), [("topleft", (x_peak + 6, plot.top + 2)),
+                                                    ("topright", (x_peak - 6, plot.top + 2))],
+                              taken, plot)
+    taken.append(text(surface, best, point, 11, peak.colour, anchor=anchor))
     x, y = px(player.bet), py(player.growth)
     pygame.draw.circle(surface, (16, 20, 31), (x, y), 9)
     pygame.draw.circle(surface, player.colour, (x, y), 7)
     label = "you" if math.isfinite(player.growth) else "you: −∞"
-    anchor = "midleft" if x < plot.centerx else "midright"
-    offset = 12 if anchor == "midleft" else -12
-    text(surface, label, (x + offset, max(y - 12, plot.top + 8)), 12, player.colour, bold=True,
-         anchor=anchor)
+    spots = [("midleft", (x + 12, y - 12)), ("midright", (x - 12, y - 12)),
+             ("midleft", (x + 12, y + 12)), ("midright", (x - 12, y + 12)),
+             ("midbottom", (x, y - 10)), ("midtop", (x, y + 10)),
+             ("midright", (x - 12, y - 30)), ("midleft", (x + 12, y - 30))]
+    if x >= plot.centerx:
+        spots[0], spots[1] = spots[1], spots[0]
+        spots[2], spots[3] = spots[3], spots[2]
+    anchor, point = free_spot(font(12, True).size(label), spots, taken, plot)
+    text(surface, label, point, 12, player.colour, bold=True, anchor=anchor)
     return plot
 
 
@@ -321,7 +334,10 @@ def decomposition_bars(
     zoom_width = width - h_width  # room for the edge and an overshoot past log_odds
     span = max(edge, divergence * 0.8, 0.01) if math.isfinite(divergence) else max(edge, 0.01)
     per_nat = (zoom_width * 0.62) / span
+    if edge < 0:  # odds worse than the chances: log_odds ends inside the (broken) entropy bar
+        per_nat = min(per_nat, h_width * 0.8 / -edge)
     end_x = bar_left + h_width + edge * per_nat  # where log_odds ends
+    area = pygame.Rect(bar_left, rect.top, rect.right - 58 - bar_left, rect.height)
 
     rows_top = rect.top + 2
 
@@ -336,14 +352,15 @@ def decomposition_bars(
 
     # row 0: log odds (what a perfect forecaster would earn per round)
     r0 = row(0)
-    pygame.draw.rect(surface, INFO, (bar_left, r0.top, max(end_x - bar_left, 2), row_h),
-                     border_radius=3)
+    draw_bar(surface, INFO, (bar_left, r0.top, max(end_x - bar_left, 2), row_h),
+             border_radius=3, label="log odds", within=area)
     _break_mark(surface, bar_left + h_width * 0.5, r0)
     label(0, log_odds_name, log_odds, INFO)
 
     # row 1: entropy of the outcomes (nobody can beat it)
     r1 = row(1)
-    pygame.draw.rect(surface, ENTROPY, (bar_left, r1.top, h_width, row_h), border_radius=3)
+    draw_bar(surface, ENTROPY, (bar_left, r1.top, h_width, row_h), border_radius=3,
+             label="entropy", within=area)
     _break_mark(surface, bar_left + h_width * 0.5, r1)
     label(1, "− H(p)", entropy, ENTROPY)
 
@@ -359,7 +376,8 @@ def decomposition_bars(
     d_right = min(d_right, limit)
     dashed_line(surface, FAINT, (d_left, r1.bottom), (d_left, r2.bottom), 1, 3)
     if d_right - d_left >= 1:
-        pygame.draw.rect(surface, BAD, (d_left, r2.top, d_right - d_left, row_h), border_radius=3)
+        draw_bar(surface, BAD, (d_left, r2.top, d_right - d_left, row_h), border_radius=3,
+                 label="divergence", within=area)
     if clipped:
         tip = [(d_right, r2.top - 3), (d_right + 10, r2.centery), (d_right, r2.bottom + 3)]
         pygame.draw.polygon(surface, BAD, tip)
@@ -368,12 +386,12 @@ def decomposition_bars(
     # row 3: what is left: the growth rate
     r3 = row(3)
     if growth >= 0:
-        pygame.draw.rect(surface, GOOD, (d_right, r3.top, max(end_x - d_right, 2), row_h),
-                         border_radius=3)
+        draw_bar(surface, GOOD, (d_right, r3.top, max(end_x - d_right, 2), row_h),
+                 border_radius=3, label="growth", within=area)
     else:
         over_right = d_right if not clipped else limit
-        pygame.draw.rect(surface, BAD, (end_x, r3.top, max(over_right - end_x, 2), row_h),
-                         width=2, border_radius=3)
+        draw_bar(surface, BAD, (end_x, r3.top, max(over_right - end_x, 2), row_h),
+                 width=2, border_radius=3, label="growth", within=area)
     label(3, "= growth", growth, GOOD if growth >= 0 else BAD)
     dashed_line(surface, INFO, (end_x, r0.top), (end_x, r3.bottom + 4), 1, 3)
 
@@ -404,12 +422,14 @@ def share_bars(
     for i in range(k):
         centre = rect.left + slot * (i + 0.5)
         h_share = shares[i] / high * height
-        pygame.draw.rect(surface, colours[i], (centre - bar_w / 2, base - h_share, bar_w, h_share),
-                         border_radius=3)
+        draw_bar(surface, colours[i], (centre - bar_w / 2, base - h_share, bar_w, h_share),
+                 border_radius=3, label=names[i], within=rect)
         h_prob = probs[i] / high * height
         outline = pygame.Rect(centre - bar_w / 2 - 4, base - h_prob, bar_w + 8, h_prob)
-        pygame.draw.rect(surface, TEXT, outline, width=2, border_radius=3)
-        text(surface, names[i], (centre, base + 3), 12, MUTED, anchor="midtop")
+        draw_bar(surface, TEXT, outline, width=2, border_radius=3, label=names[i], within=rect)
+        cell = pygame.Rect(round(centre - slot / 2 + 1), round(base + 3), max(round(slot) - 2, 8),
+                           font(12).get_linesize())
+        text(surface, names[i], cell.midtop, 12, MUTED, anchor="midtop", within=cell)
         text(surface, f"{shares[i]:.0%}", (centre, base - max(h_share, h_prob) - 2), 11, TEXT,
              anchor="midbottom")
     pygame.draw.line(surface, AXIS, (rect.left, base), (rect.right, base))

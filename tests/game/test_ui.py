@@ -4,8 +4,9 @@ import numpy as np
 import pygame
 import pytest
 
-from game.ui.charts import legend_money, log_ticks, nice_step, short_money, spread_labels
+from game.ui.charts import log_ticks, nice_step, spread_labels
 from game.ui.density import PathDensity, palette
+from game.ui.style import money
 
 
 def test_nice_step_and_log_ticks():
@@ -19,11 +20,15 @@ def test_nice_step_and_log_ticks():
 
 
 def test_money_labels():
-    assert short_money(13150.1) == "$13.2k"
-    assert short_money(0.515378) == "$0.515"
-    assert legend_money(70.731) == "$70.73"
-    assert legend_money(1234.5) == "$1,234"
-    assert legend_money(2.5e6) == "$2.5M"
+    # one formatter for every screen (sim.money.format_money): axis labels drop whole cents,
+    # legends keep cents below $1,000, then three significant digits, never "e+"
+    assert money(13150.1, cents=False) == "$13.2K"
+    assert money(0.515378, cents=False) == "$0.52"
+    assert money(20, cents=False) == "$20"
+    assert money(70.731) == "$70.73"
+    assert money(1234.5) == "$1.23K"
+    assert money(2.5e6) == "$2.5M"
+    assert money(8.34e301) == "$8.34×10³⁰¹"
 
 
 def test_spread_labels_keeps_order_and_gap():

@@ -20,8 +20,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from game.app import App, main
 from game.saves import data_dir
-from game.scenes import classroom, registry
-from game.scenes.classroom import open_lesson
+from game.scenes import classroom_figures as classroom
+from game.scenes import registry
+from game.scenes.classroom_figures import open_lesson
 from game.scenes.classroom_ui import (
     ACCENT,
     BAD,
