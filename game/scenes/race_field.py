@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from game.scene import parse_number
 from sim.games import RaceGame
+from sim.i18n import gettext as _
 
 NAMES = ("Ada", "Blaze", "Comet", "Dash", "Echo", "Flint")
 #: chances and decimal odds per field size; the odds form a fair book (sum 1/o = 1) whose prices
@@ -30,12 +31,16 @@ def race_game(probs, odds) -> RaceGame:
 def read_field(p_texts: Sequence[str], odds_texts: Sequence[str]) -> RaceGame:
     """The race typed into the boxes: one chance and one decimal odds per horse; ValueError
     naming the bad value (chances must add up to 1, odds must be above 1)."""
-    probs = [parse_number(f"p of {NAMES[i]}", value) for i, value in enumerate(p_texts)]
-    odds = [parse_number(f"odds of {NAMES[i]}", value) for i, value in enumerate(odds_texts)]
+    probs = [parse_number(_("p of {horse}").format(horse=NAMES[i]), value)
+             for i, value in enumerate(p_texts)]
+    odds = [parse_number(_("odds of {horse}").format(horse=NAMES[i]), value)
+            for i, value in enumerate(odds_texts)]
     total = math.fsum(probs)
     if abs(total - 1.0) > 1e-6:
-        raise ValueError(f"the chances add up to {total:g}; they must add up to 1")
+        raise ValueError(_("the chances add up to {total}; they must add up to 1").format(
+            total=f"{total:g}"))
     for i, o in enumerate(odds):
         if o <= 1.0:
-            raise ValueError(f"odds of {NAMES[i]} = {o:g}: decimal odds must be above 1")
+            raise ValueError(_("odds of {horse} = {odds}: decimal odds must be above 1").format(
+                horse=NAMES[i], odds=f"{o:g}"))
     return race_game(probs, odds)
