@@ -229,7 +229,7 @@ class RaceScene(Scene):
         self.rows = horse_rows
         self.share_sliders, self.p_entries, self.odds_entries = [], [], []
         for i, rect in enumerate(horse_rows):
-            _, p_box, o_box, slider, _ = row(rect, *COLUMNS, gap=6)
+            _name, p_box, o_box, slider, _share = row(rect, *COLUMNS, gap=6)
             self.p_entries.append(self.entry(p_box, f"{self.game.probs[i]:g}"))
             self.odds_entries.append(self.entry(o_box, f"{self.game.odds[i]:g}"))
             self.share_sliders.append(self.slider(slider, round(self.shares[i] * 100), 0, 100))

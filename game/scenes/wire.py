@@ -96,7 +96,7 @@ class WireScene(Scene):
         self.left = pygame.Rect(MARGIN, TOP_BAR, left_w, height - TOP_BAR - MARGIN)
         inner = self.left.inflate(-24, -20)
         rects = stack(inner, 24, 30, 40, 44, 36, 36, 10, inner.height - 268, gap=8)
-        (self.q_title, slider_rect, self.stake_rect, flip_rect, auto_rect, game_row, _,
+        (self.q_title, slider_rect, self.stake_rect, flip_rect, auto_rect, game_row, _gap,
          self.facts_rect) = rects
         self.slider_widget = self.slider(slider_rect, round(self.session.accuracy * 100), 0, 100)
         self.flip_button = self.button(flip_rect, "Flip  (Space)", "@primary")
