@@ -137,10 +137,12 @@ class ResultsScene(Scene):
     title = property(lambda self: _("Results"))
     hint = property(lambda self: _("How did you do against the robots and against the best "
                                    "possible rate?"))
-    help_keys = (("R / Enter", "play again, same flips"), ("N", "new game"), ("M", "menu"))
-    help_panels = (("Growth per round", "your realised growth against Kelly on the same flips and "
-                    "the best long-run rate."),
-                   ("High scores", "your best games with the seed and rules to replay them."))
+    help_keys = ((N_("R / Enter"), N_("play again, same flips")), ("N", N_("new game")),
+                 ("M", N_("menu")))
+    help_panels = ((N_("Growth per round"), N_("your realised growth against Kelly on the same "
+                    "flips and the best long-run rate.")),
+                   (N_("High scores"), N_("your best games with the seed and rules to replay "
+                    "them.")))
 
     def __init__(self, app, session: BetSession | None = None, again=None, fresh=None,
                  kind: str | None = None, about: str | None = None, record: bool = True,
