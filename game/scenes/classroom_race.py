@@ -57,8 +57,9 @@ from game.ui import layout
 from game.ui.style import money
 from sim.engine import check_seed
 from sim.games import CoinGame
-from sim.i18n import N_
+from sim.i18n import N_, current_language
 from sim.i18n import gettext as _
+from sim.lessons import available_languages, default_lesson
 from sim.lessons.model import LABELS
 from sim.text_template import render
 from sim.theory import kelly_fraction
@@ -83,6 +84,8 @@ class ClassRaceScene(Scene):
                  rounds: int = 100, start: float = 100.0, csv: str | Path | None = None,
                  seed: int | None = None, **options) -> None:
         super().__init__(app, **options)
+        if labels is None and current_language() in available_languages():
+            labels = default_lesson(current_language()).labels  # opened on its own: the game's
         self.labels = {**LABELS, **(labels or {})}
         self.game = CoinGame(p=p, odds=odds, start=start, rounds=rounds)
         self.seed = app.new_seed() if seed is None else int(seed)
@@ -236,7 +239,7 @@ class ClassRaceScene(Scene):
         texts = {
             "add": f"+ {labels['name_prompt']} (A)",
             "csv": f"{labels['csv_prompt']} (I)",
-            "run": "▶ / ■ (Space)",
+            "run": _("▶ / ■ (Space)"),
             "finish": "End ⇨",
             "export": "CSV ⇩ (E)",
             "seed": f"{labels['seed']} (S)",

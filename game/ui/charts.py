@@ -349,7 +349,7 @@ def decomposition_bars(
     def label(i: int, name: str, value: float, colour) -> None:
         y = row(i).centery
         text(surface, name, (rect.left, y), 13, colour, anchor="midleft", bold=True)
-        shown = "∞" if value == math.inf else f"{value:.3f}"
+        shown = "∞" if value == math.inf else "−∞" if value == -math.inf else f"{value:.3f}"
         text(surface, shown, (rect.right, y), 13, TEXT, anchor="midright")
 
     # row 0: log odds (what a perfect forecaster would earn per round)
