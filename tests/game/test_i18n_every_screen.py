@@ -57,8 +57,8 @@ def english_words(texts) -> set[str]:
     found: set[str] = set()
     shown = COMMAND.sub("", " ".join(texts)).replace("name,fraction", "")  # a CSV header
     for word in shown.split():
-        if "/" in word and re.search(r"\w/\w*\.", word):
-            continue  # a file or folder path
+        if "/" in word or "\\" in word:
+            continue  # a file or folder path (the data folder in Settings)
         found |= set(re.findall(r"[A-Za-z]{2,}", word)) - ALLOWED
     return found
 
