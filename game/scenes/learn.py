@@ -169,8 +169,10 @@ class LearnScene(Scene):
                    "{horses}-for-1").format(dataset=_(SHOWN[s.dataset]), train=s.train_races.size,
                                             test=s.test_races.size, horses=s.horses)
         right_edge = surface.get_width() - MARGIN - (120 if self.back_button else 0)
-        text(surface, status, (right_edge, TOP_BAR // 2 + 2),
-             fit_size(status, self.status_width, 14, smallest=10), TEXT, anchor="midright")
+        shown = text(surface, status, (right_edge, TOP_BAR // 2 + 2),
+                     fit_size(status, self.status_width, 14, smallest=10), TEXT,
+                     anchor="midright")
+        self._status_left = shown.left  # the hint keeps clear of it (as draw_status does)
         self.draw_controls(surface)
         self.draw_losses(surface)
         self.draw_bankrolls(surface)

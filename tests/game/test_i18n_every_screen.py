@@ -15,7 +15,7 @@ import pygame
 import pytest
 
 from game.app import App
-from game.ui import style
+from game.ui import layout, style
 from sim import i18n
 from tests.game import layout_states as states
 from tests.game.test_i18n_screens import COMMAND, widget_texts
@@ -190,13 +190,16 @@ SCREENS.update({f"{name}_help": _help(SCREENS[name])
                              "classroom_step0", "class_race", "results_bust", "settings")})
 
 
-def shown_in_chinese(state, size=(1280, 720)) -> list[str]:
+def shown_in_chinese(state, size=(960, 600)) -> tuple[list[str], list[str]]:
+    """The widgets' text of ``state`` drawn in zh-TW, and the layout's problems (the smallest
+    window: the longer or taller Chinese labels must still fit their panels)."""
     app = App(headless=True, seed=42, size=size, language="zh-TW")
     app.push("menu")
     try:
-        SCREENS[state](app)
-        app.run(frames=1)
-        return widget_texts(app)
+        with layout.recording() as recorder:
+            SCREENS[state](app)
+            app.run(frames=1)
+            return widget_texts(app), recorder.problems()
     finally:
         app.close()
         i18n.set_language("en")
@@ -205,9 +208,11 @@ def shown_in_chinese(state, size=(1280, 720)) -> list[str]:
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 @pytest.mark.parametrize("state", sorted(SCREENS))
 def test_no_english_word_on_a_chinese_screen(drawn, state):
-    texts = drawn + shown_in_chinese(state)
+    widgets, problems = shown_in_chinese(state)
+    texts = drawn + widgets
     assert any(re.search(r"[\u4e00-\u9fff]", t) for t in texts)  # Chinese was drawn
     assert english_words(texts) == set()
+    assert problems == []
 
 
 def test_the_scan_finds_english_when_the_screen_is_english(drawn):
