@@ -141,9 +141,8 @@ class ClassRaceScene(Scene):
         self.participants = merged
         self.source = path
         self._changed()
-        self.message = _("{file}: {added} added, {updated} updated, {kept} kept "
-                         "(X clears the class)").format(file=path.name, added=added,
-                                                        updated=updated, kept=kept)
+        self.message = _("{file}: {added} added, {updated} updated, {kept} kept (X clears the "
+                         "class)").format(file=path.name, added=added, updated=updated, kept=kept)
 
     def add(self, name: str, fraction: float) -> None:
         person = Participant(name, fraction)

@@ -21,7 +21,7 @@ import numpy as np
 import pygame
 
 from game.scene import MARGIN, TOP_BAR, Scene, row, stack
-from game.scenes.race_field import NAMES, PRESETS, race_game, read_field
+from game.scenes.race_field import HELP_KEYS, HELP_PANELS, NAMES, PRESETS, race_game, read_field
 from game.sessions.maths import bet_decomposition, bookmaker_shares, percent_per_round
 from game.sessions.session import RaceSession
 from game.ui.charts import Series, bankroll_chart, decomposition_bars, share_bars
@@ -52,17 +52,7 @@ class RaceScene(Scene):
     name = "race"
     title = N_("Race")
     hint = N_("Split your money over the horses; whatever you do not bet stays as cash.")
-    help_keys = ((N_("Space"), N_("run a race")), ("A", N_("auto-race on / off")),
-                 ("↑ ↓", N_("pick a horse")), ("← →", N_("its share −/+1% (Shift: 5%)")),
-                 ("+ / −", N_("add or remove a horse (3 to 6)")), ("K / B / C",
-                 N_("bet the chances / the bookmaker's prices / all cash")),
-                 ("N", N_("new game (press twice during a game)")),
-                 ("F", N_("finish: the results")))
-    help_panels = ((N_("Your split"), N_("the share of your bankroll on each horse (bars) "
-                    "against its chance (outlines); what you do not bet stays as cash.")),
-                   (N_("Bankroll"), N_("you and four robots on the same races, log scale.")),
-                   (N_("Why"), N_("growth = Σ p ln o − H(p) − D(p‖b): match b to p and D "
-                                  "vanishes.")))
+    help_keys, help_panels = HELP_KEYS, HELP_PANELS
 
     def __init__(self, app, outcomes: int = 4, seed: int | None = None,
                  session: RaceSession | None = None, **options) -> None:
@@ -126,16 +116,16 @@ class RaceScene(Scene):
         self.winner = record.outcome
         change = record.wealth[0] - before
         name = self.game.outcome_names[record.outcome]
+        amount = money(abs(change))
         if self.session.ruined[0]:
-            self.pending = _("{name} won — you are bust.").format(name=name), BAD, "bust"
+            line, colour, sound = _("{name} won — you are bust."), BAD, "bust"
         elif change >= 0.005:
-            self.pending = (_("{name} won — you gained {amount}").format(
-                name=name, amount=money(change)), GOOD, "win")
+            line, colour, sound = _("{name} won — you gained {amount}"), GOOD, "win"
         elif change <= -0.005:
-            self.pending = (_("{name} won — you lost {amount}").format(
-                name=name, amount=money(-change)), BAD, "lose")
+            line, colour, sound = _("{name} won — you lost {amount}"), BAD, "lose"
         else:
-            self.pending = _("{name} won — no change").format(name=name), MUTED, "flip"
+            line, colour, sound = _("{name} won — no change"), MUTED, "flip"
+        self.pending = line.format(name=name, amount=amount), colour, sound
         # the run: the winner reaches the post as it ends; the others' paces are only a picture
         rng = np.random.default_rng([self.session.seed, self.session.round])
         self.paces = rng.uniform(0.72, 0.96, self.k)

@@ -1,5 +1,5 @@
 """The Race screen's fields: horse names, the preset chances and odds per field size, and a
-field read from what the player typed (pygame-free)."""
+field read from what the player typed, and the help overlay's text (pygame-free)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from game.scene import parse_number
 from sim.games import RaceGame
+from sim.i18n import N_
 from sim.i18n import gettext as _
 
 NAMES = ("Ada", "Blaze", "Comet", "Dash", "Echo", "Flint")
@@ -20,6 +21,16 @@ PRESETS = {
     6: ((0.3, 0.25, 0.15, 0.12, 0.1, 0.08), (4.0, 4.0, 6.0, 6.0, 12.0, 12.0)),
 }
 ROUNDS = 50
+#: the Race screen's help overlay: (key, what it does) and (panel, what it means)
+HELP_KEYS = ((N_("Space"), N_("run a race")), ("A", N_("auto-race on / off")),
+             ("↑ ↓", N_("pick a horse")), ("← →", N_("its share −/+1% (Shift: 5%)")),
+             ("+ / −", N_("add or remove a horse (3 to 6)")),
+             ("K / B / C", N_("bet the chances / the bookmaker's prices / all cash")),
+             ("N", N_("new game (press twice during a game)")), ("F", N_("finish: the results")))
+HELP_PANELS = ((N_("Your split"), N_("the share of your bankroll on each horse (bars) against its "
+                "chance (outlines); what you do not bet stays as cash.")),
+               (N_("Bankroll"), N_("you and four robots on the same races, log scale.")),
+               (N_("Why"), N_("growth = Σ p ln o − H(p) − D(p‖b): match b to p and D vanishes.")))
 
 
 def race_game(probs, odds) -> RaceGame:
