@@ -27,12 +27,12 @@ from sim.engine.draws import (
     BLOCK_PATHS,
     GROUP_ROUNDS,
     block_generator,
-    draw_groups,
     group_spans,
     outcome_thresholds,
     resolve_seed,
 )
 from sim.games import CoinGame, Game
+from sim.jit.draws import CompiledDraws
 from sim.jit.runner import players_for, tile_buffer
 from sim.strategies import Strategy, parse_strategy
 
@@ -148,10 +148,11 @@ def chunk_counts(game: Game, strategy: Strategy, seed: int, first_block: int, n_
     spans = [(g * GROUP_ROUNDS, groups, w) for g, groups, w in group_spans(game.rounds)]
     thresholds = outcome_thresholds(game)
     generators = [block_generator(seed, first_block + i) for i in range(n_blocks)]
+    draw = CompiledDraws(generators, thresholds, BLOCK_PATHS)  # the engine's draws, compiled
     tile = tile_buffer(spans, n)
     band = (counts, low, 1.0 / width, keep)
     for span in spans:
-        draw_groups(generators, thresholds, tile[: span[1], :, : span[2]])
+        draw(tile[: span[1], :, : span[2]])
         players[0].tile(tile, span, band)
     return counts
 

@@ -44,6 +44,8 @@ import numpy as np
 
 from sim.games import CoinGame, Game
 from sim.jit import kernels, layout, lookups, race
+from sim.jit.dispatch import BlockDraws
+from sim.jit.draws import CompiledDraws
 from sim.jit.forms import CompiledForm, chunk_forms
 from sim.strategies import Strategy
 
@@ -357,8 +359,8 @@ def tile_buffer(spans: Sequence[Span], paths: int) -> np.ndarray:
     return np.empty((groups, paths, width), dtype=np.uint8)
 
 
-def play_chunk(game: Game, strategies: Sequence[Strategy], paths: int, keep: int, draw: Draw,
-               spans: Sequence[Span]) -> dict[str, np.ndarray] | None:
+def play_chunk(game: Game, strategies: Sequence[Strategy], paths: int, keep: int,
+               draw: Draw | BlockDraws, spans: Sequence[Span]) -> dict[str, np.ndarray] | None:
     """Play ``paths`` paths of every strategy with the kernels; None if they cannot.
 
     Parameters
@@ -368,7 +370,9 @@ def play_chunk(game: Game, strategies: Sequence[Strategy], paths: int, keep: int
     paths, keep
         Paths drawn (whole blocks) and paths kept (the first ``keep``).
     draw
-        ``draw(out)`` fills ``out`` (groups, paths, width) with the next tile's outcomes.
+        ``draw(out)`` fills ``out`` (groups, paths, width) with the next tile's outcomes; or
+        the chunk's generators and thresholds (:class:`~sim.jit.dispatch.BlockDraws`), whose
+        draws are then made and classified in compiled code (:mod:`sim.jit.draws`).
     spans
         (first round, groups, width) of each tile, in order; round t of a tile is
         ``out[j, path, offset]`` with t = first round + j x width + offset.
@@ -393,6 +397,8 @@ def play_chunk(game: Game, strategies: Sequence[Strategy], paths: int, keep: int
     players = players_for(game, strategies, paths)
     if players is None:
         return None
+    if isinstance(draw, BlockDraws):
+        draw = CompiledDraws(draw.generators, draw.thresholds, draw.block_paths)
     tile = tile_buffer(spans, paths)
     for span in spans:
         _, groups, width = span
@@ -417,6 +423,8 @@ def warm_up() -> None:
     from sim.optimal import OptimalStrategy
     from sim.strategies import BayesKelly, Kelly
 
+    generator = np.random.Generator(np.random.PCG64(0))
+    CompiledDraws([generator], (1 << 31,), 2)(np.empty((1, 2, 2), dtype=np.uint8))
     spans = [(0, 1, 2)]
     race = RaceGame(probs=(0.5, 0.5), odds=(2.0, 2.0), rounds=2)
     capped_race = RaceGame(probs=(0.5, 0.5), odds=(2.0, 2.0), rounds=2, cap=200.0, tick=0.01)
