@@ -9,8 +9,6 @@ CONSTANT, AMOUNT, MARTINGALE, BAYES, OPTIMAL = 0, 1, 2, 3, 4
 RULES_SIZE = 12
 # path status
 PLAYING, CAPPED, RUINED = 0, 1, 2
-#: a transition-table entry is next ticks + status << STATUS_SHIFT
-STATUS_SHIFT = 28
 #: the engine's guard before flooring to a tick (absorbs the rounding of w / tick)
 GUARD = 1e-9
 #: paths stepped side by side in a kernel (their state and outcomes stay in L1)

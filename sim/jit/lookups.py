@@ -32,72 +32,139 @@ from sim.jit.layout import (
     ROUNDS,
     RUINED,
     START_SEEN,
-    STATUS_SHIFT,
     TICK,
 )
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def coin_transition_table(kind, params, rules, seen_table, table):
+def tick_limits(rules, rows, limits):
+    """``limits`` = (highest ruined k, lowest capped k) among bankrolls of k = 0..rows-1 ticks
+    (-1 / rows if none), decided by :func:`_close_whole` on k x tick as settle decides them:
+    ruin and the cap are monotone in the bankroll, so a bankroll of k ticks is still in play
+    exactly when ruined < k < capped."""
+    r = rules_tuple(rules)
+    ruined, capped = -1, rows
+    for k in range(rows):
+        _, _, state = _close_whole(r, k * r[TICK], 0.0)
+        if state == RUINED:
+            ruined = k
+        elif state == CAPPED and k < capped:
+            capped = k
+    limits[0], limits[1] = ruined, capped
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def coin_transition_table(kind, params, rules, seen_table, table, limits):
     """Where one round takes a bankroll of k whole ticks, for a policy that looks only at k.
 
     A constant fraction or a fixed amount under a cap and a tick is a function of the wealth
-    alone, so its round is a look-up: ``table[outcome, k]`` = next ticks + status x 2^STATUS_SHIFT,
+    alone, so its round is a look-up: ``table[k, outcome]`` = the next bankroll in ticks,
     settled by :func:`_coin_settle` from numpy's own seen wealth ``seen_table[k]``, exactly the
-    numbers the numpy engine computes for that bankroll.
+    numbers the numpy engine computes for that bankroll. The table is absorbing: the last row,
+    ``C``, stands for the cap (every capped payout goes there and stays), and a row whose
+    bankroll is ruined (k <= ``limits[0]``) or capped (k >= ``limits[1]``) keeps it, so a
+    path that has stopped needs no test. ``limits`` receives (highest ruined k, lowest capped k);
+    whether a bankroll of k ticks is ruined or capped is decided by :func:`_close_whole` on
+    k x tick, as settle decides it.
     """
     r = rules_tuple(rules)
     p0, p1 = params[0], params[-1]
-    for k in range(table.shape[1]):
+    rows = table.shape[0]
+    capped_row = rows - 1
+    tick_limits(rules, rows - 1, limits)
+    ruined, capped = limits[0], limits[1]
+    for k in range(rows):
+        if k <= ruined or k >= capped:
+            table[k, 0] = table[k, 1] = k if k <= ruined else capped_row
+            continue
         sees = seen_table[k]
         f = _coin_fraction(kind, p0, p1, r, 1, sees, 0, 0.0, False, 0)
         for outcome in range(2):
             new, _, state = _coin_settle(r, f, sees, outcome)
-            ticks = int(np.rint(new * r[INV_TICK])) if state != CAPPED else k
-            table[outcome, k] = ticks + (state << STATUS_SHIFT)
+            table[k, outcome] = capped_row if state == CAPPED else int(np.rint(new * r[INV_TICK]))
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _after_lookup(k, before, played, top, num, den, ruined, capped):
+    """A path's tallies after a round that took it from ``before`` to ``k`` ticks: the round
+    counts while ``before`` lies strictly between the limits; the running peak; the lowest
+    share of it, num / den, replaced by a select (no division, no branch)."""
+    played += (before > ruined) & (before < capped)
+    top = max(top, k)  # a capped bankroll is above every peak: never a new low
+    lower = k * den < num * top
+    return played, top, k if lower else num, top if lower else den
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def coin_table_tile(tile, groups, width, first_round, kind, params, rules, table,
-                    ticks, peak, ratio, played, status,
+def coin_table_tile(tile, groups, width, first_round, kind, params, rules, table, limits,
+                    ticks, peak, low, played,
                     hist, band_low, band_scale, band_paths):
     """Play a coin chunk through one tile by table look-up (see :func:`coin_transition_table`).
 
     Round 0 starts from the start, which need not be whole ticks: it is settled directly.
-    ``played`` is written only when a path stops (the runner fills in the rest).
+    After it every round is ``k = table[k, outcome]`` with no branch on the path's state (the
+    table is absorbing); :func:`_after_lookup` keeps the tallies. The drawdown is kept in
+    ticks: ``peak`` is the running peak and the lowest share of it so far is
+    ``low[0] / low[1]``. Without bands the paths go four at a time, each through the whole
+    tile with its state in registers (four independent look-up chains in flight); with bands
+    round by round, to count each round's paths. ``paths`` is a multiple of 4.
     """
     r = rules_tuple(rules)
-    tick = r[TICK]
+    tick, inv_tick = r[TICK], r[INV_TICK]
+    ruined, capped = limits[0], limits[1]
+    capped_row = table.shape[0] - 1
     banded = hist.shape[0] > 0
     bins = hist.shape[1] - 2
     paths = tile.shape[1]
-    start = r[START_SEEN]
-    mask = (1 << STATUS_SHIFT) - 1
-    f = _coin_fraction(kind, params[0], params[-1], r, 0, start, 0, 0.0, False, 0)
-    for first in range(0, paths, BLOCK):
-        last = min(first + BLOCK, paths)
-        for j in range(groups):
-            for offset in range(width):
+    if first_round == 0:  # round 0 from the start
+        start = r[START_SEEN]
+        f = _coin_fraction(kind, params[0], params[-1], r, 0, start, 0, 0.0, False, 0)
+        for i in range(paths):
+            new, _, state = _coin_settle(r, f, start, tile[0, i, 0])
+            k = capped_row if state == CAPPED else int(np.rint(new * inv_tick))
+            ticks[i], played[i] = k, 1
+            top = max(start * inv_tick, k)
+            peak[i], low[0, i], low[1, i] = top, min(k, top), top
+            if banded and i < band_paths:
+                wealth = r[CAP] if k == capped_row else k * tick
+                hist[1, _bin_of(math.log(wealth), band_low[1], band_scale[1], bins)] += 1
+    for j in range(groups):
+        begin = 1 if first_round == 0 and j == 0 else 0
+        if banded:
+            for offset in range(begin, width):
                 t = first_round + j * width + offset
-                for i in range(first, last):
-                    outcome = tile[j, i, offset]
-                    if status[i] == PLAYING:
-                        if t == 0:
-                            new, _, state = _coin_settle(r, f, start, outcome)
-                            k = int(np.rint(new * r[INV_TICK]))
-                        else:
-                            code = table[outcome, ticks[i]]
-                            k, state = code & mask, code >> STATUS_SHIFT
-                        ticks[i] = k
-                        if state != PLAYING:  # rounds played: counted once, when it stops
-                            status[i] = state
-                            played[i] = t + 1
-                        if state != CAPPED:  # the cap is above every peak: no new low
-                            peak[i], ratio[i] = _drawdown(peak[i], ratio[i], k * tick)
-                    if banded and i < band_paths:
-                        wealth = r[CAP] if status[i] == CAPPED else ticks[i] * tick
+                for i in range(paths):
+                    k = ticks[i]
+                    q = table[k, tile[j, i, offset]]
+                    played[i], peak[i], low[0, i], low[1, i] = _after_lookup(
+                        q, k, played[i], peak[i], low[0, i], low[1, i], ruined, capped)
+                    ticks[i] = q
+                    if i < band_paths:
+                        wealth = r[CAP] if q == capped_row else q * tick
                         hist[t + 1, _bin_of(math.log(wealth), band_low[t + 1],
                                             band_scale[t + 1], bins)] += 1
+            continue
+        for i in range(0, paths, 4):
+            k0, k1, k2, k3 = ticks[i], ticks[i + 1], ticks[i + 2], ticks[i + 3]
+            p0, p1, p2, p3 = played[i], played[i + 1], played[i + 2], played[i + 3]
+            t0, t1, t2, t3 = peak[i], peak[i + 1], peak[i + 2], peak[i + 3]
+            n0, n1, n2, n3 = low[0, i], low[0, i + 1], low[0, i + 2], low[0, i + 3]
+            d0, d1, d2, d3 = low[1, i], low[1, i + 1], low[1, i + 2], low[1, i + 3]
+            for offset in range(begin, width):
+                q0 = table[k0, tile[j, i, offset]]
+                q1 = table[k1, tile[j, i + 1, offset]]
+                q2 = table[k2, tile[j, i + 2, offset]]
+                q3 = table[k3, tile[j, i + 3, offset]]
+                p0, t0, n0, d0 = _after_lookup(q0, k0, p0, t0, n0, d0, ruined, capped)
+                p1, t1, n1, d1 = _after_lookup(q1, k1, p1, t1, n1, d1, ruined, capped)
+                p2, t2, n2, d2 = _after_lookup(q2, k2, p2, t2, n2, d2, ruined, capped)
+                p3, t3, n3, d3 = _after_lookup(q3, k3, p3, t3, n3, d3, ruined, capped)
+                k0, k1, k2, k3 = q0, q1, q2, q3
+            ticks[i], ticks[i + 1], ticks[i + 2], ticks[i + 3] = k0, k1, k2, k3
+            played[i], played[i + 1], played[i + 2], played[i + 3] = p0, p1, p2, p3
+            peak[i], peak[i + 1], peak[i + 2], peak[i + 3] = t0, t1, t2, t3
+            low[0, i], low[0, i + 1], low[0, i + 2], low[0, i + 3] = n0, n1, n2, n3
+            low[1, i], low[1, i + 1], low[1, i + 2], low[1, i + 3] = d0, d1, d2, d3
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -132,41 +199,68 @@ def coin_scale_tile(tile, groups, width, first_round, multipliers, rules,
                                             band_scale[t + 1], bins)] += 1
 
 
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _optimal_step(stakes, k, outcome, ruined, capped):
+    """The next bankroll under optimal play's stake (none once the path has stopped)."""
+    alive = (k > ruined) & (k < capped)
+    s = stakes[min(k, stakes.shape[0] - 1)] if alive else 0
+    return k + s if outcome == 0 else k - s
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
-def coin_optimal_tile(tile, groups, width, first_round, rules, optimal,
-                      ticks, peak, ratio, played, status,
+def coin_optimal_tile(tile, groups, width, first_round, rules, optimal, limits,
+                      ticks, peak, low, played,
                       hist, band_low, band_scale, band_paths):
     """Optimal play at even money without a minimum bet, in whole ticks: the table's stake s
     moves the bankroll k to k + s or k - s.
 
     The numpy engine stakes (s x tick / e^(ln W)) x e^(ln W), which rounds back to s ticks, and
-    floors the payout with a guard, which gives k +- s; the cap, floor and smallest bet are
-    compared in money as numpy compares them. ``played`` is written when a path stops.
+    floors the payout with a guard, which gives k +- s; whether k is ruined or capped is
+    decided as numpy decides it (:func:`tick_limits`), and a path that has stopped stakes
+    nothing. Tallies as :func:`coin_table_tile`, four paths at a time without bands.
     """
     r = rules_tuple(rules)
     tick = r[TICK]
+    ruined, capped = limits[0], limits[1]
     banded = hist.shape[0] > 0
     bins = hist.shape[1] - 2
     paths = tile.shape[1]
     rounds = int(r[ROUNDS])
-    for first in range(0, paths, BLOCK):
-        last = min(first + BLOCK, paths)
-        for j in range(groups):
+    for j in range(groups):
+        if banded:
             for offset in range(width):
                 t = first_round + j * width + offset
                 stakes = optimal[rounds - t]
-                for i in range(first, last):
-                    if status[i] == PLAYING:
-                        k = ticks[i]
-                        s = stakes[k]
-                        k = k + s if tile[j, i, offset] == 0 else k - s
-                        ticks[i] = k
-                        _, _, state = _close_whole(r, k * tick, 0.0)
-                        if state != PLAYING:
-                            status[i], played[i] = state, t + 1
-                        if state != CAPPED:
-                            peak[i], ratio[i] = _drawdown(peak[i], ratio[i], k * tick)
-                    if banded and i < band_paths:
-                        wealth = r[CAP] if status[i] == CAPPED else ticks[i] * tick
+                for i in range(paths):
+                    k = ticks[i]
+                    q = _optimal_step(stakes, k, tile[j, i, offset], ruined, capped)
+                    played[i], peak[i], low[0, i], low[1, i] = _after_lookup(
+                        q, k, played[i], peak[i], low[0, i], low[1, i], ruined, capped)
+                    ticks[i] = q
+                    if i < band_paths:
+                        wealth = r[CAP] if q >= capped else q * tick
                         hist[t + 1, _bin_of(math.log(wealth), band_low[t + 1],
                                             band_scale[t + 1], bins)] += 1
+            continue
+        for i in range(0, paths, 4):
+            k0, k1, k2, k3 = ticks[i], ticks[i + 1], ticks[i + 2], ticks[i + 3]
+            p0, p1, p2, p3 = played[i], played[i + 1], played[i + 2], played[i + 3]
+            t0, t1, t2, t3 = peak[i], peak[i + 1], peak[i + 2], peak[i + 3]
+            n0, n1, n2, n3 = low[0, i], low[0, i + 1], low[0, i + 2], low[0, i + 3]
+            d0, d1, d2, d3 = low[1, i], low[1, i + 1], low[1, i + 2], low[1, i + 3]
+            for offset in range(width):
+                stakes = optimal[rounds - (first_round + j * width + offset)]
+                q0 = _optimal_step(stakes, k0, tile[j, i, offset], ruined, capped)
+                q1 = _optimal_step(stakes, k1, tile[j, i + 1, offset], ruined, capped)
+                q2 = _optimal_step(stakes, k2, tile[j, i + 2, offset], ruined, capped)
+                q3 = _optimal_step(stakes, k3, tile[j, i + 3, offset], ruined, capped)
+                p0, t0, n0, d0 = _after_lookup(q0, k0, p0, t0, n0, d0, ruined, capped)
+                p1, t1, n1, d1 = _after_lookup(q1, k1, p1, t1, n1, d1, ruined, capped)
+                p2, t2, n2, d2 = _after_lookup(q2, k2, p2, t2, n2, d2, ruined, capped)
+                p3, t3, n3, d3 = _after_lookup(q3, k3, p3, t3, n3, d3, ruined, capped)
+                k0, k1, k2, k3 = q0, q1, q2, q3
+            ticks[i], ticks[i + 1], ticks[i + 2], ticks[i + 3] = k0, k1, k2, k3
+            played[i], played[i + 1], played[i + 2], played[i + 3] = p0, p1, p2, p3
+            peak[i], peak[i + 1], peak[i + 2], peak[i + 3] = t0, t1, t2, t3
+            low[0, i], low[0, i + 1], low[0, i + 2], low[0, i + 3] = n0, n1, n2, n3
+            low[1, i], low[1, i + 1], low[1, i + 2], low[1, i + 3] = d0, d1, d2, d3

@@ -158,29 +158,30 @@ class _RulesPlayer:
 
 
 @functools.lru_cache(maxsize=16)
-def _transitions(rules: bytes, kind: int, params: bytes, tick: float, size: int) -> np.ndarray:
-    table = np.zeros((2, size), dtype=np.int32)  # 2 x 25,002 x 4 bytes under HD rules: L2
+def _transitions(rules: bytes, kind: int, params: bytes, tick: float,
+                 size: int) -> tuple[np.ndarray, np.ndarray]:
+    table = np.zeros((size, 2), dtype=np.int32)  # 25,002 x 2 x 4 bytes under HD rules: L2
+    limits = np.zeros(2, dtype=np.int64)
     lookups.coin_transition_table(kind, np.frombuffer(params), np.frombuffer(rules),
-                                  seen_table(tick, size), table)
-    return table
+                                  seen_table(tick, size), table, limits)
+    return table, limits
 
 
 class _TablePlayer:
     """A constant fraction or fixed amount on a coin with a cap and a tick: a look-up per round
     (bit for bit what numpy computes, by construction: the table is settled from numpy's seen
-    wealth)."""
+    wealth). The bankroll is kept in ticks; the table's last row stands for the cap."""
 
     def __init__(self, game: Game, form: CompiledForm, paths: int) -> None:
         self.game, self.form = game, form
         self.rules = rules_vector(game)
         size = _seen_table(game).shape[0]
-        self.table = _transitions(
+        self.table, self.limits = _transitions(
             self.rules.tobytes(), form.kind, form.params.tobytes(), game.tick, size)
         self.ticks = np.zeros(paths, dtype=np.int64)
-        self.peak = np.full(paths, game.start)
-        self.ratio = np.ones(paths)
+        self.peak = np.zeros(paths)  # in ticks, set in round 0
+        self.low = np.ones((2, paths))  # the lowest share of the peak: low[0] / low[1]
         self.played = np.zeros(paths, dtype=np.int64)
-        self.status = np.zeros(paths, dtype=np.int64)
 
     @staticmethod
     def fits(game: Game, form: CompiledForm) -> bool:
@@ -189,25 +190,31 @@ class _TablePlayer:
             and isinstance(game, CoinGame)
             and game.cap is not None
             and game.tick > 0
-            and game.cap / game.tick + 2 <= min(MAX_SEEN_TICKS, 1 << layout.STATUS_SHIFT)
+            and game.cap / game.tick + 2 <= MAX_SEEN_TICKS
         )
 
     def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
         first, groups, width = span
         lookups.coin_table_tile(
             tile, groups, width, first, self.form.kind, self.form.params, self.rules,
-            self.table, self.ticks, self.peak, self.ratio, self.played,
-            self.status, *band,
+            self.table, self.limits, self.ticks, self.peak, self.low, self.played, *band,
         )
 
-    def log_wealth(self) -> np.ndarray:
-        money = np.where(self.status == layout.CAPPED, self.game.cap, self.ticks * self.game.tick)
-        with np.errstate(divide="ignore"):
-            return np.log(money)
+    def capped(self) -> np.ndarray:
+        return self.ticks == self.table.shape[0] - 1
 
     def finish(self) -> dict[str, np.ndarray]:
-        self.played = np.where(self.status == layout.PLAYING, self.game.rounds, self.played)
-        return _RulesPlayer.finish(self)
+        capped = self.capped()
+        money = np.where(capped, self.game.cap, self.ticks * self.game.tick)
+        with np.errstate(divide="ignore"):
+            log_wealth = np.log(money)
+        return {
+            "log_wealth": log_wealth,
+            "max_drawdown": 1.0 - self.low[0] / self.low[1],
+            "capped": capped,
+            "ruined": (self.ticks <= self.limits[0]) | (log_wealth == -np.inf),
+            "rounds_played": self.played,
+        }
 
 
 class _OptimalPlayer(_TablePlayer):
@@ -217,10 +224,10 @@ class _OptimalPlayer(_TablePlayer):
         self.game, self.form = game, form
         self.rules = rules_vector(game)
         self.ticks = np.full(paths, round(game.start / game.tick), dtype=np.int64)
-        self.peak = np.full(paths, game.start)
-        self.ratio = np.ones(paths)
+        self.limits = _limits(self.rules.tobytes(), int(game.cap / game.tick) + 2)
+        self.peak = np.full(paths, game.start / game.tick)
+        self.low = np.ones((2, paths))
         self.played = np.zeros(paths, dtype=np.int64)
-        self.status = np.zeros(paths, dtype=np.int64)
 
     @staticmethod
     def fits(game: Game, form: CompiledForm) -> bool:
@@ -229,9 +236,19 @@ class _OptimalPlayer(_TablePlayer):
     def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
         first, groups, width = span
         lookups.coin_optimal_tile(
-            tile, groups, width, first, self.rules, self.form.optimal, self.ticks, self.peak,
-            self.ratio, self.played, self.status, *band,
+            tile, groups, width, first, self.rules, self.form.optimal, self.limits, self.ticks,
+            self.peak, self.low, self.played, *band,
         )
+
+    def capped(self) -> np.ndarray:
+        return self.ticks >= self.limits[1]
+
+
+@functools.lru_cache(maxsize=16)
+def _limits(rules: bytes, rows: int) -> np.ndarray:
+    limits = np.zeros(2, dtype=np.int64)
+    lookups.tick_limits(np.frombuffer(rules), rows, limits)
+    return limits
 
 
 class _ScalePlayer(_RulesPlayer):
