@@ -43,7 +43,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from sim.games import CoinGame, Game
-from sim.jit import kernels, layout, lookups, race
+from sim.jit import bayes, kernels, layout, lookups, race
 from sim.jit.dispatch import BlockDraws
 from sim.jit.draws import CompiledDraws
 from sim.jit.forms import CompiledForm, chunk_forms
@@ -53,6 +53,8 @@ from sim.strategies import Strategy
 MAX_SEEN_TICKS = 1 << 20
 #: as sim.engine: a bankroll past 2^53 ticks, minimum bets or floors cannot be changed by them
 EXACT_MONEY = 2.0**53
+#: rounds in the largest tile the engine hands in (8 groups of 8)
+TILE_ROUNDS = 64
 KEYS = ("log_wealth", "max_drawdown", "capped", "ruined", "rounds_played")
 _NO_HIST = np.zeros((0, 2), dtype=np.int64)
 _NO_BAND = np.zeros(0)
@@ -251,6 +253,59 @@ def _limits(rules: bytes, rows: int) -> np.ndarray:
     return limits
 
 
+class _BayesPlayer(_RulesPlayer):
+    """Bayes-Kelly on a coin under a cap and a tick: the round's fractions from a table."""
+
+    def __init__(self, game: Game, form: CompiledForm, paths: int) -> None:
+        super().__init__(game, form, paths)
+        self.fractions = np.zeros((TILE_ROUNDS, game.rounds + 1))
+
+    @staticmethod
+    def fits(game: Game, form: CompiledForm) -> bool:
+        return (form.kind == layout.BAYES and isinstance(game, CoinGame) and game.tick > 0
+                and game.cap is not None)
+
+    def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
+        first, groups, width = span
+        bayes.coin_bayes_tile(
+            tile, groups, width, first, self.form.params, self.rules, self.fractions,
+            self.table, self.money, self.peak, self.ratio, self.played, self.status,
+            self.heads, *band,
+        )
+
+
+class _BayesTicksPlayer(_TablePlayer):
+    """Bayes-Kelly at even money without a minimum bet under a cap and a tick, in ticks."""
+
+    def __init__(self, game: Game, form: CompiledForm, paths: int) -> None:
+        self.game, self.form = game, form
+        self.rules = rules_vector(game)
+        self.table = _seen_table(game)
+        self.limits = _limits(self.rules.tobytes(), self.table.shape[0])
+        self.fractions = np.zeros((TILE_ROUNDS, game.rounds + 1))
+        self.ticks = np.zeros(paths, dtype=np.int64)
+        self.heads = np.zeros(paths, dtype=np.int64)
+        self.peak = np.zeros(paths)
+        self.low = np.ones((2, paths))
+        self.played = np.zeros(paths, dtype=np.int64)
+
+    @staticmethod
+    def fits(game: Game, form: CompiledForm) -> bool:
+        return (_BayesPlayer.fits(game, form) and game.odds == 1.0 and game.min_bet == 0
+                and game.cap / game.tick + 2 <= MAX_SEEN_TICKS)
+
+    def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
+        first, groups, width = span
+        bayes.coin_bayes_ticks_tile(
+            tile, groups, width, first, self.game.start, self.form.params, self.rules,
+            self.fractions, self.table, self.limits, self.ticks, self.peak, self.low,
+            self.played, self.heads, *band,
+        )
+
+    def capped(self) -> np.ndarray:
+        return self.ticks >= self.limits[1]
+
+
 class _ScalePlayer(_RulesPlayer):
     """A constant fraction under a cap or floor, without a tick or minimum bet: a multiply."""
 
@@ -344,7 +399,8 @@ def _constant_multipliers(game: Game, form: CompiledForm | float) -> np.ndarray:
     return 1.0 - form.params.sum() + form.params * game.decimal_odds
 
 
-Player = _RulesPlayer | _TablePlayer | _OptimalPlayer | _ScalePlayer | _FreePlayer
+Player = (_RulesPlayer | _TablePlayer | _OptimalPlayer | _BayesTicksPlayer | _BayesPlayer
+          | _ScalePlayer | _FreePlayer)
 
 
 def players_for(game: Game, strategies: Sequence[Strategy], paths: int,
@@ -363,7 +419,8 @@ def players_for(game: Game, strategies: Sequence[Strategy], paths: int,
 
 
 def _rules_player(game: Game, form: CompiledForm) -> type:
-    for player in (_TablePlayer, _OptimalPlayer, _ScalePlayer):
+    for player in (_TablePlayer, _OptimalPlayer, _BayesTicksPlayer, _BayesPlayer,
+                   _ScalePlayer):
         if player.fits(game, form):
             return player
     return _RulesPlayer
