@@ -495,7 +495,7 @@ def warm_up() -> None:
     """
     from sim.games import HAGHANI_DEWEY, RaceGame
     from sim.optimal import OptimalStrategy
-    from sim.strategies import BayesKelly, Kelly
+    from sim.strategies import BayesKelly, Kelly, Martingale
 
     generator = np.random.Generator(np.random.PCG64(0))
     CompiledDraws([generator], (1 << 31,), 2)(np.empty((1, 2, 2), dtype=np.uint8))
@@ -504,7 +504,9 @@ def warm_up() -> None:
     capped_race = RaceGame(probs=(0.5, 0.5), odds=(2.0, 2.0), rounds=2, cap=200.0, tick=0.01)
     for game, strategy in (
         (HAGHANI_DEWEY, Kelly()),  # the transition table
-        (HAGHANI_DEWEY, BayesKelly()),  # coin rules in money
+        (HAGHANI_DEWEY, BayesKelly()),  # Bayes in whole ticks
+        (CoinGame(odds=2.0, cap=100.0, tick=0.01, rounds=2), BayesKelly()),  # Bayes in money
+        (HAGHANI_DEWEY, Martingale()),  # coin rules in money
         (CoinGame(start=1.0, cap=2.0, tick=0.5, rounds=2), OptimalStrategy()),  # k +- stake
         (CoinGame(cap=1000.0, rounds=2), Kelly()),  # a constant multiplier
         (CoinGame(rounds=2), BayesKelly()),  # frictionless coin
