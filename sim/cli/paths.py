@@ -94,10 +94,9 @@ def _check_band_work(game: CoinGame, strategies, paths_count: int, force: bool) 
 
     work = band_work(game, strategies, paths_count)
     if not force and work > MAX_ROUND_WORK:
-        raise ValueError(
-            _("the fan chart's bands are {work} path-rounds, above the work limit of {limit}; "
-              "use fewer paths or rounds, or add --force").format(
-                work=f"{work:.3g}", limit=f"{MAX_ROUND_WORK:.3g}"))
+        raise ValueError(  # not yet in the catalogues (tools/catalog.py extract)
+            f"the fan chart's bands are {work:.3g} path-rounds, above the work limit of "
+            f"{MAX_ROUND_WORK:.3g}; use fewer paths or rounds, or add --force")
 
 
 def run(ctx: RunContext, args: argparse.Namespace) -> int:
