@@ -26,7 +26,8 @@ from sim.engine.draws import (
 )
 from sim.engine.runners import AdaptiveRunner, ConstantRunner, log_multipliers, terminal_log_wealth
 from sim.games import Game
-from sim.jit.dispatch import BlockDraws, play_chunk
+from sim.jit.dispatch import play_chunk
+from sim.jit.layout import BlockDraws
 from sim.policy import Strategy
 
 _PACK_BITS = np.uint64(0x0102040810204080)  # byte k of a word -> bit k of the top byte

@@ -133,8 +133,10 @@ def _bayes_start(tile, start, f, rules, capped_row, ticks, peak, low, played, he
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _bayes_banded(tile, j, begin, width, first_round, rules, fractions, seen_table, limits,
-                  ticks, peak, low, played, heads, hist, band_low, band_scale, band_paths):
-    """Group ``j`` of a tile round by round, counting each round's ln W into the bands."""
+                  ticks, peak, low, played, heads, hist, band_low, band_scale, band_paths,
+                  first_path):
+    """Group ``j`` of a tile round by round for paths from ``first_path`` on, counting each
+    round's ln W into the bands if there are any."""
     r = rules_tuple(rules)
     ruined, capped = limits[0], limits[1]
     capped_row = seen_table.shape[0]
@@ -143,7 +145,7 @@ def _bayes_banded(tile, j, begin, width, first_round, rules, fractions, seen_tab
     for offset in range(begin, width):
         row = j * width + offset
         t = first_round + row
-        for i in range(paths):
+        for i in range(first_path, paths):
             k, outcome = ticks[i], tile[j, i, offset]
             f = fractions[row, heads[i]]
             q, clear = _bayes_ticks(r, f, k, outcome, ruined, capped)
@@ -153,7 +155,7 @@ def _bayes_banded(tile, j, begin, width, first_round, rules, fractions, seen_tab
                 q, k, played[i], peak[i], low[0, i], low[1, i], ruined, capped)
             ticks[i] = q
             heads[i] += outcome == 0
-            if i < band_paths:
+            if hist.shape[0] > 0 and i < band_paths:
                 wealth = r[CAP] if q >= capped else q * r[TICK]
                 hist[t + 1, _bin_of(math.log(wealth), band_low[t + 1],
                                     band_scale[t + 1], bins)] += 1
@@ -169,7 +171,8 @@ def coin_bayes_ticks_tile(tile, groups, width, first_round, start, params, rules
     bankroll of k ticks moves to k +- s (:func:`_bayes_ticks`), a capped one to the row
     ``seen_table.shape[0]``, and the tallies are :func:`sim.jit.lookups.coin_table_tile`'s:
     played while ruined < k < capped (``limits``), peak and lowest share num / den in ticks.
-    Four paths at a time without bands (their state in registers), round by round with them.
+    Four paths at a time without bands (their state in registers), round by round with them
+    (and for the last paths past a multiple of 4).
     """
     r = rules_tuple(rules)
     bayes_rows(first_round, groups * width, params, rules, fractions)
@@ -182,12 +185,12 @@ def coin_bayes_ticks_tile(tile, groups, width, first_round, start, params, rules
                      heads, hist, band_low, band_scale, band_paths)
     for j in range(groups):
         begin = 1 if first_round == 0 and j == 0 else 0
-        if banded:
+        lanes = 0 if banded else paths - paths % 4  # the rest one by one, round by round
+        if lanes < paths:
             _bayes_banded(tile, j, begin, width, first_round, rules, fractions, seen_table,
                           limits, ticks, peak, low, played, heads, hist, band_low, band_scale,
-                          band_paths)
-            continue
-        for i in range(0, paths, 4):
+                          band_paths, lanes)
+        for i in range(0, lanes, 4):
             k0, k1, k2, k3 = ticks[i], ticks[i + 1], ticks[i + 2], ticks[i + 3]
             h0, h1, h2, h3 = heads[i], heads[i + 1], heads[i + 2], heads[i + 3]
             p0, p1, p2, p3 = played[i], played[i + 1], played[i + 2], played[i + 3]

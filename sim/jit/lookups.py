@@ -107,7 +107,7 @@ def coin_table_tile(tile, groups, width, first_round, kind, params, rules, table
     ticks: ``peak`` is the running peak and the lowest share of it so far is
     ``low[0] / low[1]``. Without bands the paths go four at a time, each through the whole
     tile with its state in registers (four independent look-up chains in flight); with bands
-    round by round, to count each round's paths. ``paths`` is a multiple of 4.
+    round by round, to count each round's paths (and the last paths past a multiple of 4).
     """
     r = rules_tuple(rules)
     tick, inv_tick = r[TICK], r[INV_TICK]
@@ -130,21 +130,21 @@ def coin_table_tile(tile, groups, width, first_round, kind, params, rules, table
                 hist[1, _bin_of(math.log(wealth), band_low[1], band_scale[1], bins)] += 1
     for j in range(groups):
         begin = 1 if first_round == 0 and j == 0 else 0
-        if banded:
+        lanes = 0 if banded else paths - paths % 4  # the rest one by one, round by round
+        if lanes < paths:
             for offset in range(begin, width):
                 t = first_round + j * width + offset
-                for i in range(paths):
+                for i in range(lanes, paths):
                     k = ticks[i]
                     q = table[k, tile[j, i, offset]]
                     played[i], peak[i], low[0, i], low[1, i] = _after_lookup(
                         q, k, played[i], peak[i], low[0, i], low[1, i], ruined, capped)
                     ticks[i] = q
-                    if i < band_paths:
+                    if banded and i < band_paths:
                         wealth = r[CAP] if q == capped_row else q * tick
                         hist[t + 1, _bin_of(math.log(wealth), band_low[t + 1],
                                             band_scale[t + 1], bins)] += 1
-            continue
-        for i in range(0, paths, 4):
+        for i in range(0, lanes, 4):
             k0, k1, k2, k3 = ticks[i], ticks[i + 1], ticks[i + 2], ticks[i + 3]
             p0, p1, p2, p3 = played[i], played[i + 1], played[i + 2], played[i + 3]
             t0, t1, t2, t3 = peak[i], peak[i + 1], peak[i + 2], peak[i + 3]
@@ -227,22 +227,22 @@ def coin_optimal_tile(tile, groups, width, first_round, rules, optimal, limits,
     paths = tile.shape[1]
     rounds = int(r[ROUNDS])
     for j in range(groups):
-        if banded:
+        lanes = 0 if banded else paths - paths % 4  # the rest one by one, round by round
+        if lanes < paths:
             for offset in range(width):
                 t = first_round + j * width + offset
                 stakes = optimal[rounds - t]
-                for i in range(paths):
+                for i in range(lanes, paths):
                     k = ticks[i]
                     q = _optimal_step(stakes, k, tile[j, i, offset], ruined, capped)
                     played[i], peak[i], low[0, i], low[1, i] = _after_lookup(
                         q, k, played[i], peak[i], low[0, i], low[1, i], ruined, capped)
                     ticks[i] = q
-                    if i < band_paths:
+                    if banded and i < band_paths:
                         wealth = r[CAP] if q >= capped else q * tick
                         hist[t + 1, _bin_of(math.log(wealth), band_low[t + 1],
                                             band_scale[t + 1], bins)] += 1
-            continue
-        for i in range(0, paths, 4):
+        for i in range(0, lanes, 4):
             k0, k1, k2, k3 = ticks[i], ticks[i + 1], ticks[i + 2], ticks[i + 3]
             p0, p1, p2, p3 = played[i], played[i + 1], played[i + 2], played[i + 3]
             t0, t1, t2, t3 = peak[i], peak[i + 1], peak[i + 2], peak[i + 3]
