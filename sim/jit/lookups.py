@@ -19,11 +19,9 @@ from sim.jit.kernels import (
     _close_whole,
     _coin_fraction,
     _coin_settle,
-    _drawdown,
     rules_tuple,
 )
 from sim.jit.layout import (
-    BLOCK,
     CAP,
     CAPPED,
     FLOOR,
@@ -167,36 +165,70 @@ def coin_table_tile(tile, groups, width, first_round, kind, params, rules, table
             low[1, i], low[1, i + 1], low[1, i + 2], low[1, i + 3] = d0, d1, d2, d3
 
 
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _scale_step(multiplier, wealth, state, played, top, num, den, cap, floor):
+    """One round of a constant fraction in continuous money: the multiply, the cap and ruin
+    as selects (a stopped path keeps its wealth), then the tallies of :func:`_after_lookup`
+    in money."""
+    alive = state == PLAYING
+    new = wealth * multiplier
+    capped = alive & (new >= cap)
+    ruined = alive & (not capped) & ((new <= floor) | (new <= 0))
+    wealth = cap if capped else (new if alive else wealth)
+    state = CAPPED if capped else (RUINED if ruined else state)
+    played += alive
+    top = max(top, wealth)
+    lower = wealth * den < num * top
+    return wealth, state, played, top, wealth if lower else num, top if lower else den
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def coin_scale_tile(tile, groups, width, first_round, multipliers, rules,
-                    money, peak, ratio, played, status,
+                    money, status, played, peak, low,
                     hist, band_low, band_scale, band_paths):
     """A constant fraction with a cap or floor but no tick and no minimum bet: each round
     multiplies the bankroll by ``multipliers[outcome]`` (numpy: w + b f w or w - f w; the two
-    differ by an ulp, within the bound of the money kernels). ``played`` is written when a path
-    stops."""
+    differ by an ulp, within the bound of the money kernels). The lowest share of the peak is
+    low[0] / low[1]. Four paths at a time through the tile without bands, as
+    :func:`coin_table_tile`."""
     r = rules_tuple(rules)
     cap, floor = r[CAP], r[FLOOR]
     banded = hist.shape[0] > 0
     bins = hist.shape[1] - 2
     paths = tile.shape[1]
-    for first in range(0, paths, BLOCK):
-        last = min(first + BLOCK, paths)
-        for j in range(groups):
+    for j in range(groups):
+        lanes = 0 if banded else paths - paths % 4  # the rest one by one, round by round
+        if lanes < paths:
             for offset in range(width):
                 t = first_round + j * width + offset
-                for i in range(first, last):
-                    if status[i] == PLAYING:
-                        wealth = money[i] * multipliers[tile[j, i, offset]]
-                        if wealth >= cap:
-                            wealth, status[i], played[i] = cap, CAPPED, t + 1
-                        elif wealth <= floor or wealth <= 0:
-                            status[i], played[i] = RUINED, t + 1
-                        money[i] = wealth
-                        peak[i], ratio[i] = _drawdown(peak[i], ratio[i], wealth)
+                for i in range(lanes, paths):
+                    (money[i], status[i], played[i], peak[i], low[0, i],
+                     low[1, i]) = _scale_step(multipliers[tile[j, i, offset]], money[i],
+                                              status[i], played[i], peak[i], low[0, i],
+                                              low[1, i], cap, floor)
                     if banded and i < band_paths:
                         hist[t + 1, _bin_of(math.log(money[i]), band_low[t + 1],
                                             band_scale[t + 1], bins)] += 1
+        for i in range(0, lanes, 4):
+            w0, w1, w2, w3 = money[i], money[i + 1], money[i + 2], money[i + 3]
+            s0, s1, s2, s3 = status[i], status[i + 1], status[i + 2], status[i + 3]
+            p0, p1, p2, p3 = played[i], played[i + 1], played[i + 2], played[i + 3]
+            t0, t1, t2, t3 = peak[i], peak[i + 1], peak[i + 2], peak[i + 3]
+            n0, n1, n2, n3 = low[0, i], low[0, i + 1], low[0, i + 2], low[0, i + 3]
+            d0, d1, d2, d3 = low[1, i], low[1, i + 1], low[1, i + 2], low[1, i + 3]
+            for offset in range(width):
+                m0, m1 = multipliers[tile[j, i, offset]], multipliers[tile[j, i + 1, offset]]
+                m2, m3 = multipliers[tile[j, i + 2, offset]], multipliers[tile[j, i + 3, offset]]
+                w0, s0, p0, t0, n0, d0 = _scale_step(m0, w0, s0, p0, t0, n0, d0, cap, floor)
+                w1, s1, p1, t1, n1, d1 = _scale_step(m1, w1, s1, p1, t1, n1, d1, cap, floor)
+                w2, s2, p2, t2, n2, d2 = _scale_step(m2, w2, s2, p2, t2, n2, d2, cap, floor)
+                w3, s3, p3, t3, n3, d3 = _scale_step(m3, w3, s3, p3, t3, n3, d3, cap, floor)
+            money[i], money[i + 1], money[i + 2], money[i + 3] = w0, w1, w2, w3
+            status[i], status[i + 1], status[i + 2], status[i + 3] = s0, s1, s2, s3
+            played[i], played[i + 1], played[i + 2], played[i + 3] = p0, p1, p2, p3
+            peak[i], peak[i + 1], peak[i + 2], peak[i + 3] = t0, t1, t2, t3
+            low[0, i], low[0, i + 1], low[0, i + 2], low[0, i + 3] = n0, n1, n2, n3
+            low[1, i], low[1, i + 1], low[1, i + 2], low[1, i + 3] = d0, d1, d2, d3
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")

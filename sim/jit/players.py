@@ -287,6 +287,7 @@ class _ScalePlayer(_RulesPlayer):
         if fraction < 0 and not game.allow_tails:
             fraction = 0.0
         self.multipliers = _constant_multipliers(game, fraction)
+        self.low = np.ones((2, paths))  # the lowest share of the peak: low[0] / low[1]
 
     @staticmethod
     def fits(game: Game, form: CompiledForm) -> bool:
@@ -298,12 +299,12 @@ class _ScalePlayer(_RulesPlayer):
     def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
         first, groups, width = span
         lookups.coin_scale_tile(
-            tile, groups, width, first, self.multipliers, self.rules, self.money, self.peak,
-            self.ratio, self.played, self.status, *band,
+            tile, groups, width, first, self.multipliers, self.rules, self.money, self.status,
+            self.played, self.peak, self.low, *band,
         )
 
     def finish(self) -> dict[str, np.ndarray]:
-        self.played = np.where(self.status == layout.PLAYING, self.game.rounds, self.played)
+        self.ratio = self.low[0] / self.low[1]
         return _RulesPlayer.finish(self)
 
 
