@@ -130,6 +130,11 @@ def warm_up() -> None:
 
     generator = np.random.Generator(np.random.PCG64(0))
     CompiledDraws([generator], (1 << 31,), 2)(np.empty((1, 2, 2), dtype=np.uint8))
+    from sim.jit.heads import heads_histogram_tile  # the fan chart's heads counts
+
+    counts = np.zeros(3, dtype=np.int64)
+    heads_histogram_tile(np.zeros((1, 2, 2), dtype=np.uint8), 1, 2, 0, counts[:2], counts,
+                         np.ones(3, dtype=np.int64), np.zeros((3, 4), dtype=np.int64), 2)
     spans = [(0, 1, 2)]
     race = RaceGame(probs=(0.5, 0.5), odds=(2.0, 2.0), rounds=2)
     capped_race = RaceGame(probs=(0.5, 0.5), odds=(2.0, 2.0), rounds=2, cap=200.0, tick=0.01)
