@@ -15,6 +15,7 @@ fixed amounts, martingale, Bayes-Kelly and optimal play, on coins and races.
   :mod:`sim.jit.runner` plays a whole chunk (:func:`~sim.jit.runner.play_chunk`) and compiles or
   loads every kernel ahead of use (:func:`~sim.jit.runner.warm_up`).
 
-Nothing here imports :mod:`sim.engine`: the engine hands the chunk's draw function in, so the
+Nothing here imports :mod:`sim.engine`: the engine hands in the chunk's generators and thresholds
+(:class:`~sim.jit.layout.BlockDraws`) or a draw function, so the
 dependency runs one way (engine -> jit).
 """
