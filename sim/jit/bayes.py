@@ -25,7 +25,7 @@ from sim.jit.kernels import (
     rules_tuple,
 )
 from sim.jit.layout import BAYES, BLOCK, CAP, CAPPED, INV_TICK, PLAYING, START_SEEN, TICK
-from sim.jit.lookups import _after_lookup
+from sim.jit.lookups import _after_lookup, _all_stopped
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -192,6 +192,8 @@ def coin_bayes_ticks_tile(tile, groups, width, first_round, start, params, rules
                           band_paths, lanes)
         for i in range(0, lanes, 4):
             k0, k1, k2, k3 = ticks[i], ticks[i + 1], ticks[i + 2], ticks[i + 3]
+            if _all_stopped(k0, k1, k2, k3, ruined, capped):
+                continue  # stopped paths: their heads no longer matter
             h0, h1, h2, h3 = heads[i], heads[i + 1], heads[i + 2], heads[i + 3]
             p0, p1, p2, p3 = played[i], played[i + 1], played[i + 2], played[i + 3]
             t0, t1, t2, t3 = peak[i], peak[i + 1], peak[i + 2], peak[i + 3]

@@ -83,6 +83,13 @@ def coin_transition_table(kind, params, rules, seen_table, table, limits):
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _all_stopped(k0, k1, k2, k3, ruined, capped):
+    """True when none of four bankrolls is still in play (ruined < k < capped)."""
+    return not ((ruined < k0 < capped) or (ruined < k1 < capped) or (ruined < k2 < capped)
+                or (ruined < k3 < capped))
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _after_lookup(k, before, played, top, num, den, ruined, capped):
     """A path's tallies after a round that took it from ``before`` to ``k`` ticks: the round
     counts while ``before`` lies strictly between the limits; the running peak; the lowest
@@ -144,6 +151,8 @@ def coin_table_tile(tile, groups, width, first_round, kind, params, rules, table
                                             band_scale[t + 1], bins)] += 1
         for i in range(0, lanes, 4):
             k0, k1, k2, k3 = ticks[i], ticks[i + 1], ticks[i + 2], ticks[i + 3]
+            if _all_stopped(k0, k1, k2, k3, ruined, capped):
+                continue  # a stopped path's round changes nothing
             p0, p1, p2, p3 = played[i], played[i + 1], played[i + 2], played[i + 3]
             t0, t1, t2, t3 = peak[i], peak[i + 1], peak[i + 2], peak[i + 3]
             n0, n1, n2, n3 = low[0, i], low[0, i + 1], low[0, i + 2], low[0, i + 3]
@@ -210,8 +219,10 @@ def coin_scale_tile(tile, groups, width, first_round, multipliers, rules,
                         hist[t + 1, _bin_of(math.log(money[i]), band_low[t + 1],
                                             band_scale[t + 1], bins)] += 1
         for i in range(0, lanes, 4):
-            w0, w1, w2, w3 = money[i], money[i + 1], money[i + 2], money[i + 3]
             s0, s1, s2, s3 = status[i], status[i + 1], status[i + 2], status[i + 3]
+            if s0 != PLAYING and s1 != PLAYING and s2 != PLAYING and s3 != PLAYING:
+                continue  # a stopped path's round changes nothing
+            w0, w1, w2, w3 = money[i], money[i + 1], money[i + 2], money[i + 3]
             p0, p1, p2, p3 = played[i], played[i + 1], played[i + 2], played[i + 3]
             t0, t1, t2, t3 = peak[i], peak[i + 1], peak[i + 2], peak[i + 3]
             n0, n1, n2, n3 = low[0, i], low[0, i + 1], low[0, i + 2], low[0, i + 3]
@@ -276,6 +287,8 @@ def coin_optimal_tile(tile, groups, width, first_round, rules, optimal, limits,
                                             band_scale[t + 1], bins)] += 1
         for i in range(0, lanes, 4):
             k0, k1, k2, k3 = ticks[i], ticks[i + 1], ticks[i + 2], ticks[i + 3]
+            if _all_stopped(k0, k1, k2, k3, ruined, capped):
+                continue  # a stopped path's round changes nothing
             p0, p1, p2, p3 = played[i], played[i + 1], played[i + 2], played[i + 3]
             t0, t1, t2, t3 = peak[i], peak[i + 1], peak[i + 2], peak[i + 3]
             n0, n1, n2, n3 = low[0, i], low[0, i + 1], low[0, i + 2], low[0, i + 3]
