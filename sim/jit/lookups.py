@@ -191,6 +191,46 @@ def _scale_step(multiplier, wealth, state, played, top, num, den, cap, floor):
     return wealth, state, played, top, wealth if lower else num, top if lower else den
 
 
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _scale_free(multiplier, wealth, top, num, den, lowest):
+    """A round of :func:`_scale_step` for a path that neither caps nor busts in it."""
+    wealth = wealth * multiplier
+    top = max(top, wealth)
+    lower = wealth * den < num * top
+    return wealth, top, wealth if lower else num, top if lower else den, min(lowest, wealth)
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _scale_free_group(tile, j, i, width, multipliers, money, played, peak, low, cap, floor):
+    """Play group ``j`` of four paths in play from path ``i`` without the cap and ruin tests,
+    and keep it (True) if no path reached the cap or ruin in it, else leave the state as it
+    was (False; the caller plays the group with the tests). The same multiplies in the same
+    order, so a kept group is exactly what :func:`_scale_step` computes."""
+    w0, w1, w2, w3 = money[i], money[i + 1], money[i + 2], money[i + 3]
+    t0, t1, t2, t3 = peak[i], peak[i + 1], peak[i + 2], peak[i + 3]
+    n0, n1, n2, n3 = low[0, i], low[0, i + 1], low[0, i + 2], low[0, i + 3]
+    d0, d1, d2, d3 = low[1, i], low[1, i + 1], low[1, i + 2], low[1, i + 3]
+    b0, b1, b2, b3 = w0, w1, w2, w3
+    for offset in range(width):
+        m0, m1 = multipliers[tile[j, i, offset]], multipliers[tile[j, i + 1, offset]]
+        m2, m3 = multipliers[tile[j, i + 2, offset]], multipliers[tile[j, i + 3, offset]]
+        w0, t0, n0, d0, b0 = _scale_free(m0, w0, t0, n0, d0, b0)
+        w1, t1, n1, d1, b1 = _scale_free(m1, w1, t1, n1, d1, b1)
+        w2, t2, n2, d2, b2 = _scale_free(m2, w2, t2, n2, d2, b2)
+        w3, t3, n3, d3, b3 = _scale_free(m3, w3, t3, n3, d3, b3)
+    highest = max(max(t0, t1), max(t2, t3))
+    lowest = min(min(b0, b1), min(b2, b3))
+    if not (highest < cap and lowest > floor and lowest > 0):
+        return False
+    money[i], money[i + 1], money[i + 2], money[i + 3] = w0, w1, w2, w3
+    peak[i], peak[i + 1], peak[i + 2], peak[i + 3] = t0, t1, t2, t3
+    low[0, i], low[0, i + 1], low[0, i + 2], low[0, i + 3] = n0, n1, n2, n3
+    low[1, i], low[1, i + 1], low[1, i + 2], low[1, i + 3] = d0, d1, d2, d3
+    for x in range(4):
+        played[i + x] += width
+    return True
+
+
 @njit(cache=True, nogil=True, error_model="numpy")
 def coin_scale_tile(tile, groups, width, first_round, multipliers, rules,
                     money, status, played, peak, low,
@@ -222,6 +262,10 @@ def coin_scale_tile(tile, groups, width, first_round, multipliers, rules,
             s0, s1, s2, s3 = status[i], status[i + 1], status[i + 2], status[i + 3]
             if s0 != PLAYING and s1 != PLAYING and s2 != PLAYING and s3 != PLAYING:
                 continue  # a stopped path's round changes nothing
+            if s0 == PLAYING and s1 == PLAYING and s2 == PLAYING and s3 == PLAYING:
+                if _scale_free_group(tile, j, i, width, multipliers, money, played, peak, low,
+                                     cap, floor):
+                    continue  # nobody reached the cap or ruin: the group as played is right
             w0, w1, w2, w3 = money[i], money[i + 1], money[i + 2], money[i + 3]
             p0, p1, p2, p3 = played[i], played[i + 1], played[i + 2], played[i + 3]
             t0, t1, t2, t3 = peak[i], peak[i + 1], peak[i + 2], peak[i + 3]

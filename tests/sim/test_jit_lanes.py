@@ -11,6 +11,7 @@ GAMES = {
     "haghani-dewey": HAGHANI_DEWEY,
     "heads only, floor": CoinGame(p=0.6, start=10, cap=20, tick=0.05, floor=1, rounds=120,
                                   allow_tails=False),
+    "cap and floor, no tick": CoinGame(p=0.6, start=10, cap=40, floor=2, rounds=120),
 }
 
 
@@ -18,6 +19,8 @@ GAMES = {
 @pytest.mark.parametrize("spec", ["kelly", "fixed:0.4", "optimal", "bayes", "amount:3"])
 def test_a_path_past_a_multiple_of_four_plays_as_in_a_lane(name, spec):
     game = GAMES[name]
+    if spec == "optimal" and game.tick == 0:
+        pytest.skip("optimal play is solved in whole ticks")
     rng = np.random.default_rng(5)
     draws = (rng.random((game.rounds, 12)) >= 0.6).astype(np.uint8)  # (round, path)
 
@@ -38,3 +41,25 @@ def test_a_path_past_a_multiple_of_four_plays_as_in_a_lane(name, spec):
                                     spans)
     for key, value in results[7].items():
         np.testing.assert_array_equal(value, results[12][key][:, :7])
+
+
+def test_continuous_money_that_stops_mid_group_agrees_with_numpy():
+    import sim.engine.kernels as engine_kernels
+    from sim.engine import simulate
+
+    game = GAMES["cap and floor, no tick"]
+    runs = []
+    for jit in (True, False):
+        engine_kernels.JIT = jit
+        try:
+            runs.append(simulate(game, ["kelly", "fixed:0.4", "kelly:0.5"], 2048, seed=3,
+                                 method="paths"))
+        finally:
+            engine_kernels.JIT = True
+    compiled, reference = runs
+    assert reference.capped.any() and reference.ruined.any()
+    np.testing.assert_allclose(np.exp(compiled.log_wealth), np.exp(reference.log_wealth),
+                               rtol=1e-12)
+    for key in ("capped", "ruined", "rounds_played"):
+        np.testing.assert_array_equal(getattr(compiled, key), getattr(reference, key))
+    np.testing.assert_allclose(compiled.max_drawdown, reference.max_drawdown, atol=1e-12)
