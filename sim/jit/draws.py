@@ -62,26 +62,28 @@ def pcg_states(generators: Sequence[np.random.Generator]) -> np.ndarray:
 
 
 @intrinsic
-def _mulhi(typingctx, a, b):
-    """The high 64 bits of the 128-bit product of two uint64."""
-    sig = types.uint64(types.uint64, types.uint64)
+def _mul_add(typingctx, hi, lo, m_hi, m_lo, c_hi, c_lo):
+    """(hi, lo) x (m_hi, m_lo) + (c_hi, c_lo) mod 2^128, as one LLVM i128 multiply-add (three
+    64-bit multiplies)."""
+    sig = types.UniTuple(types.uint64, 2)(types.uint64, types.uint64, types.uint64,
+                                          types.uint64, types.uint64, types.uint64)
 
     def codegen(context, builder, signature, args):
         wide = ir.IntType(128)
-        product = builder.mul(builder.zext(args[0], wide), builder.zext(args[1], wide))
-        return builder.trunc(builder.lshr(product, ir.Constant(wide, 64)), ir.IntType(64))
+        narrow = ir.IntType(64)
+        shift = ir.Constant(wide, 64)
+
+        def join(high, low):
+            return builder.or_(builder.shl(builder.zext(high, wide), shift),
+                               builder.zext(low, wide))
+
+        value = builder.add(builder.mul(join(args[0], args[1]), join(args[2], args[3])),
+                            join(args[4], args[5]))
+        high = builder.trunc(builder.lshr(value, shift), narrow)
+        return context.make_tuple(builder, signature.return_type,
+                                  (high, builder.trunc(value, narrow)))
 
     return sig, codegen
-
-
-@njit(cache=True, nogil=True, inline="always")
-def _mul_add(hi, lo, m_hi, m_lo, c_hi, c_lo):
-    """(hi, lo) x (m_hi, m_lo) + (c_hi, c_lo) mod 2^128."""
-    low = lo * m_lo
-    high = _mulhi(lo, m_lo) + lo * m_hi + hi * m_lo
-    new_lo = low + c_lo
-    carry = np.uint64(1) if new_lo < low else np.uint64(0)
-    return high + c_hi + carry, new_lo
 
 
 @njit(cache=True, nogil=True, inline="always")
