@@ -43,6 +43,7 @@ from sim.cli.options import (
 from sim.engine import check_seed
 from sim.i18n import N_, set_language, system_language
 from sim.i18n import gettext as _
+from sim.jit.dispatch import warm_up_in_background
 
 CAPTION = N_("Kelly — the betting game that teaches cross-entropy")
 FPS = 60
@@ -151,6 +152,7 @@ class App:
         self.stack: list = []
         self.frame = 0
         self.running = True
+        warm_up_in_background(compile_elsewhere=not headless)  # kernels ready off the frames
 
     # -- properties -----------------------------------------------------------------------------
 
