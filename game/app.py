@@ -32,14 +32,8 @@ from game.ui import layout
 from game.ui.coin import coin_icon
 from game.ui.style import apply_look, font
 from sim import files
-from sim.cli.options import (
-    HEADLESS_FRAMES,
-    MIN_WINDOW,
-    WINDOW_SIZE,
-    Formatter,
-    Parser,
-    add_play_options,
-)
+from sim.cli.options import Formatter, Parser
+from sim.cli.play_options import HEADLESS_FRAMES, MIN_WINDOW, WINDOW_SIZE, add_play_options
 from sim.engine import check_seed
 from sim.i18n import N_, set_language, system_language
 from sim.i18n import gettext as _
