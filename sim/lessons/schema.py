@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.files import excerpt
-from sim.games import CoinGame
+from sim.games import CoinGame, is_number, is_whole_number
 from sim.strategies import parse_strategy
 from sim.text_template import Template, compile_template
 
@@ -267,7 +267,7 @@ def _check_template(key: str, text: str, wanted: set[str], where: str) -> Templa
 
 
 def _number(key: str, value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if not is_number(value):
         raise ValueError(f"{where}: {key} = {excerpt(value)} is not a number")
     number = float(value)
     if not math.isfinite(number):
@@ -276,7 +276,7 @@ def _number(key: str, value: Any, where: str) -> float:
 
 
 def _whole(key: str, value: Any, where: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not is_whole_number(value):
         raise ValueError(f"{where}: {key} = {excerpt(value)} is not a whole number")
     if not low <= value <= high:
         raise ValueError(f"{where}: {key} = {excerpt(value)} must be between {low} and {high}")

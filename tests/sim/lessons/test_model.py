@@ -427,3 +427,18 @@ def test_literal_braces_survive():
     lesson = loads_lesson(MINIMAL.replace("H = {H_bits:.3f}", "set {{heads, tails}}: {H_bits:.1f}"))
     step = lesson.steps[0]
     assert step.render_body(compute_step(step).facts()) == "set {heads, tails}: 1.0"
+
+
+def test_parameters_take_numbers_as_sim_games_defines_them():
+    """schema uses sim.games.is_number / is_whole_number: numpy scalars are numbers, a bool
+    is neither a number nor a whole number."""
+    step = default_lesson("en").steps[3]  # growth_curve: p, odds, paths, ...
+    edited = step.with_params(p=np.float64(0.55), paths=np.int64(300))
+    assert edited.params.p == 0.55 and edited.params.paths == 300
+    assert type(edited.params.paths) is int
+    with pytest.raises(ValueError, match=r"p = True is not a number"):
+        step.with_params(p=True)
+    with pytest.raises(ValueError, match=r"paths = False is not a whole number"):
+        step.with_params(paths=False)
+    with pytest.raises(ValueError, match=r"paths = 3\.0 is not a whole number"):
+        step.with_params(paths=3.0)
