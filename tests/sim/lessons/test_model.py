@@ -442,3 +442,24 @@ def test_parameters_take_numbers_as_sim_games_defines_them():
         step.with_params(paths=False)
     with pytest.raises(ValueError, match=r"paths = 3\.0 is not a whole number"):
         step.with_params(paths=3.0)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-TW"])
+def test_a_refused_edit_names_the_step_by_number_and_heading_not_by_id(language):
+    lesson = default_lesson(language)
+    with pytest.raises(ValueError) as refused:
+        lesson.with_params(paths=200_000)
+    message = str(refused.value)
+    first = next(i for i, step in enumerate(lesson.steps) if "paths" in step.keys)
+    assert message.startswith(f"{lesson.steps[first].heading}: paths = 200000 ")
+    assert message.startswith(f"{first + 1}. ")
+    step_id = lesson.steps[first].id
+    assert f"'{step_id}'" not in message and f"({step_id})" not in message
+
+
+def test_a_heading_without_its_number_gets_one_in_messages():
+    lesson = loads_lesson(MINIMAL.replace('heading = "H"', 'heading = "A coin\\nand its flips"'))
+    assert lesson.step_title(0) == "1. A coin and its flips"
+    with pytest.raises(ValueError, match=r"^1\. A coin and its flips: rounds = 0 must be"):
+        lesson.with_params(rounds=0)
+    assert default_lesson("en").step_title(9) == "10. Learning is betting"
