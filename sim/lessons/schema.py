@@ -118,7 +118,7 @@ STEP_FACTS: dict[str, tuple[str, ...]] = {
         "growth_share", "theory_p", "theory_share",
     ),
     "growth_curve": (
-        "p", "peak_share", "peak_growth", "log_odds", "entropy", "paths", "rounds",
+        "p", "odds", "peak_share", "peak_growth", "log_odds", "entropy", "paths", "rounds",
     ),
     "peak_decomposition": (
         "p", "share", "log_odds", "entropy", "divergence", "cross_entropy", "growth",

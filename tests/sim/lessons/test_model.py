@@ -463,3 +463,24 @@ def test_a_heading_without_its_number_gets_one_in_messages():
     with pytest.raises(ValueError, match=r"^1\. A coin and its flips: rounds = 0 must be"):
         lesson.with_params(rounds=0)
     assert default_lesson("en").step_title(9) == "10. Learning is betting"
+
+
+@pytest.mark.parametrize(("language", "even_money", "two_to_one"), [
+    ("en", "even money", "odds of 2 to 1"),
+    ("zh-TW", "一賠一", "1 賠 2"),
+])
+def test_the_text_follows_the_steps_odds(language, even_money, two_to_one):
+    """At odds 2 no step that takes the odds says "at even money" (issue 15); the steps that
+    explain the book quote the odds they draw."""
+    lesson = default_lesson(language).with_params(odds=2.0)
+    for step in lesson.steps:
+        if "odds" not in step.keys:
+            continue
+        text = step.render_body(compute_step(step).facts())
+        assert even_money not in text.lower(), step.id
+        if step.id in ("two_outcomes", "growth_curve"):
+            assert two_to_one in text, step.id
+    growth = next(s for s in lesson.steps if s.id == "growth_curve")
+    result = compute_step(growth)
+    assert result.odds == 2.0
+    assert f"{result.log_odds:.4f} − H(p, a)" in growth.render_body(result.facts())
