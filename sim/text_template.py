@@ -51,8 +51,8 @@ Each lesson step offers the numbers it computed (``STEP_FACTS`` of the lesson mo
   smoothed_train_loss, smoothed_test_loss, smoothed_growth, entropy, divergence, table_brier,
   smoothed_brier, hard_accuracy, smoothed_accuracy
 
-The labels ``step_counter`` and ``round_counter`` take ``number`` and ``total`` (both must
-appear); other labels are plain text.
+The labels ``step_counter``, ``round_counter`` and ``strip_counter`` take ``number`` and
+``total`` (both must appear); other labels are plain text.
 """
 
 from __future__ import annotations

@@ -193,6 +193,7 @@ LABELS: dict[str, str] = {
     "paths": "paths",
     "seed": "seed",
     "round_counter": "Flip {number} of {total}",
+    "strip_counter": "first {number} of {total} flips",
     "race_keys": "A: add   I: import CSV   Space: start/pause   →: one flip   E: export   S: seed",
     "race_empty": "No one is racing yet. Press A to add a student, or I to import a CSV file "
                   "with the columns name,fraction.",
@@ -217,7 +218,8 @@ LABELS: dict[str, str] = {
     "log_wealth_axis": "ln bankroll",
 }
 #: labels that are templates, and the placeholders each must contain
-LABEL_TEMPLATES = {"step_counter": {"number", "total"}, "round_counter": {"number", "total"}}
+LABEL_TEMPLATES = {"step_counter": {"number", "total"}, "round_counter": {"number", "total"},
+                   "strip_counter": {"number", "total"}}
 
 _LESSON_KEYS = {"title", "language", "defaults", "labels", "steps"}
 _STEP_KEYS_ALLOWED = {"id", "heading", "body", "params"}
