@@ -107,8 +107,11 @@ def wealth_window(paths: np.ndarray, start: float) -> tuple[float, float]:
 
 
 def _amount(value: float) -> str:
-    """A bankroll as the chart's axis writes it (1e-47, 3,740, 1e12)."""
-    return f"{value:,.0f}" if 1 <= value < 1e6 else _money(value)
+    """A final bankroll as the step's text writes it (1.5e-46, 0.37, 3,740), and past 10^6 as
+    the axis does (1e12: never "e+")."""
+    if value < 1:
+        return f"{value:.2g}"
+    return f"{value:,.0f}" if value < 1e6 else _money(value)
 
 
 def _exit(axis, rounds: np.ndarray, path: np.ndarray, window, colour: str,
