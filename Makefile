@@ -29,6 +29,7 @@ sim: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/engine.py
+	$(PY) benchmarks/adaptive.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -32,17 +32,12 @@ from game.ui import layout
 from game.ui.coin import coin_icon
 from game.ui.style import apply_look, font
 from sim import files
-from sim.cli.options import (
-    HEADLESS_FRAMES,
-    MIN_WINDOW,
-    WINDOW_SIZE,
-    Formatter,
-    Parser,
-    add_play_options,
-)
+from sim.cli.options import Formatter, Parser
+from sim.cli.play_options import HEADLESS_FRAMES, MIN_WINDOW, WINDOW_SIZE, add_play_options
 from sim.engine import check_seed
 from sim.i18n import N_, set_language, system_language
 from sim.i18n import gettext as _
+from sim.jit.dispatch import warm_up_in_background
 
 CAPTION = N_("Kelly — the betting game that teaches cross-entropy")
 FPS = 60
@@ -151,6 +146,7 @@ class App:
         self.stack: list = []
         self.frame = 0
         self.running = True
+        warm_up_in_background(compile_elsewhere=not headless)  # kernels ready off the frames
 
     # -- properties -----------------------------------------------------------------------------
 

@@ -1,8 +1,10 @@
 """One way to write an amount of money, for every screen, figure and table the program shows.
 
-Amounts below $1,000 are shown to the cent; larger ones in the locale's compact form with three
-significant digits ($51.8K, $51.8M, $1.41B, $1.41T in English; $5.18萬, $14.1億 in Traditional
-Chinese), and from 10^15 on as a power of ten ($1.41×10¹⁵), so no screen ever shows "e+".
+Amounts below $1,000 are shown to the cent (an amount that is not nothing but rounds to no
+cent is "< $0.01", or "> -$0.01" below zero, never "$0.00"); larger ones in the locale's
+compact form with three significant digits ($51.8K, $51.8M, $1.41B, $1.41T in English;
+$5.18萬, $14.1億 in Traditional Chinese), and from 10^15 on as a power of ten ($1.41×10¹⁵),
+so no screen ever shows "e+".
 Babel supplies the locale's digits, separators and compact units (CLDR data).
 
 Examples
@@ -19,11 +21,14 @@ Examples
 '$5.18萬'
 >>> format_money(20, cents=False)
 '$20'
+>>> format_money(0.004), format_money(-0.004)
+('< $0.01', '> -$0.01')
 """
 
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -37,6 +42,7 @@ SIGNIFICANT_DIGITS = 3
 CENTS_BELOW = 1000.0
 POWER_FROM_EXPONENT = 15  # from $10^15 on, a power of ten
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_CENT = Decimal("0.01")
 
 
 @lru_cache(maxsize=16)
@@ -59,13 +65,19 @@ def _plain_dollar(text: str) -> str:
     return text.replace("US$", "$")
 
 
+def _rounds_to_no_cent(size: float) -> bool:
+    # Babel rounds the decimal text of the float half to even: 0.005 is "$0.00" too
+    return Decimal(str(size)).quantize(_CENT) == 0
+
+
 def format_money(value: float, *, locale: str | None = None, cents: bool = True) -> str:
     """``value`` dollars as short, readable text.
 
     Parameters
     ----------
     value : float
-        The amount; NaN is shown as "—" and infinities as "$∞".
+        The amount; NaN is shown as "—" and infinities as "$∞"; an amount that rounds to no
+        cent but is not zero as "< $0.01" (or "> -$0.01" for a loss that small).
     locale : str, optional
         A language tag ("en", "zh-TW"): digits, separators and compact units follow it;
         default: the current language (:func:`sim.i18n.current_language`).
@@ -89,6 +101,8 @@ def format_money(value: float, *, locale: str | None = None, cents: bool = True)
     '-$2.50'
     >>> format_money(float("inf"))
     '$∞'
+    >>> format_money(0.003, locale="zh-TW")
+    '< $0.01'
     """
     where = money_locale(locale or current_language())
     if math.isnan(value):
@@ -97,6 +111,9 @@ def format_money(value: float, *, locale: str | None = None, cents: bool = True)
     size = abs(value)
     if math.isinf(size):
         return f"{sign}$∞"
+    if 0 < size < 0.01 and _rounds_to_no_cent(size):  # not yet nothing: "< $0.01", not "$0.00"
+        least = _plain_dollar(format_currency(0.01, "USD", locale=where, currency_digits=False))
+        return f"> -{least}" if sign else f"< {least}"
     if round(size, 2) < CENTS_BELOW:
         whole = not cents and size == round(size)
         pattern = "¤#,##0" if whole else "¤#,##0.00"

@@ -38,7 +38,7 @@ Each lesson step offers the numbers it computed (``STEP_FACTS`` of the lesson mo
   mean_multiplier
 * same_flips: p, share, rounds, heads, start, wealth_p, wealth_share, growth_p, growth_share,
   theory_p, theory_share
-* growth_curve: p, peak_share, peak_growth, log_odds, entropy, paths, rounds
+* growth_curve: p, odds, peak_share, peak_growth, log_odds, entropy, paths, rounds
 * peak_decomposition: p, share, log_odds, entropy, divergence, cross_entropy, growth,
   best_growth
 * overbetting: p, kelly_fraction, g_star, double_growth, double_thorp, half_thorp, paths, rounds
@@ -51,8 +51,8 @@ Each lesson step offers the numbers it computed (``STEP_FACTS`` of the lesson mo
   smoothed_train_loss, smoothed_test_loss, smoothed_growth, entropy, divergence, table_brier,
   smoothed_brier, hard_accuracy, smoothed_accuracy
 
-The labels ``step_counter`` and ``round_counter`` take ``number`` and ``total`` (both must
-appear); other labels are plain text.
+The labels ``step_counter``, ``round_counter`` and ``strip_counter`` take ``number`` and
+``total`` (both must appear); other labels are plain text.
 """
 
 from __future__ import annotations

@@ -33,12 +33,11 @@ import pygame
 
 from game.scene import Scene
 from game.scenes.classroom_figures import (
-    DrawnStep,
     DroppingPoint,
     draw_points,
     draw_spinner,
-    draw_step,
     open_lesson,
+    step_job,
 )
 from game.scenes.classroom_ui import (
     ACCENT,
@@ -71,7 +70,7 @@ from sim.lessons.model import (
     default_lesson,
     lesson_folder,
 )
-from sim.lessons.steps import StepResult, compute_step
+from sim.lessons.steps import StepResult
 
 #: seconds between two Monte Carlo points starting to fall, and the length of one fall
 DROP_GAP = 0.35
@@ -187,26 +186,10 @@ class ClassroomScene(Scene):
                 self._jobs.submit(key, self._drawing_job(index))
 
     def _drawing_job(self, index: int):
-        """The background work for step ``index`` at the current size: compute it (unless it
-        is known), post the numbers, then draw the figure."""
-        step = self.lesson.steps[index]
+        """The background work for step ``index`` at the current size (:func:`step_job`)."""
         result_key = self._result_key(index)
-        known = self._results.get(result_key)
-        labels, source = self.lesson.labels, self.lesson.source
-        size = self.figure_rect().size
-        height = self.app.size[1]
-
-        def job(post) -> DrawnStep:
-            try:
-                result = known if known is not None else compute_step(step)
-                post(result_key, result)
-                return draw_step(step, result, labels, size, height)
-            except Exception as error:  # one step's error shows in its panel; the lesson goes on
-                failure = StepFailure(f"{source}: step {index + 1} ({step.id}): {error}")
-                post(result_key, failure)
-                return draw_step(step, failure, labels, size, height)
-
-        return job
+        return step_job(self.lesson, index, self._results.get(result_key), result_key,
+                        self.figure_rect().size, self.app.size[1])
 
     def wait_until_ready(self, timeout: float = 60.0) -> bool:
         """Block until the current step's figure is drawn and the background thread is idle

@@ -25,7 +25,7 @@ from sim.lessons.model import (
     default_lesson,
     load_lesson,
 )
-from sim.lessons.steps import GrowthCurveResult, StepResult
+from sim.lessons.steps import GrowthCurveResult, StepResult, compute_step
 
 #: one matplotlib figure at a time in this process: rc_context changes matplotlib's global
 #: settings, and a screen further down the stack may still be finishing a figure
@@ -81,6 +81,26 @@ def draw_step(step: LessonStep, result: StepResult, labels, size: tuple[int, int
             gc.freeze()
             _settled = True
     return DrawnStep(pixels, drawn, points)
+
+
+def step_job(lesson: Lesson, index: int, known: StepResult | None, result_key,
+             size: tuple[int, int], window_height: int):
+    """The background work for step ``index``: compute it (unless ``known``), post the numbers
+    under ``result_key``, then draw the figure; an error becomes the step's failure panel, so
+    the lesson goes on."""
+    step = lesson.steps[index]
+
+    def job(post) -> DrawnStep:
+        try:
+            result = known if known is not None else compute_step(step)
+            post(result_key, result)
+            return draw_step(step, result, lesson.labels, size, window_height)
+        except Exception as error:  # one step's error shows in its panel; the lesson goes on
+            failure = StepFailure(f"{lesson.source}: step {index + 1} ({step.id}): {error}")
+            post(result_key, failure)
+            return draw_step(step, failure, lesson.labels, size, window_height)
+
+    return job
 
 
 def drop_targets(figure, result: GrowthCurveResult, height: int) -> tuple[DroppingPoint, ...]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import queue
-import re
 import unicodedata
 from collections.abc import Callable, Hashable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -287,12 +286,6 @@ def load_theme(ui) -> None:
     ui.get_theme().load_theme(copy.deepcopy(theme))
 
 
-def teacher_message(error: Exception) -> str:
-    """An error as the teacher should read it: without the lesson's internal step id
-    ("step 'growth_curve': paths = 200000 ..." -> "paths = 200000 ...")."""
-    return re.sub(r"^step '[^']*': ", "", str(error))
-
-
 @dataclass
 class Editor:
     """A one-line editor for a value the teacher types (a number, a name, a file path).
@@ -324,7 +317,7 @@ class Editor:
             try:
                 self.apply(self.text.strip())
             except ValueError as error:
-                self.error = teacher_message(error)
+                self.error = str(error)  # the lesson names the step by its number and title
                 return False
             return True
         if event.key == pygame.K_BACKSPACE:

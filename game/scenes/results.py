@@ -33,7 +33,7 @@ from game.ui.style import (
     text,
     wrapped,
 )
-from sim.cli.options import replay_command
+from sim.cli.play_options import replay_command
 from sim.i18n import N_, format_percent, ngettext
 from sim.i18n import gettext as _
 

@@ -241,12 +241,9 @@ def card(surface: pygame.Surface, rect: pygame.Rect, title: str | None = None) -
 
 def money(value: float, *, cents: bool = True) -> str:
     """A bankroll as the game writes it everywhere: :func:`sim.money.format_money`
-    ("$5.18", "$51.8K", "$1.41×10¹⁵"; ``cents=False`` for axis labels, "$20")."""
-    value = float(value)
+    ("$5.18", "$51.8K", "$1.41×10¹⁵", "< $0.01"; ``cents=False`` for axis labels, "$20")."""
     locale = current_language() or "en"  # the game's language writes its money too
-    if 0 < abs(value) < 0.005:  # not yet nothing: "< $0.01" rather than "$0.00"
-        return ("-" if value < 0 else "") + "< " + format_money(0.01, locale=locale)
-    return format_money(value, locale=locale, cents=cents)
+    return format_money(float(value), locale=locale, cents=cents)
 
 
 def dashed_line(surface, colour, start, end, width: int = 1, dash: int = 6) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from sim.analysis import DEFAULT_PATH_STRATEGIES, RECORD_BUDGET_BYTES, paths
+from sim import analysis
+from sim.analysis import DEFAULT_PATH_STRATEGIES, paths
 from sim.cli.context import RunContext, check_outputs
-from sim.cli.limits import check_work, strategies_text
+from sim.cli.limits import MAX_ROUND_WORK, check_work, strategies_text
 from sim.cli.options import (
     STRATEGY_HELP,
     OnceAction,
@@ -21,6 +22,7 @@ from sim.cli.options import (
     strategy_spec,
 )
 from sim.config import CollectAction
+from sim.engine import simulate
 from sim.games import CoinGame
 from sim.i18n import gettext as _
 from sim.stats import summarize, wealth_paths_long
@@ -33,9 +35,9 @@ DESCRIPTION = (
     "with 95% CI and theory, mean/median wealth and quantiles, P(ruin), P(cap), drawdown, "
     "rounds to the cap). --paths-out writes wealth paths in long form (path, round, strategy, "
     "wealth), the first --paths-out-max paths only. The fan chart shows the median, the "
-    "25-75% and 5-95% bands on a log scale and a few sample paths; its bands use all "
-    f"paths whose trajectories fit in {RECORD_BUDGET_BYTES // 1024**2} MiB of memory "
-    "(the first ones)."
+    "25-75% and 5-95% bands on a log scale and a few sample paths; its bands count every "
+    "path round by round in bounded memory (per-round histograms), except for a strategy "
+    "without a compiled form, whose bands come from the first paths (a few hundred)."
     f"\n\nstrategies: {STRATEGY_HELP}"
 )
 EXAMPLES = (
@@ -71,18 +73,53 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_common(parser)
 
 
+#: recorded paths behind the fan chart's sample lines and its bands' bin edges
+FAN_SAMPLE_PATHS = 256
+FAN_SAMPLE_BYTES = 64 * 1024**2
+
+
+def _sample_size(game: CoinGame, strategies, args: argparse.Namespace) -> int:
+    """Paths to record: the fan chart's sample and the first --paths-out-max, memory bounded."""
+    wanted = max(args.paths_out_max if args.paths_out else 0,
+                 FAN_SAMPLE_PATHS if args.plot else 0)
+    if not wanted:
+        return 0
+    budget = analysis.recordable_paths(game, strategies)
+    if not args.paths_out:
+        budget = min(budget, analysis.recordable_paths(game, strategies, FAN_SAMPLE_BYTES))
+    return min(args.paths, wanted, budget)
+
+
+def _check_band_work(game: CoinGame, strategies, paths_count: int, force: bool) -> None:
+    from sim.bands import band_work  # the compiled kernels load only for a fan chart
+
+    work = band_work(game, strategies, paths_count)
+    if not force and work > MAX_ROUND_WORK:
+        raise ValueError(  # not yet in the catalogues (tools/catalog.py extract)
+            f"the fan chart's bands are {work:.3g} path-rounds, above the work limit of "
+            f"{MAX_ROUND_WORK:.3g}; use fewer paths or rounds, or add --force")
+
+
 def run(ctx: RunContext, args: argparse.Namespace) -> int:
     game = CoinGame(p=args.p, odds=args.odds, start=args.start, cap=args.cap, floor=args.floor,
                     min_bet=args.min_bet, tick=args.tick, rounds=args.rounds,
                     allow_tails=args.allow_tails)
     strategies = [parse_strategy(spec) for spec in args.strategy or DEFAULT_PATH_STRATEGIES]
     check_outputs(args, tables=("out", "paths_out"))
-    record = bool(args.plot or args.paths_out)
-    check_work(game, strategies, args.paths, record=record, force=args.force)
+    sample = _sample_size(game, strategies, args)
+    check_work(game, strategies, args.paths, force=args.force)
+    if sample:
+        check_work(game, strategies, sample, record=True, force=args.force)
+    if args.plot:
+        _check_band_work(game, strategies, args.paths, args.force)
     description = _("paths of {strategies}").format(strategies=strategies_text(len(strategies)))
     with ctx.simulation(description, args.paths) as simulation:
-        result, recorded = paths(game, strategies, args.paths, args.seed, record=record,
-                                 **simulation.options())
+        options = simulation.options()
+        result, _unused = paths(game, strategies, args.paths, args.seed, record=False, **options)
+    recorded = None
+    if sample:  # the first paths, recorded: the same paths as the first of the full run
+        recorded = simulate(game, strategies, sample, args.seed, method="paths",
+                            record_paths=True)
     title = _("Strategies over {rounds} bets, {paths} paths (growth in nats per bet)").format(
         rounds=args.rounds, paths=args.paths)
     ctx.emit_table(summarize(result), args.out, title)
@@ -90,8 +127,12 @@ def run(ctx: RunContext, args: argparse.Namespace) -> int:
         ctx.emit_table(wealth_paths_long(recorded, max_paths=args.paths_out_max),
                        args.paths_out, "")
     if args.plot:
+        from sim.bands import fan_quantiles
         from sim.plots import fan_figure
 
-        figure = fan_figure(recorded, samples=args.samples, total_paths=args.paths)
+        bands = fan_quantiles(game, strategies, args.paths, args.seed, recorded.trajectories,
+                              executor=options["executor"])
+        figure = fan_figure(recorded, samples=args.samples, total_paths=args.paths,
+                            bands=bands, full=result)
         ctx.emit_figure(figure, args.plot)
     return 0

@@ -1,6 +1,6 @@
 """``kelly play``: open the game; the options after ``play`` go to it.
 
-The options are defined in :func:`sim.cli.options.add_play_options`, so ``kelly play --help``
+The options are defined in :func:`sim.cli.play_options.add_play_options`, so ``kelly play --help``
 lists them and a bad value fails before pygame loads; the game parses the same tokens again
 with the same definitions. The only place sim imports the game, lazily, when this subcommand
 runs.
@@ -12,7 +12,8 @@ import argparse
 from collections.abc import Sequence
 
 from sim.cli.context import RunContext
-from sim.cli.options import EXIT_USAGE, add_play_options
+from sim.cli.options import EXIT_USAGE
+from sim.cli.play_options import add_play_options
 from sim.config import read_config
 from sim.files import excerpt, path_excerpt
 from sim.i18n import gettext as _

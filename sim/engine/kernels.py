@@ -27,6 +27,7 @@ from sim.engine.draws import (
 from sim.engine.runners import AdaptiveRunner, ConstantRunner, log_multipliers, terminal_log_wealth
 from sim.games import Game
 from sim.jit.dispatch import play_chunk
+from sim.jit.layout import BlockDraws
 from sim.policy import Strategy
 
 _PACK_BITS = np.uint64(0x0102040810204080)  # byte k of a word -> bit k of the top byte
@@ -78,8 +79,9 @@ def compiled_chunk(chunk: Chunk) -> dict[str, np.ndarray] | None:
     thresholds = outcome_thresholds(chunk.game)
     spans = [(g * GROUP_ROUNDS, groups, width)
              for g, groups, width in group_spans(chunk.game.rounds)]
+    draws = BlockDraws(generators, thresholds, BLOCK_PATHS)  # drawn in compiled code, the same
     return play_chunk(chunk.game, chunk.strategies, chunk.n_blocks * BLOCK_PATHS, chunk.paths,
-                      lambda out: draw_groups(generators, thresholds, out), spans)
+                      draws, spans)
 
 
 class PathsKernel:

@@ -16,6 +16,9 @@ from sim.games import CoinGame, Game, RaceGame
 
 #: a bankroll of more than 2^53 ticks (minimum bets, floors) cannot be changed by their rounding
 EXACT_MONEY = 2.0**53
+#: the most money :func:`settle` holds: a win past the largest float saturates here instead of
+#: overflowing to inf (inf - inf is NaN the first time an all-in bettor then loses)
+LARGEST_MONEY = float(np.finfo(float).max)
 
 
 def coin_settle_multiplier(game: CoinGame, fractions: np.ndarray, heads: np.ndarray) -> np.ndarray:
@@ -83,9 +86,10 @@ def round_to_tick(amount: np.ndarray, tick: float, mode: str) -> np.ndarray:
     """``amount`` in whole ticks: ``mode`` "down" floors (with 1e-9 slack), else to the nearest."""
     if tick <= 0:
         return amount
-    scaled = amount / tick
+    with np.errstate(over="ignore"):  # past max / tick no tick can be told apart anyway
+        scaled = amount / tick
     whole = np.floor(scaled + 1e-9) if mode == "down" else np.round(scaled)
-    return whole * tick
+    return np.where(np.isfinite(scaled), whole * tick, amount)
 
 
 def smallest_bet(game: Game) -> float:
@@ -175,7 +179,9 @@ def settle(
     Stakes never exceed the bankroll; with a tick they are rounded to whole ticks (to the
     nearest for a coin bet, down for race bets so their sum fits) and payouts are rounded down
     to a tick; a positive stake below ``min_bet`` is raised to it; a win past the cap pays only
-    up to the cap.
+    up to the cap. Wealth saturates at the largest float (:data:`LARGEST_MONEY`): it never
+    becomes inf or NaN and no overflow warning is raised (the engine itself keeps ln W, which
+    does not overflow).
 
     Parameters
     ----------
@@ -204,13 +210,14 @@ def settle(
     >>> done.wealth.round(2).tolist(), done.stake.tolist(), done.capped.tolist()
     ([28.08, 250.0], [3.08, 120.0], [False, True])
     """
-    wealth = np.asarray(wealth, dtype=float)
+    wealth = np.minimum(np.asarray(wealth, dtype=float), LARGEST_MONEY)
     active = np.ones(wealth.shape, dtype=bool) if active is None else active
     play = _coin_round if isinstance(game, CoinGame) else _race_round
-    new_wealth, staked = play(game, wealth, fractions, outcome, active)
+    with np.errstate(over="ignore"):  # a payout past the largest float: saturated below
+        new_wealth, staked = play(game, wealth, fractions, outcome, active)
     if game.tick > 0:
         new_wealth = round_to_tick(new_wealth, game.tick, "down")
-    new_wealth = np.where(active, np.maximum(new_wealth, 0.0), wealth)
+    new_wealth = np.where(active, np.clip(new_wealth, 0.0, LARGEST_MONEY), wealth)
     capped = np.zeros(wealth.shape, dtype=bool)
     if game.cap is not None:
         capped = active & (new_wealth >= game.cap)
@@ -236,7 +243,7 @@ def _settle_in_log_space(game: Game, log_wealth, wealth, fractions, outcome):
         share = bet.sum(axis=1)
     with np.errstate(divide="ignore", over="ignore"):
         log_wealth = log_wealth + np.log(multiplier)
-        staked = share * wealth
+        staked = share * np.minimum(wealth, LARGEST_MONEY)  # not 0 * inf = NaN past 1.8e308
         lowest = math.log(max(game.floor, smallest_bet(game)))
     ruined = (log_wealth <= lowest) | (log_wealth == -np.inf)
     return log_wealth, multiplier > 1.0, staked, ruined

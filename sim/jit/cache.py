@@ -52,3 +52,9 @@ def choose_cache_dir() -> str | None:
 
 
 CACHE_DIR = choose_cache_dir()
+
+
+def cached_kernels() -> int:
+    """How many compiled kernels the cache folder indexes (0: a cold start compiles them)."""
+    folder = Path(CACHE_DIR) if CACHE_DIR else PACKAGE_DIR / "__pycache__"
+    return sum(1 for _ in folder.rglob("*.nbi")) if folder.is_dir() else 0

@@ -345,3 +345,4 @@ def coin_free_tile(tile, groups, width, first_round, kind, params, rules, log_mu
                     heads[i] += outcome == 0
                     if banded and i < band_paths:
                         hist[t + 1, _bin_of(lw, band_low[t + 1], band_scale[t + 1], bins)] += 1
+

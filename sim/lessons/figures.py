@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim import files
+from sim.lessons.figures_flips import flip_strip, same_flips_figure
 from sim.lessons.figures_learning import learning_figure, wire_figure
 from sim.lessons.model import Lesson, LessonStep
 from sim.lessons.steps import (
@@ -35,7 +36,6 @@ from sim.lessons.steps import (
     GrowthCurveResult,
     ManyWorldsResult,
     OverbettingResult,
-    SameFlipsResult,
     StepResult,
     TwoOutcomesResult,
     UnknownPResult,
@@ -77,27 +77,7 @@ def _entropy(figure: Figure, r: EntropyResult, labels: Mapping[str, str], s: Fig
     top.set_xlabel(labels["probability_axis"])
     top.set_ylabel(labels["entropy_axis"])
     _grid(top)
-    _flip_strip(strip, r.sample, labels, s)
-
-
-def _flip_strip(axis, heads: np.ndarray, labels: Mapping[str, str], s: FigureStyle,
-                limit: int = 60) -> None:
-    """The first ``limit`` flips as a row of coloured tiles (heads and tails)."""
-    shown = heads[:limit]
-    colours = [s.heads if h else s.tails for h in shown]
-    axis.bar(np.arange(len(shown)), np.ones(len(shown)), width=0.86, color=colours)
-    axis.set_xlim(-0.6, max(len(shown), 10) - 0.4)
-    axis.set_ylim(0, 1)
-    axis.set_yticks([])
-    axis.set_xticks([])
-    for side in axis.spines.values():
-        side.set_visible(False)
-    heads_count = int(shown.sum())
-    axis.text(0.0, 1.06, f"■ {labels['heads']} {heads_count}", transform=axis.transAxes,
-              color=s.heads, ha="left", va="bottom", fontsize=s.font_size * 0.9)
-    axis.text(0.22, 1.06, f"■ {labels['tails']} {len(shown) - heads_count}",
-              transform=axis.transAxes, color=s.tails, ha="left", va="bottom",
-              fontsize=s.font_size * 0.9)
+    flip_strip(strip, r.sample, labels, s)
 
 
 def _two_outcomes(figure: Figure, r: TwoOutcomesResult, labels: Mapping[str, str], s: FigureStyle):
@@ -125,25 +105,6 @@ def _two_outcomes(figure: Figure, r: TwoOutcomesResult, labels: Mapping[str, str
     lines.set_ylabel(labels["multiplier"])
     lines.legend(loc="upper center")
     _grid(lines)
-
-
-def _same_flips(figure: Figure, r: SameFlipsResult, labels: Mapping[str, str], s: FigureStyle):
-    paths, strip = figure.subplots(2, 1, height_ratios=(4, 1))
-    rounds = np.arange(r.rounds + 1)
-    positive = r.wealth_paths[r.wealth_paths > 0]
-    bottom = float(positive.min()) / 2 if positive.size else 1e-6
-    for row, (share, colour) in enumerate(((r.p, s.palette[0]), (r.share, s.bad))):
-        paths.plot(rounds, _floor(r.wealth_paths[row], bottom), color=colour,
-                   linewidth=s.line_width, label=f"a = {share:.2f}")
-    paths.axhline(r.start, color=s.muted, linewidth=s.line_width / 3)
-    paths.set_yscale("log")
-    paths.yaxis.set_major_formatter(_money)
-    paths.set_xlim(0, r.rounds)
-    paths.set_xlabel(labels["round_axis"])
-    paths.set_ylabel(labels["wealth_axis"])
-    paths.legend(loc="upper left")
-    _grid(paths)
-    _flip_strip(strip, r.heads_flips, labels, s)
 
 
 def growth_window(r: GrowthCurveResult) -> tuple[float, float]:
@@ -343,7 +304,7 @@ def _unknown_p(figure: Figure, r: UnknownPResult, labels: Mapping[str, str], s: 
 DRAWERS: dict[str, Callable[..., None]] = {
     "entropy": _entropy,
     "two_outcomes": _two_outcomes,
-    "same_flips": _same_flips,
+    "same_flips": same_flips_figure,
     "growth_curve": _growth_curve,
     "peak_decomposition": _decomposition,
     "overbetting": _overbetting,

@@ -91,13 +91,16 @@ class LessonStep:
         """The parameters this step uses."""
         return STEP_KEYS[self.id]
 
-    def with_params(self, **changes: Any) -> LessonStep:
+    def with_params(self, where: str | None = None, **changes: Any) -> LessonStep:
         """A copy with some parameters changed (keys the step does not use are ignored),
-        validated like a lesson file: a bad value raises ValueError naming it."""
+        validated like a lesson file: a bad value raises ValueError naming it, after ``where``
+        (default: the step's heading; :meth:`Lesson.with_params` gives its number and heading,
+        what the teacher sees, never the internal id)."""
+        where = where or " ".join(self.heading.split())
         used = {k: v for k, v in changes.items() if k in self.keys}
-        checked = {k: _check_param(k, v, f"step {self.id!r}") for k, v in used.items()}
+        checked = {k: _check_param(k, v, where) for k, v in used.items()}
         params = dataclasses.replace(self.params, **checked)
-        _check_combination(self.id, params, f"step {self.id!r}")
+        _check_combination(self.id, params, where)
         return dataclasses.replace(self, params=params)
 
     def render_body(self, facts: Mapping[str, float]) -> str:
@@ -137,9 +140,22 @@ class Lesson:
                                                                 LABEL_TEMPLATES[key])
         return template.render({"number": number, "total": total})
 
+    def step_title(self, index: int) -> str:
+        """How a message names the step at 0-based ``index``: its heading, after its number
+        unless the heading starts with it ("4. The growth rate ...")."""
+        heading = " ".join(self.steps[index].heading.split())  # one line
+        number = str(index + 1)
+        if heading.startswith(number) and not heading[len(number):][:1].isdigit():
+            return heading
+        return f"{number}. {heading}"
+
     def with_params(self, **changes: Any) -> Lesson:
-        """A copy with parameters changed on every step that uses them (the teacher's edits)."""
-        return dataclasses.replace(self, steps=tuple(s.with_params(**changes) for s in self.steps))
+        """A copy with parameters changed on every step that uses them (the teacher's edits);
+        a value a step refuses raises ValueError after the step's number and heading
+        ("4. The growth rate is a negative cross-entropy: paths = 200000 must be ...")."""
+        steps = tuple(step.with_params(where=self.step_title(i), **changes)
+                      for i, step in enumerate(self.steps))
+        return dataclasses.replace(self, steps=steps)
 
 
 # ---------------------------------------------------------------------------------------------

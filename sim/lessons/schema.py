@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.files import excerpt
-from sim.games import CoinGame
+from sim.games import CoinGame, is_number, is_whole_number
 from sim.strategies import parse_strategy
 from sim.text_template import Template, compile_template
 
@@ -118,7 +118,7 @@ STEP_FACTS: dict[str, tuple[str, ...]] = {
         "growth_share", "theory_p", "theory_share",
     ),
     "growth_curve": (
-        "p", "peak_share", "peak_growth", "log_odds", "entropy", "paths", "rounds",
+        "p", "odds", "peak_share", "peak_growth", "log_odds", "entropy", "paths", "rounds",
     ),
     "peak_decomposition": (
         "p", "share", "log_odds", "entropy", "divergence", "cross_entropy", "growth",
@@ -193,6 +193,7 @@ LABELS: dict[str, str] = {
     "paths": "paths",
     "seed": "seed",
     "round_counter": "Flip {number} of {total}",
+    "strip_counter": "first {number} of {total} flips",
     "race_keys": "A: add   I: import CSV   Space: start/pause   →: one flip   E: export   S: seed",
     "race_empty": "No one is racing yet. Press A to add a student, or I to import a CSV file "
                   "with the columns name,fraction.",
@@ -217,7 +218,8 @@ LABELS: dict[str, str] = {
     "log_wealth_axis": "ln bankroll",
 }
 #: labels that are templates, and the placeholders each must contain
-LABEL_TEMPLATES = {"step_counter": {"number", "total"}, "round_counter": {"number", "total"}}
+LABEL_TEMPLATES = {"step_counter": {"number", "total"}, "round_counter": {"number", "total"},
+                   "strip_counter": {"number", "total"}}
 
 _LESSON_KEYS = {"title", "language", "defaults", "labels", "steps"}
 _STEP_KEYS_ALLOWED = {"id", "heading", "body", "params"}
@@ -267,7 +269,7 @@ def _check_template(key: str, text: str, wanted: set[str], where: str) -> Templa
 
 
 def _number(key: str, value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if not is_number(value):
         raise ValueError(f"{where}: {key} = {excerpt(value)} is not a number")
     number = float(value)
     if not math.isfinite(number):
@@ -276,7 +278,7 @@ def _number(key: str, value: Any, where: str) -> float:
 
 
 def _whole(key: str, value: Any, where: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not is_whole_number(value):
         raise ValueError(f"{where}: {key} = {excerpt(value)} is not a whole number")
     if not low <= value <= high:
         raise ValueError(f"{where}: {key} = {excerpt(value)} must be between {low} and {high}")

@@ -189,6 +189,7 @@ class GrowthCurveResult(StepResult):
     """G(a) = sum p ln o - H(p, a) on a grid, and Monte Carlo estimates at some shares."""
 
     p: float
+    odds: float  # net odds b on heads (the text says which book the curve is for)
     grid: np.ndarray  # shares on heads
     curve: np.ndarray  # G(a) along grid (nats per round)
     log_odds: float  # sum_i p_i ln o_i (ln 2 at even money)
@@ -219,6 +220,7 @@ def growth_curve_step(params: StepParams) -> GrowthCurveResult:
     decomposition = growth_decomposition(bernoulli(params.p), game.outcome_probs, game.decimal_odds)
     return GrowthCurveResult(
         p=params.p,
+        odds=params.odds,
         grid=CURVE_GRID,
         curve=np.asarray(share_growth(CURVE_GRID, game)),
         log_odds=float(decomposition.log_odds),

@@ -7,6 +7,7 @@ maximises the median, not the mean, and can draw down hard on the way).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -90,10 +91,13 @@ def _wealth_limits(bands: list[np.ndarray], game, upto: int) -> tuple[float, flo
 
 
 def _fan_panel(axis, result: SimulationResult, i: int, bands: np.ndarray,
-               limits: tuple[float, float], samples: int, last: int | None = None) -> bool:
+               limits: tuple[float, float], samples: int, last: int | None = None,
+               full: SimulationResult | None = None) -> bool:
     """One strategy's panel of the fan chart; True if it draws the theory line. With ``last``
-    (the round by which every path had ended) the x axis ends a little after it."""
+    (the round by which every path had ended) the x axis ends a little after it; P(ruin) and
+    P(cap) come from ``full`` (every path) when given, else from ``result``."""
     game, label = result.game, result.labels[i]
+    full = result if full is None else full
     bottom, top = limits
     rounds = np.arange(game.rounds + 1)
     theory_shown = False
@@ -114,7 +118,7 @@ def _fan_panel(axis, result: SimulationResult, i: int, bands: np.ndarray,
         axis.text(0.99, 0.015, note, transform=axis.transAxes, ha="right", va="bottom",
                   fontsize=8, color="0.3")
     growth = theoretical_growth(result.strategies[i], game)
-    stats = [f"P(ruin) = {float(result.ruined[i].mean()):.0%}"]
+    stats = [f"P(ruin) = {float(full.ruined[i].mean()):.0%}"]
     if math.isfinite(growth):
         theory_shown = True
         # ln W_0 + g t, clipped to the axis before exp: no overflow at huge odds
@@ -125,7 +129,7 @@ def _fan_panel(axis, result: SimulationResult, i: int, bands: np.ndarray,
     axis.axhline(game.start, color="0.4", linewidth=0.8)
     if game.cap is not None:
         axis.axhline(game.cap, color="black", linestyle="--", linewidth=1.1)
-        stats.append(f"P(cap) = {float(result.capped[i].mean()):.0%}")
+        stats.append(f"P(cap) = {float(full.capped[i].mean()):.0%}")
     if game.floor > 0:
         axis.axhline(game.floor, color=colour(3), linestyle="--", linewidth=1.0)
     axis.set_title(label, loc="left", fontsize=12, color=tint, fontweight="bold")
@@ -142,11 +146,12 @@ def _fan_panel(axis, result: SimulationResult, i: int, bands: np.ndarray,
     return theory_shown
 
 
-def _fan_title(result: SimulationResult, total_paths: int | None) -> str:
+def _fan_title(result: SimulationResult, total_paths: int | None, from_all: bool) -> str:
     """The fan chart's title: the rules and which paths the bands come from."""
     game = result.game
     shown = f"{result.paths:,} paths" if not total_paths or total_paths == result.paths else (
-        f"the first {result.paths:,} of {total_paths:,} paths"
+        f"all {total_paths:,} paths" if from_all
+        else f"the first {result.paths:,} of {total_paths:,} paths"
     )
     rules = [f"p = {game.p:g}" if isinstance(game, CoinGame) else "race",
              f"start {money_label(game.start)}"]
@@ -161,12 +166,17 @@ def fan_figure(
     result: SimulationResult,
     samples: int = 5,
     total_paths: int | None = None,
+    bands: Sequence[np.ndarray | None] | None = None,
+    full: SimulationResult | None = None,
 ) -> Figure:
     """Bankroll paths per strategy on a log scale: median, 25-75% and 5-95% bands, samples.
 
     ``result`` must hold recorded trajectories; ``total_paths`` (if the trajectories are a
-    subset of a larger run) is mentioned in the title. A bust bankroll (0) is drawn at the
-    bottom edge of the log axis.
+    subset of a larger run) is mentioned in the title. ``bands`` (per strategy, the wealth
+    at the 5, 25, 50, 75 and 95% quantiles per round over every path, as
+    :func:`sim.bands.fan_quantiles` gives them) replace the bands of the recorded sample where
+    given (None: from the sample); ``full`` (the run of every path) gives P(ruin) and P(cap).
+    A bust bankroll (0) is drawn at the bottom edge of the log axis.
     """
     if result.trajectories is None:
         raise ValueError("the fan chart needs recorded paths; simulate with record_paths=True")
@@ -177,7 +187,10 @@ def fan_figure(
     rows = math.ceil(count / columns)
     figure = Figure(figsize=(4.8 * columns + 0.6, 3.6 * rows + 1.3), layout="constrained")
     axes = figure.subplots(rows, columns, squeeze=False).ravel()
-    bands = [_quantile_bands(result.trajectories[i], [0.05, 0.25, 0.5, 0.75, 0.95])
+    given = list(bands) if bands is not None else [None] * count
+    from_all = all(b is not None for b in given)
+    bands = [given[i] if given[i] is not None else
+             _quantile_bands(result.trajectories[i], [0.05, 0.25, 0.5, 0.75, 0.95])
              for i in range(count)]
     # panels share one wealth axis, except those whose paths all ended early (bust or at the
     # cap): each of those gets the bets it played, not a long empty stretch after them
@@ -189,13 +202,14 @@ def fan_figure(
     for i, axis in enumerate(axes[:count]):
         last = ends[i] if short[i] else None
         limits = shared if last is None else _wealth_limits([bands[i]], game, last + 1)
-        theory_shown |= _fan_panel(axis, result, i, bands[i], limits, samples, last)
+        theory_shown |= _fan_panel(axis, result, i, bands[i], limits, samples, last, full)
     for axis in axes[count:]:
         axis.set_visible(False)
     for axis in axes[(rows - 1) * columns:]:
         axis.set_xlabel("bet number")
     for axis in axes[::columns]:
         axis.set_ylabel("bankroll (log scale)")
-    figure.suptitle(_fan_title(result, total_paths), fontsize=12.5, fontweight="bold")
+    figure.suptitle(_fan_title(result, total_paths, from_all), fontsize=12.5,
+                    fontweight="bold")
     _fan_legend(figure, game, theory_shown)
     return figure

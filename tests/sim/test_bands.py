@@ -71,3 +71,38 @@ def test_an_executor_gives_the_same_counts():
         there = simulate_bands(HAGHANI_DEWEY, "bayes", 3000, seed=3, chunk_size=1024,
                                executor=pool)
     np.testing.assert_array_equal(here.counts, there.counts)
+
+
+@pytest.mark.parametrize("spec", ["kelly", "kelly:2", "allin", "fixed:0.05"])
+def test_constant_bets_read_their_quantiles_from_the_heads_counts(spec):
+    from sim.bands import constant_quantiles, heads_bands
+    from sim.strategies import parse_strategy
+
+    game = CoinGame(p=0.6, rounds=150)
+    recorded = simulate(game, spec, 3000, seed=4, record_paths=True).trajectories[0]
+    exact = np.quantile(recorded, PROBS, axis=0, method="inverted_cdf")
+    estimate = constant_quantiles(heads_bands(game, 3000, seed=4), game, parse_strategy(spec),
+                                  PROBS)
+    np.testing.assert_array_equal(np.isfinite(estimate), np.isfinite(exact))
+    finite = np.isfinite(exact)
+    np.testing.assert_allclose(estimate[finite], exact[finite], rtol=0, atol=1e-9)
+
+
+def test_fan_quantiles_use_every_path_and_fall_back_to_none():
+    from sim.bands import fan_quantiles
+    from sim.strategies import parse_strategy
+
+    strategies = [parse_strategy(s) for s in ("kelly", "bayes")]
+    sample = simulate(HAGHANI_DEWEY, strategies, 300, seed=3, record_paths=True).trajectories
+    kelly, bayes = fan_quantiles(HAGHANI_DEWEY, strategies, 2048, 3, sample)
+    direct = simulate_bands(HAGHANI_DEWEY, "kelly", 2048, seed=3,
+                            edges=sample_edges(sample[0])).quantiles(PROBS)
+    with np.errstate(over="ignore"):
+        np.testing.assert_array_equal(kelly, np.exp(direct))
+    assert bayes.shape == (len(PROBS), HAGHANI_DEWEY.rounds + 1)
+
+    class Custom(type(strategies[0])):  # its own fractions: no compiled form
+        def fractions(self, game, context):
+            return super().fractions(game, context)
+
+    assert fan_quantiles(HAGHANI_DEWEY, [Custom()], 2048, 3, sample[:1]) == [None]

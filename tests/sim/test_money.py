@@ -37,6 +37,31 @@ def test_traditional_chinese_units(value, text):
     assert format_money(value, locale="zh-TW") == text
 
 
+@pytest.mark.parametrize(("value", "text"), [
+    (0.004, "< $0.01"),
+    (0.005, "< $0.01"),  # Babel rounds the half cent to even: it would print "$0.00"
+    (1e-300, "< $0.01"),
+    (5e-324, "< $0.01"),
+    (0.0051, "$0.01"),
+    (0.01, "$0.01"),
+    (-0.004, "> -$0.01"),
+    (-0.01, "-$0.01"),
+    (0.0, "$0.00"),
+    (-0.0, "$0.00"),
+])
+def test_an_amount_below_half_a_cent_is_not_shown_as_nothing(value, text):
+    assert format_money(value) == text
+    assert format_money(value, locale="zh-TW") == text
+    if value:
+        assert format_money(value, cents=False) == text
+
+
+@given(st.floats(min_value=-0.0051, max_value=0.0051, allow_subnormal=True))
+def test_nothing_but_zero_reads_as_zero_cents(value):
+    text = format_money(value)
+    assert ("0.00" in text) == (value == 0)
+
+
 def test_axis_labels_drop_whole_cents():
     assert format_money(20.0, cents=False) == "$20"
     assert format_money(2.5, cents=False) == "$2.50"

@@ -290,3 +290,46 @@ def test_fan_chart_at_huge_odds_draws_without_overflow(tmp_path, capsys):
     status = main(["paths", "--odds", "1e300", "--strategy", "share:0.5", "--rounds", "10",
                    "--paths", "10", "-q", "--plot", str(tmp_path / "fan.png")])
     assert status == 0
+
+
+# p = 0.99, odds 10, all-in for 300 flips: ln W = 300 ln 11 + ln W_0 = 724 on the paths that see
+# no tails, past ln(1.8e308) = 709.8; e^(ln W) as money overflowed to inf, and inf - inf was NaN
+# at the next tails (issue 15)
+BIG_WIN = CoinGame(p=0.99, odds=10.0, rounds=300, start=100.0)
+BIG_WIN_LOG = 300 * math.log(11.0) + math.log(100.0)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize("rules", [{}, {"tick": 0.01}, {"min_bet": 1.0}, {"floor": 1.0}])
+@pytest.mark.parametrize("method", ["paths", "auto"])
+def test_all_in_past_the_largest_float_keeps_the_closed_form(rules, method):
+    game = CoinGame(p=0.99, odds=10.0, rounds=300, start=100.0, **rules)
+    result = simulate(game, [AllIn(), Kelly()], 400, 1, method=method)
+    assert not np.isnan(result.log_wealth).any()
+    all_in = result.log_wealth[0]
+    survivors = all_in[np.isfinite(all_in)]
+    assert survivors.size > 0  # 0.99^300 = 5% of 400 paths see no tails
+    np.testing.assert_allclose(survivors, BIG_WIN_LOG, rtol=1e-9)  # ticks: cents early on
+    assert np.all((all_in == -np.inf) | np.isclose(all_in, BIG_WIN_LOG, rtol=1e-9))
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize("rules", [{}, {"tick": 0.01}, {"min_bet": 1.0}])
+def test_settle_saturates_at_the_largest_float_instead_of_nan(rules):
+    from sim.engine import settle
+    from sim.engine.rules import LARGEST_MONEY
+
+    game = CoinGame(p=0.99, odds=10.0, rounds=300, start=100.0, **rules)
+    wealth = np.full(3, game.start)
+    bets = np.array([1.0, 1.0, 0.0])  # all-in, all-in then a tails, nothing
+    for t in range(game.rounds):
+        last = t == game.rounds - 1
+        done = settle(game, wealth, bets, np.array([0, 1 if last else 0, 0]))
+        wealth = done.wealth
+        assert not np.isnan(wealth).any() and not np.isnan(done.stake).any()
+    assert wealth.tolist() == [LARGEST_MONEY, 0.0, 100.0]
+    assert done.ruined.tolist() == [False, True, False]
+    # saturated: ln W is as close to the closed form as a float bankroll can get
+    assert math.log(wealth[0]) == pytest.approx(min(BIG_WIN_LOG, math.log(LARGEST_MONEY)))
+    again = settle(game, np.array([math.inf]), np.array([1.0]), np.array([1]))
+    assert again.wealth.tolist() == [0.0]  # an inf bankroll given in is the largest float

@@ -72,7 +72,7 @@ def test_check_display_rule(monkeypatch):
 def test_p_and_odds_reach_the_coin_screen_and_the_replay_hint():
     from game.app import App
     from game.saves import Settings
-    from sim.cli.options import replay_command
+    from sim.cli.play_options import replay_command
 
     app = App(headless=True, seed=3, rules={"p": 0.7, "odds": 2.0})
     try:

@@ -73,7 +73,7 @@ def test_counters_render_through_the_compiled_template(tmp_path):
     labels = '[labels]\nround_counter = "{number:>3}/{total}"\n'
     lesson = load_lesson(write(tmp_path, labels=labels))
     assert lesson.counter("round_counter", 7, 100) == "  7/100"
-    assert set(lesson.templates) == {"step_counter", "round_counter"}
+    assert set(lesson.templates) == {"step_counter", "round_counter", "strip_counter"}
 
 
 @pytest.mark.parametrize(("step", "params", "named"), [

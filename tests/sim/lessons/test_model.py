@@ -427,3 +427,60 @@ def test_literal_braces_survive():
     lesson = loads_lesson(MINIMAL.replace("H = {H_bits:.3f}", "set {{heads, tails}}: {H_bits:.1f}"))
     step = lesson.steps[0]
     assert step.render_body(compute_step(step).facts()) == "set {heads, tails}: 1.0"
+
+
+def test_parameters_take_numbers_as_sim_games_defines_them():
+    """schema uses sim.games.is_number / is_whole_number: numpy scalars are numbers, a bool
+    is neither a number nor a whole number."""
+    step = default_lesson("en").steps[3]  # growth_curve: p, odds, paths, ...
+    edited = step.with_params(p=np.float64(0.55), paths=np.int64(300))
+    assert edited.params.p == 0.55 and edited.params.paths == 300
+    assert type(edited.params.paths) is int
+    with pytest.raises(ValueError, match=r"p = True is not a number"):
+        step.with_params(p=True)
+    with pytest.raises(ValueError, match=r"paths = False is not a whole number"):
+        step.with_params(paths=False)
+    with pytest.raises(ValueError, match=r"paths = 3\.0 is not a whole number"):
+        step.with_params(paths=3.0)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-TW"])
+def test_a_refused_edit_names_the_step_by_number_and_heading_not_by_id(language):
+    lesson = default_lesson(language)
+    with pytest.raises(ValueError) as refused:
+        lesson.with_params(paths=200_000)
+    message = str(refused.value)
+    first = next(i for i, step in enumerate(lesson.steps) if "paths" in step.keys)
+    assert message.startswith(f"{lesson.steps[first].heading}: paths = 200000 ")
+    assert message.startswith(f"{first + 1}. ")
+    step_id = lesson.steps[first].id
+    assert f"'{step_id}'" not in message and f"({step_id})" not in message
+
+
+def test_a_heading_without_its_number_gets_one_in_messages():
+    lesson = loads_lesson(MINIMAL.replace('heading = "H"', 'heading = "A coin\\nand its flips"'))
+    assert lesson.step_title(0) == "1. A coin and its flips"
+    with pytest.raises(ValueError, match=r"^1\. A coin and its flips: rounds = 0 must be"):
+        lesson.with_params(rounds=0)
+    assert default_lesson("en").step_title(9) == "10. Learning is betting"
+
+
+@pytest.mark.parametrize(("language", "even_money", "two_to_one"), [
+    ("en", "even money", "odds of 2 to 1"),
+    ("zh-TW", "一賠一", "1 賠 2"),
+])
+def test_the_text_follows_the_steps_odds(language, even_money, two_to_one):
+    """At odds 2 no step that takes the odds says "at even money" (issue 15); the steps that
+    explain the book quote the odds they draw."""
+    lesson = default_lesson(language).with_params(odds=2.0)
+    for step in lesson.steps:
+        if "odds" not in step.keys:
+            continue
+        text = step.render_body(compute_step(step).facts())
+        assert even_money not in text.lower(), step.id
+        if step.id in ("two_outcomes", "growth_curve"):
+            assert two_to_one in text, step.id
+    growth = next(s for s in lesson.steps if s.id == "growth_curve")
+    result = compute_step(growth)
+    assert result.odds == 2.0
+    assert f"{result.log_odds:.4f} − H(p, a)" in growth.render_body(result.facts())
