@@ -33,6 +33,8 @@ ALLOWED = {
     "Esc", "Enter", "Tab", "Shift", "Home", "End", "PgUp", "PgDn", "F1",
     # math and models: ln, H(p, q), D(p‖q), I(X;Y), e^(g·t), E[ln m], q_t, softmax, f*
     "ln", "log", "KL", "Gt", "softmax", "CSV", "nats",
+    # the lesson glosses a technical term in English: 誠實的（proper）評分規則
+    "proper",
 }
 
 
