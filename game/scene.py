@@ -281,7 +281,8 @@ class Scene:
         self.draw_hint(surface)
         self.draw_focus(surface)
         if self.help_open:
-            draw_help(surface, self.title or "Kelly", self.help_keys, self.help_panels)
+            title = _(self.title) if self.title else _("Kelly")
+            draw_help(surface, title, self.help_keys, self.help_panels)
 
     @classmethod
     def check_options(cls, **options) -> None:
@@ -291,8 +292,8 @@ class Scene:
     # -- helpers ----------------------------------------------------------------------------
 
     def draw_top_bar(self, surface: pygame.Surface) -> None:
-        title = text(surface, self.title, (MARGIN, TOP_BAR // 2), 26, TEXT, bold=True,
-                     anchor="midleft")
+        title = text(surface, _(self.title) if self.title else "", (MARGIN, TOP_BAR // 2), 26,
+                     TEXT, bold=True, anchor="midleft")
         self._title_right, self._status_left = title.right, None
 
     def draw_status(self, surface: pygame.Surface, status: str) -> None:
@@ -312,7 +313,8 @@ class Scene:
             surface.get_width() - MARGIN - (120 if self.back_button else 0))
         room = right - title_right - 36
         ask = _("? help") if translated("? help") else "?  F1"
-        for hint in (f"{self.hint}   {ask}", self.hint, ask):
+        hint_text = _(self.hint) if self.hint else ""
+        for hint in (f"{hint_text}   {ask}", hint_text, ask):
             if hint.strip() and font(14).size(hint)[0] <= room:
                 text(surface, hint, (title_right + 18, TOP_BAR // 2 + 2), 14, MUTED,
                      anchor="midleft")
@@ -349,9 +351,11 @@ def parse_number(name: str, value: str) -> float:
     try:
         number = float(value)
     except ValueError:
-        raise ValueError(f"{name} = {value!r} is not a number") from None
+        raise ValueError(_("{name} = {value} is not a number").format(
+            name=name, value=repr(value))) from None
     if not math.isfinite(number):
-        raise ValueError(f"{name} = {value!r} is not a finite number")
+        raise ValueError(_("{name} = {value} is not a finite number").format(
+            name=name, value=repr(value)))
     return number
 
 

@@ -56,6 +56,7 @@ UNICODE_RANGES = (
     (0x2200, 0x22FF),  # mathematical operators (−, ≈, ≤, Σ-like)
     (0x2460, 0x24FF),  # enclosed alphanumerics
     (0x2500, 0x257F),  # box drawing
+    (0x2580, 0x259F),  # block elements (▒, the shaded band in a legend)
     (0x25A0, 0x25FF),  # geometric shapes (▲, ●)
     (0x3000, 0x303F),  # CJK symbols and punctuation
     (0xFF00, 0xFFEF),  # half-width and full-width forms

@@ -26,6 +26,8 @@ from game.scene import MARGIN, TOP_BAR, Scene, row
 from game.sessions.session import CoinSession, RoundRecord
 from game.ui.coin import CoinFlip
 from game.ui.style import BAD, GOOD, MUTED, money
+from sim.i18n import N_
+from sim.i18n import gettext as _
 
 STAKE_STEP = 1  # percent per arrow key
 STAKE_JUMP = 5  # percent per arrow key with Shift
@@ -43,8 +45,8 @@ class StakeControl:
                  pct: float, entry_rect: pygame.Rect | None = None, entry_text: str = "",
                  allow_tails: bool = True, disable_tails: bool = False) -> None:
         heads, tails = row(side_row, 1, 1)
-        self.heads: UIButton = scene.button(heads, "Heads (H)", "@choice")
-        self.tails: UIButton = scene.button(tails, "Tails (T)", "@choice")
+        self.heads: UIButton = scene.button(heads, _("Heads (H)"), "@choice")
+        self.tails: UIButton = scene.button(tails, _("Tails (T)"), "@choice")
         if disable_tails and not allow_tails:
             self.tails.disable()
         self.entry: UITextEntryLine | None = None
@@ -79,7 +81,7 @@ class BetScene(Scene):
     """A screen where the player bets a side and a share of the bankroll on each coin flip."""
 
     #: what the result line says when the player goes bust
-    bust_text = "bust!"
+    bust_text = N_("bust!")
     #: auto-flip waits for the coin to land before the next flip
     auto_waits_for_coin = True
     #: added to the auto-flip clock's comparison (the Challenge flips every 3 frames exactly)
@@ -137,8 +139,8 @@ class BetScene(Scene):
     def ask_new_game(self) -> None:
         """N or the New game button: a new game, after a second press if one is under way."""
         if self.confirm("new", self.under_way(),
-                        f"Flip {self.bets.round} of {self.bets.game.rounds} is played: press N "
-                        "again to throw this game away."):
+                        _("Flip {n} of {total} is played: press N again to throw this game "
+                          "away.").format(n=self.bets.round, total=self.bets.game.rounds)):
             self.new_game()
 
     def start_session(self, seed: int) -> None:
@@ -194,7 +196,8 @@ class BetScene(Scene):
 
     def flip(self) -> None:
         if self.finished:
-            self.message, self.message_colour = "This game is over. Press N for a new one.", MUTED
+            self.message = _("This game is over. Press N for a new one.")
+            self.message_colour = MUTED
             return
         if self.coin.busy:
             self.land()
@@ -219,16 +222,19 @@ class BetScene(Scene):
         """(message, colour, sound) for a flip that has landed."""
         bets = self.bets
         change = record.wealth[0] - bets.wealth_paths()[0, -2]
-        side = "HEADS" if record.outcome == 0 else "TAILS"
+        side = _("HEADS") if record.outcome == 0 else _("TAILS")
         if bets.ruined[0]:
-            return f"{side} — {self.bust_text}", BAD, "bust"
+            return _("{side} — {bust}").format(side=side, bust=_(self.bust_text)), BAD, "bust"
         if bets.capped[0]:
-            return f"{side} — you hit the {money(bets.game.cap, cents=False)} cap!", GOOD, "win"
+            return (_("{side} — you hit the {cap} cap!").format(
+                side=side, cap=money(bets.game.cap, cents=False)), GOOD, "win")
         if change > 0:
-            return f"{side} — you won {money(change)}", GOOD, "win"
+            return (_("{side} — you won {amount}").format(side=side, amount=money(change)), GOOD,
+                    "win")
         if change < 0:
-            return f"{side} — you lost {money(-change)}", BAD, "lose"
-        return f"{side} — no bet, nothing changed", MUTED, None
+            return (_("{side} — you lost {amount}").format(side=side, amount=money(-change)), BAD,
+                    "lose")
+        return _("{side} — no bet, nothing changed").format(side=side), MUTED, None
 
     def toggle_auto(self) -> None:
         self.auto = not self.auto and not self.finished
@@ -303,7 +309,7 @@ class BetScene(Scene):
             self.auto_button.unselect()
 
     def auto_label(self) -> str:
-        return f"Auto (A): {'on' if self.auto else 'off'}"
+        return _("Auto (A): on") if self.auto else _("Auto (A): off")
 
     # -- input ------------------------------------------------------------------------------
 

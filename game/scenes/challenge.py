@@ -43,6 +43,8 @@ from game.ui.style import (
 )
 from sim.challenge import PAPER_OBSERVED
 from sim.games import HAGHANI_DEWEY
+from sim.i18n import N_
+from sim.i18n import gettext as _
 
 AUTO_PERIOD = 0.05  # seconds between auto flips
 ROBOT_COLOURS = {KELLY_NAME: bettor_colour("Kelly"), OPTIMAL_NAME: Colour((128, 237, 153),
@@ -56,23 +58,24 @@ def clock_text(seconds: float) -> str:
 
 class ChallengeScene(BetScene):
     name = "challenge"
-    title = "Challenge"
-    hint = "Haghani & Dewey (2016): $25, a 60% coin, at most 300 flips. What would you win?"
-    bust_text = "bust! Nothing left to bet."
+    title = N_("Challenge")
+    hint = N_("Haghani & Dewey (2016): $25, a 60% coin, at most 300 flips. What would you win?")
+    bust_text = N_("bust! Nothing left to bet.")
     auto_waits_for_coin = False  # auto-flip lands a coin still in the air and flips again
     auto_slack = 1e-9
     auto_stops_at_end = True  # a finished game never flips on by itself, nor does a new one
-    help_keys = (("Space", "flip the coin"), ("H / T", "bet on heads / tails"),
-                 ("← → (↑ ↓)", "stake −/+1% (Shift: 5%)"), ("A", "auto-flip on / off"),
-                 ("N", "new game (press twice during a game)"),
-                 ("type dollars + Enter", "stake in dollars"), ("M", "300 flips or the clock"),
-                 ("S", "stop and compare"), ("F", "results and high scores"))
-    help_panels = (("Your bet", "$25 to start, a 60% coin, even money, bets in cents; the cap is "
-                    "hidden until a bet could reach it."),
-                   ("Bankroll", "your money, log scale; the robots appear at the end."),
-                   ("How you compare", "your payout beside the 2016 subjects, a 20% Kelly "
+    help_keys = ((N_("Space"), N_("flip the coin")), ("H / T", N_("bet on heads / tails")),
+                 ("← → (↑ ↓)", N_("stake −/+1% (Shift: 5%)")), ("A", N_("auto-flip on / off")),
+                 ("N", N_("new game (press twice during a game)")),
+                 (N_("type dollars + Enter"), N_("stake in dollars")),
+                 ("M", N_("300 flips or the clock")),
+                 ("S", N_("stop and compare")), ("F", N_("results and high scores")))
+    help_panels = ((N_("Your bet"), N_("$25 to start, a 60% coin, even money, bets in cents; the "
+                    "cap is hidden until a bet could reach it.")),
+                   (N_("Bankroll"), N_("your money, log scale; the robots appear at the end.")),
+                   (N_("How you compare"), N_("your payout beside the 2016 subjects, a 20% Kelly "
                     "robot and optimal play on the same flips, with their exact expected "
-                    "payouts."))
+                    "payouts.")))
 
     def __init__(self, app, game=None, seed: int | None = None, mode: str = "flips",
                  solver=None, **options) -> None:
@@ -101,7 +104,7 @@ class ChallengeScene(BetScene):
         self.revealed = 0
         self.scored = False
         self.error = ""
-        self.message = "Type a bet in dollars or use the slider, pick a side, flip."
+        self.message = _("Type a bet in dollars or use the slider, pick a side, flip.")
         self.message_colour = MUTED
         self.place_bet(1, round(self.session.wealth * 0.1, 2))
 
@@ -135,7 +138,8 @@ class ChallengeScene(BetScene):
                                    f"{self.mode} p={self.game.p:g} "
                                    f"cap={money(self.game.cap, cents=False)}"))
             except OSError as error:  # a full disk must not stop the game
-                self.message, self.message_colour = f"score not saved: {error}", BAD
+                self.message, self.message_colour = _("score not saved: {error}").format(
+                    error=error), BAD
 
     def results(self) -> None:
         """F: the results and the high scores of the Challenge."""
@@ -161,12 +165,14 @@ class ChallengeScene(BetScene):
             self.land()
             self.session.stop()
             self.score_once()
-            self.message, self.message_colour = "You stopped: your bankroll is your payout.", TEXT
+            self.message = _("You stopped: your bankroll is your payout.")
+            self.message_colour = TEXT
 
     def set_mode(self, mode: str) -> None:
         if mode != self.mode and self.confirm(
-                "mode", self.under_way(), f"A new game length starts a new game: press M "
-                f"again to leave this one at flip {self.session.round}."):
+                "mode", self.under_way(), _("A new game length starts a new game: press M "
+                                            "again to leave this one at flip {n}.").format(
+                    n=self.session.round)):
             self.mode = mode
             self.new_game()
         self._refresh_mode()
@@ -208,14 +214,14 @@ class ChallengeScene(BetScene):
         self.dollar_label, box = row(stake_row, 0.12, 1, gap=4)
         self.stake_control = StakeControl(self, side_row, slider_rect, self.stake_pct,
                                           entry_rect=box, entry_text=f"{self.session.stake:.2f}")
-        self.flip_button = self.button(flip_rect, "Flip  (Space)", "@primary")
+        self.flip_button = self.button(flip_rect, _("Flip  (Space)"), "@primary")
         flips, clock = row(mode_row, 1, 1)
-        self.flips_button = self.button(flips, "300 flips", "@choice")
-        self.clock_button = self.button(clock, "30-minute clock", "@choice")
+        self.flips_button = self.button(flips, _("300 flips"), "@choice")
+        self.clock_button = self.button(clock, _("30-minute clock"), "@choice")
         auto, stop, new = row(game_row, 0.9, 1.15, 1, gap=6)
         self.auto_button = self.button(auto, "", "@choice")
-        self.stop_button = self.button(stop, "Stop & compare (S)", "@small")
-        self.new_button = self.button(new, "New game (N)", "@small")
+        self.stop_button = self.button(stop, _("Stop & compare (S)"), "@small")
+        self.new_button = self.button(new, _("New game (N)"), "@small")
         self.refresh()
         self._refresh_mode()
         self.compare_rect = bottom
@@ -227,7 +233,7 @@ class ChallengeScene(BetScene):
         self.refresh_auto()
 
     def auto_label(self) -> str:
-        return f"Auto (A): {'on' if self.auto else 'off'}"
+        return _("Auto (A): on") if self.auto else _("Auto (A): off")
 
     def _refresh_mode(self) -> None:
         if self.root is None:
@@ -258,7 +264,7 @@ class ChallengeScene(BetScene):
     def on_text(self, entry, value) -> None:
         if entry is self.stake_entry:
             try:
-                stake = round(parse_number("stake", value or "0"), 2)
+                stake = round(parse_number(_("stake"), value or "0"), 2)
             except ValueError as error:
                 self.error = str(error)
                 return
@@ -273,7 +279,7 @@ class ChallengeScene(BetScene):
         super().update(dt)
         self.session.advance(dt)
         if self.session.time_up and not was_over:
-            self.message, self.message_colour = "Time is up: your bankroll is your payout.", TEXT
+            self.message, self.message_colour = _("Time is up: your bankroll is your payout."), TEXT
         if self.session.finished and not self.coin.busy:
             self.score_once()
 
@@ -283,10 +289,10 @@ class ChallengeScene(BetScene):
         super().draw(surface)
         s = self.session
         left = s.time_left
-        pace = (f"{clock_text(left)} left" if left is not None else
-                f"Flip {self.revealed} of {s.game.rounds}")
-        self.draw_status(surface, f"{pace}   ·   You: {money(self.shown_wealth())}   ·   seed "
-                                  f"{s.seed}")
+        pace = (_("{clock} left").format(clock=clock_text(left)) if left is not None else
+                _("Flip {n} of {total}").format(n=self.revealed, total=s.game.rounds))
+        self.draw_status(surface, _("{pace}   ·   You: {wealth}   ·   seed {seed}").format(
+            pace=pace, wealth=money(self.shown_wealth()), seed=s.seed))
         self.draw_controls(surface)
         self.draw_bankrolls(surface)
         self.draw_comparison(surface)
@@ -297,72 +303,77 @@ class ChallengeScene(BetScene):
         self.coin.draw_with_message(surface, self.coin_rect, self.message, self.message_colour,
                                     header=8)
         heads = sum(r.outcome == 0 for r in s.player.history[: self.revealed])
-        text(surface, f"heads {heads} · tails {self.revealed - heads}", self.coin_rect.topleft, 13,
-             FAINT)
-        rules = (f"${s.game.start:.0f} to start · heads {s.game.p:.0%} · even money · "
-                 f"bets in cents")
+        text(surface, _("heads {heads} · tails {tails}").format(heads=heads,
+                                                              tails=self.revealed - heads),
+             self.coin_rect.topleft, 13, FAINT)
+        rules = _("{start} to start · heads {p} · even money · bets in cents").format(
+            start=f"${s.game.start:.0f}", p=f"{s.game.p:.0%}")
         text(surface, rules, self.rules_rect.topleft, fit_size(rules, self.rules_rect.width, 13),
              MUTED)
-        cap = f"maximum payout: {s.cap_text}"
+        cap = _("maximum payout: {cap}").format(cap=s.cap_text)
         text(surface, cap, self.rules_rect.bottomleft, 14, GOOD if s.cap_known else TEXT,
              bold=True, anchor="bottomleft")
-        text(surface, "Your bet", self.bet_title.topleft, 16, TEXT, bold=True)
+        text(surface, _("Your bet"), self.bet_title.topleft, 16, TEXT, bold=True)
         text(surface, "$", self.dollar_label.midright, 16, TEXT, bold=True, anchor="midright")
-        side = "heads" if s.side > 0 else "tails"
         stake, wealth = s.stake, s.wealth
         if self.revealed < s.round:  # the coin in the air carries the bet placed before it
             stake, wealth = s.player.history[self.revealed].stake, self.shown_wealth()
         pct = 100.0 * stake / wealth if wealth > 0 else 0.0
-        line = f"{money(stake)} on {side} = {pct:.1f}% of {money(wealth)}"
+        line = (_("{stake} on heads = {pct}% of {wealth}") if s.side > 0 else
+                _("{stake} on tails = {pct}% of {wealth}")).format(
+            stake=money(stake), pct=f"{pct:.1f}", wealth=money(wealth))
         text(surface, line, self.stake_text.topleft, fit_size(line, self.stake_text.width, 14,
                                                                bold=True), PLAYER, bold=True)
-        text(surface, "Game length (M) — a change starts a new game", self.mode_title.topleft,
-             fit_size("Game length (M) — a change starts a new game", self.mode_title.width, 12),
+        length = _("Game length (M) — a change starts a new game")
+        text(surface, length, self.mode_title.topleft, fit_size(length, self.mode_title.width, 12),
              MUTED)
         if self.error:
             wrapped(surface, self.error, self.error_rect, 12, BAD)
         else:
-            wrapped(surface, "Space flip · H/T side · ←/→ stake ±1% (Shift 5%) · type dollars, "
-                    "Enter · A auto · Esc back", self.error_rect, 12, FAINT)
+            wrapped(surface, _("Space flip · H/T side · ←/→ stake ±1% (Shift 5%) · type dollars, "
+                    "Enter · A auto · Esc back"), self.error_rect, 12, FAINT)
 
     def draw_bankrolls(self, surface: pygame.Surface) -> None:
         s = self.session
         over = s.finished and not self.coin.busy
-        title = ("Bankroll, log scale: you against the robots on the same flips" if over else
-                 "Your bankroll, log scale (the robots are shown when the game ends)")
+        title = (_("Bankroll, log scale: you against the robots on the same flips") if over else
+                 _("Your bankroll, log scale (the robots are shown when the game ends)"))
         inner = card(surface, self.bankroll_rect, title)
         series = []
         run = s.robot_run
         x_max = min(s.game.rounds, max(20, -(-int(self.revealed * 1.25) // 10) * 10))
         if over and run is not None:
             for i, name in enumerate(run.names):
-                series.append(Series(name, ROBOT_COLOURS[name], run.wealth[i], 2))
+                series.append(Series(_(name), ROBOT_COLOURS[name], run.wealth[i], 2))
             x_max = s.game.rounds
-        series.append(Series("You", PLAYER, s.player.wealth_paths()[0, : self.revealed + 1], 4))
+        series.append(Series(_("You"), PLAYER, s.player.wealth_paths()[0, : self.revealed + 1], 4))
         bankroll_chart(surface, inner, series, x_max, s.game.start)
 
     def draw_comparison(self, surface: pygame.Surface) -> None:
         s = self.session
         over = s.finished and not self.coin.busy
         inner = card(surface, self.compare_rect,
-                     "How you compare" if over else "At the end: you against the paper and the "
-                     "robots, on the same flips")
+                     _("How you compare") if over else
+                     _("At the end: you against the paper and the robots, on the same flips"))
         run = s.robot_run
         robots = s.robots
         if robots is not None and robots.error is not None:
-            status, colour = f"Optimal play could not be prepared: {robots.error}", BAD
+            status, colour = _("Optimal play could not be prepared: {error}").format(
+                error=robots.error), BAD
         elif run is None:
-            status, colour = "Preparing optimal play… (solving the dynamic program, a few "\
-                             "seconds the first time)", MUTED
+            status, colour = _("Preparing optimal play… (solving the dynamic program, a few "
+                               "seconds the first time)"), MUTED
         else:
-            status, colour = ("Optimal play is ready: exact expected payout V($25, "
-                              f"{s.game.rounds} flips) = {money(run.optimal_value)}."), FAINT
+            status, colour = _("Optimal play is ready: exact expected payout V($25, {n} flips) = "
+                               "{value}.").format(n=s.game.rounds,
+                                                  value=money(run.optimal_value)), FAINT
         if not over:
-            intro = (f"In 2016, {PAPER_OBSERVED.subjects} finance students and young "
-                     "professionals played this game for real money. Play it your way; when it "
-                     "ends (all flips, bust, the cap, the clock, or S to stop) you see your payout "
-                     "beside theirs, beside a robot that always bets 20% (Kelly) and beside "
-                     "optimal play — all on the flips you saw.")
+            intro = _("In 2016, {subjects} finance students and young "
+                      "professionals played this game for real money. Play it your way; when it "
+                      "ends (all flips, bust, the cap, the clock, or S to stop) you see your "
+                      "payout beside theirs, beside a robot that always bets 20% (Kelly) and "
+                      "beside optimal play — all on the flips you saw.").format(
+                subjects=PAPER_OBSERVED.subjects)
             used = wrapped(surface, intro, inner, 14, TEXT)
             wrapped(surface, status, pygame.Rect(inner.left, inner.top + used + 8, inner.width,
                                                  inner.bottom - inner.top - used - 8), 13, colour)
@@ -373,23 +384,28 @@ class ChallengeScene(BetScene):
         s = self.session
         paper = PAPER_OBSERVED
         columns = row(pygame.Rect(inner.left, inner.top, inner.width, 20), 1.25, 1, 1, 1.7, gap=6)
-        for rect, head in zip(columns, ("", "payout", "flips", "expected payout (exact)"),
+        for rect, head in zip(columns, ("", _("payout"), _("flips"), _("expected payout (exact)")),
                               strict=True):
             text(surface, head, rect.topleft, 12, FAINT, bold=True)
         pay = s.payout()
-        you_end = ("capped" if s.player.capped[0] else "bust" if s.player.ruined[0] else "")
-        lines = [("You", PLAYER, money(pay), f"{s.round} {you_end}".strip(), "—")]
+        you_end = (_("capped") if s.player.capped[0] else _("bust") if s.player.ruined[0]
+                   else "")
+        lines = [(_("You"), PLAYER, money(pay), f"{s.round} {you_end}".strip(), "—")]
         if run is not None:
-            ends = [("capped" if run.capped[i] else "bust" if run.ruined[i] else "")
+            ends = [(_("capped") if run.capped[i] else _("bust") if run.ruined[i] else "")
                     for i in range(2)]
-            lines.append((KELLY_NAME, ROBOT_COLOURS[KELLY_NAME], money(run.final[0]),
+            lines.append((_(KELLY_NAME), ROBOT_COLOURS[KELLY_NAME], money(run.final[0]),
                           f"{run.rounds_played[0]} {ends[0]}".strip(),
-                          f"{money(run.kelly_value)} · cap {run.kelly_p_cap:.0%}"))
-            lines.append((OPTIMAL_NAME, ROBOT_COLOURS[OPTIMAL_NAME], money(run.final[1]),
+                          _("{value} · cap {share}").format(value=money(run.kelly_value),
+                                                            share=f"{run.kelly_p_cap:.0%}")))
+            lines.append((_(OPTIMAL_NAME), ROBOT_COLOURS[OPTIMAL_NAME], money(run.final[1]),
                           f"{run.rounds_played[1]} {ends[1]}".strip(),
-                          f"{money(run.optimal_value)} · cap {run.optimal_p_cap:.0%}"))
-        lines.append((f"Paper's {paper.subjects}", MUTED, f"mean {money(paper.mean_payout)}",
-                      "≈300", f"{paper.p_cap:.0%} capped · {paper.p_bust:.0%} bust"))
+                          _("{value} · cap {share}").format(value=money(run.optimal_value),
+                                                            share=f"{run.optimal_p_cap:.0%}")))
+        lines.append((_("Paper's {n}").format(n=paper.subjects), MUTED,
+                      _("mean {value}").format(value=money(paper.mean_payout)), "≈300",
+                      _("{capped} capped · {bust} bust").format(capped=f"{paper.p_cap:.0%}",
+                                                                 bust=f"{paper.p_bust:.0%}")))
         step = max(18, min(24, (inner.height - 70) // 5))
         y = inner.top + 22
         for name, line_colour, *cells in lines:

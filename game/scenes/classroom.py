@@ -61,6 +61,8 @@ from game.scenes.classroom_ui import (
     wrap,
 )
 from game.ui import layout
+from sim.i18n import N_
+from sim.i18n import gettext as _
 from sim.lessons.figures import StepFailure
 from sim.lessons.model import (
     Lesson,
@@ -77,13 +79,15 @@ DROP_TIME = 0.8
 KEEP_FIGURES = 12
 class ClassroomScene(Scene):
     name = "classroom"
-    title = "Classroom"
-    help_keys = (("→ Space PgDn", "next step"), ("← PgUp Backspace", "previous step"),
-                 ("Home / End", "first / last step"), ("P / O / N", "type p, the odds, paths"),
-                 ("C", "class race"), ("L", "other language"), ("F", "full screen"))
-    help_panels = (("Step", "one idea per step; every number is computed by the engine."),
-                   ("Figure", "the step's chart; on the growth curve the Monte Carlo points "
-                    "drop onto the theory."))
+    title = N_("Classroom")
+    help_keys = ((N_("→ Space PgDn"), N_("next step")),
+                 (N_("← PgUp Backspace"), N_("previous step")),
+                 ("Home / End", N_("first / last step")),
+                 ("P / O / N", N_("type p, the odds, paths")),
+                 ("C", N_("class race")), ("L", N_("other language")), ("F", N_("full screen")))
+    help_panels = ((N_("Step"), N_("one idea per step; every number is computed by the engine.")),
+                   (N_("Figure"), N_("the step's chart; on the growth curve the Monte Carlo "
+                    "points drop onto the theory.")))
 
     @classmethod
     def check_options(cls, lesson: Lesson | str | Path | None = None, language: str = "en",
@@ -237,7 +241,7 @@ class ClassroomScene(Scene):
         """Switch to the shipped lesson in the next language, keeping the step and the edits."""
         shipped = lesson_folder()
         if Path(self.base.source).parent != shipped:
-            self.message = f"{self.base.source}: one language only"
+            self.message = _("{source}: one language only").format(source=self.base.source)
             return
         languages = available_languages()
         following = languages[(languages.index(self.base.language) + 1) % len(languages)]

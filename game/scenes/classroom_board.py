@@ -28,6 +28,7 @@ from game.sessions.maths import growth_curve
 from game.ui.layout import draw_bar
 from game.ui.style import money
 from sim.games import CoinGame
+from sim.i18n import gettext as _
 
 CURVE_POINTS = 201
 
@@ -43,15 +44,18 @@ def draw_summary(surface: pygame.Surface, rect: pygame.Rect, summary: RaceSummar
     bold = fonts.get(unit * 0.95, bold=True)
     closest = ", ".join(summary.closest)
     lines = (
-        (f"Kelly f* = {summary.kelly:.2f}: G = {summary.kelly_growth:+.4f} a flip", ACCENT, bold),
-        (f"Closest to Kelly: {closest}", TEXT, face),
-        (f"Final bankrolls: lowest {money(summary.lowest)}, median {money(summary.median)}, "
-         f"highest {money(summary.highest)}", TEXT, face),
-        (f"Ahead of {money(game.start, cents=False)}: {summary.ahead} of "
-         f"{len(summary.names)}   ·   bust: {summary.bust}", TEXT, face),
-        ("Dots on the curve: each student's long-run growth G(f). Left of the peak is timid, "
-         "right of it is reckless; past the zero crossing the class loses for sure in the long "
-         "run.", MUTED, fonts.get(unit * 0.8)),
+        (_("Kelly f* = {f}: G = {g} a flip").format(f=f"{summary.kelly:.2f}",
+                                                   g=f"{summary.kelly_growth:+.4f}"), ACCENT, bold),
+        (_("Closest to Kelly: {names}").format(names=closest), TEXT, face),
+        (_("Final bankrolls: lowest {lowest}, median {median}, highest {highest}").format(
+            lowest=money(summary.lowest), median=money(summary.median),
+            highest=money(summary.highest)), TEXT, face),
+        (_("Ahead of {start}: {ahead} of {total}   ·   bust: {bust}").format(
+            start=money(game.start, cents=False), ahead=summary.ahead,
+            total=len(summary.names), bust=summary.bust), TEXT, face),
+        (_("Dots on the curve: each student's long-run growth G(f). Left of the peak is timid, "
+           "right of it is reckless; past the zero crossing the class loses for sure in the long "
+           "run."), MUTED, fonts.get(unit * 0.8)),
     )
     y = facts.top
     for message, colour, line_face in lines:

@@ -57,6 +57,9 @@ from game.ui import layout
 from game.ui.style import money
 from sim.engine import check_seed
 from sim.games import CoinGame
+from sim.i18n import N_, current_language
+from sim.i18n import gettext as _
+from sim.lessons import available_languages, default_lesson
 from sim.lessons.model import LABELS
 from sim.text_template import render
 from sim.theory import kelly_fraction
@@ -67,20 +70,22 @@ STRIP = 50  # flips shown in the strip
 
 class ClassRaceScene(Scene):
     name = "classroom_race"
-    title = "Class race"
-    help_keys = (("A", "add a student"), ("I", "import a CSV of names and fractions"),
-                 ("Space", "start / pause"), ("→", "one flip"), ("End", "finish"),
-                 ("E", "export CSV"), ("S", "seed"), ("X", "clear the class"),
-                 ("+ / −", "speed"), ("F", "full screen"))
-    help_panels = (("Leaderboard", "every student's fraction on the same flips, ranked after "
-                    "each flip; Kelly is the yardstick and takes no rank."),
-                   ("Summary", "at the end: each fraction on the G(f) curve, who was closest "
-                    "to Kelly, and the spread of outcomes."))
+    title = N_("Class race")
+    help_keys = (("A", N_("add a student")), ("I", N_("import a CSV of names and fractions")),
+                 (N_("Space"), N_("start / pause")), ("→", N_("one flip")),
+                 ("End", N_("finish")), ("E", N_("export CSV")), ("S", N_("seed")),
+                 ("X", N_("clear the class")), ("+ / −", N_("speed")), ("F", N_("full screen")))
+    help_panels = ((N_("Leaderboard"), N_("every student's fraction on the same flips, ranked "
+                    "after each flip; Kelly is the yardstick and takes no rank.")),
+                   (N_("Summary"), N_("at the end: each fraction on the G(f) curve, who was "
+                    "closest to Kelly, and the spread of outcomes.")))
 
     def __init__(self, app, labels: dict | None = None, p: float = 0.6, odds: float = 1.0,
                  rounds: int = 100, start: float = 100.0, csv: str | Path | None = None,
                  seed: int | None = None, **options) -> None:
         super().__init__(app, **options)
+        if labels is None and current_language() in available_languages():
+            labels = default_lesson(current_language()).labels  # opened on its own: the game's
         self.labels = {**LABELS, **(labels or {})}
         self.game = CoinGame(p=p, odds=odds, start=start, rounds=rounds)
         self.seed = app.new_seed() if seed is None else int(seed)
@@ -136,8 +141,8 @@ class ClassRaceScene(Scene):
         self.participants = merged
         self.source = path
         self._changed()
-        self.message = (f"{path.name}: {added} added, {updated} updated, {kept} kept "
-                        "(X clears the class)")
+        self.message = _("{file}: {added} added, {updated} updated, {kept} kept (X clears the "
+                         "class)").format(file=path.name, added=added, updated=updated, kept=kept)
 
     def add(self, name: str, fraction: float) -> None:
         person = Participant(name, fraction)
@@ -206,7 +211,7 @@ class ClassRaceScene(Scene):
             check_participants([*self.participants, Participant(name, 0.0)])
 
             def take_fraction(value: str) -> None:
-                self.add(name, parse_number(value, "fraction"))
+                self.add(name, parse_number(value, _("fraction")))
 
             self.next_editor = Editor(label=f"{name}: {labels['fraction_prompt']}",
                                       apply=take_fraction, hint=labels["edit_keys"])
@@ -220,7 +225,7 @@ class ClassRaceScene(Scene):
 
     def ask_seed(self) -> None:
         self.editor = Editor(label=self.labels["seed"],
-                             apply=lambda text: self.set_seed(parse_whole(text, "seed")),
+                             apply=lambda text: self.set_seed(parse_whole(text, _("seed"))),
                              hint=self.labels["edit_keys"], allowed="0123456789")
 
     # -- widgets and input ------------------------------------------------------------------
@@ -233,7 +238,7 @@ class ClassRaceScene(Scene):
         texts = {
             "add": f"+ {labels['name_prompt']} (A)",
             "csv": f"{labels['csv_prompt']} (I)",
-            "run": "▶ / ■ (Space)",
+            "run": _("▶ / ■ (Space)"),
             "finish": "End ⇨",
             "export": "CSV ⇩ (E)",
             "seed": f"{labels['seed']} (S)",
@@ -356,7 +361,7 @@ class ClassRaceScene(Scene):
             draw_summary(surface, board, self.summary, self.game, self.fonts, unit)
         else:
             self._draw_leaderboard(surface, board, unit)
-        hint = self.message or (labels["race_keys"] + ("   G: summary / leaderboard"
+        hint = self.message or (labels["race_keys"] + ("   " + _("G: summary / leaderboard")
                                                         if self.finished else ""))
         draw_line(surface, hint, (unit, height - unit * 0.7), self.fonts.get(max(16.0, unit * 0.9)),
                   BAD if self.message and not self.saved else MUTED, "midleft")
@@ -397,7 +402,7 @@ class ClassRaceScene(Scene):
                 if name != "bar":
                     heading = labels[name]
                     if name == "final_wealth" and not self.finished:
-                        heading = "wealth"  # "final" only once the race is over
+                        heading = _("wealth")  # "final" only once the race is over
                     title = fit_line(heading, small, right - x - unit * 0.3)
                     draw_line(surface, title, (x, board.top + unit * 0.2), small, MUTED)
             part = shown[column * per_column:(column + 1) * per_column]

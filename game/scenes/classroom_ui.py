@@ -22,6 +22,7 @@ from game.assets import THEME, asset
 from game.ui import layout
 from game.ui.style import elide
 from sim import files
+from sim.i18n import gettext as _
 from sim.lessons.figures import PROJECTOR, FigureStyle, lesson_font_path
 
 if TYPE_CHECKING:
@@ -357,14 +358,16 @@ def parse_number(text: str, name: str) -> float:
     try:
         return float(value) * factor
     except ValueError:
-        raise ValueError(f"{name} = {text!r} is not a number") from None
+        raise ValueError(_("{name} = {value} is not a number").format(
+            name=name, value=repr(text))) from None
 
 
 def parse_whole(text: str, name: str) -> int:
     try:
         return int(text.strip().replace(",", ""))
     except ValueError:
-        raise ValueError(f"{name} = {text!r} is not a whole number") from None
+        raise ValueError(_("{name} = {value} is not a whole number").format(
+            name=name, value=repr(text))) from None
 
 
 def result_path(folder: Path, stem: str) -> Path:
@@ -395,7 +398,7 @@ def full_screen(scene) -> None:
     try:
         toggle_fullscreen(scene.app, scene.windowed)
     except pygame.error as error:
-        scene.message = f"full screen: {error}"
+        scene.message = _("full screen: {error}").format(error=error)
 
 
 def button_bar(scene, texts: dict[str, str], weights, window: pygame.Rect) -> dict[str, object]:

@@ -54,18 +54,18 @@ MENU = (
 
 
 #: screens whose saved play-through the menu can resume, and their names in the Resume line
-RESUMABLE = {"coin": "Coin", "race": "Race", "unknown": "Unknown coin"}
+RESUMABLE = {"coin": N_("Coin"), "race": N_("Race"), "unknown": N_("Unknown coin")}
 
 
 class MenuScene(Scene):
     name = "menu"
     title = property(lambda self: _("Kelly"))
     tab_moves_focus = False  # Tab moves the menu's own highlight ring
-    help_keys = (("↑ ↓ or Tab", "move the highlight"), ("Enter / Space", "open it"),
-                 ("1 – 9", "open an entry directly"), ("R", "resume the last game, if saved"))
-    help_panels = (("The games", "each screen teaches one side of Kelly's rule: bet the "
-                    "chances, and "
-                    "growth is what is left after the cross-entropy."),)
+    help_keys = ((N_("↑ ↓ or Tab"), N_("move the highlight")),
+                 (N_("Enter / Space"), N_("open it")), ("1 – 9", N_("open an entry directly")),
+                 ("R", N_("resume the last game, if saved")))
+    help_panels = ((N_("The games"), N_("each screen teaches one side of Kelly's rule: bet the "
+                    "chances, and growth is what is left after the cross-entropy.")),)
 
     def __init__(self, app, **options) -> None:
         super().__init__(app, **options)
@@ -74,8 +74,9 @@ class MenuScene(Scene):
         left = unfinished_game()
         if left is not None and left[0] in RESUMABLE and left[0] in scenes:
             screen, when = left
-            resume = MenuEntry("resume", "Resume",
-                               f"Go on with the {RESUMABLE[screen]} game you left {when}.")
+            resume = MenuEntry("resume", N_("Resume"),
+                               _("Go on with the {screen} game you left {when}.").format(
+                                   screen=_(RESUMABLE[screen]), when=when))
             self.entries.insert(len(self.entries) - 1, resume)  # before Quit
         self.selected = 0
         self.notice = ""
@@ -114,12 +115,12 @@ class MenuScene(Scene):
         left = unfinished_game()
         session = load_unfinished()  # a bad file is moved aside
         if left is None or session is None:
-            self.drop_resume("The saved game could not be read; it was moved aside.")
+            self.drop_resume(_("The saved game could not be read; it was moved aside."))
             return
         try:
             self.app.push(left[0], session=session)
         except ValueError as error:
-            self.drop_resume(f"The saved game could not be resumed: {error}")
+            self.drop_resume(_("The saved game could not be resumed: {error}").format(error=error))
             return
         forget_unfinished()
         self.drop_resume("")

@@ -21,7 +21,7 @@ import numpy as np
 import pygame
 
 from game.scene import MARGIN, TOP_BAR, Scene, row, stack
-from game.scenes.race_field import NAMES, PRESETS, race_game, read_field
+from game.scenes.race_field import HELP_KEYS, HELP_PANELS, NAMES, PRESETS, race_game, read_field
 from game.sessions.maths import bet_decomposition, bookmaker_shares, percent_per_round
 from game.sessions.session import RaceSession
 from game.ui.charts import Series, bankroll_chart, decomposition_bars, share_bars
@@ -40,6 +40,8 @@ from game.ui.style import (
     wrapped,
 )
 from game.ui.track import HORSE_COLOURS, draw_track
+from sim.i18n import N_
+from sim.i18n import gettext as _
 
 COLUMNS = (0.85, 0.72, 0.62, 1.8, 0.55)  # name, p box, odds box, slider, share
 RUN_SECONDS = 0.9  # one race's run on screen
@@ -48,18 +50,9 @@ FLASH = 0.6  # seconds the winner is highlighted
 
 class RaceScene(Scene):
     name = "race"
-    title = "Race"
-    hint = "Split your money over the horses; whatever you do not bet stays as cash."
-    help_keys = (("Space", "run a race"), ("A", "auto-race on / off"),
-                 ("↑ ↓", "pick a horse"), ("← →", "its share −/+1% (Shift: 5%)"),
-                 ("+ / −", "add or remove a horse (3 to 6)"), ("K / B / C",
-                 "bet the chances / the bookmaker's prices / all cash"),
-                 ("N", "new game (press twice during a game)"), ("F", "finish: the results"))
-    help_panels = (("Your split", "the share of your bankroll on each horse (bars) against "
-                    "its chance "
-                    "(outlines); what you do not bet stays as cash."),
-                   ("Bankroll", "you and four robots on the same races, log scale."),
-                   ("Why", "growth = Σ p ln o − H(p) − D(p‖b): match b to p and D vanishes."))
+    title = N_("Race")
+    hint = N_("Split your money over the horses; whatever you do not bet stays as cash.")
+    help_keys, help_panels = HELP_KEYS, HELP_PANELS
 
     def __init__(self, app, outcomes: int = 4, seed: int | None = None,
                  session: RaceSession | None = None, **options) -> None:
@@ -76,7 +69,8 @@ class RaceScene(Scene):
                            app.seed if seed is None else seed)
         if session is not None:
             self.session = session
-            self.message = f"Welcome back: race {session.round} of {self.game.rounds}."
+            self.message = _("Welcome back: race {n} of {total}.").format(
+                n=session.round, total=self.game.rounds)
 
     def start_session(self, seed: int) -> None:
         self.session = RaceSession(self.game, seed)
@@ -87,7 +81,7 @@ class RaceScene(Scene):
         self.pending: tuple | None = None
         self.paces = np.ones(self.k)
         self.finish_clock: float | None = None
-        self.message = "Change the split, then race (Space)."
+        self.message = _("Change the split, then race (Space).")
         self.message_colour = MUTED
 
     @property
@@ -113,7 +107,8 @@ class RaceScene(Scene):
         if self.run_clock > 0:
             self.land()
         if self.session.finished:
-            self.message, self.message_colour = "This game is over. Press N for a new one.", MUTED
+            self.message = _("This game is over. Press N for a new one.")
+            self.message_colour = MUTED
             return
         before = float(self.session.wealth[0])
         self.session.bet = self.shares.copy()
@@ -121,14 +116,16 @@ class RaceScene(Scene):
         self.winner = record.outcome
         change = record.wealth[0] - before
         name = self.game.outcome_names[record.outcome]
+        amount = money(abs(change))
         if self.session.ruined[0]:
-            self.pending = f"{name} won — you are bust.", BAD, "bust"
+            line, colour, sound = _("{name} won — you are bust."), BAD, "bust"
         elif change >= 0.005:
-            self.pending = f"{name} won — you gained {money(change)}", GOOD, "win"
+            line, colour, sound = _("{name} won — you gained {amount}"), GOOD, "win"
         elif change <= -0.005:
-            self.pending = f"{name} won — you lost {money(-change)}", BAD, "lose"
+            line, colour, sound = _("{name} won — you lost {amount}"), BAD, "lose"
         else:
-            self.pending = f"{name} won — no change", MUTED, "flip"
+            line, colour, sound = _("{name} won — no change"), MUTED, "flip"
+        self.pending = line.format(name=name, amount=amount), colour, sound
         # the run: the winner reaches the post as it ends; the others' paces are only a picture
         rng = np.random.default_rng([self.session.seed, self.session.round])
         self.paces = rng.uniform(0.72, 0.96, self.k)
@@ -136,7 +133,7 @@ class RaceScene(Scene):
         self.run_time = min(RUN_SECONDS, 0.8 / self.app.settings.auto_speed) if self.auto \
             else RUN_SECONDS
         self.run_clock = self.run_time
-        self.message, self.message_colour = "And they're off…", TEXT
+        self.message, self.message_colour = _("And they're off…"), TEXT
 
     def land(self) -> None:
         """The run is over: show the result of the race just run."""
@@ -168,16 +165,17 @@ class RaceScene(Scene):
         return self.session.round > 0 and not self.session.finished
 
     def ask_new_game(self) -> None:
-        if self.confirm("new", self.under_way(), f"Race {self.session.round} of "
-                        f"{self.game.rounds} is run: press N again to throw this game away."):
+        if self.confirm("new", self.under_way(), _(
+                "Race {n} of {total} is run: press N again to throw this game away.").format(
+                n=self.session.round, total=self.game.rounds)):
             self.new_game()
 
     def resize_field(self, k: int) -> None:
         if k == self.k:
             return
         if k not in PRESETS:
-            self.message = (f"{max(PRESETS)} horses at most." if k > self.k else
-                            f"{min(PRESETS)} horses at least.")
+            self.message = (_("{n} horses at most.").format(n=max(PRESETS)) if k > self.k else
+                            _("{n} horses at least.").format(n=min(PRESETS)))
             self.message_colour = MUTED
             return
         self.game = race_game(*PRESETS[k])
@@ -197,8 +195,8 @@ class RaceScene(Scene):
             return
         self.error = ""
         if game == self.game or not self.confirm(
-                "field", self.under_way(), "New chances or odds start a new game: press Enter "
-                "or Apply again to leave this one."):
+                "field", self.under_way(), _("New chances or odds start a new game: press Enter "
+                "or Apply again to leave this one.")):
             return
         self.game = game
         self.set_all(bookmaker_shares(game.odds))
@@ -221,23 +219,23 @@ class RaceScene(Scene):
         self.rows = horse_rows
         self.share_sliders, self.p_entries, self.odds_entries = [], [], []
         for i, rect in enumerate(horse_rows):
-            _, p_box, o_box, slider, _ = row(rect, *COLUMNS, gap=6)
+            _name, p_box, o_box, slider, _share = row(rect, *COLUMNS, gap=6)
             self.p_entries.append(self.entry(p_box, f"{self.game.probs[i]:g}"))
             self.odds_entries.append(self.entry(o_box, f"{self.game.odds[i]:g}"))
             self.share_sliders.append(self.slider(slider, round(self.shares[i] * 100), 0, 100))
         kelly, bookie, cash = row(tools_row, 1, 1.1, 0.9)
-        self.kelly_button = self.button(kelly, "Chances (K)", "@small")
-        self.bookie_button = self.button(bookie, "Bookmaker (B)", "@small")
-        self.cash_button = self.button(cash, "Cash (C)", "@small")
-        self.race_button = self.button(race_row, "Race  (Space)", "@primary")
+        self.kelly_button = self.button(kelly, _("Chances (K)"), "@small")
+        self.bookie_button = self.button(bookie, _("Bookmaker (B)"), "@small")
+        self.cash_button = self.button(cash, _("Cash (C)"), "@small")
+        self.race_button = self.button(race_row, _("Race  (Space)"), "@primary")
         auto, new, finish = row(auto_row, 1, 1.1, 0.9)
         self.auto_button = self.button(auto, "", "@choice")
-        self.new_button = self.button(new, "New game (N)", "@small")
-        self.finish_button = self.button(finish, "Finish (F)", "@small")
+        self.new_button = self.button(new, _("New game (N)"), "@small")
+        self.finish_button = self.button(finish, _("Finish (F)"), "@small")
         fewer, more, apply = row(field_row, 1, 1, 1.3)
-        self.fewer_button = self.button(fewer, "− horse", "@small")
-        self.more_button = self.button(more, "+ horse", "@small")
-        self.apply_button = self.button(apply, "Apply p, odds", "@small")
+        self.fewer_button = self.button(fewer, _("− horse"), "@small")
+        self.more_button = self.button(more, _("+ horse"), "@small")
+        self.apply_button = self.button(apply, _("Apply p, odds"), "@small")
         self._refresh_auto()
 
         right = pygame.Rect(self.left.right + MARGIN, TOP_BAR, width - self.left.right - 2 * MARGIN,
@@ -251,7 +249,7 @@ class RaceScene(Scene):
     def _refresh_auto(self) -> None:
         if self.root is None:
             return
-        self.auto_button.set_text(f"Auto (A): {'on' if self.auto else 'off'}")
+        self.auto_button.set_text(_("Auto (A): on") if self.auto else _("Auto (A): off"))
         if self.auto:
             self.auto_button.select()
         else:
@@ -346,8 +344,8 @@ class RaceScene(Scene):
         super().draw(surface)
         s = self.session
         wealth = float(s.wealth_paths()[0, self.revealed])
-        status = (f"Race {self.revealed} of {self.game.rounds}   ·   You: {money(wealth)}"
-                  f"   ·   seed {s.seed}")
+        status = _("Race {n} of {total}   ·   You: {wealth}   ·   seed {seed}").format(
+            n=self.revealed, total=self.game.rounds, wealth=money(wealth), seed=s.seed)
         self.draw_status(surface, status)
         self.draw_controls(surface)
         self.draw_bankrolls(surface)
@@ -357,7 +355,7 @@ class RaceScene(Scene):
     def draw_controls(self, surface: pygame.Surface) -> None:
         card(surface, self.left)
         columns = row(self.header, *COLUMNS, gap=6)
-        labels = ("horse", "p", "odds", "your share", "")
+        labels = (_("horse"), "p", _("odds"), _("your share"), "")
         for label, rect in zip(labels, columns, strict=True):
             text(surface, label, rect.topleft, 12, MUTED)
         for i, rect in enumerate(self.rows):
@@ -370,7 +368,8 @@ class RaceScene(Scene):
             text(surface, f"{self.shares[i]:.0%}", name_rect[4].midright, 14, PLAYER, bold=True,
                  anchor="midright")
         cash = 1.0 - self.shares.sum()
-        line = f"Kept as cash: {cash:.0%}   ·   ↑↓ pick a horse, ←→ its share"
+        line = _("Kept as cash: {cash}   ·   ↑↓ pick a horse, ←→ its share").format(
+            cash=f"{cash:.0%}")
         text(surface, line, self.cash_text.topleft, fit_size(line, self.cash_text.width, 13),
              MUTED)
         size = fit_size(self.message, self.message_rect.width, 14, bold=True)
@@ -383,33 +382,34 @@ class RaceScene(Scene):
         how = max(how, spare, key=lambda rect: rect.height)
         if how.height > 40:
             book = bet_decomposition(self.game, bookmaker_shares(self.game.odds))
-            wrapped(surface, "One horse wins each race: money on it comes back times its odds o, "
+            wrapped(surface, _("One horse wins each race: money on it comes back times its odds o, "
                     "money on the others is lost, cash stays. You start by copying the bookmaker "
-                    f"(1/o, in whole percent): G = {float(book.growth):+.4f} a race. Now try K, "
-                    "the chances.", how, 13, TEXT)
+                    "(1/o, in whole percent): G = {g} a race. Now try K, "
+                    "the chances.").format(g=f"{float(book.growth):+.4f}"), how, 13, TEXT)
         if self.error:
             wrapped(surface, self.error, self.error_rect, 12, BAD)
         else:
             margin = math.fsum(1.0 / o for o in self.game.odds)
-            book = ("fair" if abs(margin - 1) < 1e-9 else
-                    "the bookmaker keeps a margin" if margin > 1 else "generous")
-            wrapped(surface, f"The prices 1/o add up to {margin:.2f} ({book}). Type chances and "
-                    "odds, then Enter.", self.error_rect, 12, MUTED)
+            book = (_("fair") if abs(margin - 1) < 1e-9 else
+                    _("the bookmaker keeps a margin") if margin > 1 else _("generous"))
+            wrapped(surface, _("The prices 1/o add up to {margin} ({book}). Type chances and "
+                    "odds, then Enter.").format(margin=f"{margin:.2f}", book=book),
+                    self.error_rect, 12, MUTED)
 
     def draw_bankrolls(self, surface: pygame.Surface) -> None:
-        inner = card(surface, self.bankroll_rect, "Bankroll, log scale: you against robots")
+        inner = card(surface, self.bankroll_rect, _("Bankroll, log scale: you against robots"))
         paths = self.session.wealth_paths()[:, : self.revealed + 1]  # not the race running
         names = self.session.names
-        series = [Series(name, bettor_colour(name, i), paths[i], 2)
+        series = [Series(_(name), bettor_colour(name, i), paths[i], 2)
                   for i, name in enumerate(names) if i > 0]
-        series.append(Series(names[0], bettor_colour(names[0]), paths[0], 4))
+        series.append(Series(_(names[0]), bettor_colour(names[0]), paths[0], 4))
         x_max = min(self.game.rounds, max(20, math.ceil(self.revealed * 1.25 / 10) * 10))
         bankroll_chart(surface, inner, series, x_max, self.game.start)
 
     def draw_shares(self, surface: pygame.Surface) -> None:
         running = self.run_clock > 0
-        inner = card(surface, self.shares_rect, f"Race {self.session.round}: they're off!"
-                     if running else "Your split (bars) vs chances (outlines)")
+        inner = card(surface, self.shares_rect, _("Race {n}: they're off!").format(
+            n=self.session.round) if running else _("Your split (bars) vs chances (outlines)"))
         chart = pygame.Rect(inner.left, inner.top, inner.width, inner.height - 22)
         if running:
             progress = 1.0 - self.run_clock / max(self.run_time, 1e-9)
@@ -422,21 +422,22 @@ class RaceScene(Scene):
         share_bars(surface, chart, self.game.outcome_names, self.game.probs,
                    list(np.asarray(d.effective_shares)), colours)
         g = float(d.growth)
-        verdict = ("G = −∞: one result wipes you out" if g == -math.inf else
-                   f"G = {g:+.4f} ≈ {percent_per_round(g):+.2f}% a race")
+        verdict = (_("G = −∞: one result wipes you out") if g == -math.inf else
+                   _("G = {g} ≈ {pct}% a race").format(g=f"{g:+.4f}",
+                                                      pct=f"{percent_per_round(g):+.2f}"))
         text(surface, verdict, (inner.left, inner.bottom), fit_size(verdict, inner.width, 13),
              GOOD if g > 0 else BAD if g < 0 else MUTED, anchor="bottomleft")
 
     def draw_bars(self, surface: pygame.Surface) -> None:
-        inner = card(surface, self.bars_rect, "Why: growth = Σ p ln o − H(p) − D(p‖b)")
+        inner = card(surface, self.bars_rect, _("Why: growth = Σ p ln o − H(p) − D(p‖b)"))
         d = bet_decomposition(self.game, self.shares)
         lines = 3 if inner.width < 420 else 2
         lesson_h = lines * font(13).get_linesize() + 4
         bars = pygame.Rect(inner.left, inner.top + 2, inner.width, inner.height - lesson_h - 8)
         decomposition_bars(surface, bars, float(d.log_odds), float(d.entropy),
                            float(d.divergence), "Σ p ln o", "b")
-        wrapped(surface, "b counts cash as bets on every horse at its price. Make b equal p and "
-                "D(p‖b) vanishes: the fastest growth there is.",
+        wrapped(surface, _("b counts cash as bets on every horse at its price. Make b equal p and "
+                "D(p‖b) vanishes: the fastest growth there is."),
                 pygame.Rect(inner.left, bars.bottom + 6, inner.width, lesson_h), 13, TEXT)
 
 

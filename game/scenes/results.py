@@ -39,6 +39,8 @@ from sim.i18n import gettext as _
 
 ORDINALS = {1: N_("1st"), 2: N_("2nd"), 3: N_("3rd")}
 OTHER_ORDINAL = N_("{n}th")
+#: the Challenge's game lengths as its saved scores name them
+MODE_NAMES = {"flips": N_("flips"), "clock": N_("clock")}
 #: the screens' names in the high-score titles (the menu's labels)
 KIND_NAMES = {"coin": N_("Coin"), "race": N_("Race"), "worlds": N_("Many worlds"),
               "challenge": N_("Challenge"), "unknown": N_("Unknown coin")}
@@ -63,7 +65,16 @@ def outcomes_text(count: int) -> str:
 def game_text(saved: str) -> str:
     """A saved score's game in the current language ("3 outcomes" is stored in English)."""
     match = re.fullmatch(r"(\d+) outcomes", saved)
-    return outcomes_text(int(match[1])) if match else saved
+    if match:
+        return outcomes_text(int(match[1]))
+    match = re.fullmatch(r"p hidden \(([^)]*)\) b=(\S+)", saved)
+    if match:
+        return _("p hidden ({p}) b={b}").format(p=match[1], b=match[2])
+    match = re.fullmatch(r"(flips|clock) p=(\S+) cap=(\S+)", saved)
+    if match:
+        return _("{mode} p={p} cap={cap}").format(mode=_(MODE_NAMES[match[1]]), p=match[2],
+                                                  cap=match[3])
+    return saved
 
 
 def lesson(session: BetSession, results: Results) -> str:
@@ -95,8 +106,8 @@ def lesson(session: BetSession, results: Results) -> str:
              "decides one game; the rate decides the long run.")
     # two sentences: a space between them in English, none in Chinese
     return _("{compare} {rest}").format(compare=compare, rest=rest).format(
-        average=format_percent(average), kelly=format_percent(kelly), rate=f"{rate:+.4f}",
-        best=f"{results.best_growth:+.4f}")
+        average=format_percent(average), kelly=format_percent(kelly),
+        rate="−∞" if rate == -math.inf else f"{rate:+.4f}", best=f"{results.best_growth:+.4f}")
 
 
 def game_words(session: BetSession, kind: str) -> str:
@@ -137,10 +148,12 @@ class ResultsScene(Scene):
     title = property(lambda self: _("Results"))
     hint = property(lambda self: _("How did you do against the robots and against the best "
                                    "possible rate?"))
-    help_keys = (("R / Enter", "play again, same flips"), ("N", "new game"), ("M", "menu"))
-    help_panels = (("Growth per round", "your realised growth against Kelly on the same flips and "
-                    "the best long-run rate."),
-                   ("High scores", "your best games with the seed and rules to replay them."))
+    help_keys = ((N_("R / Enter"), N_("play again, same flips")), ("N", N_("new game")),
+                 ("M", N_("menu")))
+    help_panels = ((N_("Growth per round"), N_("your realised growth against Kelly on the same "
+                    "flips and the best long-run rate.")),
+                   (N_("High scores"), N_("your best games with the seed and rules to replay "
+                    "them.")))
 
     def __init__(self, app, session: BetSession | None = None, again=None, fresh=None,
                  kind: str | None = None, about: str | None = None, record: bool = True,
@@ -263,9 +276,10 @@ class ResultsScene(Scene):
         y += 8
         kind = self.kind
         game = session.game
-        about = self.about or (f"p = {game.p:g}, b = {game.odds:g}" if kind == "coin" else
-                               outcomes_text(len(game.probs)) if kind == "race" else
-                               game_words(session, kind))
+        about = game_text(self.about) if self.about else (
+            f"p = {game.p:g}, b = {game.odds:g}" if kind == "coin" else
+            outcomes_text(len(game.probs)) if kind == "race" else
+            game_text(game_words(session, kind)))
         rules = {"p": game.p, "odds": game.odds} if kind == "coin" else None
         usual = vars(Settings()) if self.app.settings == Settings() else None  # else spell out
         replay = _("Seed {seed} ({about}). Replay these flips: R here, or {command}").format(

@@ -23,11 +23,11 @@ class SettingsScene(Scene):
     name = "settings"
     title = property(lambda self: _("Settings"))
     hint = property(lambda self: _("Changes apply to new games."))
-    help_keys = (("Tab / Shift+Tab", "next / previous control"), ("Enter", "save"),
-                 ("L", "language"), ("S", "sound on / off"),
-                 ("C", "standard or colour-blind-safe colours"), ("T", "larger text"))
-    help_panels = (("Settings", "language, sound, auto-flip speed, the default coin, colours "
-                    "and text size; saved in your data folder."),)
+    help_keys = (("Tab / Shift+Tab", N_("next / previous control")), ("Enter", N_("save")),
+                 ("L", N_("language")), ("S", N_("sound on / off")),
+                 ("C", N_("standard or colour-blind-safe colours")), ("T", N_("larger text")))
+    help_panels = ((N_("Settings"), N_("language, sound, auto-flip speed, the default coin, "
+                    "colours and text size; saved in your data folder.")),)
 
     def __init__(self, app, **options) -> None:
         super().__init__(app, **options)

@@ -47,11 +47,13 @@ from game.ui.style import (
     text,
     wrapped,
 )
+from sim.i18n import N_
+from sim.i18n import gettext as _
 
 BAYES_COLOUR = Colour((255, 143, 171), palette.ORANGE)
 KNOWER_COLOUR = bettor_colour("Kelly")
-ML_POINT = ("The best model of the data — the least cross-entropy H(p, q) — grows the bankroll "
-            "fastest: every flip costs D(p‖q) = H(p, q) − H(p).")
+ML_POINT = N_("The best model of the data — the least cross-entropy H(p, q) — grows the "
+              "bankroll fastest: every flip costs D(p‖q) = H(p, q) − H(p).")
 
 
 RESULTS_DELAY = 1.5  # seconds between the last flip landing and the results
@@ -59,19 +61,19 @@ RESULTS_DELAY = 1.5  # seconds between the last flip landing and the results
 
 class UnknownScene(BetScene):
     name = "unknown"
-    title = "Unknown coin"
-    hint = "Nobody tells you p. Learn it from the flips, faster than the Bayes bot."
+    title = N_("Unknown coin")
+    hint = N_("Nobody tells you p. Learn it from the flips, faster than the Bayes bot.")
     auto_stops_at_end = True
-    help_keys = (("Space", "flip the coin"), ("H / T", "bet on heads / tails"),
-                 ("← → (↑ ↓)", "stake −/+1% (Shift: 5%)"), ("A", "auto-flip on / off"),
-                 ("N", "new game (press twice during a game)"),
-                 ("R", "reveal p"), ("F", "results (a game ended early is not scored)"))
-    help_panels = (("Bankroll", "you, the Bayes bot and Kelly who knows p (when revealed), "
-                    "same flips."),
-                   ("Belief about p", "the bot's estimate q with its 90% band, and your "
-                    "belief a = (1 + f)/2 as gold dots."),
-                   ("Growth lost per flip", "D(p‖q) = H(p, q) − H(p): the cross-entropy "
-                    "above the coin's entropy is the growth a belief costs."))
+    help_keys = ((N_("Space"), N_("flip the coin")), ("H / T", N_("bet on heads / tails")),
+                 ("← → (↑ ↓)", N_("stake −/+1% (Shift: 5%)")), ("A", N_("auto-flip on / off")),
+                 ("N", N_("new game (press twice during a game)")),
+                 ("R", N_("reveal p")), ("F", N_("results (a game ended early is not scored)")))
+    help_panels = ((N_("Bankroll"), N_("you, the Bayes bot and Kelly who knows p (when "
+                    "revealed), same flips.")),
+                   (N_("Belief about p"), N_("the bot's estimate q with its 90% band, and your "
+                    "belief a = (1 + f)/2 as gold dots.")),
+                   (N_("Growth lost per flip"), N_("D(p‖q) = H(p, q) − H(p): the cross-entropy "
+                    "above the coin's entropy is the growth a belief costs.")))
 
     def __init__(self, app, seed: int | None = None, rounds: int = 100,
                  session=None, **options) -> None:
@@ -83,9 +85,10 @@ class UnknownScene(BetScene):
                            app.seed if seed is None else seed)
         if session is not None:
             if session.game != self.session.game or session.names != self.session.coin.names:
-                raise ValueError("the saved game is not an Unknown coin game")
+                raise ValueError(_("the saved game is not an Unknown coin game"))
             self.session.coin, self.revealed = session, session.round
-            self.message = f"Welcome back: flip {session.round} of {self.rounds}."
+            self.message = _("Welcome back: flip {n} of {total}.").format(
+                n=session.round, total=self.rounds)
 
     # -- the game ---------------------------------------------------------------------------
 
@@ -103,7 +106,7 @@ class UnknownScene(BetScene):
         self.revealed = 0
         self.finish_clock: float | None = None
         self._band: tuple[int, np.ndarray] | None = None
-        self.message = "Guess from the flips: bet on the side you trust."
+        self.message = _("Guess from the flips: bet on the side you trust.")
         self.message_colour = MUTED
 
     def play_round(self):
@@ -113,17 +116,17 @@ class UnknownScene(BetScene):
         return min(0.6, 0.8 / self.auto_speed) if self.auto else 0.6
 
     def result_line(self, record):
-        side = "HEADS" if record.outcome == 0 else "TAILS"
+        side = _("HEADS") if record.outcome == 0 else _("TAILS")
         if self.session.coin.ruined[0]:
-            return f"{side} — bust!", BAD, None
-        return f"{side}", TEXT, None
+            return _("{side} — bust!").format(side=side), BAD, None
+        return side, TEXT, None
 
     def landed(self, record) -> None:
         s = self.session
         if s.finished:
             self.auto = False
-            side = "HEADS" if record.outcome == 0 else "TAILS"
-            self.message = f"{side} — game over: p was {s.p:.2f}"
+            side = _("HEADS") if record.outcome == 0 else _("TAILS")
+            self.message = _("{side} — game over: p was {p}").format(side=side, p=f"{s.p:.2f}")
             self.finish_clock = RESULTS_DELAY
 
     def advance(self, dt: float) -> bool:
@@ -159,16 +162,16 @@ class UnknownScene(BetScene):
         (self.coin_rect, self.bet_title, side_row, self.stake_text, slider_rect, self.share_text,
          flip_rect, auto_row, game_row, self.hint_rect) = rects
         self.stake_control = StakeControl(self, side_row, slider_rect, self.stake_pct)
-        self.flip_button = self.button(flip_rect, "Flip  (Space)", "@primary")
+        self.flip_button = self.button(flip_rect, _("Flip  (Space)"), "@primary")
         self.auto_button = self.button(auto_row, "", "@choice")
         reveal, new = row(game_row, 1, 1)
-        self.reveal_button = self.button(reveal, "Reveal p (R)", "@small")
-        self.new_button = self.button(new, "New game (N)", "@small")
+        self.reveal_button = self.button(reveal, _("Reveal p (R)"), "@small")
+        self.new_button = self.button(new, _("New game (N)"), "@small")
         self.refresh()
         self.belief_rect, self.loss_rect = row(bottom, 1, 1, gap=MARGIN)
 
     def auto_label(self) -> str:
-        return f"Auto-flip (A): {'on' if self.auto else 'off'}"
+        return _("Auto-flip (A): on") if self.auto else _("Auto-flip (A): off")
 
     # -- input ------------------------------------------------------------------------------
 
@@ -184,8 +187,9 @@ class UnknownScene(BetScene):
         super().draw(surface)
         s = self.session
         p = f"p = {s.p:.2f}" if s.revealed else "p = ?"
-        status = (f"Flip {self.shown} of {s.game.rounds}   ·   {p}   ·   You: "
-                  f"{money(self.shown_wealth())}   ·   seed {s.seed}")
+        status = _("Flip {n} of {total}   ·   {p}   ·   You: {wealth}   ·   seed {seed}").format(
+            n=self.shown, total=s.game.rounds, p=p, wealth=money(self.shown_wealth()),
+            seed=s.seed)
         self.draw_status(surface, status)
         self.draw_controls(surface)
         self.draw_bankrolls(surface)
@@ -198,31 +202,34 @@ class UnknownScene(BetScene):
         self.coin.draw_with_message(surface, self.coin_rect, self.message, self.message_colour,
                                     header=8)
         heads = s.heads(self.shown)
-        text(surface, f"heads {heads} · tails {self.shown - heads}", self.coin_rect.topleft, 13,
+        text(surface, _("heads {heads} · tails {tails}").format(heads=heads,
+                                                              tails=self.shown - heads),
+             self.coin_rect.topleft, 13,
              FAINT)
-        text(surface, "Your bet (even money)", self.bet_title.topleft, 16, TEXT, bold=True)
+        text(surface, _("Your bet (even money)"), self.bet_title.topleft, 16, TEXT, bold=True)
         wealth = self.shown_wealth()  # not the bankroll after the flip still in the air
-        side = "heads" if self.side > 0 else "tails"
-        text(surface, f"Stake {self.stake_pct}% on {side} = {money(wealth * self.stake_pct / 100)}",
+        stake = (_("Stake {pct}% on heads = {stake}") if self.side > 0 else
+                 _("Stake {pct}% on tails = {stake}"))
+        text(surface, stake.format(pct=self.stake_pct, stake=money(wealth * self.stake_pct / 100)),
              self.stake_text.topleft, 14, PLAYER, bold=True)
         a = (1 + self.fraction) / 2
-        line = f"= your belief a = {a:.0%} heads (a = (1 + f)/2)"
+        line = _("= your belief a = {a} heads (a = (1 + f)/2)").format(a=f"{a:.0%}")
         text(surface, line, self.share_text.topleft, fit_size(line, self.share_text.width, 13),
              MUTED)
-        hint = ("Space flip · H/T side · ←/→ stake ±1% (Shift 5%) · A auto · R reveal p · "
-                "N new · Esc back")
+        hint = _("Space flip · H/T side · ←/→ stake ±1% (Shift 5%) · A auto · R reveal p · "
+                 "N new · Esc back")
         wrapped(surface, hint, self.hint_rect, 12, FAINT)
 
     def draw_bankrolls(self, surface: pygame.Surface) -> None:
         s = self.session
         inner = card(surface, self.bankroll_rect,
-                     "Bankroll, log scale: you, the Bayes bot, and Kelly who knows p "
-                     "(when revealed)")
+                     _("Bankroll, log scale: you, the Bayes bot, and Kelly who knows p "
+                       "(when revealed)"))
         paths = s.coin.wealth_paths()[:, : self.shown + 1]
-        series = [Series(BAYES_NAME, BAYES_COLOUR, paths[1], 2)]
+        series = [Series(_(BAYES_NAME), BAYES_COLOUR, paths[1], 2)]
         if s.revealed:
-            series.insert(0, Series(KNOWER_NAME, KNOWER_COLOUR, paths[2], 2))
-        series.append(Series("You", PLAYER, paths[0], 4))
+            series.insert(0, Series(_(KNOWER_NAME), KNOWER_COLOUR, paths[2], 2))
+        series.append(Series(_("You"), PLAYER, paths[0], 4))
         x_max = min(s.game.rounds, max(20, math.ceil(self.shown * 1.25 / 10) * 10))
         bankroll_chart(surface, inner, series, x_max, s.game.start)
 
@@ -249,7 +256,8 @@ class UnknownScene(BetScene):
     def draw_beliefs(self, surface: pygame.Surface) -> None:
         s = self.session
         inner = card(surface, self.belief_rect,
-                     f"Belief about p: bot's q (band: {BAND_LEVEL:.0%} credible), yours a")
+                     _("Belief about p: bot's q (band: {level} credible), yours a").format(
+                         level=f"{BAND_LEVEL:.0%}"))
         plot, x_max = self._plot(inner)
         for value in (0.0, 0.25, 0.5, 0.75, 1.0):
             y = plot.bottom - value * plot.height
@@ -282,30 +290,31 @@ class UnknownScene(BetScene):
             tag(surface, f"p = {s.p:.2f}", (plot.right - 4, y + 3 if below else y - 3), 12, GOOD,
                 bold=True, anchor="topright" if below else "bottomright")
         low, high = band[-1]
-        caption = (f"bot: q = (1 + heads)/(2 + flips) = {q_now:.2f}, "
-                   f"band [{low:.2f}, {high:.2f}]")
+        caption = _("bot: q = (1 + heads)/(2 + flips) = {q}, band [{low}, {high}]").format(
+            q=f"{q_now:.2f}", low=f"{low:.2f}", high=f"{high:.2f}")
         text(surface, caption, (inner.left, inner.bottom - 34),
              fit_size(caption, inner.width, 12, smallest=8),
              BAYES_COLOUR)
-        legend = "gold dots: your belief a = (1 + f)/2 in each flip"
+        legend = _("gold dots: your belief a = (1 + f)/2 in each flip")
         text(surface, legend, (inner.left, inner.bottom - 16), fit_size(legend, inner.width, 12),
              PLAYER)
 
     def draw_losses(self, surface: pygame.Surface) -> None:
         s = self.session
-        inner = card(surface, self.loss_rect, "Growth lost per flip: D(p‖q) = H(p, q) − H(p)")
+        inner = card(surface, self.loss_rect,
+                     _("Growth lost per flip: D(p‖q) = H(p, q) − H(p)"))
         ml_h = 36 if inner.width >= 420 else 52
         ml_rect = pygame.Rect(inner.left, inner.bottom - ml_h, inner.width, ml_h)
-        wrapped(surface, ML_POINT, ml_rect, 12, TEXT)
+        wrapped(surface, _(ML_POINT), ml_rect, 12, TEXT)
         if not s.revealed:
-            note = ("Hidden while p is hidden: it needs p. Press R to reveal p (or play to the "
-                    "end) to see what each belief cost: the bot's D(p‖q_t), yours D(p‖a_t), and "
-                    "the bot's total against what learning is expected to cost.")
+            note = _("Hidden while p is hidden: it needs p. Press R to reveal p (or play to the "
+                     "end) to see what each belief cost: the bot's D(p‖q_t), yours D(p‖a_t), "
+                     "and the bot's total against what learning is expected to cost.")
             wrapped(surface, note, pygame.Rect(inner.left, inner.top + 8, inner.width,
                                                inner.height - ml_h - 8), 14, MUTED)
             return
         area = pygame.Rect(inner.left, inner.top, inner.width, inner.height - ml_h - 4)
-        _, x_max = self._plot(area)
+        _plot, x_max = self._plot(area)
         plot = pygame.Rect(area.left + 40, area.top + 36, area.width - 48, area.height - 56)
         bot = s.bot_losses(self.shown)
         you = s.player_losses(self.shown)
@@ -338,9 +347,11 @@ class UnknownScene(BetScene):
             pygame.draw.lines(surface, TEXT, False, list(zip(xs, y_of(total), strict=True)), 2)
         last_bot = float(bot[-1]) if self.shown else 0.0
         lines = [
-            (f"bars: bot D(p‖q_t) = {last_bot:.4f} now · dots: you D(p‖a_t)", BAYES_COLOUR),
-            (f"white: bot total {float(total[-1]) if self.shown else 0.0:.3f} nats · blue: "
-             f"expected {float(expected[-1]) if self.shown else 0.0:.3f}", TEXT),
+            (_("bars: bot D(p‖q_t) = {d} now · dots: you D(p‖a_t)").format(d=f"{last_bot:.4f}"),
+             BAYES_COLOUR),
+            (_("white: bot total {total} nats · blue: expected {expected}").format(
+                total=f"{float(total[-1]) if self.shown else 0.0:.3f}",
+                expected=f"{float(expected[-1]) if self.shown else 0.0:.3f}"), TEXT),
         ]
         y = inner.top
         for line, colour in lines:

@@ -18,7 +18,7 @@ import math
 import pygame
 
 from game.scene import MARGIN, TOP_BAR, Scene, row, stack
-from game.sessions.wire import SIDES, WireSession, capacity_curve
+from game.sessions.wire import WireSession, capacity_curve
 from game.ui.charts import Series, bankroll_chart
 from game.ui.lines import Curve, Level, line_chart
 from game.ui.style import (
@@ -34,6 +34,8 @@ from game.ui.style import (
     text,
     wrapped,
 )
+from sim.i18n import N_
+from sim.i18n import gettext as _
 from sim.money import format_money
 
 WITHOUT_COLOUR = (176, 181, 200)
@@ -45,8 +47,8 @@ STEP, JUMP = 0.01, 0.05
 
 class WireScene(Scene):
     name = "wire"
-    title = "Private wire"
-    hint = "A tip right with chance q is worth ln 2 − H(q) a flip."
+    title = N_("Private wire")
+    hint = N_("A tip right with chance q is worth ln 2 − H(q) a flip.")
     status_width = 520
 
     def __init__(self, app, seed: int | None = None, rounds: int = 100, accuracy: float = 0.6,
@@ -77,7 +79,8 @@ class WireScene(Scene):
         self.auto = on and not self.session.finished
         self.clock = 0.0
         if self.root is not None:
-            self.auto_button.set_text(f"Auto-flip (A): {'on' if self.auto else 'off'}")
+            self.auto_button.set_text(_("Auto-flip (A): on") if self.auto else
+                                      _("Auto-flip (A): off"))
             (self.auto_button.select if self.auto else self.auto_button.unselect)()
 
     def again(self) -> None:
@@ -96,14 +99,14 @@ class WireScene(Scene):
         self.left = pygame.Rect(MARGIN, TOP_BAR, left_w, height - TOP_BAR - MARGIN)
         inner = self.left.inflate(-24, -20)
         rects = stack(inner, 24, 30, 40, 44, 36, 36, 10, inner.height - 268, gap=8)
-        (self.q_title, slider_rect, self.stake_rect, flip_rect, auto_rect, game_row, _,
+        (self.q_title, slider_rect, self.stake_rect, flip_rect, auto_rect, game_row, _gap,
          self.facts_rect) = rects
         self.slider_widget = self.slider(slider_rect, round(self.session.accuracy * 100), 0, 100)
-        self.flip_button = self.button(flip_rect, "Flip  (Space)", "@primary")
+        self.flip_button = self.button(flip_rect, _("Flip  (Space)"), "@primary")
         self.auto_button = self.button(auto_rect, "", "@choice")
         again, new = row(game_row, 1, 1)
-        self.again_button = self.button(again, "Same flips (Home)", "@small")
-        self.new_button = self.button(new, "New flips (N)", "@small")
+        self.again_button = self.button(again, _("Same flips (Home)"), "@small")
+        self.new_button = self.button(new, _("New flips (N)"), "@small")
         right = pygame.Rect(self.left.right + MARGIN, TOP_BAR, width - self.left.right - 2 * MARGIN,
                             height - TOP_BAR - MARGIN)
         chart_h = int(right.height * 0.52)
@@ -157,7 +160,8 @@ class WireScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
         s = self.session
-        status = f"Flip {s.round} of {s.rounds}  ·  tip right {s.tips_right()}  ·  seed {s.seed}"
+        status = _("Flip {n} of {total}  ·  tip right {right}  ·  seed {seed}").format(
+            n=s.round, total=s.rounds, right=s.tips_right(), seed=s.seed)
         right_edge = surface.get_width() - MARGIN - (120 if self.back_button else 0)
         text(surface, status, (right_edge, TOP_BAR // 2 + 2), 14, TEXT, anchor="midright")
         self.draw_controls(surface)
@@ -167,15 +171,16 @@ class WireScene(Scene):
     def draw_controls(self, surface: pygame.Surface) -> None:
         s = self.session
         card(surface, self.left)
-        title = f"The tip is right q = {s.accuracy:.0%} of the time"
+        title = _("The tip is right q = {q} of the time").format(q=f"{s.accuracy:.0%}")
         text(surface, title, self.q_title.topleft, fit_size(title, self.q_title.width, 16,
              bold=True), TEXT, bold=True)
-        favour = "the tip" if s.accuracy >= 0.5 else "against the tip"
-        line = f"With the tip: stake |2q − 1| = {s.stake:.0%} on {favour}"
+        line = (_("With the tip: stake |2q − 1| = {stake} on the tip") if s.accuracy >= 0.5 else
+                _("With the tip: stake |2q − 1| = {stake} against the tip")).format(
+            stake=f"{s.stake:.0%}")
         text(surface, line, self.stake_rect.topleft,
              fit_size(line, self.stake_rect.width, 14, bold=True, smallest=8), WITH_COLOUR,
              bold=True)
-        line = "Without it: a fair coin, no edge, stake 0"
+        line = _("Without it: a fair coin, no edge, stake 0")
         text(surface, line, (self.stake_rect.left, self.stake_rect.top + 21),
              fit_size(line, self.stake_rect.width, 13, smallest=8), MUTED)
         self.draw_facts(surface, self.facts_rect)
@@ -183,11 +188,13 @@ class WireScene(Scene):
     def _last_flip(self) -> tuple[str, tuple[int, int, int]]:
         s = self.session
         if s.round == 0:
-            return "Press Space: the phone rings, then the coin lands.", MUTED
+            return _("Press Space: the phone rings, then the coin lands."), MUTED
         flip = s.record(s.round)
-        verdict = ("right", GOOD) if flip.tip_right else ("wrong", BAD)
-        return (f"Tip: {SIDES[flip.tip].upper()} · coin: {SIDES[flip.outcome].upper()} · the tip "
-                f"was {verdict[0]}", verdict[1])
+        upper = (_("HEADS"), _("TAILS"))  # SIDES in capitals
+        line = (_("Tip: {tip} · coin: {coin} · the tip was right") if flip.tip_right else
+                _("Tip: {tip} · coin: {coin} · the tip was wrong"))
+        return (line.format(tip=upper[flip.tip], coin=upper[flip.outcome]),
+                GOOD if flip.tip_right else BAD)
 
     def draw_facts(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
         s = self.session
@@ -196,13 +203,14 @@ class WireScene(Scene):
                                14, colour, bold=True) + 8
         without, with_tip = s.growth()
         columns = (0, 0.5, 0.75)
-        for label, share in zip(("", "no tip", "with tip"), columns, strict=True):
+        for label, share in zip(("", _("no tip"), _("with tip")), columns, strict=True):
             text(surface, label, (rect.left + share * rect.width, y), 13, MUTED, bold=True)
         y += 20
         rows = (
-            ("bankroll", format_money(s.wealth_without()[-1]), format_money(s.wealth_with()[-1])),
-            ("growth so far", f"{without:+.4f}", f"{with_tip:+.4f}"),
-            ("growth, theory", f"{s.value.without_wire:+.4f}", f"{s.value.with_wire:+.4f}"),
+            (_("bankroll"), format_money(s.wealth_without()[-1]),
+             format_money(s.wealth_with()[-1])),
+            (_("growth so far"), f"{without:+.4f}", f"{with_tip:+.4f}"),
+            (_("growth, theory"), f"{s.value.without_wire:+.4f}", f"{s.value.with_wire:+.4f}"),
         )
         for cells in rows:
             for cell, share, colour in zip(cells, columns, (MUTED, WITHOUT_COLOUR, WITH_COLOUR),
@@ -210,37 +218,37 @@ class WireScene(Scene):
                 text(surface, cell, (rect.left + share * rect.width, y), 14, colour)
             y += 20
         y += 6
-        info = (f"ln 2 − H(q) = {s.capacity:.4f} nats a flip = I(X;Y): the wire's capacity "
-                "(Kelly 1956).")
+        info = _("ln 2 − H(q) = {capacity} nats a flip = I(X;Y): the wire's capacity "
+                 "(Kelly 1956).").format(capacity=f"{s.capacity:.4f}")
         room = max(0, rect.bottom - 40 - y)
         y += wrapped(surface, info, pygame.Rect(rect.left, y, rect.width, room), 13, TEXT) + 6
-        keys = "Space flip · A auto · ←/→ q ±1% (Shift 5%) · Home · N · Esc back"
+        keys = _("Space flip · A auto · ←/→ q ±1% (Shift 5%) · Home · N · Esc back")
         wrapped(surface, keys, pygame.Rect(rect.left, max(y, rect.bottom - 34), rect.width, 36),
                 12, FAINT)
 
     def draw_bankrolls(self, surface: pygame.Surface) -> None:
         s = self.session
         inner = card(surface, self.bankroll_rect,
-                     "Bankroll, log scale: the same flips without and with the tip")
-        series = [Series("No tip", WITHOUT_COLOUR, s.wealth_without(), 2),
-                  Series("With tip", WITH_COLOUR, s.wealth_with(), 4)]
+                     _("Bankroll, log scale: the same flips without and with the tip"))
+        series = [Series(_("No tip"), WITHOUT_COLOUR, s.wealth_without(), 2),
+                  Series(_("With tip"), WITH_COLOUR, s.wealth_with(), 4)]
         x_max = min(s.rounds, max(20, math.ceil(s.round * 1.25 / 10) * 10))
         bankroll_chart(surface, inner, series, x_max, s.start)
 
     def draw_capacity(self, surface: pygame.Surface) -> None:
         s = self.session
         inner = card(surface, self.capacity_rect,
-                     "Growth per flip against the tip's accuracy q: the capacity ln 2 − H(q)")
+                     _("Growth per flip against the tip's accuracy q: the capacity ln 2 − H(q)"))
         curve = capacity_curve()
         check = s.check()
         note_h = 20
         chart = pygame.Rect(inner.left, inner.top, inner.width, inner.height - note_h)
-        curves = [Curve("with the tip", WITH_COLOUR, curve["accuracy"].to_numpy(),
+        curves = [Curve(_("with the tip"), WITH_COLOUR, curve["accuracy"].to_numpy(),
                         curve["with_wire"].to_numpy(), 2),
-                  Curve("without", WITHOUT_COLOUR, curve["accuracy"].to_numpy(),
+                  Curve(_("without"), WITHOUT_COLOUR, curve["accuracy"].to_numpy(),
                         curve["without_wire"].to_numpy(), 2)]
-        axes = line_chart(surface, chart, curves, (0.0, 1.0), (-0.03, 0.74), "tip accuracy q",
-                          levels=[Level("ln 2: a perfect tip", FAINT, math.log(2))],
+        axes = line_chart(surface, chart, curves, (0.0, 1.0), (-0.03, 0.74), _("tip accuracy q"),
+                          levels=[Level(_("ln 2: a perfect tip"), FAINT, math.log(2))],
                           y_format="{:.1f}")
         self.capacity_axes = axes
         x = float(axes.px(s.accuracy))
@@ -251,8 +259,10 @@ class WireScene(Scene):
             pygame.draw.line(surface, INFO, (x, float(low)), (x, float(high)), 3)
             pygame.draw.circle(surface, INFO, (x, float(axes.py(mean))), 5)
         pygame.draw.circle(surface, WITH_COLOUR, (x, float(axes.py(s.capacity))), 4)
-        note = (f"q = {s.accuracy:.2f}: theory {s.capacity:.4f}; Monte Carlo {mean:.4f} ± "
-                f"{2 * error:.4f} (2 s.e., {check['paths']:,} bankrolls × {s.rounds} flips)")
+        note = _("q = {q}: theory {theory}; Monte Carlo {mean} ± {error} (2 s.e., {paths} "
+                 "bankrolls × {rounds} flips)").format(
+            q=f"{s.accuracy:.2f}", theory=f"{s.capacity:.4f}", mean=f"{mean:.4f}",
+            error=f"{2 * error:.4f}", paths=f"{check['paths']:,}", rounds=s.rounds)
         text(surface, note, (inner.left, inner.bottom - note_h + 4),
              fit_size(note, inner.width, 13, smallest=9), INFO)
 

@@ -39,6 +39,8 @@ from game.ui.style import (
     wrapped,
 )
 from sim.games import CoinGame
+from sim.i18n import N_
+from sim.i18n import gettext as _
 
 PATHS = 1000
 MEDIAN = (255, 255, 255)
@@ -50,15 +52,16 @@ KELLY_COIN = CoinGame(p=0.6, odds=1.0, start=100.0, floor=1.0, rounds=200)
 
 class WorldsScene(Scene):
     name = "worlds"
-    title = "Many worlds"
-    hint = "The same bet in 1,000 parallel worlds. Watch the average and the typical world."
-    help_keys = (("Space", "run / pause"), ("R", "restart"), ("N", "new worlds (new seed)"),
-                 ("← →", "fraction −/+1%"), ("P", "the +50% / −40% coin"),
-                 ("K", "the 60% coin at its Kelly bet"))
-    help_panels = (("Bankroll of every world", "brightness: how many of the worlds pass there; the "
-                    "median is the typical world, the mean is carried by a lucky few."),
-                   ("Numbers", "the typical world, the average, and the share ahead or "
-                    "ruined, as the rounds go by."))
+    title = N_("Many worlds")
+    hint = N_("The same bet in 1,000 parallel worlds. Watch the average and the typical world.")
+    help_keys = ((N_("Space"), N_("run / pause")), ("R", N_("restart")),
+                 ("N", N_("new worlds (new seed)")), ("← →", N_("fraction −/+1%")),
+                 ("P", N_("the +50% / −40% coin")), ("K", N_("the 60% coin at its Kelly bet")))
+    help_panels = ((N_("Bankroll of every world"), N_("brightness: how many of the worlds pass "
+                    "there; the median is the typical world, the mean is carried by a lucky "
+                    "few.")),
+                   (N_("Numbers"), N_("the typical world, the average, and the share ahead or "
+                    "ruined, as the rounds go by.")))
 
     def __init__(self, app, paths: int = PATHS, **options) -> None:
         super().__init__(app, **options)
@@ -126,16 +129,16 @@ class WorldsScene(Scene):
         inner = self.left.inflate(-24, -20)
         rects = stack(inner, 20, 26, 34, 34, 20, 26, 44, 34, 16, 200, gap=8)
         (self.fraction_text, fraction_slider, peters_row, kelly_row, self.speed_text, speed_row,
-         run_row, new_row, _, self.stats_rect) = rects
+         run_row, new_row, _gap, self.stats_rect) = rects
         self.stats_rect.height = inner.bottom - self.stats_rect.top
         self.slider_fraction = self.slider(fraction_slider, self.fraction_pct, 0, 100)
-        self.peters_button = self.button(peters_row, "+50% / −40% coin (P)", "@small")
-        self.kelly_button = self.button(kelly_row, "60% coin at even money (K)", "@small")
+        self.peters_button = self.button(peters_row, _("+50% / −40% coin (P)"), "@small")
+        self.kelly_button = self.button(kelly_row, _("60% coin at even money (K)"), "@small")
         self.speed_slider = self.slider(speed_row, self.speed, 1, 60)
         self.run_button = self.button(run_row, "", "@primary")
         restart, fresh = row(new_row, 1, 1)
-        self.restart_button = self.button(restart, "Restart (R)", "@small")
-        self.new_button = self.button(fresh, "New worlds (N)", "@small")
+        self.restart_button = self.button(restart, _("Restart (R)"), "@small")
+        self.new_button = self.button(fresh, _("New worlds (N)"), "@small")
         self._refresh_run()
         self.chart_rect = pygame.Rect(self.left.right + MARGIN, TOP_BAR,
                                       width - self.left.right - 2 * MARGIN,
@@ -144,7 +147,7 @@ class WorldsScene(Scene):
 
     def _refresh_run(self) -> None:
         if self.root is not None:
-            self.run_button.set_text("Pause (Space)" if self.running else "Run (Space)")
+            self.run_button.set_text(_("Pause (Space)") if self.running else _("Run (Space)"))
 
     def toggle_run(self) -> None:
         if self.t >= self.worlds.rounds:
@@ -216,30 +219,34 @@ class WorldsScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         super().draw(surface)
         w = self.worlds
-        self.draw_status(surface, f"Round {self.round} of {w.rounds}  ·  {w.paths:,} worlds  ·  "
-                                  f"seed {self.seed}")
+        self.draw_status(surface, _(
+            "Round {n} of {total}  ·  {worlds} worlds  ·  seed {seed}").format(
+            n=self.round, total=w.rounds, worlds=f"{w.paths:,}", seed=self.seed))
         self.draw_controls(surface)
         self.draw_fan(surface)
 
     def draw_controls(self, surface: pygame.Surface) -> None:
         card(surface, self.left)
         g = self.game
-        text(surface, f"Bet {self.fraction_pct}% on heads every round", self.fraction_text.topleft,
-             15, PLAYER, bold=True)
-        text(surface, f"{self.speed:.0f} rounds per second", self.speed_text.topleft, 13, MUTED)
+        text(surface, _("Bet {pct}% on heads every round").format(pct=self.fraction_pct),
+             self.fraction_text.topleft, 15, PLAYER, bold=True)
+        text(surface, _("{speed} rounds per second").format(speed=f"{self.speed:.0f}"),
+             self.speed_text.topleft, 13, MUTED)
         snap = self.worlds.snapshot(self.round)
         w = self.worlds
         rect = self.stats_rect
         y = rect.top
         win, lose = 1 + g.odds * self.fraction, 1 - self.fraction
-        text(surface, f"Coin: heads {g.p:.0%} · win ×{win:.2f}, lose ×{lose:.2f}", (rect.left, y),
-             13, MUTED)
+        text(surface, _("Coin: heads {p} · win ×{win}, lose ×{lose}").format(
+            p=f"{g.p:.0%}", win=f"{win:.2f}", lose=f"{lose:.2f}"), (rect.left, y), 13, MUTED)
         y += 26
         lines = (
-            ("Typical world (median)", money(snap.median), MEDIAN),
-            ("Average of the worlds", money(snap.mean), MEAN),
-            (f"Worlds ahead of {money(g.start, cents=False)}", f"{snap.share_ahead:.0%}", GOOD),
-            (f"Ruined (below {money(RUIN_SHARE * g.start)})", f"{snap.share_ruined:.0%}", BAD),
+            (_("Typical world (median)"), money(snap.median), MEDIAN),
+            (_("Average of the worlds"), money(snap.mean), MEAN),
+            (_("Worlds ahead of {start}").format(start=money(g.start, cents=False)),
+             f"{snap.share_ahead:.0%}", GOOD),
+            (_("Ruined (below {floor})").format(floor=money(RUIN_SHARE * g.start)),
+             f"{snap.share_ruined:.0%}", BAD),
         )
         for label, value, colour in lines:
             text(surface, label, (rect.left, y), 14, colour)
@@ -248,21 +255,23 @@ class WorldsScene(Scene):
         y += 8
         mean_rate, time_rate = w.ensemble_growth, w.time_growth
         lesson = (
-            f"With no bet every world stays at {money(g.start, cents=False)}: nothing is won, "
-            "nothing is lost, the average and the typical world are the same."
+            _("With no bet every world stays at {start}: nothing is won, nothing is lost, the "
+              "average and the typical world are the same.").format(
+                start=money(g.start, cents=False))
             if self.fraction == 0 else
-            f"The average grows {percent_per_round(mean_rate):+.1f}% a round "
-            f"(ln E[m] = {mean_rate:+.4f}), but each world grows at its time average "
-            f"g = E[ln m] = {time_rate:+.4f} ({percent_per_round(time_rate):+.1f}% a round)."
+            _("The average grows {mean_pct}% a round (ln E[m] = {mean}), but each world grows "
+              "at its time average g = E[ln m] = {time} ({time_pct}% a round).").format(
+                mean_pct=f"{percent_per_round(mean_rate):+.1f}", mean=f"{mean_rate:+.4f}",
+                time=f"{time_rate:+.4f}", time_pct=f"{percent_per_round(time_rate):+.1f}")
             if math.isfinite(time_rate) else
-            f"The average grows {percent_per_round(mean_rate):+.1f}% a round, yet one tails "
-            "ruins a world that bets everything: g = −∞."
+            _("The average grows {mean_pct}% a round, yet one tails ruins a world that bets "
+              "everything: g = −∞.").format(mean_pct=f"{percent_per_round(mean_rate):+.1f}")
         )
         used = wrapped(surface, lesson, pygame.Rect(rect.left, y, rect.width, rect.bottom - y), 13,
                        TEXT)
         y += used + 6
-        moral = ("A few lucky worlds carry the average. You live in one world: "
-                 "the median is your future.")
+        moral = _("A few lucky worlds carry the average. You live in one world: "
+                  "the median is your future.")
         wrapped(surface, moral, pygame.Rect(rect.left, y, rect.width, rect.bottom - y), 13, MUTED)
 
     def _axes(self, plot: pygame.Rect) -> LogAxes:
@@ -284,7 +293,7 @@ class WorldsScene(Scene):
         self.shown = upto
 
     def draw_fan(self, surface: pygame.Surface) -> None:
-        inner = card(surface, self.chart_rect, "Bankroll of every world (log scale)")
+        inner = card(surface, self.chart_rect, _("Bankroll of every world (log scale)"))
         legend_h = self._legend(surface, inner)
         plot = pygame.Rect(inner.left + 48, inner.top + legend_h + 10, inner.width - 100,
                            inner.height - legend_h - 34)
@@ -297,9 +306,10 @@ class WorldsScene(Scene):
         if w.game.floor >= math.exp(axes.log_low):
             floor_y = float(axes.y(w.game.floor))
             pygame.draw.line(surface, BAD, (plot.left, floor_y), (plot.right, floor_y), 1)
-            text(surface, "ruin", (plot.right - 4, floor_y - 2), 11, BAD, anchor="bottomright")
+            text(surface, _("ruin"), (plot.right - 4, floor_y - 2), 11, BAD, anchor="bottomright")
         else:  # the ruin line is below the axis: say so instead of drawing it on the axis
-            text(surface, f"ruin ({money(w.game.floor, cents=False)}) is below the axis ▼",
+            text(surface, _("ruin ({floor}) is below the axis ▼").format(
+                floor=money(w.game.floor, cents=False)),
                  (plot.right - 4, plot.bottom - 2), 11, BAD, anchor="bottomright")
         start_y = float(axes.y(w.game.start))
         dashed_line(surface, AXIS, (plot.left, start_y), (plot.right, start_y))
@@ -309,7 +319,7 @@ class WorldsScene(Scene):
         if ends[0][0] == ends[1][0]:  # both theories end at the same amount: one label
             ends = ends[:1]
         rows = spread_labels([y for _, y, _ in ends], 14, plot.top + 6, plot.bottom - 6)
-        for (label, _, colour), y in zip(ends, rows, strict=True):
+        for (label, _y, colour), y in zip(ends, rows, strict=True):
             text(surface, label, (plot.right + 2, y), 11, colour, anchor="midleft")
         if self.round >= 1:
             upto = self.round + 1
@@ -349,10 +359,10 @@ class WorldsScene(Scene):
     def _legend(self, surface: pygame.Surface, inner: pygame.Rect) -> int:
         """The key above the chart, wrapped onto more rows if narrow; returns its height."""
         items = (
-            ("━ typical world (median)", MEDIAN),
-            ("━ average of the worlds", MEAN),
-            ("┅ theory: e^(g·t), e^(t·ln E[m])", MUTED),
-            ("▒ worlds: middle 50% and 90% shaded", (120, 160, 220)),
+            (_("━ typical world (median)"), MEDIAN),
+            (_("━ average of the worlds"), MEAN),
+            (_("┅ theory: e^(g·t), e^(t·ln E[m])"), MUTED),
+            (_("▒ worlds: middle 50% and 90% shaded"), (120, 160, 220)),
         )
         x, y = inner.left + 4, inner.top + 2
         for label, colour in items:

@@ -198,16 +198,18 @@ class ChallengeSession:
         if side not in (1, -1):
             raise ValueError(f"side = {side!r} must be +1 (heads) or -1 (tails)")
         if side < 0 and not self.game.allow_tails:
-            raise ValueError("side = -1: this game takes bets on heads only")
+            raise ValueError(_("side = -1: this game takes bets on heads only"))
         if not (isinstance(stake, (int, float)) and math.isfinite(stake) and stake >= 0):
-            raise ValueError(f"stake = {stake!r} must be an amount of money >= 0")
+            raise ValueError(_("stake = {stake} must be an amount of money >= 0").format(
+                stake=repr(stake)))
         cents = stake / self.game.tick
         if abs(cents - round(cents)) > 1e-6:
-            raise ValueError(f"stake = {stake!r} must be whole cents")
+            raise ValueError(_("stake = {stake} must be whole cents").format(stake=repr(stake)))
         stake = round(cents) * self.game.tick
         if stake > self.wealth + 1e-9:
             raise ValueError(
-                f"stake = ${stake:,.2f} is more than your bankroll ${self.wealth:,.2f}"
+                _("stake = {stake} is more than your bankroll {wealth}").format(
+                    stake=f"${stake:,.2f}", wealth=f"${self.wealth:,.2f}")
             )
         self.side, self.stake = side, stake
         self.player.bet = side * stake / self.wealth if self.wealth > 0 else 0.0
@@ -217,7 +219,7 @@ class ChallengeSession:
     def play(self):
         """Flip once with the current bet; the stake is kept for the next flip while it fits."""
         if self.finished:
-            raise ValueError(f"the challenge is over after {self.round} flips")
+            raise ValueError(_("the challenge is over after {n} flips").format(n=self.round))
         record = self.player.play()
         if not self.player.finished:
             self.set_bet(self.side, min(self.stake, math.floor(self.wealth / self.game.tick)

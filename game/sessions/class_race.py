@@ -33,6 +33,7 @@ from sim import files
 from sim.engine import simulate
 from sim.files import excerpt, path_excerpt
 from sim.games import CoinGame
+from sim.i18n import gettext as _
 from sim.stats import round_money
 from sim.strategies import FixedFraction
 
@@ -56,11 +57,13 @@ class Participant:
     def __post_init__(self) -> None:
         name = str(self.name).strip()
         if not name:
-            raise ValueError(f"name = {self.name!r} is empty")
+            raise ValueError(_("name = {name} is empty").format(name=repr(self.name)))
         if len(name) > MAX_NAME:
-            raise ValueError(f"name = {excerpt(name)} is longer than {MAX_NAME} characters")
+            raise ValueError(_("name = {name} is longer than {limit} characters").format(
+                name=excerpt(name), limit=MAX_NAME))
         object.__setattr__(self, "name", name)
-        object.__setattr__(self, "fraction", parse_fraction(self.fraction, f"{name!r}: fraction"))
+        where = _("{name}: fraction").format(name=repr(name))
+        object.__setattr__(self, "fraction", parse_fraction(self.fraction, where))
 
 
 def parse_fraction(value: object, where: str = "fraction") -> float:
@@ -72,27 +75,32 @@ def parse_fraction(value: object, where: str = "fraction") -> float:
         if text.endswith("%"):
             text, scale = text[:-1].strip(), 0.01
     if isinstance(text, bool):
-        raise ValueError(f"{where} = {excerpt(value)} is not a number")
+        raise ValueError(_("{where} = {value} is not a number").format(where=where,
+                                                                       value=excerpt(value)))
     try:
         number = float(text) * scale  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise ValueError(f"{where} = {excerpt(value)} is not a number") from None
+        raise ValueError(_("{where} = {value} is not a number").format(
+            where=where, value=excerpt(value))) from None
     if not (math.isfinite(number) and 0.0 <= number <= 1.0):
-        raise ValueError(f"{where} = {excerpt(value)} must be a fraction of the bankroll in [0, 1]")
+        raise ValueError(_("{where} = {value} must be a fraction of the bankroll in [0, 1]").format(
+            where=where, value=excerpt(value)))
     return number
 
 
 def check_participants(participants: Sequence[Participant]) -> tuple[Participant, ...]:
     """At least one participant, at most :data:`MAX_PARTICIPANTS`, no name twice (ignoring case)."""
     if not participants:
-        raise ValueError("the class race needs at least one participant")
+        raise ValueError(_("the class race needs at least one participant"))
     if len(participants) > MAX_PARTICIPANTS:
-        raise ValueError(f"{len(participants)} participants; the limit is {MAX_PARTICIPANTS}")
+        raise ValueError(_("{count} participants; the limit is {limit}").format(
+            count=len(participants), limit=MAX_PARTICIPANTS))
     seen: dict[str, str] = {}
     for person in participants:
         key = person.name.casefold()
         if key in seen:
-            raise ValueError(f"name = {person.name!r} appears twice (also as {seen[key]!r})")
+            raise ValueError(_("name = {name} appears twice (also as {other})").format(
+                name=repr(person.name), other=repr(seen[key])))
         seen[key] = person.name
     return tuple(participants)
 
@@ -134,7 +142,8 @@ def parse_participants_csv(text: str, source: str = "<csv>") -> tuple[Participan
     except csv.Error as error:
         # line_num counts the lines read whole: the bad record starts on the next one
         raise files.UnreadableFile(files.CLASS_LIST, source,
-                                   f"line {reader.line_num + 1}: {error}") from None
+                                   _("line {line}: {error}").format(line=reader.line_num + 1,
+                                                                   error=error)) from None
 
 
 def _participants(reader: csv.DictReader, source: str) -> tuple[Participant, ...]:
@@ -142,8 +151,9 @@ def _participants(reader: csv.DictReader, source: str) -> tuple[Participant, ...
     for column in ("name", "fraction"):
         if column not in header:
             raise ValueError(
-                f"{source}: missing column {column!r}; the header is "
-                f"{excerpt(reader.fieldnames)} (expected name,fraction)"
+                _("{source}: missing column {column}; the header is {header} (expected "
+                  "name,fraction)").format(source=source, column=repr(column),
+                                           header=excerpt(reader.fieldnames))
             )
     reader.fieldnames = header
     participants: list[Participant] = []
@@ -153,25 +163,28 @@ def _participants(reader: csv.DictReader, source: str) -> tuple[Participant, ...
         if not any((v or "").strip() for v in row.values() if isinstance(v, str)):
             continue  # a blank line
         if None in row:
-            raise ValueError(f"{source}: line {line} has more cells than the header")
+            raise ValueError(_("{source}: line {line} has more cells than the header").format(
+                source=source, line=line))
         name = (row.get("name") or "").strip()
-        where = f"{source}: line {line}"
+        where = _("{source}: line {line}").format(source=source, line=line)
         if not name:
-            raise ValueError(f"{where}: name is empty")
+            raise ValueError(_("{where}: name is empty").format(where=where))
         key = name.casefold()
         if key in lines:
-            raise ValueError(f"{where}: name = {excerpt(name)} already appears on line "
-                             f"{lines[key]}")
+            raise ValueError(_("{where}: name = {name} already appears on line {other}").format(
+                where=where, name=excerpt(name), other=lines[key]))
         try:
-            participants.append(Participant(name, parse_fraction(row.get("fraction"), "fraction")))
+            fraction = parse_fraction(row.get("fraction"), _("fraction"))
+            participants.append(Participant(name, fraction))
         except ValueError as error:
             raise ValueError(f"{where} ({excerpt(name, 40)[1:-1]}): {error}") from None
         lines[key] = line
         if len(participants) > MAX_PARTICIPANTS:
-            raise ValueError(f"{source}: more than {MAX_PARTICIPANTS} rows; the limit is "
-                             f"{MAX_PARTICIPANTS}")
+            raise ValueError(_("{source}: more than {limit} rows; the limit is {limit}").format(
+                source=source, limit=MAX_PARTICIPANTS))
     if not participants:
-        raise ValueError(f"{source}: no participants (the file has a header but no rows)")
+        raise ValueError(_("{source}: no participants (the file has a header but no rows)").format(
+            source=source))
     return tuple(participants)
 
 
@@ -274,9 +287,10 @@ def export_results(race: ClassRace, path: Path, fallback: Path) -> tuple[Path | 
         return race.export_csv(path), ""
     except (OSError, ValueError) as error:
         problem = str(error) if isinstance(error, ValueError) else (
-            f"{path_excerpt(path)}: cannot be written ({error.strerror or error})")
-        return None, (f"not saved: {problem}; the race is kept, press E to save it in "
-                      f"{path_excerpt(fallback)[1:-1]}")
+            _("{path}: cannot be written ({error})").format(path=path_excerpt(path),
+                                                             error=error.strerror or error))
+        return None, _("not saved: {problem}; the race is kept, press E to save it in "
+                       "{folder}").format(problem=problem, folder=path_excerpt(fallback)[1:-1])
 
 
 def _safe_cell(text: str) -> str:

@@ -33,6 +33,8 @@ from game.ui.style import (
     money,
     text,
 )
+from sim.i18n import N_
+from sim.i18n import gettext as _
 
 
 def nice_step(span: float, target: int) -> float:
@@ -87,7 +89,7 @@ class LogAxes:
         with np.errstate(divide="ignore"):
             return self.y_log(np.log(np.asarray(wealth, dtype=float)))
 
-    def draw_grid(self, surface: pygame.Surface, x_label: str = "round") -> None:
+    def draw_grid(self, surface: pygame.Surface, x_label: str = N_("round")) -> None:
         rect = self.rect
         low, high = math.exp(self.log_low), math.exp(self.log_high)
         for tick in log_ticks(low, high):
@@ -108,9 +110,9 @@ class LogAxes:
         panel = layout.bounds_for(surface, rect.bottomright)
         below = last.bottom + 1
         if below + font(12).get_linesize() <= panel.bottom:
-            text(surface, x_label, (rect.right, below), 12, FAINT, anchor="topright")
+            text(surface, _(x_label), (rect.right, below), 12, FAINT, anchor="topright")
         else:
-            text(surface, x_label, (last.right + 6, last.top), 12, FAINT)
+            text(surface, _(x_label), (last.right + 6, last.top), 12, FAINT)
 
 
 def wealth_range(
@@ -164,7 +166,7 @@ def bankroll_chart(
 ) -> LogAxes:
     """Every bettor's bankroll on a log scale, labelled at the right end; the last series (the
     player) is drawn on top. A bust path drops to the bottom edge and is marked 'bust'."""
-    notes = ["bust" if float(s.wealth[-1]) <= 0 else money(float(s.wealth[-1])) for s in series]
+    notes = [_("bust") if float(s.wealth[-1]) <= 0 else money(float(s.wealth[-1])) for s in series]
     widest = max((font(13, s.width > 2).size(s.name)[0] + 6 + font(13).size(note)[0]
                   for s, note in zip(series, notes, strict=True)), default=120)
     label_width = min(widest + 16, int(rect.width * 0.42))
@@ -190,7 +192,7 @@ def bankroll_chart(
     for (item, x, y), row in zip(ends, rows, strict=True):
         pygame.draw.circle(surface, item.colour, (x, y), 4 if item.width > 2 else 3)
         final = float(item.wealth[-1])
-        note = "bust" if final <= 0 else money(final)
+        note = _("bust") if final <= 0 else money(final)
         label_x = plot.right + 10
         if x < plot.right - 6:  # a faint level line from the latest value to the edge
             dashed_line(surface, _dim(item.colour), (x + 6, y), (plot.right, y), 1, 3)
@@ -269,9 +271,9 @@ def growth_curve_chart(
         pygame.draw.line(surface, GRID, (x, plot.top), (x, plot.bottom))
         label = "0" if f == 0 else f"{abs(f):.0%}"
         text(surface, label, (x, plot.bottom + 3), 11, MUTED, anchor="midtop")
-    text(surface, "◀ on tails", (plot.left, plot.bottom + 17), 11, FAINT)
-    text(surface, "on heads ▶", (plot.right, plot.bottom + 17), 11, FAINT, anchor="topright")
-    taken = [text(surface, "below 0: you lose in the long run", (plot.left + 4, plot.bottom - 3),
+    text(surface, _("◀ on tails"), (plot.left, plot.bottom + 17), 11, FAINT)
+    text(surface, _("on heads ▶"), (plot.right, plot.bottom + 17), 11, FAINT, anchor="topright")
+    taken = [text(surface, _("below 0: you lose in the long run"), (plot.left + 4, plot.bottom - 3),
                   11, BAD, anchor="bottomleft")]
 
     finite = np.isfinite(growth)
@@ -287,7 +289,7 @@ def growth_curve_chart(
     for marker in others:
         pygame.draw.circle(surface, marker.colour, (px(marker.bet), py(marker.growth)), 4)
     pygame.draw.circle(surface, peak.colour, (x_peak, y_peak), 5)
-    best = f"best: {peak.name}"
+    best = _("best: {name}").format(name=peak.name)
     anchor, point = free_spot(font(11).size(best), [("topleft", (x_peak + 6, plot.top + 2)),
                                                     ("topright", (x_peak - 6, plot.top + 2))],
                               taken, plot)
@@ -295,7 +297,7 @@ def growth_curve_chart(
     x, y = px(player.bet), py(player.growth)
     pygame.draw.circle(surface, (16, 20, 31), (x, y), 9)
     pygame.draw.circle(surface, player.colour, (x, y), 7)
-    label = "you" if math.isfinite(player.growth) else "you: −∞"
+    label = _("you") if math.isfinite(player.growth) else _("you: −∞")
     spots = [("midleft", (x + 12, y - 12)), ("midright", (x - 12, y - 12)),
              ("midleft", (x + 12, y + 12)), ("midright", (x - 12, y + 12)),
              ("midbottom", (x, y - 10)), ("midtop", (x, y + 10)),
@@ -347,7 +349,7 @@ def decomposition_bars(
     def label(i: int, name: str, value: float, colour) -> None:
         y = row(i).centery
         text(surface, name, (rect.left, y), 13, colour, anchor="midleft", bold=True)
-        shown = "∞" if value == math.inf else f"{value:.3f}"
+        shown = "∞" if value == math.inf else "−∞" if value == -math.inf else f"{value:.3f}"
         text(surface, shown, (rect.right, y), 13, TEXT, anchor="midright")
 
     # row 0: log odds (what a perfect forecaster would earn per round)
@@ -392,7 +394,7 @@ def decomposition_bars(
         over_right = d_right if not clipped else limit
         draw_bar(surface, BAD, (end_x, r3.top, max(over_right - end_x, 2), row_h),
                  width=2, border_radius=3, label="growth", within=area)
-    label(3, "= growth", growth, GOOD if growth >= 0 else BAD)
+    label(3, _("= growth"), growth, GOOD if growth >= 0 else BAD)
     dashed_line(surface, INFO, (end_x, r0.top), (end_x, r3.bottom + 4), 1, 3)
 
 

@@ -14,10 +14,11 @@ import pygame
 
 from game.ui import layout
 from game.ui.style import MUTED, PLAYER, TEXT, card, font, table_row, text, wrapped
+from sim.i18n import N_
 from sim.i18n import gettext as _
 
 #: keys every screen has
-COMMON_KEYS = (("? or F1", "this help (any key closes it)"), ("Esc", "back"))
+COMMON_KEYS = ((N_("? or F1"), N_("this help (any key closes it)")), ("Esc", N_("back")))
 
 
 def draw_help(surface: pygame.Surface, title: str, keys: Sequence[tuple[str, str]],
