@@ -79,12 +79,12 @@ def check_display(driver: str | None = None) -> None:
         if sys.platform.startswith("linux") and not (
             os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
         ):
-            raise NoWindow("cannot open a window: no display (DISPLAY is not set)")
+            raise NoWindow(_("cannot open a window: no display (DISPLAY is not set)"))
     elif driver in INVISIBLE_DRIVERS:
         tried = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-        where = f"none at {tried[:40]!r}, so " if tried else ""
-        raise NoWindow(f"cannot open a window: no display ({where}SDL chose its {driver!r} "
-                       "driver)")
+        where = _("none at {display}, so ").format(display=repr(tried[:40])) if tried else ""
+        raise NoWindow(_("cannot open a window: no display ({where}SDL chose its {driver} "
+                         "driver)").format(where=where, driver=repr(driver)))
 
 
 def _bet_session(scene) -> BetSession | None:
