@@ -10,6 +10,7 @@ state, so a scene keeps its state in plain attributes, never only in widgets.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any, Protocol
 
 import pygame
@@ -322,9 +323,11 @@ class Scene:
 
     def button(self, rect: pygame.Rect, label: str, class_id: str | None = None,
                object_id: str | None = None, tooltip: str | None = None) -> UIButton:
-        return UIButton(rect, label, self.ui, container=self.root,
+        made = UIButton(rect, label, self.ui, container=self.root,
                         object_id=ObjectID(class_id=class_id, object_id=object_id),
                         tool_tip_text=tooltip)
+        set_label(made, label)
+        return made
 
     def slider(self, rect: pygame.Rect, value: float, low: float, high: float,
                step: float = 1) -> UIHorizontalSlider:
@@ -337,6 +340,21 @@ class Scene:
         box.set_allowed_characters(list(allowed))
         box.length_limit = 12
         return box
+
+
+#: a key hint inside a label: "Stop & compare (S)", "Auto (A): on", "擲硬幣（空白鍵）"
+KEY_HINT = re.compile(r"\s*[(（](?:[A-Z0-9]|F\d+|Esc|Space|Enter|空白鍵)[)）]")
+BUTTON_PADDING = 12  # pixels the theme keeps free at each side of a button's text
+
+
+def set_label(button: UIButton, label: str) -> None:
+    """Show ``label`` on ``button``, without its key hints when the whole label does not fit
+    (narrow windows, longer languages): the keys stay in the screen's hint line and help."""
+    room = button.rect.width - 2 * BUTTON_PADDING
+    fits = getattr(button, "font", None) is None or button.font.size(label)[0] <= room
+    shown = label if fits else KEY_HINT.sub("", label)
+    if shown != button.text:
+        button.set_text(shown)
 
 
 def translated(message: str) -> bool:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import pygame
 from pygame_gui.elements import UIButton, UIHorizontalSlider, UITextEntryLine
 
-from game.scene import MARGIN, TOP_BAR, Scene, row
+from game.scene import MARGIN, TOP_BAR, Scene, row, set_label
 from game.sessions.session import CoinSession, RoundRecord
 from game.ui.coin import CoinFlip
 from game.ui.style import BAD, GOOD, MUTED, money
@@ -302,7 +302,7 @@ class BetScene(Scene):
     def refresh_auto(self) -> None:
         if self.root is None or self.auto_button is None:
             return
-        self.auto_button.set_text(self.auto_label())
+        set_label(self.auto_button, self.auto_label())
         if self.auto:
             self.auto_button.select()
         else:

@@ -205,7 +205,7 @@ class ChallengeScene(BetScene):
 
     def layout(self, window: pygame.Rect) -> None:
         width, height = window.size
-        inner, bottom = self.split_window(window, max(300, min(370, int(width * 0.29))), 0.52)
+        inner, bottom = self.split_window(window, max(320, min(370, int(width * 0.29))), 0.52)
         coin_h = max(96, min(170, int(height * 0.22) - 10))
         rects = stack(inner, coin_h, 40, 22, 34, 32, 26, 18, 46, 16, 32, 32, 40, gap=7)
         (self.coin_rect, self.rules_rect, self.bet_title, side_row, stake_row, slider_rect,
@@ -218,7 +218,7 @@ class ChallengeScene(BetScene):
         flips, clock = row(mode_row, 1, 1)
         self.flips_button = self.button(flips, _("300 flips"), "@choice")
         self.clock_button = self.button(clock, _("30-minute clock"), "@choice")
-        auto, stop, new = row(game_row, 0.9, 1.15, 1, gap=6)
+        auto, stop, new = row(game_row, 0.75, 1.35, 0.9, gap=6)
         self.auto_button = self.button(auto, "", "@choice")
         self.stop_button = self.button(stop, _("Stop & compare (S)"), "@small")
         self.new_button = self.button(new, _("New game (N)"), "@small")

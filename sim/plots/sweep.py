@@ -38,7 +38,9 @@ def sweep_figure(table: pd.DataFrame, game: CoinGame, paths: int | None = None) 
     """
     p, odds = game.p, game.odds
     fractions = table["fraction"].to_numpy(dtype=float)
-    top = min(float(fractions.max()), 1.0)
+    # the swept range, widened to show the Kelly peak (and never a zero-width axis)
+    top = min(max(float(fractions.max()), 1.25 * float(kelly_fraction(game.p, game.odds)), 0.05),
+              1.0)
     grid = np.linspace(0.0, top, THEORY_POINTS)
     if top >= 1.0:
         grid = grid[:-1]  # G(1) = -inf
@@ -94,7 +96,8 @@ def _sweep_growth_panel(upper, table: pd.DataFrame, game: CoinGame, grid: np.nda
     upper.axvline(f_star, color=colour(3), linestyle="--", linewidth=1.3,
                   label=f"Kelly peak  f* = {f_star:.3g},  G* = {g_star:.4g} {NATS}")
     upper.text(f_star, 0.97, f"  f* = {f_star:.3g}", transform=upper.get_xaxis_transform(),
-               ha="left", va="top", color=colour(3), fontsize=10.5, fontweight="bold")
+               ha="left", va="top", color=colour(3), fontsize=10.5, fontweight="bold",
+               clip_on=True)  # a label past the axis must not stretch the saved figure
     off = finite & ~shown
     if np.any(off):
         worst = int(np.argmin(np.where(finite, mc, np.inf)))

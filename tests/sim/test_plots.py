@@ -211,3 +211,16 @@ def test_race_split_labels_say_the_growth_the_table_says_with_cash_kept():
     shown = [float(label.split("\n")[0].removeprefix("G = ")) for label in labels]
     np.testing.assert_allclose(shown, table["growth_theory"], atol=5e-5)
     assert "cash term" in labels[1] and "cash term" not in labels[0]
+
+
+@pytest.mark.parametrize("fractions", [[0.0], [0.05, 0.1]])
+def test_a_sweep_short_of_the_kelly_peak_still_shows_it_at_a_normal_size(tmp_path, fractions):
+    # found by the fuzz test: `kelly sweep --fractions 0 --plot` placed the f* label 10^8 axis
+    # widths away, and the tight bounding box asked for a PNG 2 x 10^11 pixels wide
+    game = CoinGame(p=0.6, rounds=10)
+    figure = sweep_figure(sweep_table(game, np.array(fractions), 50, 1), game, paths=50)
+    FigureCanvasAgg(figure)
+    figure.savefig(tmp_path / "sweep.png", dpi=100, bbox_inches="tight")
+    assert figure.axes[0].get_xlim()[1] >= 0.2  # the peak f* = 0.2 is on the axis
+    height, width = imread(tmp_path / "sweep.png").shape[:2]
+    assert width < 2000 and height < 2000
