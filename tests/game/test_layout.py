@@ -12,7 +12,9 @@ from game.ui import layout
 from sim import i18n
 from tests.game.layout_states import STATES
 
-SIZES = ((960, 600), (1280, 720), (1920, 1080))
+# the smallest and the largest window run in make test; the middle one with the slow tests
+# (pytest -m slow), to keep the suite short
+SIZES = ((960, 600), pytest.param((1280, 720), marks=pytest.mark.slow), (1920, 1080))
 
 
 def drawn(state, size):
