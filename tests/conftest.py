@@ -49,3 +49,21 @@ def english_messages():
     set_language("en")
     yield
     set_language("en")
+
+
+@pytest.fixture(autouse=True)
+def signal_handlers_as_found():
+    """Every test leaves SIGTERM/SIGHUP as it found them: the first atomic write installs
+    sim.files' temporary-file cleanup for good, and a later test of the game's own signal
+    handling must not depend on which tests wrote a file before it."""
+    import signal
+
+    import sim.files.writing as writing
+
+    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    before = {name: signal.getsignal(getattr(signal, name)) for name in names}
+    installed = writing._installed
+    yield
+    for name, handler in before.items():
+        signal.signal(getattr(signal, name), handler)
+    writing._installed = installed

@@ -38,24 +38,6 @@ from sim.models import (
 LN3 = math.log(3.0)
 
 
-@pytest.fixture(autouse=True)
-def _signal_handlers_as_found():
-    """The commands write files in this process, and the first atomic write installs
-    sim.files' SIGTERM/SIGHUP cleanup for good; put the handlers back so that later tests
-    (the game's own signal handling) find the defaults they expect."""
-    import signal
-
-    import sim.files.writing as writing
-
-    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    before = {name: signal.getsignal(getattr(signal, name)) for name in names}
-    installed = writing._installed
-    yield
-    for name, handler in before.items():
-        signal.signal(getattr(signal, name), handler)
-    writing._installed = installed
-
-
 def races(features, outcomes, name="hand-made") -> Races:
     features = np.asarray(features, dtype=float).reshape(len(outcomes), -1)
     return Races(name, features, np.asarray(outcomes), ("A", "B", "C"),

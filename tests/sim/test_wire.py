@@ -31,24 +31,6 @@ from sim.wire import joint_table, parse_joint, simulate_wire, tip_curve, tip_tab
 LN2 = math.log(2.0)
 
 
-@pytest.fixture(autouse=True)
-def _signal_handlers_as_found():
-    """The commands write files in this process, and the first atomic write installs
-    sim.files' SIGTERM/SIGHUP cleanup for good; put the handlers back so that later tests
-    (the game's own signal handling) find the defaults they expect."""
-    import signal
-
-    import sim.files.writing as writing
-
-    names = [name for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
-    before = {name: signal.getsignal(getattr(signal, name)) for name in names}
-    installed = writing._installed
-    yield
-    for name, handler in before.items():
-        signal.signal(getattr(signal, name), handler)
-    writing._installed = installed
-
-
 def binary_entropy(q: float) -> float:
     return 0.0 if q in (0.0, 1.0) else -(q * math.log(q) + (1 - q) * math.log(1 - q))
 
