@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pygame
 import pytest
 
 from game.app import App
-from game.ui import layout, style
+from game.ui import layout
 from sim import i18n
 from tests.game import layout_states as states
 from tests.game.test_i18n_screens import COMMAND, widget_texts
@@ -36,23 +35,6 @@ ALLOWED = {
     # the lesson glosses a technical term in English: 誠實的（proper）評分規則
     "proper",
 }
-
-
-@pytest.fixture
-def drawn(monkeypatch):
-    """Every string a pygame font renders while the test runs."""
-    texts: list[str] = []
-
-    class Recording(pygame.font.Font):
-        def render(self, text, *args, **kwargs):
-            texts.append(str(text))
-            return super().render(text, *args, **kwargs)
-
-    monkeypatch.setattr(pygame.font, "Font", Recording)
-    style.font.cache_clear()
-    yield texts
-    style.font.cache_clear()
-    i18n.set_language("en")
 
 
 def english_words(texts) -> set[str]:

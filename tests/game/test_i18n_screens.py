@@ -25,23 +25,6 @@ KEY_NAMES = {"Esc", "Enter"}
 COMMAND = re.compile(r"kelly play(?: --[a-z]+ \S+)*")
 
 
-@pytest.fixture
-def drawn(monkeypatch):
-    """Every string rendered by a pygame font while the test runs (screens and widgets)."""
-    texts: list[str] = []
-
-    class Recording(pygame.font.Font):
-        def render(self, text, *args, **kwargs):
-            texts.append(str(text))
-            return super().render(text, *args, **kwargs)
-
-    monkeypatch.setattr(pygame.font, "Font", Recording)
-    style.font.cache_clear()
-    yield texts
-    style.font.cache_clear()
-    i18n.set_language("en")
-
-
 def english_words(texts) -> set[str]:
     found: set[str] = set()
     drawn = COMMAND.sub("", " ".join(texts))  # joined: a wrapped command spans two lines
