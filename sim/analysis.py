@@ -115,7 +115,7 @@ def sweep(
     seed : int
         Random seed; the same seed gives the same table.
     workers : int, optional
-        Worker processes (the table does not depend on it).
+        Workers, threads or processes (the table does not depend on it).
     executor : concurrent.futures.Executor, optional
         Runs the chunks instead of ``workers`` (a Dask client, for instance).
     progress : callable, optional

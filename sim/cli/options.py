@@ -350,8 +350,8 @@ def add_common(parser: argparse.ArgumentParser, seed: bool = True) -> None:
         parser.add_argument("--seed", type=seed_int, default=0,
                             help="random seed: the same seed gives the same numbers")
         parser.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1,
-                            help="worker processes (default: every core; results do not "
-                                 "depend on it)")
+                            help="workers, threads or processes (default: every core; results "
+                                 "do not depend on it)")
         parser.add_argument("--scheduler", metavar="ADDRESS",
                             help="run the chunks on a Dask cluster: tcp://HOST:PORT, or 'local' "
                                  "for one on this machine (needs kelly-game[dask]; results "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,7 @@ from sim.engine.draws import (
 from sim.engine.runners import AdaptiveRunner, ConstantRunner, log_multipliers, terminal_log_wealth
 from sim.games import Game
 from sim.jit.dispatch import play_chunk
+from sim.jit.forms import chunk_forms
 from sim.jit.layout import BlockDraws
 from sim.policy import Strategy
 
@@ -55,11 +57,17 @@ class Chunk:
     summary: bool
 
 
-def run_chunk(chunk: Chunk) -> dict[str, np.ndarray] | list[StrategyTally]:
-    """Per-path arrays (strategies x paths) of one chunk, or its per-strategy tallies."""
+def run_chunk(chunk: Chunk, checkpoint: Callable[[], None] | None = None
+              ) -> dict[str, np.ndarray] | list[StrategyTally]:
+    """Per-path arrays (strategies x paths) of one chunk, or its per-strategy tallies.
+
+    ``checkpoint``, if given, is called between the compiled kernels' tiles and may raise to
+    stop the chunk (see :func:`sim.jit.runner.play_chunk`).
+    """
     if chunk.method == "counts":
         return counts_chunk(chunk)
-    arrays = (JIT and not chunk.record and compiled_chunk(chunk)) or PathsKernel(chunk).run()
+    arrays = ((JIT and not chunk.record and compiled_chunk(chunk, checkpoint))
+              or PathsKernel(chunk).run())
     if not chunk.summary:
         return arrays
     return [
@@ -71,7 +79,16 @@ def run_chunk(chunk: Chunk) -> dict[str, np.ndarray] | list[StrategyTally]:
     ]
 
 
-def compiled_chunk(chunk: Chunk) -> dict[str, np.ndarray] | None:
+def runs_compiled(chunk: Chunk) -> bool:
+    """Whether :func:`run_chunk` plays ``chunk`` in :mod:`sim.jit`'s kernels, which release the
+    GIL, so that threads run such chunks side by side (numpy's round loop holds the GIL too
+    often for threads to help it)."""
+    return (chunk.method == "paths" and JIT and not chunk.record
+            and chunk_forms(chunk.game, chunk.strategies) is not None)
+
+
+def compiled_chunk(chunk: Chunk, checkpoint: Callable[[], None] | None = None
+                   ) -> dict[str, np.ndarray] | None:
     """The chunk played by :mod:`sim.jit`'s kernels on the same draws, or None when one of its
     strategies has no compiled form (the numpy runners then play it)."""
     generators = [block_generator(chunk.seed, chunk.first_block + i)
@@ -81,7 +98,7 @@ def compiled_chunk(chunk: Chunk) -> dict[str, np.ndarray] | None:
              for g, groups, width in group_spans(chunk.game.rounds)]
     draws = BlockDraws(generators, thresholds, BLOCK_PATHS)  # drawn in compiled code, the same
     return play_chunk(chunk.game, chunk.strategies, chunk.n_blocks * BLOCK_PATHS, chunk.paths,
-                      draws, spans)
+                      draws, spans, checkpoint)
 
 
 class PathsKernel:

@@ -1,24 +1,26 @@
 """The entry points: :func:`simulate` and :func:`simulate_summary`, one code path behind both.
 
-A request is planned (:mod:`sim.engine.planning`), its chunks are run here, in worker processes
-or on any :class:`concurrent.futures.Executor` (:func:`execute`), and the parts are gathered
-into a :class:`~sim.results.SimulationResult` (per-path arrays) or merged into a
+A request is planned (:mod:`sim.engine.planning`), its chunks are run here, in worker threads
+or processes or on any :class:`concurrent.futures.Executor` (:func:`execute`), and the parts
+are gathered into a :class:`~sim.results.SimulationResult` (per-path arrays) or merged into a
 :class:`~sim.results.SimulationSummary` (mergeable tallies).
 """
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import Literal
 
 import numpy as np
 
 from sim.accumulate import StrategyTally
-from sim.engine.kernels import Chunk, run_chunk
+from sim.engine.kernels import Chunk, run_chunk, runs_compiled
 from sim.engine.planning import Plan, plan, positive_int
 from sim.games import Game
 from sim.policy import Strategy
@@ -39,14 +41,53 @@ def _ignore_interrupts() -> None:
 
 
 def _chunk_results(chunks: list[Chunk], workers: int, executor: Executor | None):
-    """An iterator over the chunks' results, in order, and the pool running them (or None)."""
+    """An iterator over the chunks' results, in order, and the pool running them (or None).
+
+    ``workers`` are threads when every chunk runs in the compiled kernels (they release the
+    GIL: no process start-up, no results pickled back), else processes. Either way each chunk
+    draws from its own blocks' generators, so the result does not depend on which worker ran it.
+    """
     if executor is not None:
         return executor.map(run_chunk, chunks), None
     if workers == 1 or len(chunks) == 1:
         return map(run_chunk, chunks), None
-    processes = min(workers, len(chunks), os.cpu_count() or 1)
-    pool = multiprocessing.get_context().Pool(processes, initializer=_ignore_interrupts)
+    count = min(workers, len(chunks), os.cpu_count() or 1)
+    if all(runs_compiled(chunk) for chunk in chunks):
+        threads = _ChunkThreads(count)
+        return threads.map(chunks), threads
+    pool = multiprocessing.get_context().Pool(count, initializer=_ignore_interrupts)
     return pool.imap(run_chunk, chunks), pool
+
+
+class _Cancelled(Exception):
+    """Raised in a worker thread between two tiles once the run has stopped."""
+
+
+class _ChunkThreads:
+    """Worker threads for compiled chunks that can be stopped within one tile of rounds."""
+
+    def __init__(self, count: int) -> None:
+        self.executor = ThreadPoolExecutor(count, thread_name_prefix="kelly-chunk")
+        self.stopped = threading.Event()
+
+    def checkpoint(self) -> None:
+        if self.stopped.is_set():
+            raise _Cancelled
+
+    def map(self, chunks: list[Chunk]):
+        return self.executor.map(functools.partial(run_chunk, checkpoint=self.checkpoint),
+                                 chunks)
+
+    def terminate(self) -> None:
+        """Cancel the chunks not started and stop the running ones at their next tile."""
+        self.stopped.set()
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+
+    def join(self) -> None:
+        """Nothing left to wait for: :meth:`close` and :meth:`terminate` wait."""
 
 
 def execute(
@@ -55,11 +96,12 @@ def execute(
     executor: Executor | None,
     progress: Progress | None,
 ) -> list:
-    """Run the chunks (here, in worker processes or on ``executor``) and return them in order.
+    """Run the chunks (here, in worker threads or processes, or on ``executor``) and return
+    them in order.
 
-    If the run stops early (Ctrl-C, an error in a chunk) the worker processes are terminated at
-    once rather than left to finish the chunks they hold, and an executor's pending chunks are
-    cancelled.
+    If the run stops early (Ctrl-C, an error in a chunk) worker processes are terminated at
+    once rather than left to finish the chunks they hold, worker threads stop at their next
+    tile of rounds, and an executor's pending chunks are cancelled.
     """
     workers = positive_int("workers", workers)
     if executor is not None and workers != 1:
@@ -179,7 +221,8 @@ def simulate(
     chunk_size : int, optional
         Paths per task, rounded up to whole blocks of :data:`BLOCK_PATHS`.
     workers : int, default 1
-        Worker processes.
+        Workers: threads when every chunk runs in the compiled kernels (:mod:`sim.jit`, which
+        release the GIL), else processes.
     progress : callable, optional
         Called with the number of paths finished after each chunk.
     executor : concurrent.futures.Executor, optional

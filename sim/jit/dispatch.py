@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -17,7 +17,8 @@ from sim.strategies import Strategy
 
 
 def play_chunk(game: Game, strategies: Sequence[Strategy], paths: int, keep: int, draw,
-               spans: Sequence[tuple[int, int, int]]) -> dict[str, np.ndarray] | None:
+               spans: Sequence[tuple[int, int, int]],
+               checkpoint: Callable[[], None] | None = None) -> dict[str, np.ndarray] | None:
     """:func:`sim.jit.runner.play_chunk` if the chunk has a compiled form, else None at once.
 
     A chunk of constant bets under frictionless rules, which the engine plays from win counts,
@@ -27,7 +28,7 @@ def play_chunk(game: Game, strategies: Sequence[Strategy], paths: int, keep: int
         return None
     from sim.jit.runner import play_chunk as compiled  # numba loads on first use only
 
-    return compiled(game, strategies, paths, keep, draw, spans)
+    return compiled(game, strategies, paths, keep, draw, spans, checkpoint)
 
 
 _warming: list[threading.Thread] = []  # the one warm-up thread of this process, once started

@@ -65,7 +65,8 @@ def tile_buffer(spans: Sequence[Span], paths: int) -> np.ndarray:
 
 
 def play_chunk(game: Game, strategies: Sequence[Strategy], paths: int, keep: int,
-               draw: Draw | BlockDraws, spans: Sequence[Span]) -> dict[str, np.ndarray] | None:
+               draw: Draw | BlockDraws, spans: Sequence[Span],
+               checkpoint: Callable[[], None] | None = None) -> dict[str, np.ndarray] | None:
     """Play ``paths`` paths of every strategy with the kernels; None if they cannot.
 
     Parameters
@@ -81,6 +82,9 @@ def play_chunk(game: Game, strategies: Sequence[Strategy], paths: int, keep: int
     spans
         (first round, groups, width) of each tile, in order; round t of a tile is
         ``out[j, path, offset]`` with t = first round + j x width + offset.
+    checkpoint
+        Called before each tile; it may raise to stop the chunk (a worker thread being
+        cancelled stops within one tile).
 
     Returns
     -------
@@ -106,6 +110,8 @@ def play_chunk(game: Game, strategies: Sequence[Strategy], paths: int, keep: int
         draw = CompiledDraws(draw.generators, draw.thresholds, draw.block_paths)
     tile = tile_buffer(spans, paths)
     for span in spans:
+        if checkpoint is not None:
+            checkpoint()
         _, groups, width = span
         draw(tile[:groups, :, :width])
         for player in players:

@@ -3,6 +3,7 @@ and streaming statistics that equal the array-based ones."""
 
 import math
 import multiprocessing
+import threading
 import tracemalloc
 from concurrent.futures import ProcessPoolExecutor
 
@@ -359,3 +360,30 @@ def test_identical_for_workers_at_scale():
     one = simulate(game, specs, 100_000, seed=3, method="paths", chunk_size=65_536)
     assert_same_result(one, simulate(game, specs, 100_000, seed=3, method="paths",
                                      chunk_size=1000, workers=2))
+
+
+def _chunk_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("kelly-chunk")]
+
+
+def test_compiled_chunks_run_on_threads_with_the_same_result(monkeypatch):
+    game, specs = HAGHANI_DEWEY, ["kelly", "bayes", "optimal", "fixed:0.1"]
+    one = simulate(game, specs, 5000, seed=4, method="paths", chunk_size=1024)
+
+    def no_processes(*args, **kwargs):
+        raise AssertionError("compiled chunks should not start worker processes")
+
+    monkeypatch.setattr(multiprocessing.context.BaseContext, "Pool", no_processes)
+    two = simulate(game, specs, 5000, seed=4, method="paths", chunk_size=1024, workers=2)
+    assert_same_result(one, two)
+    assert _chunk_threads() == []
+
+
+def test_a_stopped_threaded_run_stops_its_threads_within_a_tile():
+    def stop(done):
+        raise Stop(done)
+
+    with pytest.raises(Stop):  # the Stop itself, not the threads' cancellation, comes out
+        simulate(CoinGame(p=0.6, rounds=20_000), "bayes", 8 * 1024, seed=1, chunk_size=1024,
+                 workers=2, progress=stop)
+    assert _chunk_threads() == []
