@@ -4,8 +4,8 @@ The posterior mean depends on the round t and the heads seen h alone, so each ti
 fractions are a table ``fractions[t - first round, h]`` (:func:`bayes_rows`, the same
 operations as :func:`sim.jit.kernels._coin_fraction`) read instead of a division per path and
 round. :func:`coin_bayes_ticks_tile` plays even money without a minimum bet in whole ticks
-(k +- the rounded stake, four paths at a time); :func:`coin_bayes_tile` any other odds in
-money, as :func:`sim.jit.kernels.coin_rules_tile` does.
+(k +- the rounded stake, a block of paths side by side, vectorised); :func:`coin_bayes_tile`
+any other odds in money, as :func:`sim.jit.kernels.coin_rules_tile` does.
 """
 
 from __future__ import annotations
@@ -24,8 +24,19 @@ from sim.jit.kernels import (
     _seen_index,
     rules_tuple,
 )
-from sim.jit.layout import BAYES, BLOCK, CAP, CAPPED, INV_TICK, PLAYING, START_SEEN, TICK
-from sim.jit.lookups import _after_lookup, _all_stopped
+from sim.jit.layout import (
+    BAYES,
+    BLOCK,
+    CAP,
+    CAPPED,
+    INV_TICK,
+    ODDS,
+    PLAYING,
+    START_SEEN,
+    TAILS,
+    TICK,
+)
+from sim.jit.lookups import _after_lookup
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -86,7 +97,8 @@ def coin_bayes_tile(tile, groups, width, first_round, params, rules, fractions, 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _bayes_ticks(r, f, k, outcome, ruined, capped):
-    """One round of k whole ticks at even money, no minimum bet: (next k, clear).
+    """One round of k whole ticks at even money, no minimum bet: (next k, clear); the banded
+    path's round (:func:`_bayes_round` is the same round for a block of paths).
 
     The stake f x k x tick is rounded to s = rint(|f| x k x tick / tick) ticks (at most k) as
     :func:`sim.jit.kernels._coin_settle_ticks` rounds it (its clamps to the bankroll and to
@@ -162,71 +174,150 @@ def _bayes_banded(tile, j, begin, width, first_round, rules, fractions, seen_tab
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def _bayes_round(words, shift, p0, p1, t, odds, tails, k, h, played, peak, num, den, half,
+                 ruined, capped, n):
+    """Round ``t`` of ``n`` paths side by side, in whole ticks at even money (k, h, played as
+    floats; path i's outcome is byte ``shift / 8`` of ``words[i]``, its group's 8 outcomes).
+    Written so that the compiler vectorises it across paths: no branch on a path's state,
+    selects instead, and only integer sums (a float sum must keep its order).
+
+    The posterior mean and fraction repeat :func:`sim.jit.kernels._coin_fraction`'s
+    operations. The stake rint(k |f|) equals the engine's rint(|f| W / tick) unless k |f| lies
+    within 1e-6 of half a tick (k |f| is within a few ulps of the engine's value, which is
+    about k x 1e-16 away at most); such a path is marked in ``half`` and left where it was, for
+    :func:`_bayes_halves` to settle from numpy's seen wealth. Returns the paths in play before
+    the round and the paths marked.
+    """
+    marked = 0
+    in_play = 0
+    for i in range(n):
+        kk = k[i]
+        q = (p0 + h[i]) / (p1 + t)
+        up = max(q - (1.0 - q) / odds, 0.0)
+        down = max((1.0 - q) - q * odds, 0.0) if tails else 0.0
+        f = up if up >= down else -down
+        alive = 1.0 if (kk > ruined) & (kk < capped) else 0.0
+        x = kk * abs(f)
+        whole = np.rint(x)
+        tie = (1.0 if abs(abs(x - whole) - 0.5) <= 1e-6 else 0.0) * alive
+        heads = (words[i] >> shift) & 0xFF == 0
+        sign = 1.0 if (f > 0) == heads else -1.0
+        after = kk + min(whole, kk) * sign * alive * (1.0 - tie)
+        played[i] += alive
+        top = max(peak[i], after)
+        lower = after * den[i] < num[i] * top
+        num[i] = after if lower else num[i]
+        den[i] = top if lower else den[i]
+        peak[i] = top
+        k[i] = after
+        half[i] = tie
+        h[i] += 1.0 if heads else 0.0
+        marked += tie > 0
+        in_play += alive > 0
+    return in_play, marked
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _bayes_halves(rules, fractions, row, seen_table, words, shift, half, k, h, peak, num, den,
+                  n):
+    """Settle the paths :func:`_bayes_round` marked (a stake of half a tick) as numpy settles
+    them, from its seen wealth; their round is already counted as played."""
+    r = rules_tuple(rules)
+    capped_row = seen_table.shape[0]
+    for i in range(n):
+        if half[i] > 0:
+            outcome = (words[i] >> shift) & 0xFF
+            f = fractions[row, int(h[i]) - (outcome == 0)]  # the heads before the round
+            after = float(_bayes_seen(r, f, seen_table[int(k[i])], outcome, capped_row))
+            top = max(peak[i], after)
+            if after * den[i] < num[i] * top:
+                num[i], den[i] = after, top
+            peak[i], k[i] = top, after
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _bayes_block(words, groups, width, first_round, params, rules, fractions, seen_table,
+                 ruined, capped, first, k, h, played, peak, num, den, half):
+    """The paths ``first + [0, len(k))`` of a tile (``words[j, path]``: group j's outcomes, a
+    byte each), round by round, all of them side by side; stops early once every one of them
+    has stopped (their heads no longer matter)."""
+    r = rules_tuple(rules)
+    n = k.shape[0]
+    tails = r[TAILS] > 0
+    for j in range(groups):
+        begin = 1 if first_round == 0 and j == 0 else 0
+        for offset in range(begin, width):
+            row = j * width + offset
+            shift = np.uint64(8 * offset)
+            group = words[j, first:first + n]
+            in_play, marked = _bayes_round(group, shift, params[0], params[-1],
+                                           float(first_round + row), r[ODDS], tails, k, h,
+                                           played, peak, num, den, half, ruined, capped, n)
+            if marked:
+                _bayes_halves(rules, fractions, row, seen_table, group, shift, half, k, h, peak,
+                              num, den, n)
+            if in_play == 0:
+                return
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _group_words(tile, groups, width):
+    """``words[j, path]``: the 8 outcomes of group j of a path as one little-endian word (a
+    view of the tile when its rows are 8 rounds wide, else packed)."""
+    if tile.shape[2] == 8:
+        return tile.view(np.uint64).reshape(tile.shape[0], tile.shape[1])
+    words = np.zeros((groups, tile.shape[1]), dtype=np.uint64)
+    for j in range(groups):
+        for i in range(tile.shape[1]):
+            for offset in range(width):
+                words[j, i] |= np.uint64(tile[j, i, offset]) << np.uint64(8 * offset)
+    return words
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def coin_bayes_ticks_tile(tile, groups, width, first_round, start, params, rules, fractions,
                           seen_table, limits, ticks, peak, low, played, heads,
                           hist, band_low, band_scale, band_paths):
     """Bayes-Kelly at even money without a minimum bet under a cap and a tick, in whole ticks.
 
     Round 0 is settled from ``start`` in money (it need not be whole ticks); after it a
-    bankroll of k ticks moves to k +- s (:func:`_bayes_ticks`), a capped one to the row
+    bankroll of k ticks moves to k +- s (:func:`_bayes_round`), a capped one to the row
     ``seen_table.shape[0]``, and the tallies are :func:`sim.jit.lookups.coin_table_tile`'s:
     played while ruined < k < capped (``limits``), peak and lowest share num / den in ticks.
-    Four paths at a time without bands (their state in registers), round by round with them
-    (and for the last paths past a multiple of 4).
+    Without bands the paths go in blocks of :data:`BLOCK`, each block's state copied to floats
+    and stepped round by round across its paths (:func:`_bayes_round`, vectorised); with bands
+    round by round, path by path, to count each round's ln W.
     """
-    r = rules_tuple(rules)
     bayes_rows(first_round, groups * width, params, rules, fractions)
     ruined, capped = limits[0], limits[1]
     capped_row = seen_table.shape[0]
-    banded = hist.shape[0] > 0
     paths = tile.shape[1]
     if first_round == 0:
         _bayes_start(tile, start, fractions[0, 0], rules, capped_row, ticks, peak, low, played,
                      heads, hist, band_low, band_scale, band_paths)
-    for j in range(groups):
-        begin = 1 if first_round == 0 and j == 0 else 0
-        lanes = 0 if banded else paths - paths % 4  # the rest one by one, round by round
-        if lanes < paths:
+    if hist.shape[0] > 0:
+        for j in range(groups):
+            begin = 1 if first_round == 0 and j == 0 else 0
             _bayes_banded(tile, j, begin, width, first_round, rules, fractions, seen_table,
                           limits, ticks, peak, low, played, heads, hist, band_low, band_scale,
-                          band_paths, lanes)
-        for i in range(0, lanes, 4):
-            k0, k1, k2, k3 = ticks[i], ticks[i + 1], ticks[i + 2], ticks[i + 3]
-            if _all_stopped(k0, k1, k2, k3, ruined, capped):
-                continue  # stopped paths: their heads no longer matter
-            h0, h1, h2, h3 = heads[i], heads[i + 1], heads[i + 2], heads[i + 3]
-            p0, p1, p2, p3 = played[i], played[i + 1], played[i + 2], played[i + 3]
-            t0, t1, t2, t3 = peak[i], peak[i + 1], peak[i + 2], peak[i + 3]
-            n0, n1, n2, n3 = low[0, i], low[0, i + 1], low[0, i + 2], low[0, i + 3]
-            d0, d1, d2, d3 = low[1, i], low[1, i + 1], low[1, i + 2], low[1, i + 3]
-            for offset in range(begin, width):
-                row = j * width + offset
-                o0, o1 = tile[j, i, offset], tile[j, i + 1, offset]
-                o2, o3 = tile[j, i + 2, offset], tile[j, i + 3, offset]
-                f0, f1 = fractions[row, h0], fractions[row, h1]
-                f2, f3 = fractions[row, h2], fractions[row, h3]
-                q0, c0 = _bayes_ticks(r, f0, k0, o0, ruined, capped)
-                q1, c1 = _bayes_ticks(r, f1, k1, o1, ruined, capped)
-                q2, c2 = _bayes_ticks(r, f2, k2, o2, ruined, capped)
-                q3, c3 = _bayes_ticks(r, f3, k3, o3, ruined, capped)
-                if not (c0 and c1 and c2 and c3):  # rare: a stake of half a tick
-                    if not c0:
-                        q0 = _bayes_seen(r, f0, seen_table[k0], o0, capped_row)
-                    if not c1:
-                        q1 = _bayes_seen(r, f1, seen_table[k1], o1, capped_row)
-                    if not c2:
-                        q2 = _bayes_seen(r, f2, seen_table[k2], o2, capped_row)
-                    if not c3:
-                        q3 = _bayes_seen(r, f3, seen_table[k3], o3, capped_row)
-                p0, t0, n0, d0 = _after_lookup(q0, k0, p0, t0, n0, d0, ruined, capped)
-                p1, t1, n1, d1 = _after_lookup(q1, k1, p1, t1, n1, d1, ruined, capped)
-                p2, t2, n2, d2 = _after_lookup(q2, k2, p2, t2, n2, d2, ruined, capped)
-                p3, t3, n3, d3 = _after_lookup(q3, k3, p3, t3, n3, d3, ruined, capped)
-                k0, k1, k2, k3 = q0, q1, q2, q3
-                h0, h1, h2, h3 = h0 + (o0 == 0), h1 + (o1 == 0), h2 + (o2 == 0), h3 + (o3 == 0)
-            ticks[i], ticks[i + 1], ticks[i + 2], ticks[i + 3] = k0, k1, k2, k3
-            heads[i], heads[i + 1], heads[i + 2], heads[i + 3] = h0, h1, h2, h3
-            played[i], played[i + 1], played[i + 2], played[i + 3] = p0, p1, p2, p3
-            peak[i], peak[i + 1], peak[i + 2], peak[i + 3] = t0, t1, t2, t3
-            low[0, i], low[0, i + 1], low[0, i + 2], low[0, i + 3] = n0, n1, n2, n3
-            low[1, i], low[1, i + 1], low[1, i + 2], low[1, i + 3] = d0, d1, d2, d3
+                          band_paths, 0)
+        return
+    words = _group_words(tile, groups, width)
+    lanes = min(BLOCK, paths)
+    k, h, rounds, half = np.empty(lanes), np.empty(lanes), np.empty(lanes), np.empty(lanes)
+    for first in range(0, paths, lanes):
+        n = min(lanes, paths - first)
+        in_play = 0
+        for i in range(n):
+            kk = ticks[first + i]
+            in_play += (kk > ruined) & (kk < capped)
+            k[i], h[i], rounds[i] = kk, heads[first + i], played[first + i]
+        if in_play == 0:
+            continue
+        last = first + n
+        _bayes_block(words, groups, width, first_round, params, rules, fractions, seen_table,
+                     float(ruined), float(capped), first, k[:n], h[:n], rounds[:n],
+                     peak[first:last], low[0, first:last], low[1, first:last], half[:n])
+        for i in range(n):
+            ticks[first + i], heads[first + i] = int(k[i]), int(h[i])
+            played[first + i] = int(rounds[i])

@@ -57,6 +57,10 @@ EXACT_GAMES = {
         CoinGame(p=0.55, odds=1.5, start=20, cap=500, tick=0.05, floor=5, rounds=300),
         COIN_ALL,
     ),
+    "tails favoured at even money, tails allowed": (
+        CoinGame(p=0.4, start=10, cap=40, tick=0.05, rounds=260),
+        ["kelly", "bayes", "bayes:2,3", "fixed:0.1", "allin"],
+    ),
     "race, cap and tick": (
         RaceGame(probs=(0.5, 0.3, 0.2), odds=(2.2, 3.1, 4.5), start=50, cap=400, tick=0.05,
                  min_bet=0.5, rounds=200),
@@ -74,6 +78,16 @@ def test_whole_ticks_under_a_cap_give_the_same_wealth_bit_for_bit(name):
     assert_same_flags(compiled, reference)
     np.testing.assert_allclose(compiled.max_drawdown, reference.max_drawdown, rtol=0, atol=1e-12)
     assert reference.capped.any() and reference.ruined.any()  # the rules were exercised
+
+
+@pytest.mark.parametrize("rounds", [1, 5, 8, 13])
+def test_bayes_in_whole_ticks_for_tiles_narrower_than_a_group(rounds):
+    """Fewer than 8 rounds (or a last group shorter than 8) packs the tile's outcomes into
+    words instead of viewing them (sim.jit.bayes._group_words)."""
+    game = CoinGame(p=0.6, start=25, cap=250, tick=0.01, rounds=rounds)
+    compiled, reference = both(game, ["bayes", "bayes:3,1"], paths=1500)
+    np.testing.assert_array_equal(compiled.log_wealth, reference.log_wealth)
+    assert_same_flags(compiled, reference)
 
 
 ROUNDED_GAMES = {
