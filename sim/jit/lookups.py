@@ -287,11 +287,18 @@ def coin_scale_tile(tile, groups, width, first_round, multipliers, rules,
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
-def _optimal_step(stakes, k, outcome, ruined, capped):
-    """The next bankroll under optimal play's stake (none once the path has stopped)."""
-    alive = (k > ruined) & (k < capped)
-    s = stakes[min(k, stakes.shape[0] - 1)] if alive else 0
-    return k + s if outcome == 0 else k - s
+def _optimal_step(stakes, k, outcome, capped):
+    """The next bankroll under optimal play's signed stake, k + s on heads and k - s on tails
+    (a conditional negation, no branch on the flip), at most ``capped``: the row of the lowest
+    capped bankroll, so k stays inside the table. A stopped row stakes nothing
+    (:func:`sim.jit.players.stopped_rows_stake_nothing`), so a stopped path stays put.
+
+    Keeping a capped path at ``capped`` rather than above it changes no result: it is capped
+    either way, and a bankroll above every earlier peak is never a new low.
+    """
+    s = np.int64(stakes[k])
+    negate = -np.int64(outcome)  # 0 on heads, all ones on tails
+    return min(k + ((s ^ negate) - negate), capped)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -304,7 +311,8 @@ def coin_optimal_tile(tile, groups, width, first_round, rules, optimal, limits,
     The numpy engine stakes (s x tick / e^(ln W)) x e^(ln W), which rounds back to s ticks, and
     floors the payout with a guard, which gives k +- s; whether k is ruined or capped is
     decided as numpy decides it (:func:`tick_limits`), and a path that has stopped stakes
-    nothing. Tallies as :func:`coin_table_tile`, four paths at a time without bands.
+    nothing (``optimal`` has zero stakes in every stopped row). Tallies as
+    :func:`coin_table_tile`, four paths at a time without bands.
     """
     r = rules_tuple(rules)
     tick = r[TICK]
@@ -321,7 +329,7 @@ def coin_optimal_tile(tile, groups, width, first_round, rules, optimal, limits,
                 stakes = optimal[rounds - t]
                 for i in range(lanes, paths):
                     k = ticks[i]
-                    q = _optimal_step(stakes, k, tile[j, i, offset], ruined, capped)
+                    q = _optimal_step(stakes, k, tile[j, i, offset], capped)
                     played[i], peak[i], low[0, i], low[1, i] = _after_lookup(
                         q, k, played[i], peak[i], low[0, i], low[1, i], ruined, capped)
                     ticks[i] = q
@@ -339,10 +347,10 @@ def coin_optimal_tile(tile, groups, width, first_round, rules, optimal, limits,
             d0, d1, d2, d3 = low[1, i], low[1, i + 1], low[1, i + 2], low[1, i + 3]
             for offset in range(width):
                 stakes = optimal[rounds - (first_round + j * width + offset)]
-                q0 = _optimal_step(stakes, k0, tile[j, i, offset], ruined, capped)
-                q1 = _optimal_step(stakes, k1, tile[j, i + 1, offset], ruined, capped)
-                q2 = _optimal_step(stakes, k2, tile[j, i + 2, offset], ruined, capped)
-                q3 = _optimal_step(stakes, k3, tile[j, i + 3, offset], ruined, capped)
+                q0 = _optimal_step(stakes, k0, tile[j, i, offset], capped)
+                q1 = _optimal_step(stakes, k1, tile[j, i + 1, offset], capped)
+                q2 = _optimal_step(stakes, k2, tile[j, i + 2, offset], capped)
+                q3 = _optimal_step(stakes, k3, tile[j, i + 3, offset], capped)
                 p0, t0, n0, d0 = _after_lookup(q0, k0, p0, t0, n0, d0, ruined, capped)
                 p1, t1, n1, d1 = _after_lookup(q1, k1, p1, t1, n1, d1, ruined, capped)
                 p2, t2, n2, d2 = _after_lookup(q2, k2, p2, t2, n2, d2, ruined, capped)

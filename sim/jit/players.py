@@ -199,6 +199,7 @@ class _OptimalPlayer(_TablePlayer):
         self.rules = rules_vector(game)
         self.ticks = np.full(paths, round(game.start / game.tick), dtype=np.int64)
         self.limits = _limits(self.rules.tobytes(), int(game.cap / game.tick) + 2)
+        self.stakes = stopped_rows_stake_nothing(form.optimal, self.limits)
         self.peak = np.full(paths, game.start / game.tick)
         self.low = np.ones((2, paths))
         self.played = np.zeros(paths, dtype=np.int64)
@@ -210,12 +211,29 @@ class _OptimalPlayer(_TablePlayer):
     def tile(self, tile: np.ndarray, span: Span, band=_NO_BANDS) -> None:
         first, groups, width = span
         lookups.coin_optimal_tile(
-            tile, groups, width, first, self.rules, self.form.optimal, self.limits, self.ticks,
+            tile, groups, width, first, self.rules, self.stakes, self.limits, self.ticks,
             self.peak, self.low, self.played, *band,
         )
 
     def capped(self) -> np.ndarray:
         return self.ticks >= self.limits[1]
+
+
+def stopped_rows_stake_nothing(stakes: np.ndarray, limits: np.ndarray) -> np.ndarray:
+    """Optimal play's stake table (rounds left, ticks) with a zero stake in every stopped row
+    (k <= ruined or k >= capped) and a row for ``capped``: the table itself when it already
+    is (the solver's tables are), else a copy made so.
+    """
+    ruined, capped = int(limits[0]), int(limits[1])
+    width = max(stakes.shape[1], capped + 1)
+    if (width == stakes.shape[1] and not stakes[:, : max(ruined + 1, 0)].any()
+            and not stakes[:, capped:].any()):
+        return stakes
+    table = np.zeros((stakes.shape[0], width), dtype=stakes.dtype)
+    table[:, : stakes.shape[1]] = stakes
+    table[:, : max(ruined + 1, 0)] = 0
+    table[:, capped:] = 0
+    return table
 
 
 @functools.lru_cache(maxsize=16)

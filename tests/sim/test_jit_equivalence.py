@@ -182,3 +182,15 @@ def test_the_seen_table_is_numpys_round_trip():
     with np.errstate(divide="ignore"):
         np.testing.assert_array_equal(table, np.exp(np.log(wealth)))
     assert math.isclose(table[2505], 25.05)
+
+
+def test_optimal_stake_table_stakes_nothing_in_stopped_rows():
+    from sim.jit.players import stopped_rows_stake_nothing
+
+    solved = np.array([[0, 1, 2, 1, 0]] * 3, dtype=np.int16)  # ruined at 0, capped at 4
+    assert stopped_rows_stake_nothing(solved, np.array([0, 4])) is solved
+    table = stopped_rows_stake_nothing(solved, np.array([1, 3]))  # a floor and a lower cap
+    np.testing.assert_array_equal(table, [[0, 0, 2, 0, 0]] * 3)
+    wider = stopped_rows_stake_nothing(solved, np.array([-1, 6]))  # cap row past the table
+    assert wider.shape == (3, 7) and not wider[:, 5:].any()
+    np.testing.assert_array_equal(solved, [[0, 1, 2, 1, 0]] * 3)  # the solver's table untouched
