@@ -61,13 +61,14 @@ def run_chunk(chunk: Chunk, checkpoint: Callable[[], None] | None = None
               ) -> dict[str, np.ndarray] | list[StrategyTally]:
     """Per-path arrays (strategies x paths) of one chunk, or its per-strategy tallies.
 
-    ``checkpoint``, if given, is called between the compiled kernels' tiles and may raise to
-    stop the chunk (see :func:`sim.jit.runner.play_chunk`).
+    ``checkpoint``, if given, is called between tiles of rounds (between blocks of paths for
+    the counts method) and may raise to stop the chunk: a stopped run's workers end their
+    chunks there (:mod:`sim.engine.workers`).
     """
     if chunk.method == "counts":
-        return counts_chunk(chunk)
+        return counts_chunk(chunk, checkpoint)
     arrays = ((JIT and not chunk.record and compiled_chunk(chunk, checkpoint))
-              or PathsKernel(chunk).run())
+              or PathsKernel(chunk).run(checkpoint))
     if not chunk.summary:
         return arrays
     return [
@@ -151,9 +152,11 @@ class PathsKernel:
         self.constant = [r for r in self.runners if isinstance(r, ConstantRunner)]
         self.adaptive = [r for r in self.runners if isinstance(r, AdaptiveRunner)]
 
-    def run(self) -> dict[str, np.ndarray]:
+    def run(self, checkpoint: Callable[[], None] | None = None) -> dict[str, np.ndarray]:
         rounds = self.chunk.game.rounds
         for first_group, groups, width in group_spans(rounds):
+            if checkpoint is not None:
+                checkpoint()
             self._tile(first_group, groups, width)
         if self.k == 2:
             np.subtract(rounds, self.counts[1], out=self.counts[0])
@@ -220,12 +223,14 @@ class PathsKernel:
             np.add(counts[i], self.is_outcome, out=counts[i])
 
 
-def _sample_counts(chunk: Chunk) -> np.ndarray:
+def _sample_counts(chunk: Chunk, checkpoint: Callable[[], None] | None) -> np.ndarray:
     """(K, kept paths) outcome counts of the chunk's blocks, each block from its generator."""
     probs = chunk.game.outcome_probs
     rounds = chunk.game.rounds
     counts = np.empty((len(probs), chunk.n_blocks * BLOCK_PATHS), dtype=np.int64)
     for i in range(chunk.n_blocks):
+        if checkpoint is not None:
+            checkpoint()
         generator = block_generator(chunk.seed, chunk.first_block + i)
         columns = slice(i * BLOCK_PATHS, (i + 1) * BLOCK_PATHS)
         if len(probs) == 2:  # the same stream as multinomial, one binomial per path, faster
@@ -249,10 +254,11 @@ def _distinct_counts(counts: np.ndarray, rounds: int) -> tuple[np.ndarray, np.nd
     return np.stack([heads, rounds - heads]), weights
 
 
-def counts_chunk(chunk: Chunk) -> dict[str, np.ndarray] | list[StrategyTally]:
+def counts_chunk(chunk: Chunk, checkpoint: Callable[[], None] | None = None
+                 ) -> dict[str, np.ndarray] | list[StrategyTally]:
     """Terminal wealth from sampled outcome counts (frictionless, constant strategies)."""
     game = chunk.game
-    counts = _sample_counts(chunk)
+    counts = _sample_counts(chunk, checkpoint)
     log_start = math.log(game.start)
     log_mults = [log_multipliers(s, game) for s in chunk.strategies]
     if not chunk.summary:

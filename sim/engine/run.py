@@ -8,20 +8,17 @@ are gathered into a :class:`~sim.results.SimulationResult` (per-path arrays) or 
 
 from __future__ import annotations
 
-import functools
-import multiprocessing
 import os
-import signal
-import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from typing import Literal
 
 import numpy as np
 
 from sim.accumulate import StrategyTally
-from sim.engine.kernels import Chunk, run_chunk, runs_compiled
+from sim.engine.kernels import Chunk, run_chunk
 from sim.engine.planning import Plan, plan, positive_int
+from sim.engine.workers import start_workers
 from sim.games import Game
 from sim.policy import Strategy
 from sim.results import SimulationResult, SimulationSummary
@@ -30,64 +27,15 @@ Method = Literal["auto", "paths", "counts"]
 Progress = Callable[[int], None]
 
 
-def _ignore_interrupts() -> None:
-    """Worker start-up: Ctrl-C is the parent's to handle (it then terminates the workers), and
-    SIGTERM/SIGHUP take their default action (a forked worker inherits the command line's
-    handlers, which would raise in the worker and print its traceback as the pool shuts down)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
-
-
 def _chunk_results(chunks: list[Chunk], workers: int, executor: Executor | None):
-    """An iterator over the chunks' results, in order, and the pool running them (or None).
-
-    ``workers`` are threads when every chunk runs in the compiled kernels (they release the
-    GIL: no process start-up, no results pickled back), else processes. Either way each chunk
-    draws from its own blocks' generators, so the result does not depend on which worker ran it.
-    """
+    """An iterator over the chunks' results, in order, and the workers running them (or None):
+    threads or processes (:mod:`sim.engine.workers`)."""
     if executor is not None:
         return executor.map(run_chunk, chunks), None
     if workers == 1 or len(chunks) == 1:
         return map(run_chunk, chunks), None
-    count = min(workers, len(chunks), os.cpu_count() or 1)
-    if all(runs_compiled(chunk) for chunk in chunks):
-        threads = _ChunkThreads(count)
-        return threads.map(chunks), threads
-    pool = multiprocessing.get_context().Pool(count, initializer=_ignore_interrupts)
-    return pool.imap(run_chunk, chunks), pool
-
-
-class _Cancelled(Exception):
-    """Raised in a worker thread between two tiles once the run has stopped."""
-
-
-class _ChunkThreads:
-    """Worker threads for compiled chunks that can be stopped within one tile of rounds."""
-
-    def __init__(self, count: int) -> None:
-        self.executor = ThreadPoolExecutor(count, thread_name_prefix="kelly-chunk")
-        self.stopped = threading.Event()
-
-    def checkpoint(self) -> None:
-        if self.stopped.is_set():
-            raise _Cancelled
-
-    def map(self, chunks: list[Chunk]):
-        return self.executor.map(functools.partial(run_chunk, checkpoint=self.checkpoint),
-                                 chunks)
-
-    def terminate(self) -> None:
-        """Cancel the chunks not started and stop the running ones at their next tile."""
-        self.stopped.set()
-        self.executor.shutdown(wait=True, cancel_futures=True)
-
-    def close(self) -> None:
-        self.executor.shutdown(wait=True)
-
-    def join(self) -> None:
-        """Nothing left to wait for: :meth:`close` and :meth:`terminate` wait."""
+    pool = start_workers(chunks, min(workers, len(chunks), os.cpu_count() or 1))
+    return pool.map(chunks), pool
 
 
 def execute(
@@ -99,9 +47,9 @@ def execute(
     """Run the chunks (here, in worker threads or processes, or on ``executor``) and return
     them in order.
 
-    If the run stops early (Ctrl-C, an error in a chunk) worker processes are terminated at
-    once rather than left to finish the chunks they hold, worker threads stop at their next
-    tile of rounds, and an executor's pending chunks are cancelled.
+    If the run stops early (Ctrl-C, an error in a chunk) the workers stop at their next tile
+    of rounds rather than finish the chunks they hold, and an executor's pending chunks are
+    cancelled.
     """
     workers = positive_int("workers", workers)
     if executor is not None and workers != 1:
@@ -117,7 +65,7 @@ def execute(
                 progress(done)
     except BaseException:
         if pool is not None:
-            pool.terminate()
+            pool.stop()
         close = getattr(results, "close", None)
         if close is not None:  # a generator of futures cancels the ones not yet done
             close()
@@ -125,7 +73,6 @@ def execute(
     finally:
         if pool is not None:
             pool.close()
-            pool.join()
     return parts
 
 

@@ -3,6 +3,7 @@ and streaming statistics that equal the array-based ones."""
 
 import math
 import multiprocessing
+import signal
 import threading
 import tracemalloc
 from concurrent.futures import ProcessPoolExecutor
@@ -13,6 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
+import sim.engine.kernels as engine_kernels
+import sim.engine.workers as engine_workers
 from sim.accumulate import Distribution, StrategyTally
 from sim.engine import (
     BLOCK_PATHS,
@@ -222,10 +225,11 @@ class Stop(Exception):
     pass
 
 
-def test_a_stopped_run_leaves_no_worker_processes():
+def test_a_stopped_run_leaves_no_worker_processes(monkeypatch):
     def stop(done):
         raise Stop(done)
 
+    monkeypatch.setattr(engine_kernels, "JIT", False)  # numpy chunks: worker processes
     with pytest.raises(Stop):
         simulate(CoinGame(p=0.6, rounds=3000), "bayes", 8 * 2048, seed=1, chunk_size=2048,
                  workers=2, progress=stop)
@@ -360,6 +364,27 @@ def test_identical_for_workers_at_scale():
     one = simulate(game, specs, 100_000, seed=3, method="paths", chunk_size=65_536)
     assert_same_result(one, simulate(game, specs, 100_000, seed=3, method="paths",
                                      chunk_size=1000, workers=2))
+
+
+def _worker_signals():
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    return signal.SIGTERM in blocked, signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="needs signal masks")
+def test_worker_processes_leave_the_stop_signals_to_their_parent():
+    """A worker ignores SIGTERM (its parent stops it between tiles), and one landing while it
+    starts is held back until then, not run by the handler it inherited."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    pool = engine_workers.ChunkProcesses(1)
+    with engine_workers._stop_signals_blocked():
+        assert signal.SIGTERM in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        started = pool.executor.submit(_worker_signals)  # the worker starts here, masked
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == before  # the caller's mask back
+    try:
+        assert started.result(timeout=60) == (False, True)
+    finally:
+        pool.close()
 
 
 def _chunk_threads() -> list[threading.Thread]:
