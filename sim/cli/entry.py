@@ -9,9 +9,9 @@ moment, even while numpy and pandas load, ends the program with one line:
   ``kelly: terminated (SIGTERM) ...``, exit status 128 + the signal's number (143 for SIGTERM).
 
 Worker processes ignore these signals and leave them to the parent, which stops them between
-two tiles of rounds (:mod:`sim.engine.workers`), so the pool shuts down quietly. Once the run is over, later signals are ignored (when run as a program): a signal
-landing just after "wrote X.csv" cannot turn a finished run (whose files are complete) into an
-interrupted one.
+two tiles of rounds (:mod:`sim.engine.workers`), so the pool shuts down quietly. Once the run
+is over, later signals are ignored (when run as a program): a signal landing just after
+"wrote X.csv" cannot turn a finished run (whose files are complete) into an interrupted one.
 """
 
 from __future__ import annotations
