@@ -21,8 +21,11 @@ $(STAMP): pyproject.toml
 play: $(STAMP)
 	$(VENV)/bin/kelly play
 
+# One pytest worker per CPU core (pytest-xdist); `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= auto
+
 test: $(STAMP)
-	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy MPLBACKEND=Agg $(PY) -m pytest -q
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy MPLBACKEND=Agg $(PY) -m pytest -q -n $(TEST_WORKERS)
 
 sim: $(STAMP)
 	$(VENV)/bin/kelly report --out report
