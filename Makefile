@@ -21,8 +21,14 @@ $(STAMP): pyproject.toml
 play: $(STAMP)
 	$(VENV)/bin/kelly play
 
+# One pytest worker per CPU core (pytest-xdist); `make test TEST_WORKERS=0` runs in one process.
+# worksteal: each worker starts on its own half of the tests (a module's fixtures are mostly built
+# once) and an idle worker takes tests from the busy one (a few tests run for 10-20 s).
+TEST_WORKERS ?= auto
+
 test: $(STAMP)
-	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy MPLBACKEND=Agg $(PY) -m pytest -q
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy MPLBACKEND=Agg \
+		$(PY) -m pytest -q -n $(TEST_WORKERS) --dist worksteal
 
 sim: $(STAMP)
 	$(VENV)/bin/kelly report --out report

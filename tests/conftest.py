@@ -5,6 +5,14 @@ so the game runs headless everywhere (CI, a server, a laptop without audio) and 
 writes the optimal-play cache (about 15 MB) into the real user cache. ``setdefault`` keeps a
 folder the caller chose (e.g. a warm cache in CI).
 
+Under pytest-xdist (``make test`` runs ``-n auto``) the controller imports this file first, so
+its workers inherit one ``KELLY_CACHE_DIR`` for the run: a table one worker solved, another
+loads. That is safe because cache files are written atomically (a temporary file, then a
+rename) and verified before use; tests that check the cache itself use their own ``tmp_path``.
+numba's kernel cache (beside the source, or ``NUMBA_CACHE_DIR``) is shared the same way: numba
+also writes a temporary file and renames it, so a kernel compiled by one worker is loaded by
+the others.
+
 Hypothesis uses the "ci" profile (derandomized: the same examples on every run) when ``CI`` is
 set, else "dev"; neither has a deadline, because a shared machine makes timings noisy.
 """

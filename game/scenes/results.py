@@ -17,7 +17,7 @@ import pygame
 from game.saves import Score, Settings, add_score, best_scores, load_scores
 from game.scene import MARGIN, TOP_BAR, Scene, row
 from game.sessions.maths import percent_per_round
-from game.sessions.review import review
+from game.sessions.review import BetReview, review
 from game.sessions.session import BetSession, Results
 from game.ui.layout import draw_bar
 from game.ui.style import (
@@ -77,10 +77,11 @@ def game_text(saved: str) -> str:
     return saved
 
 
-def lesson(session: BetSession, results: Results) -> str:
-    """One or two sentences drawn from this game's numbers."""
+def lesson(session: BetSession, results: Results, facts: BetReview | None = None) -> str:
+    """One or two sentences drawn from this game's numbers (``facts``: its :func:`review`, when
+    the caller has it already)."""
     player = results.player
-    facts = review(session)
+    facts = facts if facts is not None else review(session)
     if session.kind != "coin":
         cost = facts.mean_divergence
         if not math.isfinite(cost):
@@ -166,11 +167,13 @@ class ResultsScene(Scene):
         self.again = again
         self.fresh = fresh
         self.results: Results | None = None
+        self.facts: BetReview | None = None  # the lesson's numbers, reviewed once, not per frame
         self.kind = kind or (session.kind if session is not None else "coin")
         self.about = about
         self.saved = False
         if self.session is not None:
             self.results = self.session.results()
+            self.facts = review(self.session)
             self.saved = self.session.finished  # a game ended early is not a high score
             record = record and self.saved
             self.scores = (add_score(score_of(self.session, self.results, self.kind, about))
@@ -287,7 +290,7 @@ class ResultsScene(Scene):
             command=replay_command(results.seed, kind, rules, usual))
         used = wrapped(surface, replay, pygame.Rect(inner.left, y, inner.width, 40), 13, MUTED)
         y += max(26, used + 8)  # two lines when the window is narrow
-        wrapped(surface, lesson(session, results),
+        wrapped(surface, lesson(session, results, self.facts),
                 pygame.Rect(inner.left, y, inner.width, inner.bottom - y), 15, TEXT)
 
     def growth_bars(self, surface, rect: pygame.Rect, rows) -> int:

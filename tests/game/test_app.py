@@ -417,6 +417,7 @@ def test_results_lessons_quote_this_games_numbers():
     from game.scenes.race import PRESETS, race_game
     from game.scenes.results import lesson
     from game.sessions.maths import bet_decomposition
+    from game.sessions.review import review
     from game.sessions.session import RaceSession
 
     game = race_game(*PRESETS[3])
@@ -427,6 +428,19 @@ def test_results_lessons_quote_this_games_numbers():
     coin = CoinSession.replay(coin_game(0.6, 1.0, 100), 4, [0.5, -0.3])
     text = lesson(coin, coin.results())
     assert "40%" in text and "Kelly's 20%" in text
+    assert lesson(coin, coin.results(), review(coin)) == text  # as the screen draws it
+
+
+def test_the_results_screen_reviews_the_game_once(app, monkeypatch):
+    import game.scenes.results as results_screen
+    from game.sessions.review import review
+
+    session = CoinSession.replay(coin_game(0.6, 1.0, 100), 4, [0.5, -0.3])
+    calls = []
+    monkeypatch.setattr(results_screen, "review", lambda s: calls.append(s) or review(s))
+    app.push("results", session=session)
+    app.run(frames=5)
+    assert calls == [session]
 
 
 # -- leaving mid-round keeps the play-through -----------------------------------------------------

@@ -59,8 +59,9 @@ def hidden(folder: Path) -> list[str]:
 # -- reading: what the file is -------------------------------------------------------------------
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
-def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
-    fifo = tmp_path / "settings.json"
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a short name: a path past ~80 characters is quoted shortened
+    fifo = Path("settings.json")
     os.mkfifo(fifo)
     started = time.monotonic()
     with pytest.raises(UnreadableFile, match=r"settings\.json'?: is a FIFO"):
@@ -358,9 +359,10 @@ def test_atomic_path_keeps_the_extension_for_writers_that_look(tmp_path):
     assert (tmp_path / "fig.PNG").read_bytes() == b"png" and hidden(tmp_path) == []
 
 
-def test_an_unwritable_destination_is_one_line_naming_it(tmp_path):
+def test_an_unwritable_destination_is_one_line_naming_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a short name: a path past ~80 characters is quoted shortened
     with pytest.raises(UnwritableFile, match=r"nope/t\.csv'?: cannot be written"):
-        write_text(tmp_path / "nope" / "t.csv", "x")
+        write_text(Path("nope") / "t.csv", "x")
     with pytest.raises(UnwritableFile, match="cannot be written"):
         write_text(tmp_path, "x")  # a folder cannot be replaced by a file
     assert hidden(tmp_path) == []

@@ -6,6 +6,7 @@ import sys
 import threading
 
 import numpy as np
+import pytest
 
 from sim.engine import simulate
 from sim.games import HAGHANI_DEWEY
@@ -50,10 +51,24 @@ def test_writable_reads_the_folder_permissions(tmp_path):
             tmp_path.chmod(0o755)
 
 
-def test_a_fresh_cache_folder_is_filled_on_first_use(tmp_path):
-    code = "from sim.jit.runner import warm_up; warm_up()"
-    env = {**os.environ, cache.NUMBA_CACHE_ENV: str(tmp_path)}
+def _first_use(code: str, folder) -> None:
+    env = {**os.environ, cache.NUMBA_CACHE_ENV: str(folder)}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=600)
+
+
+def test_a_fresh_cache_folder_is_filled_on_first_use(tmp_path):
+    # one small kernel (a second or two to compile); every kernel: the slow test below
+    _first_use("import numpy as np; from sim.jit.heads import heads_histogram_tile as h; "
+               "c = np.zeros(3, dtype=np.int64); h(np.zeros((1, 2, 2), dtype=np.uint8), 1, 2, "
+               "0, c[:2], c, np.ones(3, dtype=np.int64), np.zeros((3, 4), dtype=np.int64), 2)",
+               tmp_path)
+    index = [path.name for path in tmp_path.rglob("*.nbi")]
+    assert index and all(name.startswith("heads.heads_histogram_tile") for name in index)
+
+
+@pytest.mark.slow
+def test_warm_up_fills_a_fresh_cache_folder(tmp_path):
+    _first_use("from sim.jit.runner import warm_up; warm_up()", tmp_path)
     assert any(path.suffix == ".nbi" for path in tmp_path.rglob("*"))
 
 

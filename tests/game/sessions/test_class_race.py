@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -212,18 +213,20 @@ def test_a_fifo_or_dev_zero_class_list_is_refused_at_once(tmp_path):
         read_participants_csv(tmp_path / "zero.csv")
 
 
-def test_an_export_that_cannot_be_written_keeps_the_race_and_offers_another_folder(tmp_path):
+def test_an_export_that_cannot_be_written_keeps_the_race_and_offers_another_folder(
+        tmp_path, monkeypatch):
     from game.sessions.class_race import export_results
 
+    monkeypatch.chdir(tmp_path)  # short names: a path past ~80 characters is quoted shortened
     game = CoinGame(p=0.6, odds=1.0, rounds=10)
     race = ClassRace.from_csv(write_class(tmp_path / "class.csv"), game, SEED)
     before = race.standings()
-    blocked = tmp_path / "file-not-folder"
+    blocked, data = Path("file-not-folder"), Path("data-folder")
     blocked.write_text("x")  # as root a 0555 folder is writable: a file in the way refuses all
-    saved, message = export_results(race, blocked / "results.csv", tmp_path / "data")
+    saved, message = export_results(race, blocked / "results.csv", data)
     assert saved is None
-    assert "results.csv" in message and str(tmp_path / "data") in message
+    assert "results.csv" in message and str(data) in message
     assert race.standings() == before  # the race is kept
-    saved, message = export_results(race, tmp_path / "data" / "results.csv", tmp_path / "data")
-    assert saved == tmp_path / "data" / "results.csv" and message == ""
+    saved, message = export_results(race, data / "results.csv", data)
+    assert saved == data / "results.csv" and message == ""
     assert len(read_rows(saved)) == len(before)
