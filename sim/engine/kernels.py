@@ -80,12 +80,17 @@ def run_chunk(chunk: Chunk, checkpoint: Callable[[], None] | None = None
     ]
 
 
+def compiles(game: Game, strategies, method: str, record: bool) -> bool:
+    """Whether chunks of this request run in :mod:`sim.jit`'s kernels (``KELLY_JIT=0`` or
+    ``sim.engine.kernels.JIT = False`` keeps numpy)."""
+    return method == "paths" and JIT and not record and chunk_forms(game, strategies) is not None
+
+
 def runs_compiled(chunk: Chunk) -> bool:
     """Whether :func:`run_chunk` plays ``chunk`` in :mod:`sim.jit`'s kernels, which release the
     GIL, so that threads run such chunks side by side (numpy's round loop holds the GIL too
     often for threads to help it)."""
-    return (chunk.method == "paths" and JIT and not chunk.record
-            and chunk_forms(chunk.game, chunk.strategies) is not None)
+    return compiles(chunk.game, chunk.strategies, chunk.method, chunk.record)
 
 
 def compiled_chunk(chunk: Chunk, checkpoint: Callable[[], None] | None = None

@@ -127,7 +127,7 @@ def _run(game, strategies, paths, seed, rng, method, record_paths, chunk_size, w
          progress, executor, summary: bool):
     """The one code path: plan, execute, then gather per-path arrays or merge tallies."""
     planned = plan(game, strategies, paths, seed, rng, method, record_paths, chunk_size,
-                   summary=summary)
+                   summary=summary, workers=positive_int("workers", workers))
     parts = execute(planned.chunks, workers, executor, progress)
     return (_summary if summary else _result)(game, planned, parts)
 
@@ -166,7 +166,9 @@ def simulate(
     record_paths : bool
         Keep every ln W_t in ``result.trajectories`` (strategies, paths, T + 1).
     chunk_size : int, optional
-        Paths per task, rounded up to whole blocks of :data:`BLOCK_PATHS`.
+        Paths per task, rounded up to whole blocks of :data:`BLOCK_PATHS`; by default
+        :func:`~sim.engine.planning.default_chunk_paths` (16,384, or up to 65,536 when the
+        compiled kernels play the paths, 262,144 for the counts method).
     workers : int, default 1
         Workers: threads when every chunk runs in the compiled kernels (:mod:`sim.jit`, which
         release the GIL), else processes.

@@ -412,3 +412,19 @@ def test_a_stopped_threaded_run_stops_its_threads_within_a_tile():
         simulate(CoinGame(p=0.6, rounds=20_000), "bayes", 8 * 1024, seed=1, chunk_size=1024,
                  workers=2, progress=stop)
     assert _chunk_threads() == []
+
+
+def test_default_chunks_are_larger_for_compiled_paths_and_shared_among_workers(monkeypatch):
+    from sim.engine import planning
+
+    def chunk(strategies, paths, workers, game=HAGHANI_DEWEY, method="paths"):
+        parsed = planning.validate_strategies(game, strategies)
+        return planning.default_chunk_paths(game, parsed, paths, method, False, workers)
+
+    assert chunk(["kelly", "optimal"], 10**6, 1) == planning.DEFAULT_COMPILED_CHUNK_PATHS
+    assert chunk(["kelly"], 100_000, 2) == 25_000  # two chunks a worker at least
+    assert chunk(["kelly"], 20_000, 2) == planning.DEFAULT_CHUNK_PATHS  # never below it
+    assert chunk(["kelly"], 10**4, 1, game=CoinGame(), method="counts") == \
+        planning.DEFAULT_COUNTS_CHUNK_PATHS
+    monkeypatch.setattr(engine_kernels, "JIT", False)  # numpy's loop keeps its chunks
+    assert chunk(["kelly"], 10**6, 1) == planning.DEFAULT_CHUNK_PATHS
