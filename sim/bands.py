@@ -130,11 +130,17 @@ def sample_edges(log_wealth: np.ndarray, bins: int = DEFAULT_BINS,
     """Per-round edges from recorded ln W (paths, rounds + 1): the finite range, widened.
 
     ``margin`` widens each round's [min, max] by that share of its width on both sides, so
-    the quantiles of many more paths than the sample fall inside.
+    the quantiles of many more paths than the sample fall inside. A round where no sampled
+    path has a finite ln W (all ruined) takes the range of the last round where one had.
     """
-    values = np.where(np.isfinite(log_wealth), log_wealth, np.nan)
-    low = np.nanmin(values, axis=0)
-    high = np.nanmax(values, axis=0)
+    finite = np.isfinite(log_wealth)
+    seen = finite.any(axis=0)
+    low, high = np.zeros(log_wealth.shape[1]), np.zeros(log_wealth.shape[1])
+    values = np.where(finite, log_wealth, np.nan)[:, seen]
+    low[seen], high[seen] = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
+    # a round where every sampled path is ruined (-inf) keeps the last range seen before it
+    last_seen = np.maximum.accumulate(np.where(seen, np.arange(seen.size), 0))
+    low, high = low[last_seen], high[last_seen]
     spread = np.maximum(high - low, 1e-6)
     low = low - margin * spread
     return low, (spread * (1 + 2 * margin)) / bins

@@ -106,3 +106,18 @@ def test_fan_quantiles_use_every_path_and_fall_back_to_none():
             return super().fractions(game, context)
 
     assert fan_quantiles(HAGHANI_DEWEY, [Custom()], 2048, 3, sample[:1]) == [None]
+
+
+def test_sample_edges_of_rounds_where_every_sampled_path_is_ruined():
+    """The fuzzer's `kelly paths --cap 150 --plot fig.png --paths 1 --rounds 1` (allin ruined
+    its only path): such a round takes the last finite range, with no NaN and no warning."""
+    import warnings
+
+    from sim.bands import sample_edges
+
+    log_wealth = np.array([[0.0, 0.7, -np.inf, -np.inf], [0.0, -0.7, -np.inf, -np.inf]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        low, width = sample_edges(log_wealth, bins=4)
+    assert np.isfinite(low).all() and (width > 0).all()
+    np.testing.assert_array_equal(low[2:], low[1])  # the range of round 1, kept
