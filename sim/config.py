@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sim import files
-from sim.files import excerpt
+from sim.files import excerpt, path_excerpt
 
 SKIPPED_DESTS = {"help", "config"}
 
@@ -127,13 +127,13 @@ def config_defaults(
             names = {_key(max(a.option_strings, key=len)) for a in actions.values()}
             allowed = ", ".join(sorted(names))
             raise ValueError(
-                f"config {excerpt(source)}: unknown key {excerpt(key)} for '{parser.prog}'; "
+                f"config {path_excerpt(source)}: unknown key {excerpt(key)} for '{parser.prog}'; "
                 f"allowed: {allowed}"
             )
         try:
             defaults[action.dest] = _option_value(action, value)
         except (ValueError, argparse.ArgumentTypeError) as error:
-            raise ValueError(f"config {excerpt(source)}: {excerpt(key, 40)[1:-1]} = "
+            raise ValueError(f"config {path_excerpt(source)}: {excerpt(key, 40)[1:-1]} = "
                              f"{excerpt(value)}: {_short(str(error))}") from None
     return defaults
 

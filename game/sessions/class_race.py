@@ -304,7 +304,7 @@ def write_text_atomic(path: str | Path, text: str) -> Path:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise ValueError(f"folder {excerpt(str(folder))} does not exist")
+        raise ValueError(f"folder {path_excerpt(folder)} does not exist")
     return files.write_text(path, text, newline="")
 
 

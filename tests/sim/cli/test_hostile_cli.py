@@ -85,6 +85,19 @@ def test_a_hostile_config_is_one_short_line_naming_the_file(capsys, tmp_path, mo
     assert "cfg.toml" in line and named in line
 
 
+@pytest.mark.parametrize("content", [b"p = 0.6\nodds = \xe9\n", b"no_such_key = 1\n",
+                                     b"rounds = 'ten'\n"])
+def test_a_config_deep_in_folders_is_named_by_its_file(capsys, tmp_path, content):
+    """A path past ~80 characters is quoted by its end, so the file's own name stays."""
+    folder = tmp_path.joinpath(*["folder-of-configs"] * 6)
+    folder.mkdir(parents=True)
+    config = folder / "my-settings.toml"
+    config.write_bytes(content)
+    assert len(str(config)) > 100
+    assert main([*SWEEP, "--config", str(config)]) == 2
+    assert "my-settings.toml" in error_line(capsys)
+
+
 def test_a_config_with_a_byte_order_mark_is_read(tmp_path):
     config = tmp_path / "cfg.toml"
     config.write_bytes(b"\xef\xbb\xbffractions = [0.15, 0.25]\n")
