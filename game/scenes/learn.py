@@ -20,7 +20,7 @@ import numpy as np
 import pygame
 
 from game.scene import MARGIN, TOP_BAR, Scene, row, stack
-from game.sessions.learn import SMOOTHING_RANGE, LearnSession
+from game.sessions.learn import SMOOTHING_RANGE, LearnSession, preload_datasets
 from game.ui.lines import Curve, Level, line_chart, value_range
 from game.ui.style import BAD, FAINT, GOOD, MUTED, TEXT, card, fit_size, text, wrapped
 from sim.i18n import N_
@@ -56,6 +56,7 @@ class LearnScene(Scene):
                  smoothing: float = 0.0, **options) -> None:
         super().__init__(app, **options)
         self.session = LearnSession(dataset, model, smoothing, seed=0)
+        preload_datasets()  # iris and wine: scikit-learn's import off the frame loop
         self.clock = 0.0
         if app.auto:  # demos and screenshots: a finished run
             self.session.run_to_end()

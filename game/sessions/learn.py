@@ -17,7 +17,9 @@ the growth rate).
 
 from __future__ import annotations
 
+import importlib
 import math
+import threading
 from collections.abc import Iterator
 
 import numpy as np
@@ -38,6 +40,32 @@ STEPS = {"base": 20, "table": 20, "smoothed": 20, "softmax": 150, "hard": 150}
 #: cuts per feature of the frequency table (small cells: the MLE overfits)
 BINS = 4
 SMOOTHING_RANGE = (0.0, 5.0)
+
+
+_preloading: list[threading.Thread] = []
+
+
+def preload_datasets() -> threading.Thread:
+    """Import scikit-learn's data sets on a background thread, once per process.
+
+    The import takes about 0.7 s (longer on a loaded machine); done on the frame that picks
+    iris or wine it froze the screen for that long. Started when the screen opens, it is
+    usually over before the player picks one (who then waits only for what is left of it).
+    Without scikit-learn installed it does nothing: picking iris then says what to install.
+    """
+    if not _preloading:
+        thread = threading.Thread(target=_import_datasets, name="kelly-learn-datasets",
+                                  daemon=True)
+        _preloading.append(thread)
+        thread.start()
+    return _preloading[0]
+
+
+def _import_datasets() -> None:
+    try:
+        importlib.import_module("sklearn.datasets")
+    except ImportError:
+        pass
 
 
 class LearnSession:

@@ -62,3 +62,15 @@ def test_bad_choices_are_named(change, named):
     with pytest.raises(ValueError, match=named):
         session.choose(**change)
     assert session.dataset == "synthetic" and session.model == "table"
+
+
+def test_the_data_sets_are_imported_once_off_the_frame_loop():
+    import sys
+
+    from game.sessions.learn import preload_datasets
+
+    thread = preload_datasets()
+    assert preload_datasets() is thread  # once per process
+    assert thread.daemon and thread.name == "kelly-learn-datasets"
+    thread.join(timeout=120)
+    assert "sklearn.datasets" in sys.modules  # picking iris now costs no import
