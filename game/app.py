@@ -135,7 +135,7 @@ class App:
         self.language = set_language(language or self.settings.language or system_language())
         pygame.display.set_caption(_(CAPTION))
         self.ui = pygame_gui.UIManager(self.size, theme_for(self.language))
-        self.sounds = Sounds(self.settings.sound)
+        self.sounds = Sounds(self.settings.sound, device=not headless)
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % SEED_LIMIT)
         else:

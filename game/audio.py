@@ -15,11 +15,19 @@ SOUNDS = ("flip", "win", "lose", "bust", "goal", "click")
 
 class Sounds:
     """The game's WAVs (made by assets/make_sounds.py), loaded once; ``play`` is a no-op when the
-    mixer could not start or sound is switched off."""
+    mixer could not start or sound is switched off.
 
-    def __init__(self, enabled: bool = True):
+    ``device=False`` (headless runs) starts no mixer at all: pygame's mixer thread takes the
+    GIL to release a sound that has just finished, and ``pygame.quit()`` waits for that thread
+    while holding the GIL, so a sound ending just as a headless run closed could hang it (seen
+    once in the test suite).
+    """
+
+    def __init__(self, enabled: bool = True, device: bool = True):
         self.enabled = enabled
         self._sounds: dict[str, pygame.mixer.Sound] = {}
+        if not device:  # headless: no mixer, so no audio thread (see App.close)
+            return
         try:
             if not pygame.mixer.get_init():
                 pygame.mixer.init(frequency=44_100, size=-16, channels=1, buffer=512)

@@ -581,3 +581,14 @@ def test_the_bet_line_does_not_give_away_the_flip_in_the_air(app, screen, monkey
     assert round(after, 2) not in amounts and round(after * 0.1, 2) not in amounts
     scene.land()
     assert scene.shown_wealth() == after
+
+
+def test_a_headless_app_starts_no_mixer():
+    """No mixer thread in headless runs: pygame.quit() waits for that thread with the GIL held,
+    and a sound ending just then took the GIL in it (a test run hung in App.close)."""
+    app = App(headless=True, seed=1)
+    try:
+        assert not app.sounds.available
+        app.sounds.play("click")  # a no-op, not an error
+    finally:
+        app.close()
