@@ -110,7 +110,11 @@ class ChunkProcesses(ChunkThreads):
 
 
 def start_workers(chunks: list[Chunk], count: int) -> ChunkThreads:
-    """Threads if every chunk runs in the compiled kernels, else processes."""
-    if all(runs_compiled(chunk) for chunk in chunks):
+    """Threads if the chunks run in the compiled kernels, else processes.
+
+    The chunks of one plan share their game, strategies, method and recording, so the first
+    says it for all (deciding it costs a look at every strategy's compiled form).
+    """
+    if runs_compiled(chunks[0]):
         return ChunkThreads(count)
     return ChunkProcesses(count)
