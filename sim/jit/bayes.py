@@ -21,7 +21,7 @@ from sim.jit.kernels import (
     _coin_settle,
     _coin_settle_ticks,
     _drawdown,
-    _seen_index,
+    _seen_wealth,
     rules_tuple,
 )
 from sim.jit.layout import (
@@ -63,7 +63,6 @@ def coin_bayes_tile(tile, groups, width, first_round, params, rules, fractions, 
     bayes_rows(first_round, groups * width, params, rules, fractions)
     banded = hist.shape[0] > 0
     bins = hist.shape[1] - 2
-    table_size = seen_table.shape[0]
     paths = tile.shape[1]
     for first in range(0, paths, BLOCK):
         last = min(first + BLOCK, paths)
@@ -79,12 +78,7 @@ def coin_bayes_tile(tile, groups, width, first_round, params, rules, fractions, 
                         new, _, state, clear = _coin_settle_ticks(r, wealth * f, wealth,
                                                                   outcome)
                         if not clear:  # half a tick: settle what numpy sees, as numpy does
-                            sees = wealth
-                            seen = _seen_index(r, wealth)
-                            if t == 0:
-                                sees = r[START_SEEN]
-                            elif seen < table_size:
-                                sees = seen_table[seen]
+                            sees = _seen_wealth(r, wealth, t, seen_table)
                             new, _, state = _coin_settle(r, f, sees, outcome)
                         money[i], status[i] = new, state
                         played[i] += 1

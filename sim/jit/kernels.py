@@ -217,6 +217,17 @@ def _seen_index(r, wealth):
 
 
 @njit(cache=True, nogil=True, error_model="numpy", inline="always")
+def _seen_wealth(r, wealth, t, seen_table):
+    """What the numpy engine sees of a bankroll of whole ticks, e^(ln W): before round 0 the
+    start's, else numpy's own value from ``seen_table`` (the money itself past the table).
+    Called only for a stake of half a tick, so the array argument's cost does not matter."""
+    if t == 0:
+        return r[START_SEEN]
+    row = _seen_index(r, wealth)
+    return seen_table[row] if row < seen_table.shape[0] else wealth
+
+
+@njit(cache=True, nogil=True, error_model="numpy", inline="always")
 def _drawdown(top, low, wealth):
     """New running peak and lowest wealth / peak (a max, not a branch on the flip)."""
     top = max(top, wealth)
@@ -244,7 +255,6 @@ def coin_rules_tile(tile, groups, width, first_round, kind, params, rules, optim
     bins = hist.shape[1] - 2
     ticked = r[TICK] > 0
     cap_ticks = optimal.shape[1] - 1.0
-    table_size = seen_table.shape[0]
     paths = tile.shape[1]
     for first in range(0, paths, BLOCK):
         last = min(first + BLOCK, paths)
@@ -267,12 +277,7 @@ def coin_rules_tile(tile, groups, width, first_round, kind, params, rules, optim
                             new, stake, state, clear = _coin_settle_ticks(r, amount, wealth,
                                                                           outcome)
                             if not clear:  # half a tick: settle what numpy sees, as numpy does
-                                sees = wealth
-                                row = _seen_index(r, wealth)
-                                if t == 0:
-                                    sees = r[START_SEEN]
-                                elif row < table_size:
-                                    sees = seen_table[row]
+                                sees = _seen_wealth(r, wealth, t, seen_table)
                                 table_stake = 0
                                 if kind == OPTIMAL:
                                     table_stake = optimal[left,
